@@ -1,0 +1,299 @@
+"""The engine: traced values, primitives, and the two modes of automatic differentiation.
+
+A program ``L(w)`` is, to AD, a *computational graph*: a sequence of primitive operations
+``v_i = φ_i(parents of v_i)`` that starts at the inputs ``w_1 … w_d`` and ends at ``L``.
+This file knows nothing about NumPy; it knows only how to push derivatives through such a graph.
+
+How a value is traced
+---------------------
+``grad``, ``jvp`` and friends wrap each input in a :class:`Box`. Every differentiable NumPy function in
+``adlib.numpy`` is a :class:`Primitive`. When a primitive meets a Box among its arguments it
+
+1. takes the plain values out of the boxes,
+2. computes ``v_i`` with those values (by calling itself again, see *Nesting* below),
+3. hands the result to the box's :class:`Trace`, which does what its mode of AD needs.
+
+Forward mode (``JVPTrace``)
+    Each box carries, beside its value ``v_i``, its *tangent* ``v̄_i = ∂v_i/∂w_k`` (more generally the
+    directional derivative along a seed direction). A primitive's **JVP rule** computes the output tangent
+    from the input tangents right away:  ``v̄_i = Σ_j ∂φ_i/∂v_j · v̄_j``.  Nothing is stored: the tangents flow
+    forward together with the values, and one pass gives the derivative along one direction.
+
+Reverse mode (``VJPTrace``)
+    Each primitive application is appended to a *tape* (the Wengert list ``w_1, …, w_d, v_1, …, v_N``) that
+    keeps the inputs and the output of every step. After the forward pass the backward sweep walks the tape from
+    the end to the start and accumulates the *adjoints* ``v̄_j = ∂L/∂v_j = Σ_{i: j is a parent of i} v̄_i ·
+    ∂v_i/∂v_j`` with each primitive's **VJP rule**. One sweep gives the whole gradient; the price is the memory
+    of the tape.
+
+Both rules of every primitive are written with the *wrapped* NumPy of ``adlib.numpy``. When the values inside a
+rule are themselves boxes of an outer trace, the rule is traced like any other code — so derivatives of
+derivatives come for free, in any nesting of the two modes.
+
+Nesting
+-------
+Every call of ``grad``/``jvp``/``vjp`` opens a new trace with a higher ``level`` than all existing ones. A box of
+level 3 may hold a box of level 2 as its value (an inner derivative of an outer variable). A primitive always
+processes the **highest** level among its arguments first and treats lower-level boxes as constants of that level;
+they are handled when the primitive calls itself again on the unboxed values. This is what prevents
+*perturbation confusion*: ``d/dx [x · d/dy (x + y)]`` is 1, not 2, because the inner derivative with respect to
+``y`` never mistakes ``x``'s box for its own.
+"""
+
+import itertools
+
+import numpy as np
+
+__all__ = ["Box", "JVPBox", "VJPBox", "Primitive", "JVPTrace", "VJPTrace", "backward", "unbox", "isbox"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Traces and boxes
+# ----------------------------------------------------------------------------------------------------------
+
+_levels = itertools.count(1)
+
+
+class Trace:
+    """One differentiation in progress. Boxes of a trace can only be used while the trace is open."""
+
+    def __init__(self):
+        self.level = next(_levels)
+        self.open = False
+
+    def __enter__(self):
+        self.open = True
+        return self
+
+    def __exit__(self, *exc):
+        self.open = False
+
+    def apply(self, prim, args, kwargs):
+        """Apply ``prim`` to ``args`` of which some are boxes of this trace (the highest level present)."""
+        if not self.open:
+            raise RuntimeError(
+                f"a traced value of a finished {type(self).__name__} was used in {prim.name!r}: it escaped the "
+                "function being differentiated (stored in a global, a list or a closure). Return it from the "
+                "function instead, or use adlib.stop_gradient on it."
+            )
+        values = list(args)
+        argnums, boxes = [], []
+        for i, a in enumerate(args):
+            if isinstance(a, Box) and a.trace is self:
+                values[i] = a.value
+                argnums.append(i)
+                boxes.append(a)
+        ans = prim(*values, **kwargs)  # the same primitive again: lower-level boxes are processed here
+        return self.process(prim, ans, values, kwargs, argnums, boxes)
+
+
+class Box:
+    """A value being traced. ``adlib.numpy`` gives it NumPy's operators and attributes (``+``, ``@``, ``.T``…)."""
+
+    __slots__ = ("value", "trace")
+
+    def __init__(self, value, trace):
+        self.value = value
+        self.trace = trace
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.value!r}, level={self.trace.level})"
+
+
+class JVPBox(Box):
+    """Forward mode: a value ``v_i`` with its tangent ``v̄_i`` (same shape)."""
+
+    __slots__ = ("tangent",)
+
+    def __init__(self, value, trace, tangent):
+        self.value = value
+        self.trace = trace
+        self.tangent = tangent
+
+
+class VJPBox(Box):
+    """Reverse mode: a value ``v_i`` with its position ``index`` on its trace's tape."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, value, trace, index):
+        self.value = value
+        self.trace = trace
+        self.index = index
+
+
+def isbox(x):
+    return isinstance(x, Box)
+
+
+def unbox(x):
+    """The plain NumPy value inside any number of nested boxes."""
+    while isinstance(x, Box):
+        x = x.value
+    return x
+
+
+def shape(x):
+    return x.shape if hasattr(x, "shape") else np.shape(x)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Primitives
+# ----------------------------------------------------------------------------------------------------------
+
+
+class Primitive:
+    """A function whose derivative AD is *told*, not computed: the leaves of every computational graph.
+
+    ``impl`` computes the value on plain NumPy arrays. ``jvp[i]`` and ``vjp[i]`` are the forward and reverse
+    rules for argument ``i`` (``None``: not differentiable in that argument), both called as
+    ``rule(t_or_g, ans, *args, **kwargs)``. They are filled in by the rule table of ``adlib.numpy``.
+    """
+
+    def __init__(self, impl, name=None, nargs=1):
+        self.impl = impl
+        self.name = name or impl.__name__
+        self.__name__ = self.name
+        self.__doc__ = impl.__doc__
+        self.jvp = (None,) * nargs
+        self.vjp = (None,) * nargs
+
+    def __repr__(self):
+        return f"<adlib primitive {self.name}>"
+
+    def __call__(self, *args, **kwargs):
+        top = None
+        for a in args:
+            if isinstance(a, Box) and (top is None or a.trace.level > top.level):
+                top = a.trace
+        if top is None:
+            return self.impl(*args, **kwargs)
+        return top.apply(self, args, kwargs)
+
+    def rule(self, kind, argnum):
+        rules = self.jvp if kind == "jvp" else self.vjp
+        if callable(rules):  # rules that depend on the argument's position (concatenate)
+            return rules(argnum)
+        rule = rules[argnum] if argnum < len(rules) else None
+        if rule is None:
+            raise TypeError(
+                f"adlib cannot differentiate {self.name!r} with respect to its argument {argnum}: no {kind.upper()} "
+                "rule is defined for it. Pass that argument as a constant, or add the rule in "
+                "adlib/numpy/rules.py."
+            )
+        return rule
+
+
+class NonDifferentiable:
+    """A function whose output is piecewise constant (``sign``, ``floor``, comparisons, ``argmax``…):
+    its derivative is zero, so it simply runs on the plain values and returns a constant."""
+
+    def __init__(self, impl, name=None):
+        self.impl = impl
+        self.name = self.__name__ = name or impl.__name__
+        self.__doc__ = impl.__doc__
+
+    def __repr__(self):
+        return f"<adlib non-differentiable {self.name}>"
+
+    def __call__(self, *args, **kwargs):
+        return self.impl(*map(unbox, args), **kwargs)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Forward mode
+# ----------------------------------------------------------------------------------------------------------
+
+
+class JVPTrace(Trace):
+    """Forward mode: tangents travel with the values; nothing is stored."""
+
+    def process(self, prim, ans, values, kwargs, argnums, boxes):
+        tangent = None
+        for i, box in zip(argnums, boxes):
+            t = prim.rule("jvp", i)(box.tangent, ans, *values, **kwargs)  # ∂φ/∂v_j · v̄_j
+            tangent = t if tangent is None else tangent + t
+        if shape(tangent) != shape(ans):  # an input that was broadcast: its tangent is broadcast too
+            tangent = _broadcast_to(tangent, shape(ans))
+        return JVPBox(ans, self, tangent)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Reverse mode
+# ----------------------------------------------------------------------------------------------------------
+
+
+class Node:
+    """One line of the tape: ``v_i = prim(*args, **kwargs)`` with ``parents`` the tape indices of the traced
+    arguments at positions ``argnums``. Inputs ``w_k`` are nodes with ``prim = None``."""
+
+    __slots__ = ("prim", "ans", "args", "kwargs", "argnums", "parents")
+
+    def __init__(self, prim, ans, args, kwargs, argnums, parents):
+        self.prim, self.ans, self.args, self.kwargs = prim, ans, args, kwargs
+        self.argnums, self.parents = argnums, parents
+
+
+class VJPTrace(Trace):
+    """Reverse mode: every primitive application is appended to ``self.tape``."""
+
+    def __init__(self):
+        super().__init__()
+        self.tape = []
+
+    def new_input(self, value):
+        self.tape.append(Node(None, value, (), {}, (), ()))
+        return VJPBox(value, self, len(self.tape) - 1)
+
+    def process(self, prim, ans, values, kwargs, argnums, boxes):
+        self.tape.append(Node(prim, ans, values, kwargs, argnums, [b.index for b in boxes]))
+        return VJPBox(ans, self, len(self.tape) - 1)
+
+
+def backward(tape, seeds):
+    """The backward sweep. ``seeds`` maps tape indices of outputs to their adjoints ``∂L/∂v_i``.
+
+    The tape is in evaluation order, so walking it from the end visits every node after all of its consumers:
+    when we reach ``v_i``, its adjoint is complete. No recursion, one visit per node: linear in the tape length
+    however deep the graph or however often a value is reused. Returns the adjoints of the input nodes
+    (``None`` for an input the outputs do not depend on).
+    """
+    adjoints = dict(seeds)
+    inputs = {}
+    for i in range(max(seeds), -1, -1):
+        g = adjoints.pop(i, None)
+        if g is None:
+            continue
+        node = tape[i]
+        if node.prim is None:  # an input w_k
+            inputs[i] = g
+            continue
+        for argnum, parent in zip(node.argnums, node.parents):
+            contribution = node.prim.rule("vjp", argnum)(g, node.ans, *node.args, **node.kwargs)
+            contribution = _unbroadcast(contribution, shape(node.args[argnum]))
+            previous = adjoints.get(parent)
+            adjoints[parent] = contribution if previous is None else previous + contribution  # fan-out: sum paths
+    return inputs
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Broadcasting, undone in one place
+# ----------------------------------------------------------------------------------------------------------
+# These two are set by adlib.numpy to its wrapped `broadcast_to` and `sum`, so that they are traced too.
+_broadcast_to = None
+_sum = None
+
+
+def _unbroadcast(g, target_shape):
+    """Sum ``g`` over the axes along which an argument of shape ``target_shape`` was broadcast (its adjoint has
+    the argument's shape, not the output's)."""
+    g_shape = shape(g)
+    if g_shape == target_shape:
+        return g
+    extra = len(g_shape) - len(target_shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + k for k, n in enumerate(target_shape) if n == 1 and g_shape[extra + k] != 1
+    )
+    if axes:
+        g = _sum(g, axis=axes)
+    return g.reshape(target_shape) if shape(g) != target_shape else g

@@ -1,0 +1,280 @@
+"""What users call: ``grad``, ``value_and_grad``, ``jvp``, ``vjp``, ``jacfwd``, ``jacrev``, ``hessian``, ``hvp``.
+
+They have JAX's names and semantics, so a cross-check against JAX is one line. Each one is a few lines on top of
+the two modes of ``core``:
+
+* ``jvp`` runs ``f`` once with every input boxed together with its tangent (forward mode);
+* ``vjp`` runs ``f`` once recording the tape and returns a function that sweeps it backwards (reverse mode);
+* ``grad`` is ``vjp`` with the adjoint ``∂L/∂L = 1``;
+* ``jacfwd`` is one ``jvp`` per input coordinate, ``jacrev`` one ``vjp`` sweep per output coordinate;
+* ``hessian`` is ``jacfwd(jacrev(f))`` and ``hvp`` is forward-over-reverse, ``jvp(grad(f), (x,), (v,))``.
+"""
+
+import numpy as np
+
+from . import numpy as anp
+from .core import Box, JVPBox, JVPTrace, VJPTrace, backward, unbox
+from .tree_util import tree_flatten, tree_unflatten
+
+__all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hvp", "stop_gradient"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The two modes
+# ----------------------------------------------------------------------------------------------------------
+
+
+def jvp(f, primals, tangents):
+    """Forward mode: ``(f(*primals), ∂f(primals)·tangents)`` in one pass, like ``jax.jvp``."""
+    if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
+        raise TypeError("jvp expects primals and tangents as tuples, e.g. jvp(f, (x,), (v,))")
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp got {len(primals)} primals but {len(tangents)} tangents; they must match")
+    p_leaves, p_tree = tree_flatten(tuple(primals))
+    t_leaves, t_tree = tree_flatten(tuple(tangents))
+    if p_tree != t_tree:
+        raise ValueError("jvp: tangents must have the same structure (tuples/lists/dicts) as the primals")
+    for k, (p, t) in enumerate(zip(p_leaves, t_leaves)):
+        _require_float(p, "jvp", f"primal {k}")
+        _require_float(t, "jvp", f"tangent {k}")
+        if np.shape(p) != np.shape(t):
+            raise ValueError(
+                f"jvp: tangent {k} has shape {np.shape(t)} but its primal has shape {np.shape(p)}; they must match"
+            )
+    with JVPTrace() as trace:
+        out = f(*tree_unflatten(p_tree, [JVPBox(p, trace, t) for p, t in zip(p_leaves, t_leaves)]))
+    out_leaves, out_tree = tree_flatten(out)
+    values = [x.value if _of(x, trace) else x for x in out_leaves]
+    tangents_out = [x.tangent if _of(x, trace) else _zeros_like(x) for x in out_leaves]
+    return tree_unflatten(out_tree, values), tree_unflatten(out_tree, tangents_out)
+
+
+def vjp(f, *primals):
+    """Reverse mode: ``(f(*primals), vjp_fn)`` where ``vjp_fn(g)`` returns ``gᵀ ∂f`` for every primal (a tuple),
+    like ``jax.vjp``. The forward pass runs once; each call of ``vjp_fn`` is one backward sweep of its tape."""
+    leaves, tree = tree_flatten(primals)
+    for k, x in enumerate(leaves):
+        _require_float(x, "vjp/grad", f"input {k}")
+    with VJPTrace() as trace:
+        boxes = [trace.new_input(x) for x in leaves]
+        out = f(*tree_unflatten(tree, boxes))
+    out_leaves, out_tree = tree_flatten(out)
+    out_values = [x.value if _of(x, trace) else x for x in out_leaves]
+
+    def vjp_fn(cotangent):
+        ct_leaves, ct_tree = tree_flatten(cotangent)
+        if ct_tree != out_tree:
+            raise ValueError("vjp_fn: the cotangent must have the same structure as the output of f")
+        seeds = {}
+        for y, value, g in zip(out_leaves, out_values, ct_leaves):
+            if np.shape(g) != np.shape(value):
+                raise ValueError(
+                    f"vjp_fn: cotangent of shape {np.shape(g)} given for an output of shape {np.shape(value)}"
+                )
+            if _of(y, trace):
+                seeds[y.index] = g if y.index not in seeds else seeds[y.index] + g
+        adjoints = backward(trace.tape, seeds) if seeds else {}
+        return tree_unflatten(tree, [_like(adjoints.get(i), x) for i, x in enumerate(leaves)])
+
+    return tree_unflatten(out_tree, out_values), vjp_fn
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Gradients
+# ----------------------------------------------------------------------------------------------------------
+
+
+def value_and_grad(f, argnums=0, has_aux=False):
+    """``(f(x), ∇f(x))`` for scalar-valued ``f``, with JAX's ``argnums`` (int or tuple) and ``has_aux``."""
+
+    def value_and_grad_f(*args, **kwargs):
+        nums = _argnums(argnums, len(args), "grad")
+        aux = []
+
+        def f_of_selected(*selected):
+            full = list(args)
+            for n, s in zip(nums, selected):
+                full[n] = s
+            out = f(*full, **kwargs)
+            if has_aux:
+                if not (isinstance(out, tuple | list) and len(out) == 2):
+                    raise TypeError("with has_aux=True the function must return a pair (output, aux)")
+                out, aux_value = out
+                aux.append(aux_value)
+            return out
+
+        out, vjp_fn = vjp(f_of_selected, *[args[n] for n in nums])
+        _require_scalar(out)
+        grads = vjp_fn(anp.ones_like(unbox(out)))
+        grads = grads[0] if isinstance(argnums, int) else grads
+        if has_aux:
+            return (out, _strip_closed(aux[0])), grads
+        return out, grads
+
+    value_and_grad_f.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
+    return value_and_grad_f
+
+
+def grad(f, argnums=0, has_aux=False):
+    """``∇f(x)`` for scalar-valued ``f``: one forward pass and one backward sweep (reverse mode)."""
+    vg = value_and_grad(f, argnums, has_aux)
+
+    def grad_f(*args, **kwargs):
+        (value, g) = vg(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+
+    grad_f.__name__ = f"grad({getattr(f, '__name__', 'f')})"
+    return grad_f
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Jacobians and second order
+# ----------------------------------------------------------------------------------------------------------
+
+
+def jacfwd(f, argnums=0):
+    """The Jacobian column by column: one ``jvp`` per input coordinate (cost grows with the input size)."""
+
+    def jac(*args):
+        nums = _argnums(argnums, len(args), "jacfwd")
+        jacs = []
+        for n in nums:
+            x = args[n]
+            _require_float(x, "jacfwd", f"argument {n}")
+            f_n = _partial(f, args, n)
+            basis = _basis(x)
+            cols = [jvp(f_n, (x,), (e,))[1] for e in basis]
+            y = cols[0]
+            jacs.append(anp.reshape(anp.stack(cols, axis=-1), np.shape(y) + np.shape(x)))
+        return jacs[0] if isinstance(argnums, int) else tuple(jacs)
+
+    return jac
+
+
+def jacrev(f, argnums=0):
+    """The Jacobian row by row: one forward pass, then one backward sweep per output coordinate."""
+
+    def jac(*args):
+        nums = _argnums(argnums, len(args), "jacrev")
+        y, vjp_fn = vjp(lambda *xs: f(*_replace(args, nums, xs)), *[args[n] for n in nums])
+        rows = [vjp_fn(e) for e in _basis(y)]
+        jacs = tuple(
+            anp.reshape(anp.stack([r[k] for r in rows]), np.shape(y) + np.shape(args[n])) for k, n in enumerate(nums)
+        )
+        return jacs[0] if isinstance(argnums, int) else jacs
+
+    return jac
+
+
+def hessian(f, argnums=0):
+    """The Hessian as ``jacfwd(jacrev(f))``: forward over reverse, as JAX does."""
+    return jacfwd(jacrev(f, argnums), argnums)
+
+
+def hvp(f, x, v):
+    """The Hessian-vector product ``∇²f(x)·v`` without forming the Hessian: forward-over-reverse,
+    ``jvp(grad(f), (x,), (v,))`` — about the cost of two or three gradients."""
+    return jvp(grad(f), (x,), (v,))[1]
+
+
+def stop_gradient(x):
+    """The plain value of ``x``: a constant for every derivative (``jax.lax.stop_gradient``)."""
+    leaves, tree = tree_flatten(x)
+    return tree_unflatten(tree, [unbox(a) for a in leaves])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Helpers: checking inputs, shaping outputs
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _of(x, trace):
+    return isinstance(x, Box) and x.trace is trace
+
+
+def _strip_closed(tree):
+    """Values of finished traces become plain (what a differentiated function returns besides its output)."""
+
+    def strip(a):
+        while isinstance(a, Box) and not a.trace.open:
+            a = a.value
+        return a
+
+    leaves, treedef = tree_flatten(tree)
+    return tree_unflatten(treedef, [strip(a) for a in leaves])
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray | np.generic):
+        return f"a NumPy {value.dtype} {'array of shape ' + str(value.shape) if value.ndim else 'scalar'}"
+    return f"a Python {type(value).__name__}"
+
+
+def _require_float(x, fname, what):
+    value = unbox(x)
+    ok = isinstance(value, float) or (
+        isinstance(value, np.ndarray | np.generic) and np.issubdtype(value.dtype, np.floating)
+    )
+    if not ok:
+        raise TypeError(
+            f"{fname} needs float inputs (Python floats or float NumPy arrays), but {what} is {_describe(value)}. "
+            "Write 1.0 instead of 1, or pass np.asarray(x, dtype=float)."
+        )
+
+
+def _require_scalar(out):
+    value = unbox(out)
+    if np.shape(value) != ():
+        raise TypeError(
+            f"grad requires a scalar output (shape ()), but the function returned shape {np.shape(value)}. "
+            "For a non-scalar output use jacrev/jacfwd, or vjp with a cotangent."
+        )
+    if not (isinstance(value, float | int | np.number) and np.issubdtype(np.result_type(value), np.floating)):
+        raise TypeError(f"grad requires a float scalar output, but the function returned {_describe(value)}")
+
+
+def _argnums(argnums, nargs, fname):
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for n in nums:
+        if not isinstance(n, int) or not -nargs <= n < nargs:
+            raise ValueError(f"{fname}: argnums={argnums!r} but the function was called with {nargs} argument(s)")
+    return tuple(n % nargs for n in nums)
+
+
+def _zeros_like(x):
+    return np.zeros_like(unbox(x), dtype=np.result_type(unbox(x), np.float64) if _is_int(x) else None)
+
+
+def _is_int(x):
+    return not np.issubdtype(np.result_type(unbox(x)), np.inexact)
+
+
+def _like(g, x):
+    """The adjoint ``g`` of input ``x`` with ``x``'s shape and type (zeros if the output does not depend on x)."""
+    value = unbox(x)
+    if g is None:
+        return np.zeros_like(value) if isinstance(value, np.ndarray) else np.zeros((), np.result_type(value))[()]
+    if isinstance(g, Box):
+        return g
+    if isinstance(value, np.ndarray):
+        return np.asarray(g, dtype=value.dtype)
+    return np.result_type(value).type(g)
+
+
+def _partial(f, args, n):
+    return lambda x: f(*args[:n], x, *args[n + 1 :])
+
+
+def _replace(args, nums, xs):
+    full = list(args)
+    for n, x in zip(nums, xs):
+        full[n] = x
+    return full
+
+
+def _basis(x):
+    """The standard basis e_1 … e_n of the space of arrays shaped like ``x``."""
+    value = unbox(x)
+    n = int(np.size(value))
+    return list(np.eye(n, dtype=np.result_type(value, np.float64) if _is_int(x) else np.result_type(value)).reshape(
+        (n,) + np.shape(value)))

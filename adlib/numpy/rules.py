@@ -1,0 +1,194 @@
+"""The derivative rules of every primitive: its forward rule (JVP) and its reverse rule (VJP), side by side.
+
+Every rule is called as ``rule(t_or_g, ans, *args, **kwargs)`` with the primitive's own arguments, ``ans`` its
+output, and
+
+* ``t`` — the **tangent** of one argument (forward mode): the rule returns that argument's contribution
+  ``∂φ/∂x · t`` to the output tangent;
+* ``g`` — the **adjoint** of the output, ``∂L/∂ans`` (reverse mode): the rule returns ``gᵀ ∂φ/∂x``, the
+  contribution to the argument's adjoint.
+
+The engine sums the contributions of all traced arguments (forward) or of all consumers (reverse), and undoes
+broadcasting for both modes in one place (``core._unbroadcast``); no rule here has to think about it.
+
+Rules are written with the differentiable functions of ``adlib.numpy`` (``cos``, ``where``, ``sum`` …), never with
+raw NumPy, so that a rule is itself traced when it runs inside an outer ``grad`` or ``jvp``: this is what gives
+derivatives of derivatives for free.
+
+Three kinds of entries keep the table short:
+
+``elementwise(f, rule_x, rule_y, …)``
+    The Jacobian of an elementwise function is diagonal, so ``J t`` and ``Jᵀ g`` are the same formula:
+    one rule per argument serves both modes.
+``linear(f, transpose)``
+    For ``f`` linear in its first argument the JVP is ``f`` itself applied to the tangent; the VJP is its
+    transpose (``sum`` ↔ ``broadcast_to``, ``getitem`` ↔ ``untake``, ``reshape`` ↔ ``reshape`` back …).
+``rules(f, jvp=(…), vjp=(…))``
+    Anything else: both rules written out.
+"""
+
+import numpy as np
+
+from .. import core
+from .numpy_wrapper import (
+    absolute, add, broadcast_to, concatenate_args, cos, cosh, divide, exp, expand_dims, expm1, getitem, log,
+    log1p, logsumexp, matmul, max, maximum, min, minimum, moveaxis, multiply, negative, power, reshape, sign,
+    sin, sinh, sqrt, square, squeeze, subtract, sum, swapaxes, tan, tanh, arctan, transpose, untake, where,
+)  # fmt: skip
+
+
+def elementwise(f, *rules):
+    f.jvp = f.vjp = rules
+
+
+def linear(f, transpose_rule):
+    f.jvp = (lambda t, ans, x, *args, **kwargs: f(t, *args, **kwargs),)
+    f.vjp = (transpose_rule,)
+
+
+def rules(f, jvp, vjp):
+    f.jvp, f.vjp = jvp, vjp
+
+
+# --- elementwise, one argument ----------------------------------------------------------------------------
+#           primitive   rule for both modes: ∂f/∂x · t
+elementwise(negative,   lambda t, ans, x: -t)
+elementwise(exp,        lambda t, ans, x: t * ans)
+elementwise(expm1,      lambda t, ans, x: t * (ans + 1))
+elementwise(log,        lambda t, ans, x: t / x)
+elementwise(log1p,      lambda t, ans, x: t / (1 + x))
+elementwise(sqrt,       lambda t, ans, x: t / (2 * ans))
+elementwise(square,     lambda t, ans, x: t * (2 * x))
+elementwise(sin,        lambda t, ans, x: t * cos(x))
+elementwise(cos,        lambda t, ans, x: -t * sin(x))
+elementwise(tan,        lambda t, ans, x: t * (1 + ans * ans))
+elementwise(sinh,       lambda t, ans, x: t * cosh(x))
+elementwise(cosh,       lambda t, ans, x: t * sinh(x))
+elementwise(tanh,       lambda t, ans, x: t * (1 - ans * ans))
+elementwise(arctan,     lambda t, ans, x: t / (1 + x * x))
+elementwise(absolute,   lambda t, ans, x: t * sign(x))
+
+
+# --- elementwise, several arguments (one rule per argument) -------------------------------------------------
+def _balanced(x, y):
+    """1 where x wins, ½ on a tie (as JAX and autograd do), 0 where y wins."""
+    return (x > y) + 0.5 * (x == y)
+
+
+def _log_base(x):
+    return log(where(x == 0, 1.0, x))  # d(x^y)/dy = log(x)·x^y, taken as 0 at x = 0 where x^y is 0 or 1
+
+
+elementwise(add,        lambda t, ans, x, y: t,
+                        lambda t, ans, x, y: t)
+elementwise(subtract,   lambda t, ans, x, y: t,
+                        lambda t, ans, x, y: -t)
+elementwise(multiply,   lambda t, ans, x, y: t * y,
+                        lambda t, ans, x, y: x * t)
+elementwise(divide,     lambda t, ans, x, y: t / y,
+                        lambda t, ans, x, y: -t * ans / y)
+elementwise(power,      lambda t, ans, x, y: t * y * power(x, y - 1),
+                        lambda t, ans, x, y: t * _log_base(x) * ans)
+elementwise(maximum,    lambda t, ans, x, y: t * _balanced(x, y),
+                        lambda t, ans, x, y: t * _balanced(y, x))
+elementwise(minimum,    lambda t, ans, x, y: t * _balanced(y, x),
+                        lambda t, ans, x, y: t * _balanced(x, y))
+elementwise(where,      None,
+                        lambda t, ans, c, x, y: where(c, t, 0.0),
+                        lambda t, ans, c, x, y: where(c, 0.0, t))
+
+
+# --- reductions ------------------------------------------------------------------------------------------
+def _expand(g, x, axis, keepdims):
+    """Give the reduced ``g`` back the axes that the reduction of ``x`` removed (as size 1)."""
+    if axis is None:
+        return reshape(g, (1,) * np.ndim(x)) if not keepdims else g
+    return g if keepdims else expand_dims(g, axis)
+
+
+def _sum_vjp(g, ans, x, axis=None, keepdims=False):
+    return broadcast_to(_expand(g, x, axis, keepdims), np.shape(x))
+
+
+def _chosen(ans, x, axis, keepdims):
+    """Where ``x`` attains its max/min, divided by how many times: ties share the derivative."""
+    mask = x == _expand(ans, x, axis, keepdims)
+    return mask / np.sum(mask, axis=axis, keepdims=True)
+
+
+def _softmax(ans, x, axis, keepdims):
+    return exp(x - _expand(ans, x, axis, keepdims))
+
+
+linear(sum, _sum_vjp)
+rules(max,
+      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _chosen(ans, x, axis, keepdims), axis, keepdims),),
+      vjp=(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims) * _chosen(ans, x, axis,
+                                                                                                 keepdims),))
+min.jvp, min.vjp = max.jvp, max.vjp
+rules(logsumexp,
+      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _softmax(ans, x, axis, keepdims), axis, keepdims),),
+      vjp=(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims) * _softmax(ans, x, axis,
+                                                                                                 keepdims),))
+
+
+# --- matrix product: bilinear, so the JVP is the product with one factor replaced by its tangent -------------
+def _matmul_vjp_x(g, ans, x, y):
+    if np.ndim(y) == 1:
+        return g[..., None] * y if np.ndim(x) > 1 else g * y
+    if np.ndim(x) == 1:
+        return matmul(y, g[..., None])[..., 0]
+    return matmul(g, swapaxes(y, -1, -2))
+
+
+def _matmul_vjp_y(g, ans, x, y):
+    if np.ndim(x) == 1:
+        return x[:, None] * g[..., None, :] if np.ndim(y) > 1 else g * x
+    if np.ndim(y) == 1:
+        return matmul(g[..., None, :], x)[..., 0, :]
+    return matmul(swapaxes(x, -1, -2), g)
+
+
+rules(matmul,
+      jvp=(lambda t, ans, x, y: matmul(t, y),
+           lambda t, ans, x, y: matmul(x, t)),
+      vjp=(_matmul_vjp_x, _matmul_vjp_y))
+
+
+# --- shapes and indexing: linear, each VJP is the transpose -------------------------------------------------
+def _transpose_vjp(g, ans, x, axes=None):
+    return transpose(g, None if axes is None else np.argsort(axes))
+
+
+linear(reshape,         lambda g, ans, x, *args, **kwargs: reshape(g, np.shape(x)))
+linear(expand_dims,     lambda g, ans, x, axis: reshape(g, np.shape(x)))
+linear(squeeze,         lambda g, ans, x, axis=None: reshape(g, np.shape(x)))
+linear(broadcast_to,    lambda g, ans, x, shape: core._unbroadcast(g, np.shape(x)))
+linear(transpose,       _transpose_vjp)
+linear(swapaxes,        lambda g, ans, x, a, b: swapaxes(g, a, b))
+linear(moveaxis,        lambda g, ans, x, source, destination: moveaxis(g, destination, source))
+linear(getitem,         lambda g, ans, x, index: untake(g, index, np.shape(x)))
+linear(untake,          lambda g, ans, x, index, shape: getitem(g, index))
+
+
+# concatenate(axis, *arrays): the rule for array k depends on k, so these two build it from the argument number
+def _concatenate_jvp(k):
+    return lambda t, ans, axis, *xs: concatenate_args(
+        axis, *[t if j == k else np.zeros(np.shape(x)) for j, x in enumerate(xs, 1)])
+
+
+def _concatenate_vjp(k):
+    def rule(g, ans, axis, *xs):
+        sizes = [np.shape(x)[axis] for x in xs]
+        start = int(np.sum(sizes[: k - 1]))
+        index = (slice(None),) * (axis % np.ndim(ans)) + (slice(start, start + sizes[k - 1]),)
+        return g[index]
+    return rule
+
+
+concatenate_args.jvp = _concatenate_jvp
+concatenate_args.vjp = _concatenate_vjp
+
+# the engine's broadcasting helpers are traced too
+core._broadcast_to = broadcast_to
+core._sum = sum
