@@ -78,12 +78,18 @@ class Trace:
             )
         values = list(args)
         argnums, boxes = [], []
+        lower = False  # are there boxes of lower levels, outside or inside ours?
         for i, a in enumerate(args):
-            if isinstance(a, Box) and a.trace is self:
-                values[i] = a.value
-                argnums.append(i)
-                boxes.append(a)
-        ans = prim(*values, **kwargs)  # the same primitive again: lower-level boxes are processed here
+            if isinstance(a, Box):
+                if a.trace is self:
+                    values[i] = a.value
+                    argnums.append(i)
+                    boxes.append(a)
+                    lower = lower or isinstance(a.value, Box)
+                else:
+                    lower = True
+        # the value v_i: if lower-level boxes remain, the primitive is applied again and processes them
+        ans = prim(*values, **kwargs) if lower else prim.impl(*values, **kwargs)
         return self.process(prim, ans, values, kwargs, argnums, boxes)
 
 
@@ -134,7 +140,8 @@ def unbox(x):
 
 
 def shape(x):
-    return x.shape if hasattr(x, "shape") else np.shape(x)
+    """The shape of an array, a Python or NumPy scalar, or a box."""
+    return getattr(x, "shape", ())
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -172,8 +179,6 @@ class Primitive:
 
     def rule(self, kind, argnum):
         rules = self.jvp if kind == "jvp" else self.vjp
-        if callable(rules):  # rules that depend on the argument's position (concatenate)
-            return rules(argnum)
         rule = rules[argnum] if argnum < len(rules) else None
         if rule is None:
             raise TypeError(
@@ -182,6 +187,20 @@ class Primitive:
                 "adlib/numpy/rules.py."
             )
         return rule
+
+
+class ByPosition:
+    """Rules for a primitive with any number of array arguments (``concatenate``): ``rules[k]`` is built by
+    ``make_rule(k)``."""
+
+    def __init__(self, make_rule):
+        self.make_rule = make_rule
+
+    def __getitem__(self, k):
+        return self.make_rule(k)
+
+    def __len__(self):
+        return 2**31
 
 
 class NonDifferentiable:
@@ -246,6 +265,9 @@ class VJPTrace(Trace):
         return VJPBox(value, self, len(self.tape) - 1)
 
     def process(self, prim, ans, values, kwargs, argnums, boxes):
+        for i in argnums:  # fail now, at the user's line, if a rule is missing
+            if i >= len(prim.vjp) or prim.vjp[i] is None:
+                prim.rule("vjp", i)
         self.tape.append(Node(prim, ans, values, kwargs, argnums, [b.index for b in boxes]))
         return VJPBox(ans, self, len(self.tape) - 1)
 
@@ -268,9 +290,11 @@ def backward(tape, seeds):
         if node.prim is None:  # an input w_k
             inputs[i] = g
             continue
+        vjp_rules, args = node.prim.vjp, node.args
         for argnum, parent in zip(node.argnums, node.parents):
-            contribution = node.prim.rule("vjp", argnum)(g, node.ans, *node.args, **node.kwargs)
-            contribution = _unbroadcast(contribution, shape(node.args[argnum]))
+            contribution = vjp_rules[argnum](g, node.ans, *args, **node.kwargs)  # gᵀ ∂v_i/∂v_parent
+            if shape(contribution) != shape(args[argnum]):
+                contribution = _unbroadcast(contribution, shape(args[argnum]))
             previous = adjoints.get(parent)
             adjoints[parent] = contribution if previous is None else previous + contribution  # fan-out: sum paths
     return inputs

@@ -105,7 +105,8 @@ def value_and_grad(f, argnums=0, has_aux=False):
 
         out, vjp_fn = vjp(f_of_selected, *[args[n] for n in nums])
         _require_scalar(out)
-        grads = vjp_fn(anp.ones_like(unbox(out)))
+        value = unbox(out)
+        grads = vjp_fn(np.float64(1.0) if type(value) is np.float64 else np.ones_like(value))  # ∂L/∂L = 1
         grads = grads[0] if isinstance(argnums, int) else grads
         if has_aux:
             return (out, _strip_closed(aux[0])), grads
@@ -212,7 +213,7 @@ def _describe(value):
 
 def _require_float(x, fname, what):
     value = unbox(x)
-    ok = isinstance(value, float) or (
+    ok = type(value) is float or (
         isinstance(value, np.ndarray | np.generic) and np.issubdtype(value.dtype, np.floating)
     )
     if not ok:
@@ -224,6 +225,8 @@ def _require_float(x, fname, what):
 
 def _require_scalar(out):
     value = unbox(out)
+    if isinstance(value, float):  # Python floats and NumPy float64 scalars: the common case
+        return
     if np.shape(value) != ():
         raise TypeError(
             f"grad requires a scalar output (shape ()), but the function returned shape {np.shape(value)}. "
@@ -258,6 +261,8 @@ def _like(g, x):
         return g
     if isinstance(value, np.ndarray):
         return np.asarray(g, dtype=value.dtype)
+    if isinstance(value, float) and type(g) is np.float64:
+        return g
     return np.result_type(value).type(g)
 
 

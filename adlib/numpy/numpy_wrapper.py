@@ -303,7 +303,7 @@ _BOX_METHODS = {
     "__complex__": _to_python("complex"),
     "__format__": lambda s, spec: format(unbox(s), spec),
     "__array__": _array, "__array_ufunc__": _array_ufunc, "__array_function__": _array_function,
-    "shape": property(lambda s: np.shape(unbox(s))),
+    "shape": property(lambda s: getattr(unbox(s), "shape", ())),
     "ndim": property(lambda s: np.ndim(unbox(s))),
     "size": property(lambda s: np.size(unbox(s))),
     "dtype": property(lambda s: np.result_type(unbox(s))),

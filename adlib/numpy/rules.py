@@ -186,8 +186,8 @@ def _concatenate_vjp(k):
     return rule
 
 
-concatenate_args.jvp = _concatenate_jvp
-concatenate_args.vjp = _concatenate_vjp
+concatenate_args.jvp = core.ByPosition(_concatenate_jvp)
+concatenate_args.vjp = core.ByPosition(_concatenate_vjp)
 
 # the engine's broadcasting helpers are traced too
 core._broadcast_to = broadcast_to
