@@ -81,8 +81,11 @@ def _log_base(x):
 
 elementwise(add,        lambda t, ans, x, y: t,
                         lambda t, ans, x, y: t)
-elementwise(subtract,   lambda t, ans, x, y: t,
-                        lambda t, ans, x, y: -t)
+rules(subtract,
+      jvp=(lambda t, ans, x, y: t,
+           lambda t, ans, x, y: -t),
+      vjp=(lambda g, ans, x, y: g,
+           lambda g, ans, x, y: -core._unbroadcast(g, core.shape(y))))  # sum first, then negate: less work
 elementwise(multiply,   lambda t, ans, x, y: t * y,
                         lambda t, ans, x, y: x * t)
 elementwise(divide,     lambda t, ans, x, y: t / y,
