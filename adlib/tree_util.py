@@ -6,8 +6,10 @@ __all__ = ["tree_flatten", "tree_unflatten", "tree_map"]
 
 def tree_flatten(tree):
     """``(leaves, treedef)``: the leaves in order, and a description of the containers around them."""
-    if type(tree) is tuple and not any(isinstance(x, tuple | list | dict) for x in tree):
-        return list(tree), (tuple, (None,) * len(tree))  # the common case, fast: a flat tuple of arrays
+    if not isinstance(tree, tuple | list | dict):  # fast paths for the common cases: one array,
+        return [tree], None
+    if type(tree) is tuple and not any(isinstance(x, tuple | list | dict) for x in tree):  # a tuple of arrays
+        return list(tree), (tuple, (None,) * len(tree))
     leaves = []
 
     def walk(x):
@@ -23,6 +25,10 @@ def tree_flatten(tree):
 
 
 def tree_unflatten(treedef, leaves):
+    if treedef is None:
+        return leaves[0]
+    if treedef[0] is tuple and not any(treedef[1]):  # a flat tuple
+        return tuple(leaves)
     it = iter(leaves)
 
     def build(d):
