@@ -1,0 +1,87 @@
+# The course's commands. `make help` lists them; `make lab` and `make test` are the two you need.
+#
+# Everything runs in a local virtual environment, .venv, built from pyproject.toml (extra `dev`) on first use
+# and rebuilt whenever pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-pyproject
+PORT   ?= 8888
+LAB_ARGS ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# notebooks/NN_name.py (the source you edit) -> notebooks/NN_name.ipynb (generated, executed, committed)
+NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
+NOTEBOOKS        := $(NOTEBOOK_SOURCES:.py=.ipynb)
+
+# Notebooks are executed with the inline backend (so figures end up in the .ipynb), whatever MPLBACKEND says.
+# $(call EXECUTE_NOTEBOOK,source.py,target.ipynb); jupytext touches the .py after writing, hence the final touch.
+EXECUTE_NOTEBOOK = MPLBACKEND=module://matplotlib_inline.backend_inline \
+	$(BIN)/jupytext --quiet --to ipynb --set-kernel python3 --execute $(1) \
+	&& $(BIN)/python tools/clean_ipynb.py $(2) \
+	&& touch $(2)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv lab test lint notebooks notebooks-all figures bench clean
+
+help: ## show this list
+	@echo "Usage: make TARGET   (the first run builds .venv from pyproject.toml, ~1-2 min)"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_.-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Variables: PYTHON=$(PYTHON) (3.11+, used to create .venv), PORT=$(PORT) (make lab),"
+	@echo "           LAB_ARGS='...' (extra options for jupyter lab, e.g. LAB_ARGS=--no-browser)"
+
+# ---------------------------------------------------------------------------------------------------------
+# The environment
+# ---------------------------------------------------------------------------------------------------------
+
+.venv: $(STAMP) ## create .venv and install this repo with all extras (pip install -e '.[dev]')
+	@:
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "error: $(PYTHON) is Python < 3.11; run e.g. 'make PYTHON=python3.11 ...'" >&2; exit 1; }
+	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "installing -e '.[dev]' into $(VENV) (quiet, takes a minute or two the first time)"
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+# ---------------------------------------------------------------------------------------------------------
+# Using the course
+# ---------------------------------------------------------------------------------------------------------
+
+lab: $(STAMP) ## start JupyterLab on notebooks/ at http://127.0.0.1:PORT (token in the printed URL)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
+
+test: $(STAMP) ## ruff check, then pytest: tests/ and every notebooks/*.ipynb (nbmake)
+	$(BIN)/ruff check .
+	MPLBACKEND=Agg $(BIN)/pytest tests --nbmake $(NOTEBOOKS)
+
+lint: $(STAMP) ## ruff check and ruff format --check (reports only, changes nothing)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+notebooks: $(NOTEBOOKS) ## regenerate and execute each .ipynb whose .py source is newer
+
+notebooks-all: | $(STAMP) ## regenerate and execute every notebook, changed or not
+	@set -e; for src in $(NOTEBOOK_SOURCES); do echo "executing $$src"; $(call EXECUTE_NOTEBOOK,$$src,$${src%.py}.ipynb); done
+
+notebooks/%.ipynb: notebooks/%.py | $(STAMP)
+	@echo "executing $<"
+	@$(call EXECUTE_NOTEBOOK,$<,$@)
+
+figures: $(STAMP) ## draw the figures of figures/make_figures.py into figures/*.png
+	MPLBACKEND=Agg $(BIN)/python figures/make_figures.py
+
+bench: $(STAMP) ## run the benchmarks (benchmarks/run.py)
+	$(BIN)/python benchmarks/run.py
+
+clean: ## remove .venv, caches and build artifacts
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis .ipynb_checkpoints
+	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print \
+		| xargs rm -rf
