@@ -1,0 +1,127 @@
+"""The notebooks as files: every `notebooks/NN_name.py` has an executed `.ipynb` twin with the same cells,
+every cell carries its RISE slide metadata through the .py <-> .ipynb round trip, and each notebook is titled
+in Russian too. (Running the notebooks is nbmake's job: `make test` runs `pytest --nbmake notebooks/*.ipynb`.)
+"""
+
+import re
+import tomllib
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+MAX_IPYNB_BYTES = 5 * 1024 * 1024
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+KEPT_CELL_METADATA = ("slideshow", "tags")
+
+
+def _cells(nb):
+    return [(cell.cell_type, cell.source.strip()) for cell in nb.cells]
+
+
+def _kept_metadata(nb):
+    return [{k: cell.metadata[k] for k in KEPT_CELL_METADATA if k in cell.metadata} for cell in nb.cells]
+
+
+def test_there_are_notebooks():
+    assert SOURCES, f"no notebooks/NN_*.py found in {NOTEBOOKS}"
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.py", p.name) for p in SOURCES), [p.name for p in SOURCES]
+
+
+def test_every_ipynb_has_a_py_source():
+    orphans = [p.name for p in NOTEBOOKS.glob("*.ipynb") if not p.with_suffix(".py").exists()]
+    assert not orphans, f"notebooks without a .py source (edit the .py, then `make notebooks`): {orphans}"
+
+
+def test_jupytext_config_pairs_and_keeps_slide_metadata():
+    config = tomllib.loads((NOTEBOOKS / "jupytext.toml").read_text())
+    assert config["formats"] == "ipynb,py:percent"
+    kept = config["cell_metadata_filter"].split(",")
+    assert "slideshow" in kept and "tags" in kept and "-all" in kept
+    assert {"kernelspec", "jupytext", "rise"} <= set(config["notebook_metadata_filter"].split(","))
+
+
+@pytest.fixture(params=SOURCES, ids=lambda p: p.stem)
+def source(request):
+    return request.param
+
+
+@pytest.fixture
+def twin(source):
+    path = source.with_suffix(".ipynb")
+    assert path.exists(), f"{path.name} is missing: run `make notebooks` and commit it"
+    return path
+
+
+def test_py_and_ipynb_have_the_same_cells(source, twin):
+    from_py, from_ipynb = _cells(jupytext.read(source)), _cells(jupytext.read(twin))
+    assert [t for t, _ in from_py] == [t for t, _ in from_ipynb], (
+        f"{twin.name} is stale: cell types differ from {source.name}; run `make notebooks`"
+    )
+    for k, (a, b) in enumerate(zip(from_py, from_ipynb, strict=True)):
+        assert a == b, f"cell {k} of {twin.name} differs from {source.name}; run `make notebooks`"
+
+
+def test_every_cell_has_slide_metadata(source, twin):
+    for path in (source, twin):
+        nb = jupytext.read(path)
+        for k, cell in enumerate(nb.cells):
+            slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+            assert slide_type in SLIDE_TYPES, f"{path.name}, cell {k}: slideshow metadata {slide_type!r}"
+    assert _kept_metadata(jupytext.read(source)) == _kept_metadata(jupytext.read(twin))
+
+
+def test_slide_metadata_survives_the_round_trip(source):
+    nb = jupytext.read(source)
+    original = _kept_metadata(nb)
+    assert any(m.get("slideshow") for m in original)
+
+    as_ipynb = jupytext.reads(jupytext.writes(nb, fmt="ipynb"), fmt="ipynb")
+    assert _kept_metadata(as_ipynb) == original
+
+    back_to_py = jupytext.reads(jupytext.writes(as_ipynb, fmt="py:percent"), fmt="py:percent")
+    assert _kept_metadata(back_to_py) == original
+    assert _cells(back_to_py) == _cells(nb)
+    assert back_to_py.metadata.get("rise") == nb.metadata.get("rise")
+    assert back_to_py.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_ipynb_writes_back_to_the_same_py(source, twin):
+    """What JupyterLab's Jupytext pairing writes when the .ipynb is saved is the committed .py, byte for byte
+    (up to the jupytext version line): metadata filters, slide metadata and cell boundaries all survive."""
+
+    def strip_version(text):
+        return re.sub(r"(?m)^#\s+jupytext_version: .*\n", "", text)
+
+    written = jupytext.writes(jupytext.read(twin), fmt="py:percent")
+    assert strip_version(written) == strip_version(source.read_text()), (
+        f"{twin.name} does not convert back to {source.name}: run `make notebooks`"
+    )
+
+
+def test_committed_ipynb_was_executed(twin):
+    assert twin.stat().st_size < MAX_IPYNB_BYTES, f"{twin.name} is {twin.stat().st_size / 2**20:.1f} MB"
+    nb = nbformat.read(twin, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code, f"{twin.name} has no code cells"
+    counts = [cell.execution_count for cell in code]
+    assert None not in counts, f"{twin.name} has unexecuted cells: run `make notebooks`"
+    assert counts == list(range(1, len(code) + 1)), (
+        f"{twin.name} was not run top to bottom in one go: {counts}"
+    )
+    assert any(cell.outputs for cell in code), f"{twin.name} has no outputs"
+    errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
+    assert not errors, f"{twin.name} was committed with an error output: {errors[0].get('ename')}"
+
+
+def test_first_markdown_cell_has_the_russian_title(source, twin):
+    for path in (source, twin):
+        markdown = [cell for cell in jupytext.read(path).cells if cell.cell_type == "markdown"]
+        assert markdown, f"{path.name} has no markdown cell"
+        first = markdown[0].source
+        assert first.lstrip().startswith("# "), f"{path.name}: the first markdown cell should be the title"
+        assert CYRILLIC.search(first), f"{path.name}: the title cell has no Russian (Cyrillic) text"
