@@ -9,6 +9,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-pyproject
 PORT   ?= 8888
 LAB_ARGS ?=
+# Jupyter refuses to start as root unless told; root is the norm in containers and CI images. Token auth stays on.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -56,7 +58,7 @@ $(STAMP): pyproject.toml
 # ---------------------------------------------------------------------------------------------------------
 
 lab: $(STAMP) ## start JupyterLab on notebooks/ at http://127.0.0.1:PORT (token in the printed URL)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
 test: $(STAMP) ## ruff check, then pytest: tests/ and every notebooks/*.ipynb (nbmake)
 	$(BIN)/ruff check .
