@@ -42,7 +42,8 @@ def jvp(f, primals, tangents):
                 f"jvp: tangent {k} has shape {np.shape(t)} but its primal has shape {np.shape(p)}; they must match"
             )
     with JVPTrace() as trace:
-        out = f(*tree_unflatten(p_tree, [JVPBox(p, trace, t) for p, t in zip(p_leaves, t_leaves)]))
+        boxes = [JVPBox(p, trace, _numpy_scalar(t)) for p, t in zip(p_leaves, t_leaves, strict=True)]
+        out = f(*tree_unflatten(p_tree, boxes))
     out_leaves, out_tree = tree_flatten(out)
     values = [x.value if _of(x, trace) else x for x in out_leaves]
     tangents_out = [x.tangent if _of(x, trace) else _zeros_like(x) for x in out_leaves]
@@ -72,6 +73,7 @@ def vjp(f, *primals):
                     f"vjp_fn: cotangent of shape {np.shape(g)} given for an output of shape {np.shape(value)}"
                 )
             if _of(y, trace):
+                g = _numpy_scalar(g)
                 seeds[y.index] = g if y.index not in seeds else seeds[y.index] + g
         adjoints = backward(trace.tape, seeds) if seeds else {}
         return tree_unflatten(tree, [_like(adjoints.get(i), x) for i, x in enumerate(leaves)])
@@ -143,11 +145,15 @@ def jacfwd(f, argnums=0):
             x = args[n]
             _require_float(x, "jacfwd", f"argument {n}")
             f_n = _partial(f, args, n)
-            basis = _basis(x)
-            cols = [jvp(f_n, (x,), (e,))[1] for e in basis]
-            y = cols[0]
-            jacs.append(anp.reshape(anp.stack(cols, axis=-1), np.shape(y) + np.shape(x)))
-        return jacs[0] if isinstance(argnums, int) else tuple(jacs)
+            cols = [tree_flatten(jvp(f_n, (x,), (e,))[1]) for e in _basis(x)]  # one per input coordinate
+            out_tree = cols[0][1]
+            jacs.append([  # one Jacobian per output leaf, shaped (output leaf) + (input)
+                anp.reshape(anp.stack([c[0][k] for c in cols], axis=-1), np.shape(y) + np.shape(x))
+                for k, y in enumerate(cols[0][0])
+            ])
+        # the output's structure outside, the argnums inside, as in JAX
+        per_leaf = [j[0] if isinstance(argnums, int) else tuple(j) for j in zip(*jacs, strict=True)]
+        return tree_unflatten(out_tree, per_leaf)
 
     return jac
 
@@ -158,11 +164,16 @@ def jacrev(f, argnums=0):
     def jac(*args):
         nums = _argnums(argnums, len(args), "jacrev")
         y, vjp_fn = vjp(lambda *xs: f(*_replace(args, nums, xs)), *[args[n] for n in nums])
-        rows = [vjp_fn(e) for e in _basis(y)]
-        jacs = tuple(
-            anp.reshape(anp.stack([r[k] for r in rows]), np.shape(y) + np.shape(args[n])) for k, n in enumerate(nums)
-        )
-        return jacs[0] if isinstance(argnums, int) else jacs
+        ys, out_tree = tree_flatten(y)
+        jacs, zeros = [], [np.zeros_like(unbox(y_j)) for y_j in ys]
+        for i, y_i in enumerate(ys):  # one Jacobian per output leaf, one row per coordinate of that leaf
+            rows = [vjp_fn(tree_unflatten(out_tree, zeros[:i] + [e] + zeros[i + 1 :])) for e in _basis(y_i)]
+            jac_i = tuple(
+                anp.reshape(anp.stack([r[k] for r in rows]), np.shape(y_i) + np.shape(args[n]))
+                for k, n in enumerate(nums)
+            )
+            jacs.append(jac_i[0] if isinstance(argnums, int) else jac_i)
+        return tree_unflatten(out_tree, jacs)  # the output's structure outside, the argnums inside, as in JAX
 
     return jac
 
@@ -221,6 +232,12 @@ def _require_float(x, fname, what):
             f"{fname} needs float inputs (Python floats or float NumPy arrays), but {what} is {_describe(value)}. "
             "Write 1.0 instead of 1, or pass np.asarray(x, dtype=float)."
         )
+
+
+def _numpy_scalar(t):
+    """A Python number as a NumPy scalar, so that the rules compute like NumPy: ``1.0 / 0.0`` in a rule gives
+    inf with NumPy's RuntimeWarning instead of Python's ZeroDivisionError."""
+    return np.float64(t) if type(t) is float or type(t) is int else t
 
 
 def _require_scalar(out):
