@@ -19,9 +19,10 @@ NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 NOTEBOOKS        := $(NOTEBOOK_SOURCES:.py=.ipynb)
 
 # Notebooks are executed with the inline backend (so figures end up in the .ipynb), whatever MPLBACKEND says.
-# $(call EXECUTE_NOTEBOOK,source.py,target.ipynb); jupytext touches the .py after writing, hence the final touch.
+# $(call EXECUTE_NOTEBOOK,source.py,target.ipynb). --update keeps the cell ids of an existing .ipynb (small diffs);
+# jupytext touches the .py after writing, hence the final touch.
 EXECUTE_NOTEBOOK = MPLBACKEND=module://matplotlib_inline.backend_inline \
-	$(BIN)/jupytext --quiet --to ipynb --set-kernel python3 --execute $(1) \
+	$(BIN)/jupytext --quiet --to ipynb --update --set-kernel python3 --execute $(1) \
 	&& $(BIN)/python tools/clean_ipynb.py $(2) \
 	&& touch $(2)
 
