@@ -42,8 +42,6 @@ they are handled when the primitive calls itself again on the unboxed values. Th
 
 import itertools
 
-import numpy as np
-
 __all__ = ["Box", "JVPBox", "VJPBox", "Primitive", "JVPTrace", "VJPTrace", "backward", "unbox", "isbox"]
 
 
