@@ -1,7 +1,9 @@
 """The lecture's figures, each drawn by code from `adlib` (run `make figures`).
 
 Every figure is a function registered with ``@figure("name.png")`` that draws on a fresh matplotlib figure and
-returns it; this script saves it under ``figures/`` (or ``--out DIR``). A new figure is one more function.
+returns it; this script saves it under ``figures/`` (or ``--out DIR``). An animation is registered as
+``@figure("name.gif")`` and is called with the path to write. A new figure is one more function, here or in a
+module ``figures/fig_<topic>.py`` (which does ``from make_figures import figure``; all such modules are loaded).
 
     python figures/make_figures.py                  # all figures
     python figures/make_figures.py L_contour.png    # only some
@@ -9,6 +11,7 @@ returns it; this script saves it under ``figures/`` (or ``--out DIR``). A new fi
 """
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -23,6 +26,7 @@ import adlib.numpy as anp
 
 HERE = Path(__file__).resolve().parent
 FIGURES = {}  # file name -> function drawing it
+sys.modules.setdefault("make_figures", sys.modules[__name__])  # one registry, also when run as a script
 
 
 def figure(filename):
@@ -64,7 +68,16 @@ def l_contour():
     return fig
 
 
+def load_figure_modules():
+    """Import every ``figures/fig_*.py``: each registers its figures with ``@figure``."""
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    for path in sorted(HERE.glob("fig_*.py")):
+        importlib.import_module(path.stem)
+
+
 def main(argv=None):
+    load_figure_modules()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="figures to draw (default: all)")
     parser.add_argument("--out", type=Path, default=HERE, help="output directory (default: figures/)")
@@ -81,10 +94,13 @@ def main(argv=None):
 
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.names or FIGURES:
-        fig = FIGURES[name]()
         path = args.out / name
-        fig.savefig(path, dpi=150, metadata={"Software": None})  # no version stamp: identical reruns, no diff
-        plt.close(fig)
+        if path.suffix == ".gif":
+            FIGURES[name](path)
+        else:
+            fig = FIGURES[name]()
+            fig.savefig(path, dpi=150, metadata={"Software": None})  # no version stamp: identical reruns
+            plt.close(fig)
         print(f"wrote {path}")
     return 0
 
