@@ -249,7 +249,7 @@ def _require_scalar(out):
             f"grad requires a scalar output (shape ()), but the function returned shape {np.shape(value)}. "
             "For a non-scalar output use jacrev/jacfwd, or vjp with a cotangent."
         )
-    if not (isinstance(value, float | int | np.number) and np.issubdtype(np.result_type(value), np.floating)):
+    if not (isinstance(value, int | np.number | np.ndarray) and np.issubdtype(np.result_type(value), np.floating)):
         raise TypeError(f"grad requires a float scalar output, but the function returned {_describe(value)}")
 
 

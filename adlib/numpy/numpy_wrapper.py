@@ -3,6 +3,8 @@
 depend smoothly on its input (``sign``, ``zeros_like``, comparisons…), which simply runs on the plain values.
 """
 
+import builtins  # `all`, `any`, `sum`, `max`… of this module are NumPy's (below): the builtins by name
+
 import numpy as np
 
 from ..core import Box, NonDifferentiable, Primitive, unbox
@@ -98,7 +100,7 @@ def _untake(g, index, shape):
 
 def _is_basic_index(index):
     items = index if isinstance(index, tuple) else (index,)
-    return all(i is None or i is Ellipsis or isinstance(i, slice | int | np.integer) for i in items)
+    return builtins.all(i is None or i is Ellipsis or isinstance(i, slice | int | np.integer) for i in items)
 
 
 concatenate_args = Primitive(_concatenate, "concatenate", nargs=2)
@@ -169,7 +171,7 @@ def asarray(obj, dtype=None):
 
 
 def _holds_box(obj):
-    return isinstance(obj, Box) or (isinstance(obj, list | tuple) and any(_holds_box(o) for o in obj))
+    return isinstance(obj, Box) or (isinstance(obj, list | tuple) and builtins.any(_holds_box(o) for o in obj))
 
 
 # ---------------------------------------------------------------------------------------------------------

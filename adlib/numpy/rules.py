@@ -160,7 +160,7 @@ rules(matmul,
 
 # --- shapes and indexing: linear, each VJP is the transpose -------------------------------------------------
 def _transpose_vjp(g, ans, x, axes=None):
-    return transpose(g, None if axes is None else np.argsort(axes))
+    return transpose(g, None if axes is None else np.argsort(np.mod(axes, np.ndim(x))))  # axes may be negative
 
 
 linear(reshape,         lambda g, ans, x, *args, **kwargs: reshape(g, np.shape(x)))

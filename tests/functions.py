@@ -1,0 +1,248 @@
+"""The family of test functions, shared by ``test_jax_crosscheck.py`` and ``test_check_grads.py``.
+
+Every function is written once, taking the NumPy module as its first argument, so that the same code runs with
+``adlib.numpy`` and with ``jax.numpy``:  ``Case("sin", lambda np_, x: np_.sin(x), normal(3, 4))``.
+
+Together the cases cover every primitive and composite of ``adlib.numpy``, the operators of traced values and
+the kinds of indexing. The inputs are drawn (seeded) inside each function's domain and away from its kinks and
+ties: positive where a log or a square root needs it, away from 0 for ``abs`` and divisors, well separated
+values for ``max``/``min``/``maximum``/``clip``.
+"""
+
+import zlib
+
+import numpy as np
+
+import adlib.numpy as anp
+
+_rng = np.random.default_rng(20240607)
+
+
+def normal(*shape):
+    return _rng.standard_normal(shape)
+
+
+def uniform(lo, hi, *shape):
+    return _rng.uniform(lo, hi, shape)
+
+
+def positive(*shape):
+    return uniform(0.5, 2.0, *shape)
+
+
+def away(*shape):
+    """Random signs, magnitudes in [0.3, 1.5]: away from the kink of abs at 0 and from division by 0."""
+    return _rng.choice([-1.0, 1.0], shape) * uniform(0.3, 1.5, *shape)
+
+
+def distinct(*shape):
+    """Values at least 0.2 apart and of distinct magnitudes (no ties for max, min, the inf-norm)."""
+    n = int(np.prod(shape))
+    magnitudes = 0.3 + 0.2 * _rng.permutation(n) + uniform(0.0, 0.05, n)
+    return (_rng.choice([-1.0, 1.0], n) * magnitudes).reshape(shape)
+
+
+class Case:
+    """``fun(np_, *args)`` at the point ``args`` (float64 NumPy arrays)."""
+
+    def __init__(self, id, fun, *args):
+        self.id, self.fun, self.args = id, fun, args
+
+    def __repr__(self):
+        return f"Case({self.id})"
+
+    def rng(self, salt=""):
+        """A generator seeded by the case's id: the same random directions in every run and every file."""
+        return np.random.default_rng(zlib.crc32((self.id + salt).encode()))
+
+    def scalar(self, np_):
+        """``L(*args) = sum(sin(fun(*args)) · W)`` for a fixed random W: a scalar with curvature, for grad and
+        hessian (the sin makes the Hessian depend on the first derivatives of ``fun`` too)."""
+        w = self.rng("W").standard_normal(np.shape(self.fun(anp, *self.args)))
+        return lambda *xs: np_.sum(np_.sin(self.fun(np_, *xs)) * w)
+
+
+def _chain(np_, x):
+    y = np_.cosh(np_.sqrt(np_.square(x) + 1.0))
+    y = np_.log1p(np_.exp(np_.sin(y)))
+    return np_.arctan(np_.tanh(np_.sinh(y)))
+
+
+C34 = normal(3, 4)  # a constant
+MASK34 = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
+MASK4 = np.array([True, False, True, True])
+IDX = np.array([0, 2, 2, 1, 0, 2])  # repeated indices: their adjoints add up
+
+CASES = [
+    # --- elementwise, one argument ---
+    Case("negative", lambda np_, x: np_.negative(x), normal(3, 4)),
+    Case("exp", lambda np_, x: np_.exp(x), normal(3, 4)),
+    Case("expm1", lambda np_, x: np_.expm1(x), normal(3, 4)),
+    Case("log", lambda np_, x: np_.log(x), positive(3, 4)),
+    Case("log1p", lambda np_, x: np_.log1p(x), uniform(-0.6, 2.0, 3, 4)),
+    Case("sqrt", lambda np_, x: np_.sqrt(x), positive(3, 4)),
+    Case("square", lambda np_, x: np_.square(x), normal(3, 4)),
+    Case("sin", lambda np_, x: np_.sin(x), normal(3, 4)),
+    Case("cos", lambda np_, x: np_.cos(x), normal(3, 4)),
+    Case("tan", lambda np_, x: np_.tan(x), uniform(-1.2, 1.2, 3, 4)),
+    Case("sinh", lambda np_, x: np_.sinh(x), normal(3, 4)),
+    Case("cosh", lambda np_, x: np_.cosh(x), normal(3, 4)),
+    Case("tanh", lambda np_, x: np_.tanh(x), normal(3, 4)),
+    Case("arctan", lambda np_, x: np_.arctan(x), normal(3, 4)),
+    Case("abs", lambda np_, x: np_.abs(x), away(3, 4)),
+    Case("absolute-0d", lambda np_, x: np_.absolute(x), np.array(-0.7)),
+    # --- elementwise, two or three arguments, with broadcasting ---
+    Case("add", lambda np_, x, y: np_.add(x, y), normal(3, 4), normal(3, 4)),
+    Case("add-bcast-row", lambda np_, x, y: np_.add(x, y), normal(3, 4), normal(4)),
+    Case("subtract-bcast-col", lambda np_, x, y: np_.subtract(x, y), normal(3, 1), normal(3, 4)),
+    Case("multiply", lambda np_, x, y: np_.multiply(x, y), normal(3, 4), normal(3, 4)),
+    Case("multiply-bcast-outer", lambda np_, x, y: np_.multiply(x, y), normal(3, 1), normal(1, 4)),
+    Case("multiply-bcast-0d", lambda np_, x, y: np_.multiply(x, y), normal(), normal(2, 3)),
+    Case("divide", lambda np_, x, y: np_.divide(x, y), normal(3, 4), away(3, 4)),
+    Case("divide-bcast", lambda np_, x, y: np_.divide(x, y), normal(2, 1, 4), away(3, 1)),
+    Case("power", lambda np_, x, y: np_.power(x, y), positive(3, 4), normal(3, 4)),
+    Case("power-bcast", lambda np_, x, y: np_.power(x, y), positive(3, 1), normal(4)),
+    Case("maximum", lambda np_, x, y: np_.maximum(x, y), *(lambda x: (x, x + away(3, 4)))(normal(3, 4))),
+    Case("minimum", lambda np_, x, y: np_.minimum(x, y), *(lambda x: (x, x + away(3, 4)))(normal(3, 4))),
+    Case("maximum-bcast", lambda np_, x, y: np_.maximum(x, y), distinct(3, 4), np.array([-0.6, 0.1, 0.9, 1.6])),
+    Case("where", lambda np_, x, y: np_.where(x > 0, x * y, np_.sin(y)), away(3, 4), normal(3, 4)),
+    Case("where-const-mask-bcast", lambda np_, x, y: np_.where(MASK34, x, y), normal(4), normal(3, 1)),
+    # --- reductions ---
+    Case("sum", lambda np_, x: np_.sum(x), normal(3, 4)),
+    Case("sum-axis0", lambda np_, x: np_.sum(x, axis=0), normal(3, 4)),
+    Case("sum-axis-neg-keepdims", lambda np_, x: np_.sum(x, axis=-1, keepdims=True), normal(3, 4)),
+    Case("sum-axis-tuple", lambda np_, x: np_.sum(x, axis=(0, 2)), normal(2, 3, 4)),
+    Case("sum-axis-tuple-neg-keepdims", lambda np_, x: np_.sum(x, axis=(-1, 0), keepdims=True), normal(2, 3, 4)),
+    Case("sum-all-keepdims", lambda np_, x: np_.sum(x, keepdims=True), normal(2, 3)),
+    Case("max", lambda np_, x: np_.max(x), distinct(3, 4)),
+    Case("max-axis1", lambda np_, x: np_.max(x, axis=1), distinct(3, 4)),
+    Case("max-axis-neg-keepdims", lambda np_, x: np_.max(x, axis=-1, keepdims=True), distinct(2, 3, 4)),
+    Case("min", lambda np_, x: np_.min(x), distinct(3, 4)),
+    Case("min-axis0", lambda np_, x: np_.min(x, axis=0), distinct(3, 4)),
+    Case("min-axis-tuple", lambda np_, x: np_.min(x, axis=(0, 2)), distinct(2, 3, 4)),
+    Case("logsumexp", lambda np_, x: np_.logsumexp(x), normal(3, 4)),
+    Case("logsumexp-axis1", lambda np_, x: np_.logsumexp(x, axis=1), normal(3, 4)),
+    Case(
+        "logsumexp-axis-tuple-keepdims", lambda np_, x: np_.logsumexp(x, axis=(0, -1), keepdims=True), normal(2, 3, 4)
+    ),
+    Case("mean", lambda np_, x: np_.mean(x), normal(3, 4)),
+    Case("mean-axis1", lambda np_, x: np_.mean(x, axis=1), normal(3, 4)),
+    Case("mean-axis-tuple-keepdims", lambda np_, x: np_.mean(x, axis=(0, 2), keepdims=True), normal(2, 3, 4)),
+    # --- linear algebra ---
+    Case("matmul-1Dx1D", lambda np_, x, y: np_.matmul(x, y), normal(4), normal(4)),
+    Case("matmul-1Dx2D", lambda np_, x, y: np_.matmul(x, y), normal(4), normal(4, 3)),
+    Case("matmul-2Dx1D", lambda np_, x, y: np_.matmul(x, y), normal(3, 4), normal(4)),
+    Case("matmul-2Dx2D", lambda np_, x, y: np_.matmul(x, y), normal(3, 4), normal(4, 2)),
+    Case("matmul-3Dx2D-bcast", lambda np_, x, y: np_.matmul(x, y), normal(2, 3, 4), normal(4, 2)),
+    Case("matmul-2Dx3D-bcast", lambda np_, x, y: np_.matmul(x, y), normal(3, 4), normal(2, 4, 2)),
+    Case("matmul-3Dx1D", lambda np_, x, y: np_.matmul(x, y), normal(2, 3, 4), normal(4)),
+    Case("matmul-1Dx3D", lambda np_, x, y: np_.matmul(x, y), normal(3), normal(2, 3, 4)),
+    Case("matmul-4Dx3D-bcast-batch", lambda np_, x, y: np_.matmul(x, y), normal(2, 1, 2, 3), normal(3, 3, 2)),
+    Case("dot-1Dx1D", lambda np_, x, y: np_.dot(x, y), normal(4), normal(4)),
+    Case("dot-2Dx1D", lambda np_, x, y: np_.dot(x, y), normal(3, 4), normal(4)),
+    Case("dot-2Dx2D", lambda np_, x, y: np_.dot(x, y), normal(3, 4), normal(4, 2)),
+    Case("dot-0Dx2D", lambda np_, x, y: np_.dot(x, y), normal(), normal(2, 3)),
+    Case("vdot", lambda np_, x, y: np_.vdot(x, y), normal(3, 4), normal(3, 4)),
+    Case("outer", lambda np_, x, y: np_.outer(x, y), normal(3), normal(4)),
+    Case("outer-2D", lambda np_, x, y: np_.outer(x, y), normal(2, 2), normal(3)),
+    # --- shapes ---
+    Case("transpose", lambda np_, x: np_.transpose(x), normal(2, 3, 4)),
+    Case("transpose-axes", lambda np_, x: np_.transpose(x, (2, 0, 1)), normal(2, 3, 4)),
+    Case("transpose-axes-neg", lambda np_, x: np_.transpose(x, (-1, 0, 1)), normal(2, 3, 4)),
+    Case("swapaxes", lambda np_, x: np_.swapaxes(x, 0, 2), normal(2, 3, 4)),
+    Case("swapaxes-neg", lambda np_, x: np_.swapaxes(x, -1, 1), normal(2, 3, 4)),
+    Case("moveaxis", lambda np_, x: np_.moveaxis(x, 0, -1), normal(2, 3, 4)),
+    Case("moveaxis-tuple", lambda np_, x: np_.moveaxis(x, (0, 1), (2, 0)), normal(2, 3, 4)),
+    Case("reshape", lambda np_, x: np_.reshape(x, (4, 3)), normal(3, 4)),
+    Case("reshape-minus1", lambda np_, x: np_.reshape(x, (2, -1, 2)), normal(3, 4)),
+    Case("reshape-to-0d", lambda np_, x: np_.reshape(x, ()), normal(1, 1)),
+    Case("expand_dims", lambda np_, x: np_.expand_dims(x, 1), normal(3, 4)),
+    Case("expand_dims-tuple", lambda np_, x: np_.expand_dims(x, (0, -1)), normal(3, 4)),
+    Case("squeeze", lambda np_, x: np_.squeeze(x), normal(3, 1, 4, 1)),
+    Case("squeeze-axis", lambda np_, x: np_.squeeze(x, axis=1), normal(3, 1, 4, 1)),
+    Case("broadcast_to", lambda np_, x: np_.broadcast_to(x, (2, 3, 4)), normal(3, 1)),
+    Case("concatenate", lambda np_, x, y: np_.concatenate([x, y]), normal(2, 3), normal(1, 3)),
+    Case(
+        "concatenate-axis-neg-3",
+        lambda np_, x, y, z: np_.concatenate([x, y, z], axis=-1),
+        normal(2, 3),
+        normal(2, 1),
+        normal(2, 2),
+    ),
+    Case("concatenate-with-const", lambda np_, x: np_.concatenate([C34, x], axis=0), normal(1, 4)),
+    Case("stack", lambda np_, x, y: np_.stack([x, y]), normal(3, 4), normal(3, 4)),
+    Case(
+        "stack-axis-neg", lambda np_, x, y, z: np_.stack([x, y, z], axis=-1), normal(2, 3), normal(2, 3), normal(2, 3)
+    ),
+    Case("stack-axis1", lambda np_, x, y: np_.stack((x, y), axis=1), normal(2, 3), normal(2, 3)),
+    Case("clip", lambda np_, x: np_.clip(x, -0.5, 0.5), np.array([[-1.3, -0.2, 0.1], [0.7, 0.4, -0.8]])),
+    Case("clip-upper-only", lambda np_, x: np_.clip(x, None, 0.5), np.array([[-1.3, -0.2, 0.1], [0.7, 0.4, 1.8]])),
+    Case("ravel", lambda np_, x: np_.ravel(x), normal(2, 3, 2)),
+    # --- norms ---
+    Case("norm", lambda np_, x: np_.linalg.norm(x), normal(5)),
+    Case("norm-fro", lambda np_, x: np_.linalg.norm(x), normal(3, 4)),
+    Case("norm-ord1", lambda np_, x: np_.linalg.norm(x, 1), away(5)),
+    Case("norm-ord-inf", lambda np_, x: np_.linalg.norm(x, np.inf), distinct(5)),
+    Case("norm-ord3", lambda np_, x: np_.linalg.norm(x, 3), away(5)),
+    Case("norm-axis1", lambda np_, x: np_.linalg.norm(x, axis=1), normal(3, 4)),
+    Case("norm-ord1-axis0-keepdims", lambda np_, x: np_.linalg.norm(x, 1, axis=0, keepdims=True), away(3, 4)),
+    Case("norm-ord-inf-axis-neg", lambda np_, x: np_.linalg.norm(x, np.inf, axis=-1), distinct(3, 4)),
+    Case("norm-ord3-axis1", lambda np_, x: np_.linalg.norm(x, 3, axis=1), away(3, 4)),
+    # --- indexing ---
+    Case("index-int", lambda np_, x: x[1], normal(3, 4)),
+    Case("index-int-neg", lambda np_, x: x[-1, 2], normal(3, 4)),
+    Case("index-newaxis", lambda np_, x: x[:, None], normal(3, 4)),
+    Case("index-ellipsis", lambda np_, x: x[..., 0], normal(2, 3, 4)),
+    Case("index-slice", lambda np_, x: x[1:3], normal(4, 3)),
+    Case("index-step-neg", lambda np_, x: x[::-1], normal(5)),
+    Case("index-step-neg2", lambda np_, x: x[:, 3:0:-2], normal(3, 5)),
+    Case("index-bool-mask", lambda np_, x: x[MASK34], normal(3, 4)),
+    Case("index-bool-mask-axis1", lambda np_, x: x[:, MASK4], normal(3, 4)),
+    Case("index-int-array-repeated", lambda np_, x: x[IDX], normal(3)),
+    Case("index-int-array-repeated-2D", lambda np_, x: x[IDX, 1:], normal(3, 4)),
+    Case("index-int-arrays-pairs", lambda np_, x: x[IDX, IDX[::-1]], normal(3, 3)),
+    Case("iterate", lambda np_, x: np_.stack([r * i for i, r in enumerate(x)]), normal(3, 2)),
+    # --- operators and methods ---
+    Case("op-add", lambda np_, x, y: x + y, normal(3, 4), normal(4)),
+    Case("op-sub", lambda np_, x, y: x - y, normal(3, 4), normal(3, 1)),
+    Case("op-mul", lambda np_, x, y: x * y, normal(3, 4), normal(3, 4)),
+    Case("op-div", lambda np_, x, y: x / y, normal(3, 4), away(4)),
+    Case("op-pow", lambda np_, x, y: x**y, positive(3, 4), normal(3, 4)),
+    Case("op-pow-2", lambda np_, x: x**2, normal(3, 4)),
+    Case("op-pow-3.0", lambda np_, x: x**3.0, normal(3, 4)),
+    Case("op-pow-half", lambda np_, x: x**0.5, positive(3, 4)),
+    Case("op-rpow", lambda np_, x: 2.0**x, normal(3, 4)),
+    Case("op-radd-rsub", lambda np_, x: 1.0 - (2.0 + x), normal(3, 4)),
+    Case("op-rmul-rdiv", lambda np_, x: 3.0 * (2.0 / x), away(3, 4)),
+    Case("op-ndarray-left", lambda np_, x: C34 * x + C34 / (x * x + 1.0) - C34, normal(3, 4)),
+    Case("op-matmul", lambda np_, x, y: x @ y, normal(3, 4), normal(4, 2)),
+    Case("op-rmatmul-const", lambda np_, x: C34 @ x, normal(4, 2)),
+    Case("op-neg", lambda np_, x: -x, normal(3, 4)),
+    Case("op-abs", lambda np_, x: abs(x), away(3, 4)),
+    Case("op-T", lambda np_, x: x.T, normal(3, 4)),
+    Case("method-sum", lambda np_, x: x.sum(), normal(3, 4)),
+    Case("method-sum-axis", lambda np_, x: x.sum(axis=1), normal(3, 4)),
+    Case("method-reshape", lambda np_, x: x.reshape(4, 3), normal(3, 4)),
+    Case("method-reshape-tuple", lambda np_, x: x.reshape((-1,)), normal(3, 4)),
+    Case("method-mean-max-min", lambda np_, x: x.mean(axis=0) + x.max(axis=0) * x.min(axis=0), distinct(3, 4)),
+    Case("method-transpose", lambda np_, x: x.transpose(1, 0, 2), normal(2, 3, 4)),
+    Case("method-clip-dot", lambda np_, x: x.clip(-0.6, 0.6).dot(x[0]), distinct(3, 4)),
+    # --- compositions ---
+    Case("mlp-layer", lambda np_, x, w, b: np_.tanh(x @ w + b), normal(5, 3), normal(3, 4), normal(4)),
+    Case(
+        "softmax-cross-entropy",
+        lambda np_, z, y: -np_.sum(y * (z - np_.logsumexp(z, axis=-1, keepdims=True)), axis=-1),
+        normal(4, 3),
+        np.eye(3)[[0, 2, 1, 2]],
+    ),
+    Case(
+        "gaussian-logpdf",
+        lambda np_, x, mu, s: -0.5 * np_.sum(((x - mu) / s) ** 2) - np_.sum(np_.log(s)),
+        normal(4, 3),
+        normal(3),
+        positive(3),
+    ),
+    Case("chain-all-unary", lambda np_, x: _chain(np_, x), normal(2, 3)),
+]
+
+assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

@@ -1,0 +1,259 @@
+"""adlib against JAX, in float64, number for number.
+
+Every case of ``functions.py`` (together they use every primitive and composite of ``adlib.numpy``, the operators
+of traced values and every kind of indexing) runs once with ``adlib.numpy`` and once with ``jax.numpy``. The
+value and every differential operator — grad, value_and_grad, jvp, vjp, jacfwd, jacrev, hessian, hvp — must agree
+with JAX to about ten digits, and so must nested derivatives (grad of grad of grad, jvp of grad, grad of jvp,
+grad of vjp) on the cases of ``NESTED``.
+
+JAX compiles every computation with XLA, and compiling (~30 ms even for a tiny function) dwarfs running. So all
+the JAX results of one case are computed by one jitted function, once (``reference``), and each test compares
+adlib with its part of them. ``jacfwd`` and ``jacrev`` are compared with the same JAX Jacobian, ``hvp`` with the
+JAX Hessian applied to the direction.
+"""
+
+import functools
+import os
+import sys
+
+if "jax" not in sys.modules:  # compile faster (these flags change how long XLA optimizes, not the results)
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "") + " --xla_cpu_use_fusion_emitters=false --xla_backend_optimization_level=0"
+    )
+
+import jax  # noqa: E402
+
+jax.config.update("jax_enable_x64", True)  # before any JAX array exists
+
+import jax.numpy as jnp  # noqa: E402
+import jax.scipy.special  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from functions import CASES  # noqa: E402
+
+import adlib  # noqa: E402
+import adlib.numpy as anp  # noqa: E402
+
+RTOL, ATOL = 1e-10, 1e-12
+
+# The nested derivatives are checked on one or two cases per primitive (the whole family would take too long).
+NESTED = """negative exp expm1 log log1p sqrt square sin cos tan sinh cosh tanh arctan abs add-bcast-row
+subtract-bcast-col multiply-bcast-outer divide-bcast power-bcast maximum minimum maximum-bcast where
+where-const-mask-bcast sum-axis-tuple-neg-keepdims max-axis-neg-keepdims min-axis-tuple
+logsumexp-axis-tuple-keepdims mean-axis-tuple-keepdims matmul-1Dx1D matmul-1Dx2D matmul-2Dx1D matmul-3Dx2D-bcast
+matmul-1Dx3D dot-0Dx2D vdot outer-2D transpose-axes-neg moveaxis-tuple reshape-minus1 expand_dims-tuple
+squeeze-axis broadcast_to concatenate-axis-neg-3 stack-axis-neg clip norm-ord1 norm-ord-inf-axis-neg norm-ord3-axis1
+index-step-neg2 index-bool-mask index-int-array-repeated-2D op-rpow mlp-layer softmax-cross-entropy""".split()
+NESTED_CASES = [c for c in CASES if c.id in NESTED]
+assert len(NESTED_CASES) == len(NESTED), "an id in NESTED is not a case of functions.py"
+
+
+class _JaxNumpy:
+    """``jax.numpy`` under the names of ``adlib.numpy`` (which also has ``logsumexp``)."""
+
+    logsumexp = staticmethod(jax.scipy.special.logsumexp)
+
+    def __getattr__(self, name):
+        return getattr(jnp, name)
+
+
+JNP = _JaxNumpy()
+
+
+def parametrize(cases):
+    return pytest.mark.parametrize("case", cases, ids=[c.id for c in cases])
+
+
+all_cases, nested_cases = parametrize(CASES), parametrize(NESTED_CASES)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# What the tests share: the functions, the random directions, and JAX's results
+# ----------------------------------------------------------------------------------------------------------
+
+
+def argnums(case):
+    """All arguments: an int for one (the common case), a tuple for several."""
+    return 0 if len(case.args) == 1 else tuple(range(len(case.args)))
+
+
+def function(case, np_):
+    return lambda *xs: case.fun(np_, *xs)
+
+
+def random_like(rng, tree):
+    if isinstance(tree, tuple | list):
+        return tuple(random_like(rng, t) for t in tree)
+    return rng.standard_normal(np.shape(tree))
+
+
+@functools.cache
+def directions(case):
+    """Seeded random tangents (shaped like the inputs) and cotangents (shaped like the output)."""
+    rng = case.rng("directions")
+    out = np.shape(case.fun(anp, *case.args))
+    return {
+        "t": random_like(rng, case.args),  # jvp
+        "u": rng.standard_normal(out),  # vjp
+        "v": rng.standard_normal(np.shape(case.args[0])),  # hvp
+        "t2": random_like(rng, case.args),  # jvp of grad, grad of grad of grad (the line x + s·t2)
+        "w": rng.standard_normal(out),  # grad of jvp: x ↦ ⟨w, J(x) t⟩
+        "r": random_like(rng, case.args),  # grad of vjp: x ↦ ⟨r, J(x)ᵀ u⟩
+    }
+
+
+def grad_of_jvp(np_, jvp, f, t, w):
+    return lambda *xs: np_.sum(jvp(f, xs, t)[1] * w)
+
+
+def grad_of_vjp(np_, vjp, f, u, r):
+    return lambda *xs: np_.sum(np_.stack([np_.sum(a * b) for a, b in zip(vjp(f, *xs)[1](u), r, strict=True)]))
+
+
+def on_line(L, args, t):
+    """``s ↦ L(x + s·t)``: its third derivative at 0 is the third derivative of L along t."""
+    return lambda s: L(*[x + s * d for x, d in zip(args, t, strict=True)])
+
+
+@functools.cache
+def reference(case):
+    """All of JAX's results for ``case``, computed by one jitted function (one compilation)."""
+    f, L, n, d = function(case, JNP), case.scalar(JNP), argnums(case), directions(case)
+    scalar_output = np.shape(d["u"]) == ()
+    nested = case in NESTED_CASES
+
+    def everything(*args):
+        out = {
+            "value": f(*args),
+            "value_and_grad": jax.value_and_grad(L, n)(*args),
+            "jvp": jax.jvp(f, args, d["t"]),
+            "vjp": (lambda y, vjp_fn: (y, vjp_fn(d["u"])))(*jax.vjp(f, *args)),
+            "jacobian": jax.jacfwd(f, n)(*args),
+            "hessian": jax.hessian(L, n)(*args),
+        }
+        if scalar_output:
+            out["grad_f"] = jax.grad(f, n)(*args)
+        if nested:
+            out["jvp_of_grad"] = jax.jvp(jax.grad(L, n), args, d["t2"])
+            out["grad_of_jvp"] = jax.grad(grad_of_jvp(JNP, jax.jvp, f, d["t"], d["w"]), n)(*args)
+            out["grad_of_vjp"] = jax.grad(grad_of_vjp(JNP, jax.vjp, f, d["u"], d["r"]), n)(*args)
+            out["grad3"] = jax.grad(jax.grad(jax.grad(on_line(L, args, d["t2"]))))(0.0)
+        return out
+
+    return jax.tree.map(np.asarray, jax.jit(everything)(*case.args))
+
+
+def assert_close(actual, expected):
+    """Same structure (tuples), same shapes, float64, the same numbers to ``RTOL``."""
+    if isinstance(expected, tuple | list):
+        assert isinstance(actual, tuple | list), f"expected a tuple of {len(expected)}, got {type(actual)}"
+        assert len(actual) == len(expected), f"expected a tuple of {len(expected)}, got {len(actual)}"
+        for a, e in zip(actual, expected, strict=True):
+            assert_close(a, e)
+        return
+    assert not isinstance(actual, adlib.core.Box), f"a traced value escaped: {actual!r}"
+    actual = np.asarray(actual)
+    assert actual.shape == expected.shape, f"shape {actual.shape}, JAX has {expected.shape}"
+    assert actual.dtype == expected.dtype == np.float64, f"dtype {actual.dtype}, JAX has {expected.dtype}"
+    np.testing.assert_allclose(actual, expected, rtol=RTOL, atol=ATOL)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Values and first derivatives
+# ----------------------------------------------------------------------------------------------------------
+
+
+@all_cases
+def test_value(case):
+    assert_close(case.fun(anp, *case.args), reference(case)["value"])
+
+
+@all_cases
+def test_grad(case):
+    g = adlib.grad(case.scalar(anp), argnums(case))(*case.args)
+    assert_close(g, reference(case)["value_and_grad"][1])
+
+
+@all_cases
+def test_value_and_grad(case):
+    vg = adlib.value_and_grad(case.scalar(anp), argnums(case))(*case.args)
+    assert_close(vg, reference(case)["value_and_grad"])
+
+
+@parametrize([c for c in CASES if np.shape(c.fun(anp, *c.args)) == ()])
+def test_grad_of_scalar_valued(case):
+    """``grad`` of the function itself when its value is a scalar (a NumPy scalar or a 0-d array)."""
+    assert_close(adlib.grad(function(case, anp), argnums(case))(*case.args), reference(case)["grad_f"])
+
+
+@all_cases
+def test_jvp(case):
+    out = adlib.jvp(function(case, anp), case.args, directions(case)["t"])
+    assert_close(out, reference(case)["jvp"])
+
+
+@all_cases
+def test_vjp(case):
+    out, vjp_fn = adlib.vjp(function(case, anp), *case.args)
+    assert_close((out, vjp_fn(directions(case)["u"])), reference(case)["vjp"])
+
+
+@all_cases
+def test_jacfwd(case):
+    assert_close(adlib.jacfwd(function(case, anp), argnums(case))(*case.args), reference(case)["jacobian"])
+
+
+@all_cases
+def test_jacrev(case):
+    assert_close(adlib.jacrev(function(case, anp), argnums(case))(*case.args), reference(case)["jacobian"])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Second and third derivatives
+# ----------------------------------------------------------------------------------------------------------
+
+
+@all_cases
+def test_hessian(case):
+    """Several arguments: a tuple of tuples, block (i, j) = ∂²L/∂x_i∂x_j, as in JAX."""
+    assert_close(adlib.hessian(case.scalar(anp), argnums(case))(*case.args), reference(case)["hessian"])
+
+
+@all_cases
+def test_hvp(case):
+    """``hvp`` in the first argument, against JAX's Hessian block times the direction."""
+    x, rest, v = case.args[0], case.args[1:], directions(case)["v"]
+    H = reference(case)["hessian"]
+    H = H if len(case.args) == 1 else H[0][0]
+    got = adlib.hvp(lambda x: case.scalar(anp)(x, *rest), x, v)
+    assert_close(got, np.tensordot(H, v, axes=np.ndim(v)))
+
+
+@nested_cases
+def test_grad_of_grad_of_grad(case):
+    """Reverse over reverse over reverse: the third derivative of ``s ↦ L(x + s·t)`` at 0."""
+    d3 = adlib.grad(adlib.grad(adlib.grad(on_line(case.scalar(anp), case.args, directions(case)["t2"]))))(0.0)
+    assert_close(d3, reference(case)["grad3"])
+
+
+@nested_cases
+def test_jvp_of_grad(case):
+    """Forward over reverse, through ``jvp`` and ``grad`` themselves: (∇L, ∇²L · t)."""
+    out = adlib.jvp(adlib.grad(case.scalar(anp), argnums(case)), case.args, directions(case)["t2"])
+    assert_close(out, reference(case)["jvp_of_grad"])
+
+
+@nested_cases
+def test_grad_of_jvp(case):
+    """Reverse over forward: the gradient of ``x ↦ ⟨w, J(x) t⟩``."""
+    d = directions(case)
+    G = grad_of_jvp(anp, adlib.jvp, function(case, anp), d["t"], d["w"])
+    assert_close(adlib.grad(G, argnums(case))(*case.args), reference(case)["grad_of_jvp"])
+
+
+@nested_cases
+def test_grad_of_vjp(case):
+    """Reverse over reverse: the gradient of ``x ↦ ⟨r, J(x)ᵀ u⟩``."""
+    d = directions(case)
+    R = grad_of_vjp(anp, adlib.vjp, function(case, anp), d["u"], d["r"])
+    assert_close(adlib.grad(R, argnums(case))(*case.args), reference(case)["grad_of_vjp"])
