@@ -1,0 +1,329 @@
+"""Choosing the mode for a Jacobian: count the passes, time them fairly, and mix the modes at a narrow cut.
+
+For ``f: Rⁿ → Rᵐ``
+
+* ``jacfwd`` builds ``J`` column by column: **n** forward passes (one ``jvp`` per input coordinate);
+* ``jacrev`` builds it row by row: **one** forward pass that records the tape, then **m** backward sweeps
+  (one ``vjp`` per output coordinate).
+
+So forward mode costs ≈ n·cost(f) and reverse mode ≈ m·cost(f): the cheaper one is decided by m/n (the lecture's
+Рис. 25). When ``f = h ∘ G ∘ g`` has a narrow middle (``g: Rⁿ → Rᵏ``, ``h: Rᵏ → Rᵐ`` with k ≪ n, m; Рис. 26),
+neither pure mode is good, but the chain rule ``J = J_h · J_G · J_g`` lets each factor use its own cheaper mode:
+``J_g`` in reverse (k sweeps), ``J_h`` forward (k passes). That is :func:`jac_chain`.
+
+What is here
+------------
+``PassCounter`` / :func:`count_passes`
+    Count, *by construction*, what a Jacobian routine does: a counting identity primitive is put on the input of
+    ``f``; its JVP rule runs once per forward-mode pass, its VJP rule once per backward sweep.
+:func:`jac_chain`, :func:`cheaper_mode`
+    The mixed-mode Jacobian of a composition ``f_k ∘ … ∘ f_1``.
+:func:`median_time`
+    Warm-up, then the median of repeats (the notebooks' and the benchmark's one timing rule).
+:func:`sweep_functions`, :func:`jacobian_methods`, :func:`time_jacobians`, :func:`crossover`
+    The Рис. 25 experiment: ``f(x) = A x`` (or ``tanh(A x)``, or ``max_i (A x)_i``), n fixed, m swept, adlib's
+    and JAX's jacfwd/jacrev timed, and the m/n where the curves cross.
+:func:`compare_modes`
+    What the notebook's widget shows: for given n and m, which mode wins and by how much.
+"""
+
+import math
+import statistics
+import time
+
+import numpy as np
+
+from . import numpy as anp
+from .core import Primitive
+from .differential_operators import jacfwd, jacrev
+
+__all__ = [
+    "PassCounter",
+    "count_passes",
+    "cheaper_mode",
+    "jac_chain",
+    "median_time",
+    "sweep_functions",
+    "jacobian_methods",
+    "time_jacobians",
+    "crossover",
+    "compare_modes",
+]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Counting passes
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _tap_impl(x, counter):
+    return x
+
+
+def _tap_jvp(t, ans, x, counter):
+    counter.jvps += 1  # the tangent of the input went through: one forward-mode pass
+    return t
+
+
+def _tap_vjp(g, ans, x, counter):
+    counter.vjps += 1  # the adjoint reached the input: one backward sweep finished
+    return g
+
+
+_tap = Primitive(_tap_impl, "count_passes_tap")
+_tap.jvp, _tap.vjp = (_tap_jvp,), (_tap_vjp,)
+
+
+class PassCounter:
+    """Counts what happens to a function: ``calls`` (evaluations of ``f``, traced or not), ``jvps`` (forward-mode
+    passes) and ``vjps`` (backward sweeps that reached the input).
+
+        counter = PassCounter()
+        adlib.jacrev(counter.wrap(f))(x)
+        counter.calls, counter.jvps, counter.vjps     # 1, 0, m
+    """
+
+    def __init__(self):
+        self.calls = self.jvps = self.vjps = 0
+
+    def wrap(self, f):
+        """``f`` with its first argument passed through the counting identity primitive."""
+        if not callable(f):
+            raise TypeError(f"PassCounter.wrap expects a function, got {type(f).__name__}")
+
+        def counted(x, *rest, **kwargs):
+            self.calls += 1
+            return f(_tap(x, counter=self), *rest, **kwargs)
+
+        counted.__name__ = f"counted({getattr(f, '__name__', 'f')})"
+        return counted
+
+    def as_dict(self):
+        return {"calls": self.calls, "jvps": self.jvps, "vjps": self.vjps}
+
+    def __repr__(self):
+        return f"PassCounter(calls={self.calls}, jvps={self.jvps}, vjps={self.vjps})"
+
+
+def count_passes(jacobian, f, x):
+    """Run ``jacobian(f)(x)`` (``adlib.jacfwd``, ``adlib.jacrev``, or any routine built on adlib's jvp/vjp) and
+    return ``(J, {"calls": …, "jvps": …, "vjps": …})``."""
+    if not callable(jacobian) or not callable(f):
+        raise TypeError("count_passes(jacobian, f, x) expects a Jacobian routine (e.g. adlib.jacfwd) and a function")
+    counter = PassCounter()
+    J = jacobian(counter.wrap(f))(x)
+    return J, counter.as_dict()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Mixed mode: the chain rule cut at narrow places
+# ----------------------------------------------------------------------------------------------------------
+
+
+def cheaper_mode(n_in, n_out):
+    """``"rev"`` if the outputs are fewer than the inputs (m < n sweeps instead of n passes), else ``"fwd"``."""
+    for name, v in (("n_in", n_in), ("n_out", n_out)):
+        if not isinstance(v, int | np.integer) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"cheaper_mode: {name} must be a positive integer, got {v!r}")
+    return "rev" if n_out < n_in else "fwd"
+
+
+def jac_chain(stages, x, modes=None, return_info=False):
+    """The Jacobian of ``stages[-1] ∘ … ∘ stages[0]`` at ``x`` by the chain rule, each factor in its own mode.
+
+    ``stages`` are functions from 1-D arrays to 1-D arrays. Each factor ``J_k = ∂f_k/∂x_{k-1}`` is computed at
+    ``x_{k-1} = f_{k-1}(…f_1(x))`` with ``adlib.jacrev`` if ``f_k`` has fewer outputs than inputs and with
+    ``adlib.jacfwd`` otherwise (or as given by ``modes``, a list of ``"fwd"``/``"rev"``), and the product
+    ``J_k ⋯ J_1`` is taken in the cheapest order (``np.linalg.multi_dot``). For ``Rⁿ → Rᵏ → Rᵐ`` with small k
+    this is k backward sweeps + k forward passes + an (m×k)(k×n) product, instead of n passes or m sweeps.
+
+    With ``return_info=True`` returns ``(J, info)``, ``info`` a list of ``(mode, (n_out, n_in))`` per stage.
+    """
+    stages = list(stages) if isinstance(stages, list | tuple) else None
+    if not stages or not all(callable(s) for s in stages):
+        raise TypeError("jac_chain expects a non-empty list of functions (the stages f_1, …, f_k)")
+    if modes is not None:
+        modes = list(modes)
+        if len(modes) != len(stages) or any(m not in ("fwd", "rev") for m in modes):
+            raise ValueError(f"jac_chain: modes must be one of 'fwd'/'rev' per stage ({len(stages)}), got {modes!r}")
+    x = np.asarray(x)
+    if x.ndim != 1 or not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"jac_chain expects a 1-D float array x, got shape {x.shape} of dtype {x.dtype}")
+    factors, info = [], []
+    for k, stage in enumerate(stages):
+        y = np.asarray(stage(x))
+        if y.ndim != 1:
+            raise ValueError(f"jac_chain: stage {k} returned shape {y.shape}; every stage must return a 1-D array")
+        mode = modes[k] if modes else cheaper_mode(x.size, y.size)
+        factors.append(np.asarray((jacrev if mode == "rev" else jacfwd)(stage)(x)))
+        info.append((mode, (y.size, x.size)))
+        x = y
+    factors = factors[::-1]  # J = J_k ⋯ J_1
+    J = factors[0] if len(factors) == 1 else np.linalg.multi_dot(factors)
+    return (J, info) if return_info else J
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Timing
+# ----------------------------------------------------------------------------------------------------------
+
+
+def median_time(fn, repeat=5, warmup=1, min_time=1e-3):
+    """Seconds per call of ``fn()``: ``warmup`` calls first (JIT compilation, caches), then the median over
+    ``repeat`` batches of the mean time per call; a batch repeats the call until it lasts ``min_time`` (so that
+    microsecond calls are not lost in the timer's resolution). For JAX pass a ``fn`` that ends in
+    ``block_until_ready``: JAX dispatches asynchronously."""
+    if not callable(fn):
+        raise TypeError(f"median_time expects a function of no arguments, got {type(fn).__name__}")
+    if not isinstance(repeat, int) or repeat < 1 or not isinstance(warmup, int) or warmup < 0:
+        raise ValueError(f"median_time: repeat must be ≥ 1 and warmup ≥ 0 (integers), got {repeat!r}, {warmup!r}")
+    for _ in range(warmup):
+        fn()
+    number = 1
+    while True:  # how many calls make a batch of at least min_time
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        first = time.perf_counter() - start
+        if first >= min_time or number >= 1_000_000:
+            break
+        number *= 10 if first < min_time / 10 else 2
+    times = [first / number]
+    for _ in range(repeat - 1):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The Рис. 25 experiment
+# ----------------------------------------------------------------------------------------------------------
+
+KINDS = {
+    "linear": "f(x) = A x",
+    "tanh": "f(x) = tanh(A x)",
+    "max": "f(x) = max_i (A x)_i  (scalar output)",
+}
+
+
+def sweep_functions(kind, np_=anp):
+    """``f(A, x)`` of the sweep, written once for any NumPy-like module ``np_`` (``adlib.numpy``, ``jax.numpy``)."""
+    if kind == "linear":
+        return lambda A, x: A @ x
+    if kind == "tanh":
+        return lambda A, x: np_.tanh(A @ x)
+    if kind == "max":
+        return lambda A, x: np_.max(A @ x)
+    raise ValueError(f"unknown kind {kind!r}; one of {sorted(KINDS)}")
+
+
+def jacobian_methods(A, kind="linear", libraries=("adlib", "jax")):
+    """Zero-argument callables ``{"adlib jacfwd": …, "adlib jacrev": …, "jax jacfwd": …, "jax jacrev": …}`` that
+    compute the Jacobian of ``sweep_functions(kind)(A, ·)`` at a fixed seeded x. JAX's are ``jax.jit``-compiled
+    once (the first call compiles: time them with a warm-up) and wait for the result (``block_until_ready``).
+    JAX must already run in float64 (``jax.config.update("jax_enable_x64", True)``)."""
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2:
+        raise ValueError(f"jacobian_methods expects a matrix A of shape (m, n), got shape {A.shape}")
+    unknown = set(libraries) - {"adlib", "jax"}
+    if unknown:
+        raise ValueError(f"unknown libraries {sorted(unknown)}; choose from 'adlib', 'jax'")
+    x = np.random.default_rng(1).standard_normal(A.shape[1])
+    methods = {}
+    if "adlib" in libraries:
+        f_ad = sweep_functions(kind, anp)
+        methods["adlib jacfwd"] = lambda: jacfwd(f_ad, argnums=1)(A, x)
+        methods["adlib jacrev"] = lambda: jacrev(f_ad, argnums=1)(A, x)
+    if "jax" in libraries:
+        import jax  # only here: adlib itself needs nothing but NumPy
+        import jax.numpy as jnp
+
+        if not jax.config.jax_enable_x64:
+            raise RuntimeError("JAX runs in float32: call jax.config.update('jax_enable_x64', True) first")
+        f_jax = sweep_functions(kind, jnp)
+        A_j, x_j = jnp.asarray(A), jnp.asarray(x)
+        for name, jac in (("jacfwd", jax.jacfwd), ("jacrev", jax.jacrev)):
+            compiled = jax.jit(jac(f_jax, argnums=1))
+            methods[f"jax {name}"] = lambda compiled=compiled: compiled(A_j, x_j).block_until_ready()
+    return methods
+
+
+def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=3, seed=0, budget=2.0):
+    """Time every method of :func:`jacobian_methods` for ``A ~ N(0, 1)`` of shape (m, n), m in ``ms``.
+
+    Returns ``{"m": array, "n": n, "kind": kind, "times": {method: array of seconds}}``. Compilation is
+    excluded (warm-up call). ``budget`` (seconds per call) keeps big sweeps finite: once a method has taken
+    longer than that, it is not run for the larger m (its time there is NaN)."""
+    ms = np.asarray(ms)
+    if ms.ndim != 1 or ms.size == 0 or not np.issubdtype(ms.dtype, np.integer) or np.any(ms < 1):
+        raise ValueError(f"time_jacobians: ms must be a non-empty 1-D array of positive integers, got {ms!r}")
+    if not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"time_jacobians: n must be a positive integer, got {n!r}")
+    rng = np.random.default_rng(seed)
+    times, over = {}, set()
+    for i, m in enumerate(ms):
+        A = rng.standard_normal((int(m), int(n)))
+        for name, fn in jacobian_methods(A, kind, libraries).items():
+            times.setdefault(name, np.full(ms.size, np.nan))
+            if name in over:
+                continue
+            times[name][i] = median_time(fn, repeat=repeat, warmup=1, min_time=0.0 if m > 100 else 1e-3)
+            if times[name][i] > budget:
+                over.add(name)
+    return {"m": ms, "n": int(n), "kind": kind, "times": times}
+
+
+def crossover(ratio, t_fwd, t_rev):
+    """The m/n at which forward and reverse take equal time: where ``log(t_fwd / t_rev)`` changes sign, located
+    by linear interpolation in log–log coordinates between the two grid points around the first sign change.
+    ``None`` if one mode wins on the whole grid (or everything is NaN)."""
+    ratio, t_fwd, t_rev = (np.asarray(a, dtype=float) for a in (ratio, t_fwd, t_rev))
+    if not ratio.shape == t_fwd.shape == t_rev.shape or ratio.ndim != 1:
+        raise ValueError("crossover expects three 1-D arrays of the same length")
+    ok = np.isfinite(t_fwd) & np.isfinite(t_rev) & (t_fwd > 0) & (t_rev > 0)
+    r, d = ratio[ok], np.log(t_fwd[ok]) - np.log(t_rev[ok])  # d > 0: reverse is faster
+    for k in range(len(d) - 1):
+        if d[k] == 0:
+            return float(r[k])
+        if np.sign(d[k]) != np.sign(d[k + 1]):
+            lr = np.log(r[k]) + (np.log(r[k + 1]) - np.log(r[k])) * d[k] / (d[k] - d[k + 1])
+            return float(math.exp(lr))
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The widget's function
+# ----------------------------------------------------------------------------------------------------------
+
+
+def compare_modes(n, m, kind="linear", repeat=3, seed=0):
+    """adlib's jacfwd against jacrev for ``A ~ N(0, 1)`` of shape (m, n): passes counted, times measured.
+
+    Returns a dict with ``counts`` (``{"fwd": {...}, "rev": {...}}`` from :func:`count_passes`), ``times``
+    (seconds, median of ``repeat``), ``winner`` (``"fwd"``/``"rev"``), ``speedup`` (loser's time / winner's),
+    ``predicted`` (the mode the pass counts predict: fewer of n passes vs m sweeps), and a one-line ``text``."""
+    for name, v in (("n", n), ("m", m)):
+        if not isinstance(v, int | np.integer) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"compare_modes: {name} must be a positive integer, got {v!r}")
+    A = np.random.default_rng(seed).standard_normal((int(m), int(n)))
+    f = sweep_functions(kind, anp)
+    x = np.random.default_rng(seed + 1).standard_normal(int(n))
+    counts, times, jacs = {}, {}, {}
+    for mode, jac in (("fwd", jacfwd), ("rev", jacrev)):
+        jacs[mode], counts[mode] = count_passes(jac, lambda x: f(A, x), x)
+        times[mode] = median_time(lambda jac=jac: jac(lambda x: f(A, x))(x), repeat=repeat, warmup=0, min_time=0)
+    np.testing.assert_allclose(jacs["fwd"], jacs["rev"], rtol=1e-10, atol=1e-12)
+    winner = "fwd" if times["fwd"] <= times["rev"] else "rev"
+    loser = "rev" if winner == "fwd" else "fwd"
+    speedup = times[loser] / times[winner]
+    out_size = int(np.size(jacs["fwd"])) // int(n)
+    predicted = "fwd" if n <= out_size else "rev"
+    text = (
+        f"n = {n} inputs, {out_size} output(s): jacfwd {counts['fwd']['jvps']} JVPs in {times['fwd'] * 1e3:.2f} ms, "
+        f"jacrev 1 forward pass + {counts['rev']['vjps']} VJPs in {times['rev'] * 1e3:.2f} ms → "
+        f"{'forward' if winner == 'fwd' else 'reverse'} mode wins, {speedup:.1f}× faster"
+    )
+    return {"counts": counts, "times": times, "winner": winner, "speedup": speedup, "predicted": predicted,
+            "out_size": out_size, "text": text}
