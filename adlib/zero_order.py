@@ -1,0 +1,351 @@
+"""Gradients without derivatives: finite differences, random-direction (zero-order) estimators, and gradient
+descent that counts what it pays in evaluations of ``L``.
+
+The lecture asks whether ``∇L(w)`` in ``w_{k+1} = w_k − α ∇L(w_k)`` can be replaced by something built from values
+of ``L`` only. Yes, at a price:
+
+``central_difference``  ``G = Σ_i (L(w + ε e_i) − L(w − ε e_i)) / (2ε) · e_i``        2d evaluations, error O(ε²)
+``forward_difference``  ``G = Σ_i (L(w + ε e_i) − L(w)) / ε · e_i``                   d + 1 evaluations, error O(ε)
+``two_point``           ``G = d (L(w + ε v) − L(w − ε v)) / (2ε) · v``, v uniform on the unit sphere, 2 evaluations
+``gaussian_smoothing``  ``G = (L(w + ε u) − L(w − ε u)) / (2ε) · u``, u ~ N(0, I), 2 evaluations
+
+The two random estimators are unbiased for the gradient of a smoothed ``L`` (exactly unbiased for a quadratic),
+but their variance grows with the dimension: ``E‖G‖² ≈ d ‖∇L‖²``. That factor d is the price, and it is what
+``gradient_descent`` measures: it runs any estimator, counts every evaluation of ``L`` it makes, and charges a
+reverse-mode gradient (``estimator="gradient"``) a small constant number ``grad_cost`` of evaluations
+(the cheap-gradient principle: reverse mode costs a few times one evaluation, whatever d).
+
+Every random draw comes from a ``numpy.random.Generator`` you pass in, so each run is reproducible.
+"""
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "CountedFunction",
+    "NonFiniteValueError",
+    "Run",
+    "ESTIMATORS",
+    "GRAD_COST",
+    "central_difference",
+    "forward_difference",
+    "gaussian_smoothing",
+    "gradient_descent",
+    "random_unit_vector",
+    "two_point",
+]
+
+GRAD_COST = 4.0
+"""Evaluations of L charged for one reverse-mode gradient: the classical bound (Griewank & Walther, *Evaluating
+Derivatives*, §4.6) says one gradient costs at most about 4–5 times one evaluation; notebooks measure adlib's
+own ratio by timing."""
+
+
+class NonFiniteValueError(ValueError):
+    """``L`` returned ``nan`` or ``±inf`` (raised by the estimators; ``gradient_descent`` stops on it)."""
+
+
+class CountedFunction:
+    """``L`` with a counter: every call adds one to ``evaluations``.
+
+    ``charge(k)`` adds costs that are not paid by calls, such as the backward sweep of a reverse-mode gradient.
+    """
+
+    def __init__(self, L):
+        if not callable(L):
+            raise TypeError(f"L must be callable, got {type(L).__name__}")
+        self.L = L
+        self.evaluations = 0.0
+        self.__name__ = getattr(L, "__name__", "L")
+
+    def __call__(self, w):
+        self.evaluations += 1
+        return self.L(w)
+
+    def charge(self, k):
+        self.evaluations += k
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Checking the input
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _point(w, name="w"):
+    """``w`` as a float ndarray (a copy), or a clear error."""
+    if isinstance(w, bool) or not isinstance(w, numbers.Real | np.ndarray | list | tuple):
+        raise TypeError(f"{name} must be a real array or number, got {type(w).__name__}")
+    w = np.array(w)
+    if w.dtype.kind in "biu":
+        w = w.astype(np.float64)
+    if w.dtype.kind != "f":
+        raise TypeError(f"{name} must hold real floating-point numbers, got dtype {w.dtype}")
+    if w.size == 0:
+        raise ValueError(f"{name} is empty: there is nothing to differentiate")
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{name} holds non-finite values (nan or inf): {w}")
+    return w
+
+
+def _eps(eps, default):
+    if eps is None:
+        return default
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real):
+        raise TypeError(f"eps must be a positive real number, got {type(eps).__name__}")
+    if not (np.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps must be a finite number > 0, got {eps}")
+    return float(eps)
+
+
+def _rng(rng):
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)) or an integer seed, got "
+        f"{type(rng).__name__}: random estimators are seeded so that every run can be repeated"
+    )
+
+
+def _value(L, w):
+    """``L(w)`` as a float, or a clear error if it is not a finite scalar."""
+    out = L(w)
+    if np.ndim(out) != 0:
+        raise ValueError(f"L must return a scalar, got an array of shape {np.shape(out)}")
+    out = float(out)
+    if not np.isfinite(out):
+        raise NonFiniteValueError(f"L returned {out} (not finite) at a point with max |w| = {np.max(np.abs(w)):.3g}")
+    return out
+
+
+def _step_along(w, k, h):
+    """``w + h e_k`` for the flat index k, in w's dtype."""
+    x = w.copy()
+    x.flat[k] += h
+    return x
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Finite differences: d or 2d evaluations
+# ----------------------------------------------------------------------------------------------------------
+
+
+def forward_difference(L, w, eps=None):
+    """``∂L/∂w_k ≈ (L(w + ε e_k) − L(w)) / ε`` for every k: d + 1 evaluations, truncation error O(ε).
+
+    Default ``ε = √(machine epsilon of w's dtype)``, the step that balances truncation (∝ ε) and round-off
+    (∝ eps/ε).
+    """
+    w = _point(w)
+    eps = _eps(eps, np.sqrt(np.finfo(w.dtype).eps))
+    L0 = _value(L, w)
+    g = np.empty_like(w)
+    for k in range(w.size):
+        g.flat[k] = (_value(L, _step_along(w, k, eps)) - L0) / eps
+    return g
+
+
+def central_difference(L, w, eps=None):
+    """``∂L/∂w_k ≈ (L(w + ε e_k) − L(w − ε e_k)) / (2ε)`` for every k: 2d evaluations, truncation error O(ε²).
+
+    Default ``ε = (machine epsilon of w's dtype)^{1/3}``, which balances truncation (∝ ε²) and round-off (∝ eps/ε).
+    """
+    w = _point(w)
+    eps = _eps(eps, np.cbrt(np.finfo(w.dtype).eps))
+    g = np.empty_like(w)
+    for k in range(w.size):
+        g.flat[k] = (_value(L, _step_along(w, k, eps)) - _value(L, _step_along(w, k, -eps))) / (2 * eps)
+    return g
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Random directions: 2 evaluations, whatever d
+# ----------------------------------------------------------------------------------------------------------
+
+
+def random_unit_vector(shape, rng):
+    """A direction uniform on the unit sphere of ``R^{prod(shape)}``: a normalised standard Gaussian vector."""
+    rng = _rng(rng)
+    v = rng.standard_normal(shape)
+    return v / np.linalg.norm(v)
+
+
+def two_point(L, w, eps=1e-6, rng=None):
+    """The lecture's two-point estimator ``G = d (L(w + ε v) − L(w − ε v)) / (2ε) · v``, v uniform on the sphere.
+
+    ``E[G] = ∇L(w) + O(ε²)`` (exact for quadratics), ``E‖G‖² ≈ d ‖∇L(w)‖²``: two evaluations, d times the noise.
+    """
+    w = _point(w)
+    eps = _eps(eps, 1e-6)
+    v = random_unit_vector(w.shape, rng)
+    return w.size * (_value(L, w + eps * v) - _value(L, w - eps * v)) / (2 * eps) * v
+
+
+def gaussian_smoothing(L, w, eps=1e-6, rng=None):
+    """Gaussian smoothing (Nesterov & Spokoiny 2017): ``G = (L(w + ε u) − L(w − ε u)) / (2ε) · u``, u ~ N(0, I).
+
+    ``E[G]`` is the gradient of ``L_ε(w) = E L(w + ε u)``, which equals ``∇L(w)`` for quadratics; ``E‖G‖² ≈ (d + 2)
+    ‖∇L(w)‖²``. No factor d in front: ``E[u uᵀ] = I`` already (``‖u‖² ≈ d``).
+    """
+    w = _point(w)
+    eps = _eps(eps, 1e-6)
+    u = _rng(rng).standard_normal(w.shape)
+    return (_value(L, w + eps * u) - _value(L, w - eps * u)) / (2 * eps) * u
+
+
+def _gradient_estimator(grad_cost):
+    def gradient(L, w, eps, rng):
+        from . import grad  # reverse mode; imported here so that adlib.zero_order loads without the engine
+
+        g = np.asarray(grad(L)(w), dtype=w.dtype)  # L is a CountedFunction: this counts one evaluation …
+        L.charge(grad_cost - 1)  # … and the backward sweep pays the rest
+        return g
+
+    return gradient
+
+
+ESTIMATORS = {
+    "gradient": None,  # adlib.grad, charged grad_cost evaluations
+    "central": lambda L, w, eps, rng: central_difference(L, w, eps),
+    "forward": lambda L, w, eps, rng: forward_difference(L, w, eps),
+    "two_point": lambda L, w, eps, rng: two_point(L, w, eps if eps is not None else 1e-6, rng),
+    "gaussian": lambda L, w, eps, rng: gaussian_smoothing(L, w, eps if eps is not None else 1e-6, rng),
+}
+"""The estimators ``gradient_descent`` knows by name; any callable ``(L, w, eps, rng) -> G`` works too."""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Gradient descent with any estimator, counting evaluations
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """What ``gradient_descent`` did.
+
+    ``losses[j]`` is ``L`` at iteration ``iterations_recorded[j]``, after ``evaluations[j]`` evaluations of L (or
+    their equivalent). The losses are recorded for you, *not* paid by the method: they are not counted.
+    """
+
+    w: np.ndarray
+    iterations: int
+    total_evaluations: float
+    losses: np.ndarray
+    evaluations: np.ndarray
+    iterations_recorded: np.ndarray
+    w_mean: np.ndarray  # the average of the iterates w_1 … w_K (the output of subgradient-type methods)
+    converged: bool = False  # reached the target
+    diverged: bool = False  # L became non-finite: the step is too large
+    path: list = field(default_factory=list)  # the recorded iterates, if keep_path
+
+
+def gradient_descent(
+    L,
+    w0,
+    estimator="two_point",
+    step=1e-2,
+    n_iter=1000,
+    rng=None,
+    eps=None,
+    target=None,
+    f_star=0.0,
+    record_every=1,
+    keep_path=False,
+    grad_cost=GRAD_COST,
+):
+    """``w_{k+1} = w_k − α_k G(w_k)`` for ``n_iter`` iterations, with ``G`` given by ``estimator``.
+
+    estimator
+        ``"gradient"`` (adlib's reverse mode, charged ``grad_cost`` evaluations), ``"central"`` (2d), ``"forward"``
+        (d + 1), ``"two_point"`` (2), ``"gaussian"`` (2), or a callable ``(L, w, eps, rng) -> G``: it receives ``L``
+        as a :class:`CountedFunction`, so all its calls are counted.
+    step
+        ``α > 0``, or a callable ``k -> α_k``.
+    rng
+        a ``numpy.random.Generator`` or an integer seed (required by the random estimators).
+    target
+        stop as soon as ``L(w_k) − f_star ≤ target`` (checked every iteration, not counted).
+    record_every
+        record ``L`` (not counted) every so many iterations, and always at the start and at the end.
+    """
+    if isinstance(estimator, str):
+        if estimator not in ESTIMATORS:
+            raise ValueError(f"unknown estimator {estimator!r}; known: {', '.join(ESTIMATORS)} (or pass a callable)")
+        if estimator == "gradient":
+            if not (isinstance(grad_cost, numbers.Real) and grad_cost >= 1):
+                raise ValueError(f"grad_cost must be a number >= 1 (evaluations per gradient), got {grad_cost!r}")
+            estimate = _gradient_estimator(float(grad_cost))
+        else:
+            estimate = ESTIMATORS[estimator]
+        random = estimator in ("two_point", "gaussian")
+    elif callable(estimator):
+        estimate, random = estimator, True
+    else:
+        raise TypeError(f"estimator must be a name or a callable (L, w, eps, rng) -> G, got {type(estimator).__name__}")
+    if not callable(L):
+        raise TypeError(f"L must be callable, got {type(L).__name__}")
+    w = _point(w0, "w0")
+    if eps is not None:
+        eps = _eps(eps, None)
+    if random or rng is not None:
+        rng = _rng(rng)
+    if callable(step):
+        step_at = step
+    else:
+        if isinstance(step, bool) or not isinstance(step, numbers.Real) or not (np.isfinite(step) and step > 0):
+            raise ValueError(f"step must be a finite number > 0 or a callable k -> step, got {step!r}")
+        step_at = lambda k: step  # noqa: E731
+    for name, value in (("n_iter", n_iter), ("record_every", record_every)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if target is not None and not (isinstance(target, numbers.Real) and target >= 0):
+        raise ValueError(f"target must be a number >= 0, got {target!r}")
+
+    counted = CountedFunction(L)
+    loss = _value(L, w)
+    losses, evaluations, recorded = [loss], [0.0], [0]
+    path = [w.copy()] if keep_path else []
+    w_sum = np.zeros_like(w)
+    converged = target is not None and loss - f_star <= target
+    diverged = False
+    k = 0
+    while k < n_iter and not converged:
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # a divergent run is reported, not warned about
+                G = np.asarray(estimate(counted, w, eps, rng))
+        except NonFiniteValueError:
+            diverged = True
+            break
+        if G.shape != w.shape:
+            raise ValueError(f"the estimator returned shape {G.shape}, expected {w.shape} (the shape of w)")
+        with np.errstate(over="ignore", invalid="ignore"):
+            w = w - step_at(k) * G
+            k += 1
+            w_sum += w
+            loss = float(L(w)) if target is not None or k % record_every == 0 or k == n_iter else None
+        if loss is not None:
+            if not np.isfinite(loss):
+                diverged = True
+                break
+            converged = target is not None and loss - f_star <= target
+            if k % record_every == 0 or k == n_iter or converged:
+                losses.append(loss)
+                evaluations.append(counted.evaluations)
+                recorded.append(k)
+                if keep_path:
+                    path.append(w.copy())
+    return Run(
+        w=w,
+        iterations=k,
+        total_evaluations=counted.evaluations,
+        losses=np.array(losses),
+        evaluations=np.array(evaluations),
+        iterations_recorded=np.array(recorded),
+        w_mean=w_sum / max(k, 1),
+        converged=bool(converged),
+        diverged=diverged,
+        path=path,
+    )
