@@ -1,0 +1,177 @@
+"""Drawing a computational graph with matplotlib alone (no graphviz): layered left to right, inputs on the left,
+the output on the right, every edge labelled with its local derivative ∂v_i/∂x_j.
+
+    from adlib.graph import trace_graph, forward_trace
+    from adlib.graph_plot import draw_graph, draw_steps
+
+    g = trace_graph(L, 2.0, 3.0)
+    draw_graph(g)                                   # the plain graph with its values
+    draw_graph(g, forward_trace(g, "w1"), step=3)   # forward mode after step 3: v2 highlighted, tangents shown
+    draw_steps(g, reverse_trace(g))                 # one small drawing per step of the backward sweep
+
+Highlighting follows the direction of the information: in forward mode the current node receives the tangents of
+its parents (its incoming edges light up); in reverse mode it receives the adjoints of its consumers (its outgoing
+edges light up).
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from .graph import EvaluationTrace, Graph
+
+__all__ = ["layout", "draw_graph", "draw_steps"]
+
+CURRENT, DONE, TODO = "#ffb347", "#cfe8ff", "#f4f4f4"
+HIGHLIGHT, EDGE = "#d62728", "#555555"
+RADIUS = 0.3
+DX, DY = 1.7, 1.4  # distance between layers, between nodes of a layer
+
+
+def _unit(dx, dy):
+    v = np.array([dx, dy], dtype=float)
+    return v / np.hypot(*v)
+
+
+def layout(graph):
+    """Positions ``{node index: (x, y)}``: x is the layer (inputs 0, then 1 + the deepest parent), y spreads the
+    nodes of a layer around the mean height of their parents (inputs top to bottom in their order)."""
+    if not isinstance(graph, Graph):
+        raise TypeError(f"layout expects a Graph from adlib.graph.trace_graph, got {type(graph).__name__}")
+    layer = {}
+    for node in graph.nodes:
+        layer[node.index] = 0 if node.is_input else 1 + max(layer[p] for p in node.parents)
+    pos = {}
+    n_inputs = len(graph.inputs)
+    for k, i in enumerate(graph.inputs):
+        pos[i] = (0.0, DY * ((n_inputs - 1) / 2 - k))
+    for x in range(1, max(layer.values(), default=0) + 1):
+        members = [n for n in graph.nodes if layer[n.index] == x]
+        wanted = {n.index: float(np.mean([pos[p][1] for p in n.parents])) for n in members}
+        members.sort(key=lambda n: (-wanted[n.index], n.index))
+        ys = [wanted[n.index] for n in members]
+        for k in range(1, len(ys)):  # push down until neighbours are at least DY apart
+            ys[k] = min(ys[k], ys[k - 1] - DY)
+        shift = (np.mean([wanted[n.index] for n in members]) - np.mean(ys)) if members else 0.0
+        for n, y in zip(members, ys):
+            pos[n.index] = (DX * x, y + shift)
+    return pos
+
+
+def _mathtext(latex):
+    return f"${latex}$"
+
+
+def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=True, title=None, fontsize=11):
+    """Draw ``graph`` on ``ax`` (a new figure if ``None``) and return the axes.
+
+    With a ``trace`` (from ``forward_trace``/``reverse_trace``) and a ``step``, the node of that step is highlighted
+    (orange) with the edges that feed it (red), nodes already processed are blue, and each processed node shows its
+    tangent (forward) or adjoint (reverse) under its value.
+    """
+    if not isinstance(graph, Graph):
+        raise TypeError(f"draw_graph expects a Graph from adlib.graph.trace_graph, got {type(graph).__name__}")
+    if trace is not None and not isinstance(trace, EvaluationTrace):
+        raise TypeError(f"trace must come from forward_trace or reverse_trace, got {type(trace).__name__}")
+    if step is not None:
+        if trace is None:
+            raise ValueError("step needs a trace: draw_graph(graph, forward_trace(graph), step=k)")
+        if not 0 <= step < len(trace.rows):
+            raise ValueError(f"step must be in 0..{len(trace.rows) - 1}, got {step}")
+    if ax is None:
+        width = max(x for x, _ in layout(graph).values()) + DX
+        _, ax = plt.subplots(figsize=(min(2.0 * width, 14), 3.8))
+    pos = layout(graph)
+    rows = trace.rows if trace is not None else []
+    done = [r.node for r in (rows if step is None else rows[: step + 1])] if trace is not None else []
+    current = rows[step].node if step is not None else None
+    derivative = {r.node: r.derivative for r in rows[: (step + 1 if step is not None else len(rows))]}
+
+    hot_edges = set()
+    if current is not None:
+        node = graph.nodes[current]
+        if trace.mode == "forward":
+            hot_edges = {(p, current) for p in node.parents}
+        else:
+            hot_edges = {(current, c) for c in node.consumers}
+
+    # edges, with the local derivative ∂v_i/∂x_j written on them
+    drawn = {}
+    for node in graph.nodes:
+        for argnum, p in zip(node.argnums, node.parents):
+            (x0, y0), (x1, y1) = pos[p], pos[node.index]
+            repeat = drawn.get((p, node.index), 0)
+            drawn[(p, node.index)] = repeat + 1
+            skips = x1 - x0 > DX * 1.5 and abs(y1 - y0) < 0.5  # would run through the nodes in between: bend it
+            rad = (-0.35 if skips else 0.0) - 0.3 * repeat
+            # arc3 is a quadratic Bézier whose control point is the middle shifted by rad × length sideways;
+            # the edge leaves and enters the circles in the direction of that control point
+            cx, cy = (x0 + x1) / 2 + rad * (y1 - y0), (y0 + y1) / 2 - rad * (x1 - x0)
+            start = np.array([x0, y0]) + RADIUS * _unit(cx - x0, cy - y0)
+            end = np.array([x1, y1]) + RADIUS * _unit(cx - x1, cy - y1)
+            hot = (p, node.index) in hot_edges
+            arrow = FancyArrowPatch(tuple(start), tuple(end), connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
+                                    mutation_scale=12, shrinkA=0, shrinkB=0,
+                                    color=HIGHLIGHT if hot else EDGE, lw=2.4 if hot else 1.2, zorder=1)
+            ax.add_patch(arrow)
+            if edge_labels:
+                mx, my = (x0 + x1 + 2 * cx) / 4, (y0 + y1 + 2 * cy) / 4  # the middle of the Bézier curve
+                ax.text(mx, my, _mathtext(node.local_latex(graph, argnum)), ha="center", va="center",
+                        fontsize=fontsize - 2, color=HIGHLIGHT if hot else "#333333", zorder=3,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+
+    out = graph.nodes[graph.output]
+    for node in graph.nodes:
+        x, y = pos[node.index]
+        color = CURRENT if node.index == current else DONE if node.index in done else TODO
+        lw = 2.4 if node.index == current else 1.2
+        ax.add_patch(Circle((x, y), RADIUS, fc=color, ec="black", lw=lw, zorder=2))
+        ax.text(x, y, _mathtext(node.latex), ha="center", va="center", fontsize=fontsize + 2, zorder=4)
+        lines = []
+        if values:
+            lines.append(f"{float(node.value):.4g}")
+        if node.index in derivative:
+            if trace.mode == "forward":  # Baydin's notation: a dot for a tangent, a bar for an adjoint
+                lines.append(_mathtext(rf"\dot{{{node.latex}}} = {_fmt(derivative[node.index])}"))
+            else:
+                lines.append(_mathtext(rf"\bar{{{node.latex}}} = {_fmt(derivative[node.index])}"))
+        if lines:
+            ax.text(x, y - RADIUS - 0.06, "\n".join(lines), ha="center", va="top", fontsize=fontsize - 2, zorder=4)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.55, max(xs) + 0.55)
+    ax.set_ylim(min(ys) - 1.05, max(ys) + 0.75)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title is None:
+        title = f"computational graph of ${out.latex}$: {len(graph.primitive_nodes)} primitive nodes"
+    if title:
+        ax.set_title(title, fontsize=fontsize)
+    return ax
+
+
+def _fmt(x):
+    x = float(x)
+    return f"{x:.4g}" if np.isfinite(x) else str(x)
+
+
+def draw_steps(graph, trace, ncols=2, panel=(5.6, 2.6), fontsize=10):
+    """One small drawing per step of ``trace`` in a grid (a static version of the stepping widget); each panel's
+    title is the step's derivative with its value. Returns the figure."""
+    if not isinstance(trace, EvaluationTrace):
+        raise TypeError(f"draw_steps expects a trace from forward_trace or reverse_trace, got {type(trace).__name__}")
+    if not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    n = len(trace.rows)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows), squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        if k >= n:
+            ax.axis("off")
+            continue
+        row = trace.rows[k]
+        lhs = row.derivative_latex.split(" = ")[0]
+        draw_graph(graph, trace, step=k, ax=ax, edge_labels=False, fontsize=fontsize,
+                   title=f"step {k}: ${lhs} = {_fmt(row.derivative)}$")
+    fig.tight_layout()
+    return fig
