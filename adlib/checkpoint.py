@@ -1,0 +1,606 @@
+"""Gradient checkpointing: trading recomputation for the memory of reverse mode.
+
+Reverse mode keeps every intermediate value of the forward pass until the backward sweep has used it: its price
+is memory (lecture, «Обратный режим»). Checkpointing keeps only *some* states and recomputes the others when
+the backward sweep needs them. This module makes the trade visible and countable on a **chain**
+
+    x_0 → x_1 = f_1(x_0) → x_2 = f_2(x_1) → … → x_n = f_n(x_{n-1})        (x_n: a scalar loss)
+
+(the layers of a network; each ``f_k`` written with ``adlib.numpy``, optionally with its own parameters
+``w_k``: ``f_k(x, w_k)``).
+
+The schedule is data
+--------------------
+A schedule is a list of actions, ``(op, j)``, for a small machine that has one *current* state, a set of
+*checkpoints* (stored states) and a set of *tapes* (steps recorded by ``adlib.vjp``, waiting for their
+backward sweep):
+
+=============  ===================================================================================
+``advance j``  ``x_j = f_j(x_{j-1})`` on plain values, no tape (a forward step that is *not* recorded)
+``store j``    keep the current state ``x_j`` as a checkpoint
+``restore j``  make the checkpoint ``x_j`` the current state
+``free j``     drop the checkpoint ``x_j``
+``record j``   ``x_j, vjp_j = adlib.vjp(f_j, x_{j-1})``: the step evaluated *with* its tape
+``backprop j`` ``x̄_{j-1} = vjp_j(x̄_j)`` (and ``w̄_j``); the tape of step ``j`` is dropped
+=============  ===================================================================================
+
+:func:`simulate` runs a schedule without computing anything (counts, peaks, and the frames of the animations);
+:func:`chain_grad` runs it on real steps. Four schedules are built in (:func:`make_schedule`):
+
+* ``store_all`` — plain reverse mode: record every step, then sweep back (``keep_tapes=False``: store every
+  state instead and record each step on the way back, the Griewank–Walther version of "store everything");
+* ``recompute_all`` — the memory-poor extreme: keep only ``x_0``; for every backward step recompute the chain
+  from the start (n(n−1)/2 extra steps);
+* ``every_k`` — a checkpoint every ``k`` steps (``k = ⌈√n⌉`` by default): O(√n) memory for about one extra
+  forward sweep;
+* ``revolve`` — the binomial schedule of Griewank & Walther (2000), optimal for a given number ``s`` of
+  checkpoints.
+
+Counting convention (the one of Griewank & Walther)
+---------------------------------------------------
+Reversing step ``j`` evaluates ``f_j`` once with its tape (``record j``); that makes ``n`` recorded evaluations,
+exactly what plain reverse mode does. Everything else is an ``advance``: an evaluation done *only* to reach a
+state, including the first forward sweep. So
+
+    forward steps = advances + n,      recomputations := forward steps − n = advances,
+
+and the binomial schedule with ``s`` checkpoints (the slot holding ``x_0`` included; at most one tape at a time)
+does exactly ``t(n, s) = r·n − β(s+1, r−1)`` advances, ``β(s, r) = C(s+r, s)``, ``r`` the smallest integer with
+``β(s, r) ≥ n``: :func:`revolve_cost`. No schedule with ``s`` checkpoints and one tape at a time does fewer.
+
+``checkpoint(f)`` (like ``jax.checkpoint``) is the same idea inside any function: ``f`` runs forward without
+recording its internals (one node on the tape) and is re-run under ``adlib.vjp`` when the backward sweep
+reaches it.
+"""
+
+import functools
+import math
+import tracemalloc
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .core import ByPosition, Primitive, VJPTrace, unbox
+from .differential_operators import jvp, vjp
+
+__all__ = [
+    "beta", "repetition_number", "revolve_cost", "SCHEDULES", "make_schedule", "schedule_store_all",
+    "schedule_recompute_all", "schedule_every_k", "schedule_revolve", "Stats", "Frame", "simulate",
+    "ChainResult", "chain_grad", "checkpoint", "tape_length", "peak_bytes", "activation_memory",
+    "gpt2_activation_report",
+]  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The binomial formula (Griewank & Walther 2000)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _require_int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def beta(s, r):
+    """``β(s, r) = C(s + r, s)``: the longest chain that ``s`` checkpoints reverse with each step advanced at
+    most ``r`` times."""
+    s, r = _require_int(s, "s", 0), _require_int(r, "r", 0)
+    return math.comb(s + r, s)
+
+
+def repetition_number(n, s):
+    """The smallest ``r`` with ``β(s, r) ≥ n``: how often the most-recomputed step is advanced."""
+    n, s = _require_int(n, "n", 1), _require_int(s, "s", 1)
+    r = 0
+    while beta(s, r) < n:
+        r += 1
+    return r
+
+
+@functools.cache
+def _t(n, s):
+    r = repetition_number(n, s)
+    return r * n - beta(s + 1, r - 1) if r > 0 else 0
+
+
+def revolve_cost(n, s):
+    """``t(n, s) = r·n − β(s+1, r−1)``: the minimal number of advances (forward steps besides the ``n``
+    recorded ones) that reverse a chain of ``n`` steps with ``s`` checkpoints (``x_0``'s included)."""
+    return _t(_require_int(n, "n", 1), _require_int(s, "s", 1))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Schedules: lists of actions
+# ----------------------------------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Appends actions and remembers which state is current, so that no schedule restores needlessly."""
+
+    def __init__(self):
+        self.actions, self.current = [], 0
+
+    def emit(self, op, j):
+        self.actions.append((op, j))
+        if op in ("advance", "record", "restore"):
+            self.current = j
+        elif op == "backprop" and self.current == j:
+            self.current = None
+
+    def goto(self, a):
+        if self.current != a:
+            self.emit("restore", a)
+
+    def advance(self, a, b, store=False):
+        for j in range(a + 1, b + 1):
+            self.emit("advance", j)
+            if store:
+                self.emit("store", j)
+
+    def reverse_one(self, j):
+        self.goto(j - 1)
+        self.emit("record", j)
+        self.emit("backprop", j)
+
+
+def schedule_store_all(n, keep_tapes=True):
+    """Plain reverse mode (``keep_tapes``): record all n steps, then sweep back; 0 recomputations, n tapes.
+    ``keep_tapes=False``: store all states ``x_0 … x_{n-1}`` instead and record each step on the way back."""
+    n = _require_int(n, "n", 1)
+    w = _Writer()
+    if keep_tapes:
+        for j in range(1, n + 1):
+            w.emit("record", j)
+        for j in range(n, 0, -1):
+            w.emit("backprop", j)
+        return w.actions
+    w.emit("store", 0)
+    w.advance(0, n - 1, store=True)
+    for j in range(n, 0, -1):
+        w.reverse_one(j)
+        w.emit("free", j - 1)
+    return w.actions
+
+
+def schedule_recompute_all(n):
+    """Memory-poor reverse mode: only ``x_0`` is kept; step ``j`` is reached by recomputing from ``x_0``."""
+    n = _require_int(n, "n", 1)
+    w = _Writer()
+    w.emit("store", 0)
+    for j in range(n, 0, -1):
+        w.goto(0)
+        w.advance(0, j - 1)
+        w.emit("record", j)
+        w.emit("backprop", j)
+    w.emit("free", 0)
+    return w.actions
+
+
+def schedule_every_k(n, k=None, keep_tapes=True):
+    """A checkpoint every ``k`` steps (default ``⌈√n⌉``). The forward sweep stores ``x_0, x_k, x_2k, …``; the
+    backward sweep re-runs one segment at a time from its checkpoint. ``keep_tapes``: the segment is recorded
+    (≤ k tapes, as in Chen et al. 2016 and ``jax.checkpoint``); otherwise its states are stored and each step
+    recorded on the way back (one tape at a time, Griewank–Walther's setting)."""
+    n = _require_int(n, "n", 1)
+    k = math.isqrt(n - 1) + 1 if k is None else _require_int(k, "k", 1)
+    w = _Writer()
+    starts = list(range(0, n, k))
+    w.emit("store", 0)
+    for a, b in zip(starts, starts[1:]):
+        w.advance(a, b)
+        w.emit("store", b)
+    for a in reversed(starts):
+        b = min(a + k, n)
+        w.goto(a)
+        if keep_tapes:
+            for j in range(a + 1, b + 1):
+                w.emit("record", j)
+            for j in range(b, a, -1):
+                w.emit("backprop", j)
+        else:
+            w.advance(a, b - 1, store=True)
+            for j in range(b, a, -1):
+                w.reverse_one(j)
+                if j - 1 > a:
+                    w.emit("free", j - 1)
+        w.emit("free", a)
+    return w.actions
+
+
+def _cost_of_split(m, s, m_hat):
+    return m_hat + _t(m - m_hat, s - 1) + _t(m_hat, s)
+
+
+def _best_split(m, s):
+    """The first step ``m̂`` to advance before storing the next checkpoint. The cost ``m̂ + t(m−m̂, s−1) +
+    t(m̂, s)`` is convex in ``m̂`` (``t`` is piecewise linear with growing slopes ``r``): bisect its slope."""
+    lo, hi = 1, m - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _cost_of_split(m, s, mid + 1) < _cost_of_split(m, s, mid):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def schedule_revolve(n, s):
+    """The binomial schedule for ``n`` steps and ``s ≥ 1`` checkpoints: advance ``m̂`` steps, store, reverse the
+    right part with one checkpoint fewer, then the left part with all ``s``; ``m̂`` chosen so that the total
+    number of advances is ``t(n, s)`` (:func:`revolve_cost`)."""
+    n, s = _require_int(n, "n", 1), _require_int(s, "s", 1)
+    w = _Writer()
+
+    def reverse(a, m, s):  # x_a is checkpointed; reverse steps a+1 … a+m with at most s checkpoints (x_a's too)
+        while m > 0:
+            if m == 1:
+                w.reverse_one(a + 1)
+                return
+            if s == 1:  # no room for another checkpoint: recompute from x_a for every step
+                for j in range(a + m, a, -1):
+                    w.goto(a)
+                    w.advance(a, j - 1)
+                    w.reverse_one(j)
+                return
+            m_hat = _best_split(m, s)
+            w.goto(a)
+            w.advance(a, a + m_hat)
+            w.emit("store", a + m_hat)
+            reverse(a + m_hat, m - m_hat, s - 1)
+            w.emit("free", a + m_hat)
+            m = m_hat  # the left part, a tail call written as a loop (the right part nests at most s deep)
+
+    w.emit("store", 0)
+    reverse(0, n, s)
+    w.emit("free", 0)
+    return w.actions
+
+
+SCHEDULES = {
+    "store_all": schedule_store_all,
+    "recompute_all": schedule_recompute_all,
+    "every_k": schedule_every_k,
+    "revolve": schedule_revolve,
+}
+
+
+def make_schedule(name, n, **options):
+    """``make_schedule("revolve", n, s=4)``, ``make_schedule("every_k", n, k=10)``, … (see ``SCHEDULES``)."""
+    if name not in SCHEDULES:
+        raise ValueError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
+    try:
+        return SCHEDULES[name](n, **options)
+    except TypeError as e:
+        if "unexpected keyword" in str(e) or "missing" in str(e):
+            raise TypeError(f"schedule {name!r}: {e}") from None
+        raise
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The machine: simulate a schedule (counts, peaks, frames) or execute it
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The machine after one action: what is held at that moment (for the animations)."""
+
+    action: tuple
+    checkpoints: frozenset
+    tapes: frozenset
+    current: int | None
+    adjoint: int | None  # the index j of the adjoint x̄_j held (None before the backward sweep starts)
+
+
+@dataclass
+class Stats:
+    """What a schedule costs. ``forward_steps = advances + records``; ``recomputations = forward_steps − n``
+    (the work beyond plain reverse mode); memory is counted in stored states: ``peak_memory`` is the largest
+    number of checkpoints plus tapes held at the same time (the current state is not counted)."""
+
+    n: int
+    advances: int = 0
+    records: int = 0
+    peak_checkpoints: int = 0
+    peak_tapes: int = 0
+    peak_memory: int = 0
+    frames: list = field(default_factory=list, repr=False)
+
+    @property
+    def forward_steps(self):
+        return self.advances + self.records
+
+    @property
+    def recomputations(self):
+        return self.forward_steps - self.n
+
+
+def _machine(actions, n, engine=None, frames=False):
+    """Run ``actions`` on a chain of ``n`` steps, checking each one; ``engine`` does the arithmetic (or None)."""
+    n = _require_int(n, "n", 1)
+    stats = Stats(n)
+    checkpoints, tapes, current, adjoint = set(), set(), 0, None
+
+    def bad(k, op, j, why):
+        raise ValueError(f"invalid schedule: action {k} ({op} {j}): {why}")
+
+    for k, action in enumerate(actions):
+        if not (isinstance(action, tuple) and len(action) == 2):
+            raise TypeError(f"invalid schedule: action {k} is {action!r}, not a pair (op, j)")
+        op, j = action
+        if not isinstance(j, int | np.integer) or not 0 <= j <= n:
+            bad(k, op, j, f"j must be an integer in 0 … {n}")
+        if op in ("advance", "record"):
+            if j == 0 or current != j - 1:
+                bad(k, op, j, f"needs x_{j - 1} as the current state, but the current state is x_{current}")
+            if op == "advance":
+                if j == n:
+                    bad(k, op, j, "the last step is only ever recorded: its output is the loss")
+                stats.advances += 1
+            else:
+                if j in tapes:
+                    bad(k, op, j, "this step is already recorded")
+                stats.records += 1
+                tapes.add(j)
+                if j == n:
+                    adjoint = n
+            current = j
+        elif op == "store":
+            if current != j:
+                bad(k, op, j, f"only the current state (x_{current}) can be stored")
+            checkpoints.add(j)
+        elif op == "restore":
+            if j not in checkpoints:
+                bad(k, op, j, f"x_{j} is not a checkpoint (checkpoints: {sorted(checkpoints)})")
+            current = j
+        elif op == "free":
+            if j not in checkpoints:
+                bad(k, op, j, f"x_{j} is not a checkpoint")
+            checkpoints.discard(j)
+        elif op == "backprop":
+            if j not in tapes:
+                bad(k, op, j, "this step has no tape: record it first")
+            if adjoint != j:
+                bad(k, op, j, f"needs the adjoint x̄_{j}, but the adjoint held is {adjoint}")
+            tapes.discard(j)
+            adjoint = j - 1
+            if current == j:
+                current = None
+        else:
+            raise ValueError(f"invalid schedule: action {k} has unknown op {op!r}")
+        if engine is not None:
+            engine(op, j)
+        stats.peak_checkpoints = max(stats.peak_checkpoints, len(checkpoints))
+        stats.peak_tapes = max(stats.peak_tapes, len(tapes))
+        stats.peak_memory = max(stats.peak_memory, len(checkpoints) + len(tapes))
+        if frames:
+            stats.frames.append(Frame(action, frozenset(checkpoints), frozenset(tapes), current, adjoint))
+    if adjoint != 0 or tapes:
+        raise ValueError(f"invalid schedule: it ends before the backward sweep reaches x_0 (adjoint at {adjoint})")
+    return stats
+
+
+def simulate(actions, n, frames=False):
+    """The cost of a schedule without computing anything: a :class:`Stats` (and its frames if asked)."""
+    return _machine(actions, n, frames=frames)
+
+
+@dataclass
+class ChainResult:
+    value: object  # the loss x_n
+    grad: object  # ∂L/∂x_0
+    param_grads: list | None  # ∂L/∂w_k, k = 1 … n (None when the steps take no parameters)
+    stats: Stats
+
+
+def chain_grad(steps, x0, params=None, schedule="revolve", cotangent=None, **options):
+    """The gradient of ``x_n`` with respect to ``x_0`` (and each ``w_k``) for the chain ``x_k = f_k(x_{k-1})``
+    (or ``f_k(x_{k-1}, w_k)`` when ``params`` is given), computed by the given schedule.
+
+    ``schedule`` is a name of ``SCHEDULES`` (its options as keywords: ``s=…`` for ``"revolve"``, ``k=…`` for
+    ``"every_k"``, ``keep_tapes=…``) or a list of actions. Each step's backward is ``adlib.vjp`` of that step.
+    ``x_n`` must be a float scalar, unless a ``cotangent`` for it is given. Returns a :class:`ChainResult` whose
+    ``stats`` count what was really done.
+    """
+    steps = list(steps)
+    if not steps or not all(callable(f) for f in steps):
+        raise TypeError("chain_grad needs a non-empty sequence of callables (the steps f_1 … f_n)")
+    n = len(steps)
+    if params is not None:
+        params = list(params)
+        if len(params) != n:
+            raise ValueError(f"chain_grad: {len(params)} parameters given for {n} steps; give one per step")
+    actions = make_schedule(schedule, n, **options) if isinstance(schedule, str) else list(schedule)
+
+    def call(j, x):
+        return steps[j - 1](x) if params is None else steps[j - 1](x, params[j - 1])
+
+    values = {"checkpoints": {}, "tapes": {}, "current": x0, "adjoint": None, "value": None}
+    param_grads = [None] * n
+
+    def engine(op, j):
+        if op == "advance":
+            values["current"] = call(j, values["current"])
+        elif op == "store":
+            values["checkpoints"][j] = values["current"]
+        elif op == "restore":
+            values["current"] = values["checkpoints"][j]
+        elif op == "free":
+            del values["checkpoints"][j]
+        elif op == "record":
+            primals = (values["current"],) if params is None else (values["current"], params[j - 1])
+            out, values["tapes"][j] = vjp(steps[j - 1], *primals)
+            values["current"] = out
+            if j == n:
+                values["value"] = out
+                values["adjoint"] = _seed(out, cotangent)
+        elif op == "backprop":
+            cotangents = values["tapes"].pop(j)(values["adjoint"])
+            values["adjoint"] = cotangents[0]
+            if params is not None:
+                param_grads[j - 1] = cotangents[1]
+
+    stats = _machine(actions, n, engine=engine)
+    return ChainResult(values["value"], values["adjoint"], None if params is None else param_grads, stats)
+
+
+def _seed(out, cotangent):
+    if cotangent is not None:
+        if np.shape(cotangent) != np.shape(out):
+            raise ValueError(f"cotangent of shape {np.shape(cotangent)} given for x_n of shape {np.shape(out)}")
+        return cotangent
+    value = unbox(out)
+    if np.shape(value) != () or not np.issubdtype(np.result_type(value), np.floating):
+        raise TypeError(
+            f"the last step must return a float scalar (the loss), but x_n has shape {np.shape(value)}; "
+            "add the loss to the last step or pass cotangent="
+        )
+    return np.float64(1.0) if type(value) in (float, np.float64) else np.ones_like(value)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# checkpoint(f): the same idea inside any function, like jax.checkpoint
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _is_float(x):
+    value = unbox(x)
+    return type(value) is float or (
+        isinstance(value, np.ndarray | np.generic) and np.issubdtype(value.dtype, np.floating)
+    )
+
+
+def checkpoint(f):
+    """``f`` as a single primitive: the forward pass runs ``f`` on plain values (nothing of its inside goes on
+    the tape, only its inputs and output), the backward sweep re-runs ``f`` under ``adlib.vjp`` to get the
+    cotangents. Same derivatives as ``f`` (any order, both modes), less memory, one more evaluation of ``f``.
+    ``f`` must return one array; float arguments are differentiable, others (ints, …) are constants."""
+    if not callable(f):
+        raise TypeError(f"checkpoint expects a function, got {type(f).__name__}")
+    name = getattr(f, "__name__", "f")
+
+    def impl(*args, **kwargs):
+        out = f(*args, **kwargs)
+        if isinstance(out, tuple | list | dict):
+            raise TypeError(f"checkpoint({name}) must return a single array, but it returned a {type(out).__name__}")
+        return out
+
+    prim = Primitive(impl, name=f"checkpoint({name})")
+    last = []  # one backward step asks for each argument's cotangent: re-run f once, not once per argument
+
+    def cotangents(g, args, kwargs):
+        if last and last[0] is g and len(last[1]) == len(args) and all(a is b for a, b in zip(last[1], args)):
+            return last[2]
+        positions = [i for i, a in enumerate(args) if _is_float(a)]
+
+        def f_of_floats(*xs):
+            full = list(args)
+            for i, x in zip(positions, xs):
+                full[i] = x
+            return f(*full, **kwargs)
+
+        _, vjp_fn = vjp(f_of_floats, *[args[i] for i in positions])  # the recomputation, recorded this time
+        result = dict(zip(positions, vjp_fn(g)))
+        last[:] = [g, args, result]
+        return result
+
+    def vjp_rule(k):
+        return lambda g, ans, *args, **kwargs: cotangents(g, args, kwargs)[k]
+
+    def jvp_rule(k):
+        def rule(t, ans, *args, **kwargs):
+            def f_k(x):
+                return f(*args[:k], x, *args[k + 1 :], **kwargs)
+
+            return jvp(f_k, (args[k],), (t,))[1]
+
+        return rule
+
+    prim.vjp = ByPosition(vjp_rule)
+    prim.jvp = ByPosition(jvp_rule)
+
+    @functools.wraps(f)
+    def checkpointed(*args, **kwargs):
+        last.clear()
+        return prim(*args, **kwargs)
+
+    checkpointed.primitive = prim
+    return checkpointed
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Measuring memory
+# ----------------------------------------------------------------------------------------------------------
+
+
+def tape_length(f, *args):
+    """How many nodes (inputs included) reverse mode records on its tape while running ``f(*args)``."""
+    with VJPTrace() as trace:
+        f(*[trace.new_input(x) for x in args])
+    return len(trace.tape)
+
+
+def peak_bytes(fn, *args, **kwargs):
+    """``(fn(*args, **kwargs), peak)``: the peak of memory allocated by Python and NumPy while ``fn`` runs, in
+    bytes above what was allocated before (``tracemalloc``)."""
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    try:
+        out = fn(*args, **kwargs)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    return out, peak
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The lecture's GPT-2 numbers (ZeRO, Rajbhandari et al. 2020)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def activation_memory(hidden, layers, seq, batch, bytes_per_value=2, values_per_layer=12, checkpoint_every=None):
+    """Bytes of activations a transformer keeps for its backward pass: ``values_per_layer·hidden·batch·seq``
+    values per layer (≈ 12 for GPT-2, ZeRO §3). With ``checkpoint_every = k`` only the input of every k-th
+    layer (``hidden·batch·seq`` values) is stored, plus the full activations of the one k-layer segment being
+    recomputed during the backward pass."""
+    hidden, layers = _require_int(hidden, "hidden", 1), _require_int(layers, "layers", 1)
+    seq, batch = _require_int(seq, "seq", 1), _require_int(batch, "batch", 1)
+    if not bytes_per_value > 0 or not values_per_layer > 0:
+        raise ValueError("bytes_per_value and values_per_layer must be positive")
+    per_layer_input = hidden * batch * seq
+    per_layer = values_per_layer * per_layer_input
+    if checkpoint_every is None:
+        return layers * per_layer * bytes_per_value
+    k = _require_int(checkpoint_every, "checkpoint_every", 1)
+    return (math.ceil(layers / k) * per_layer_input + min(k, layers) * per_layer) * bytes_per_value
+
+
+def gpt2_activation_report(hidden=1600, layers=48, seq=1024, batch=32, bytes_per_value=2, checkpoint_every=None,
+                           backward_to_forward=2.0):
+    """The lecture's slide as numbers (defaults: GPT-2 1.5 B in fp16, sequence 1K, batch 32).
+
+    Returns a dict: ``store_all_GB`` (≈ 60), ``checkpointed_GB`` (every ``k = ⌈√layers⌉`` layers by default),
+    ``segment_GB`` (the recomputed segment alone), ``k``, ``reduction`` (the ratio) and ``extra_compute``: one
+    more forward pass on top of forward + backward ≈ ``1 / (1 + backward_to_forward)`` (⅓ when the backward
+    costs two forwards)."""
+    k = math.isqrt(layers - 1) + 1 if checkpoint_every is None else checkpoint_every
+    if not backward_to_forward > 0:
+        raise ValueError(f"backward_to_forward must be positive, got {backward_to_forward}")
+    store_all = activation_memory(hidden, layers, seq, batch, bytes_per_value)
+    checkpointed = activation_memory(hidden, layers, seq, batch, bytes_per_value, checkpoint_every=k)
+    segment = activation_memory(hidden, min(k, layers), seq, batch, bytes_per_value)
+    return {
+        "store_all_GB": store_all / 1e9,
+        "checkpointed_GB": checkpointed / 1e9,
+        "segment_GB": segment / 1e9,
+        "k": k,
+        "reduction": store_all / checkpointed,
+        "extra_compute": 1.0 / (1.0 + backward_to_forward),
+    }
