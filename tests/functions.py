@@ -68,10 +68,15 @@ def _chain(np_, x):
     return np_.arctan(np_.tanh(np_.sinh(y)))
 
 
+def _numpy(np_):
+    """NumPy itself when the case runs with adlib.numpy (to call np.sin on a traced value); JAX's otherwise."""
+    return np if np_ is anp else np_
+
+
 C34 = normal(3, 4)  # a constant
 MASK34 = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
 MASK4 = np.array([True, False, True, True])
-IDX = np.array([0, 2, 2, 1, 0, 2])  # repeated indices: their adjoints add up
+IDX = np.array([0, 2, -1, 1, 0, 2])  # repeated (and negative) indices: their adjoints add up
 
 CASES = [
     # --- elementwise, one argument ---
@@ -188,6 +193,10 @@ CASES = [
     Case("norm-ord1-axis0-keepdims", lambda np_, x: np_.linalg.norm(x, 1, axis=0, keepdims=True), away(3, 4)),
     Case("norm-ord-inf-axis-neg", lambda np_, x: np_.linalg.norm(x, np.inf, axis=-1), distinct(3, 4)),
     Case("norm-ord3-axis1", lambda np_, x: np_.linalg.norm(x, 3, axis=1), away(3, 4)),
+    Case("norm-ord2", lambda np_, x: np_.linalg.norm(x, 2), normal(5)),
+    Case("norm-ord-neg-inf-axis1", lambda np_, x: np_.linalg.norm(x, -np.inf, axis=1), distinct(3, 4)),
+    Case("norm-ord-neg2", lambda np_, x: np_.linalg.norm(x, -2), away(5)),
+    Case("norm-ord0-axis0", lambda np_, x: np_.linalg.norm(x, 0, axis=0) * x, normal(2, 3)),  # counts: constant
     # --- indexing ---
     Case("index-int", lambda np_, x: x[1], normal(3, 4)),
     Case("index-int-neg", lambda np_, x: x[-1, 2], normal(3, 4)),
@@ -210,6 +219,7 @@ CASES = [
     Case("op-pow", lambda np_, x, y: x**y, positive(3, 4), normal(3, 4)),
     Case("op-pow-2", lambda np_, x: x**2, normal(3, 4)),
     Case("op-pow-3.0", lambda np_, x: x**3.0, normal(3, 4)),
+    Case("op-pow-int3", lambda np_, x: x**3, normal(3, 4)),
     Case("op-pow-half", lambda np_, x: x**0.5, positive(3, 4)),
     Case("op-rpow", lambda np_, x: 2.0**x, normal(3, 4)),
     Case("op-radd-rsub", lambda np_, x: 1.0 - (2.0 + x), normal(3, 4)),
@@ -226,7 +236,22 @@ CASES = [
     Case("method-reshape-tuple", lambda np_, x: x.reshape((-1,)), normal(3, 4)),
     Case("method-mean-max-min", lambda np_, x: x.mean(axis=0) + x.max(axis=0) * x.min(axis=0), distinct(3, 4)),
     Case("method-transpose", lambda np_, x: x.transpose(1, 0, 2), normal(2, 3, 4)),
+    Case("method-chain", lambda np_, x: x.squeeze().swapaxes(0, 1).ravel() * x.flatten(), normal(3, 1, 4)),
+    Case("method-astype-pos-len", lambda np_, x: +x.astype(np.float64) * len(x), normal(3, 4)),
     Case("method-clip-dot", lambda np_, x: x.clip(-0.6, 0.6).dot(x[0]), distinct(3, 4)),
+    # --- NumPy's own functions on traced values dispatch to adlib.numpy (__array_ufunc__, __array_function__)
+    Case("numpy-functions-on-traced", lambda np_, x: _numpy(np_).sum(_numpy(np_).tanh(x) * x, axis=0), normal(3, 4)),
+    Case(
+        "numpy-ndarray-op-traced",
+        lambda np_, x: np.exp(C34) @ x.T + _numpy(np_).sum(np.exp(C34[0]) ** x[0]),
+        normal(3, 4),
+    ),
+    # --- arrays built from traced values ---
+    Case(
+        "array-from-list",
+        lambda np_, x: np_.array([x[0] * 2.0, x[1] ** 2, np_.sin(x[2])]) * np_.array([1, 2, 4], dtype=float) ** -1,
+        normal(3),
+    ),
     # --- compositions ---
     Case("mlp-layer", lambda np_, x, w, b: np_.tanh(x @ w + b), normal(5, 3), normal(3, 4), normal(4)),
     Case(

@@ -2,11 +2,13 @@
 
 import numpy as np
 
-from .numpy_wrapper import absolute, max, sqrt, sum
+from ..core import unbox
+from .numpy_wrapper import absolute, max, min, sqrt, sum
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    """Vector norms (``ord`` None/2, 1, inf, or p > 0) and the Frobenius norm of a matrix, as ``numpy.linalg.norm``.
+    """Vector norms (``ord`` None/2, 1, inf, -inf, 0 or any p) and the Frobenius norm of a matrix, as
+    ``numpy.linalg.norm``.
 
     The derivative of the 2-norm at ``x = 0`` is undefined; like JAX we return nan there.
     """
@@ -19,4 +21,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
         return sum(absolute(x), axis=axis, keepdims=keepdims)
     if ord == np.inf:
         return max(absolute(x), axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return min(absolute(x), axis=axis, keepdims=keepdims)
+    if ord == 0:  # the number of nonzero entries: piecewise constant
+        return np.sum(unbox(x) != 0, axis=axis, keepdims=keepdims).astype(float)
     return sum(absolute(x) ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
