@@ -79,8 +79,9 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
         if not 0 <= step < len(trace.rows):
             raise ValueError(f"step must be in 0..{len(trace.rows) - 1}, got {step}")
     if ax is None:
-        width = max(x for x, _ in layout(graph).values()) + DX
-        _, ax = plt.subplots(figsize=(min(2.0 * width, 14), 3.8))
+        xs, ys = zip(*layout(graph).values())
+        width, height = max(xs) - min(xs) + 1.1, max(ys) - min(ys) + 1.8
+        _, ax = plt.subplots(figsize=(min(1.1 * width, 14), 1.1 * height + 0.4))
     pos = layout(graph)
     rows = trace.rows if trace is not None else []
     done = [r.node for r in (rows if step is None else rows[: step + 1])] if trace is not None else []
@@ -117,7 +118,7 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
             if edge_labels:
                 mx, my = (x0 + x1 + 2 * cx) / 4, (y0 + y1 + 2 * cy) / 4  # the middle of the Bézier curve
                 ax.text(mx, my, _mathtext(node.local_latex(graph, argnum)), ha="center", va="center",
-                        fontsize=fontsize - 2, color=HIGHLIGHT if hot else "#333333", zorder=3,
+                        fontsize=fontsize, color=HIGHLIGHT if hot else "#333333", zorder=3,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
 
     out = graph.nodes[graph.output]
