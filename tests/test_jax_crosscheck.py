@@ -13,24 +13,17 @@ compared with the same JAX Jacobian, ``hvp`` with the JAX Hessian applied to the
 """
 
 import functools
-import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-if "jax" not in sys.modules:  # compile faster (these flags change how long XLA optimizes, not the results)
-    os.environ["XLA_FLAGS"] = (
-        os.environ.get("XLA_FLAGS", "") + " --xla_cpu_use_fusion_emitters=false --xla_backend_optimization_level=0"
-    )
-
-import jax  # noqa: E402
+import jax
 
 jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 
-import jax.numpy as jnp  # noqa: E402
-import jax.scipy.special  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from functions import CASES  # noqa: E402
+from jax_support import JNP, jit  # noqa: E402
 
 import adlib  # noqa: E402
 import adlib.numpy as anp  # noqa: E402
@@ -47,18 +40,6 @@ squeeze-axis broadcast_to concatenate-axis-neg-3 stack-axis-neg clip norm-ord1 n
 index-step-neg2 index-bool-mask index-int-array-repeated-2D op-rpow mlp-layer softmax-cross-entropy""".split()
 NESTED_CASES = [c for c in CASES if c.id in NESTED]
 assert len(NESTED_CASES) == len(NESTED), "an id in NESTED is not a case of functions.py"
-
-
-class _JaxNumpy:
-    """``jax.numpy`` under the names of ``adlib.numpy`` (which also has ``logsumexp``)."""
-
-    logsumexp = staticmethod(jax.scipy.special.logsumexp)
-
-    def __getattr__(self, name):
-        return getattr(jnp, name)
-
-
-JNP = _JaxNumpy()
 
 
 def parametrize(cases):
@@ -148,7 +129,7 @@ def jax_results(case):
             out["d3"] = third_derivative_at_0(on_line(L, args, d["t2"]))
         return out
 
-    return jax.jit(everything)
+    return jit(everything)
 
 
 def lower(case):

@@ -12,15 +12,8 @@ one JAX function for all the operations of the test, so that the suite stays fas
 """
 
 import functools
-import os
-import sys
 
-if "jax" not in sys.modules:  # compile faster (these flags change how long XLA optimizes, not the results)
-    os.environ["XLA_FLAGS"] = (
-        os.environ.get("XLA_FLAGS", "") + " --xla_cpu_use_fusion_emitters=false --xla_backend_optimization_level=0"
-    )
-
-import jax  # noqa: E402
+import jax
 
 jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 
@@ -30,6 +23,7 @@ import numpy as np  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
+from jax_support import jit  # noqa: E402
 
 import adlib  # noqa: E402
 import adlib.numpy as anp  # noqa: E402
@@ -90,7 +84,7 @@ def broadcastable_inputs(draw):
     return inputs, rng.standard_normal(shapes.result_shape), random_like(rng, inputs)
 
 
-@jax.jit  # module level: examples of the same shapes reuse the compiled function
+@jit  # module level: examples of the same shapes reuse the compiled function
 def jax_binary(inputs, w, tangents):
     """JAX's gradients of sum(f · w) and jvps of every f of BINARY, in one compiled function."""
     out = {}
@@ -140,7 +134,7 @@ def reduction_inputs(draw):
     return x, axis, keepdims, rng.standard_normal(out_shape), rng.standard_normal(x.shape)
 
 
-@functools.partial(jax.jit, static_argnames=("axis", "keepdims"))
+@functools.partial(jit, static_argnames=("axis", "keepdims"))
 def jax_reductions(x, w, t, axis, keepdims):
     out = {}
     for name, (_, f) in REDUCTIONS.items():
@@ -188,7 +182,7 @@ INDEXING = {  # f(np_, x, index, axes)
 }
 
 
-@functools.partial(jax.jit, static_argnames=("axes",))
+@functools.partial(jit, static_argnames=("axes",))
 def jax_indexing(x, index, ws, t, axes):
     out = {}
     for name, f in INDEXING.items():

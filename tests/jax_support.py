@@ -1,0 +1,41 @@
+"""JAX for the cross-checks: float64, ``jax.numpy`` under adlib's names, and quick compilation.
+
+XLA compiles every JAX computation, and for the small functions of the tests compiling takes far longer than
+running: ``jit`` below asks XLA to optimize less (the results do not change), if this version of XLA knows how.
+"""
+
+import jax
+
+jax.config.update("jax_enable_x64", True)  # before any JAX array exists
+
+import jax.numpy as jnp  # noqa: E402
+import jax.scipy.special  # noqa: E402
+
+
+class _JaxNumpy:
+    """``jax.numpy`` under the names of ``adlib.numpy`` (which also has ``logsumexp``)."""
+
+    logsumexp = staticmethod(jax.scipy.special.logsumexp)
+
+    def __getattr__(self, name):
+        return getattr(jnp, name)
+
+
+JNP = _JaxNumpy()
+
+
+def _quick_compiler_options():
+    options = {"xla_backend_optimization_level": 0, "xla_cpu_use_fusion_emitters": False}
+    try:
+        jax.jit(lambda x: x + 1.0, compiler_options=options)(0.0)
+    except Exception:  # an older or newer XLA without these options: compile as usual
+        return None
+    return options
+
+
+COMPILER_OPTIONS = _quick_compiler_options()
+
+
+def jit(f, **kwargs):
+    """``jax.jit``, compiling quickly."""
+    return jax.jit(f, compiler_options=COMPILER_OPTIONS, **kwargs)
