@@ -17,7 +17,10 @@ import numpy as np
 
 from . import numpy as anp
 
-__all__ = ["EARTH_RADIUS_KM", "CITIES_CSV", "load_cities", "great_circle", "mds_loss", "classical_mds", "procrustes"]
+__all__ = [
+    "EARTH_RADIUS_KM", "CITIES_CSV", "METHODS", "load_cities", "great_circle", "squared_distance_matrix", "mds_loss",
+    "classical_mds", "procrustes", "solve", "projected_km", "at_budget", "mds_map",
+]  # fmt: skip
 
 EARTH_RADIUS_KM = 6371.0
 CITIES_CSV = Path(__file__).resolve().parent.parent / "notebooks" / "data" / "european_cities.csv"
@@ -106,3 +109,116 @@ def procrustes(X, Y):
     U, _, Vt = np.linalg.svd((Y - my).T @ (X - mx))
     aligned = (Y - my) @ (U @ Vt) + mx
     return aligned, float(np.sqrt(np.mean(np.sum((aligned - X) ** 2, axis=1))))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Solving it three ways, counting evaluations of L
+# ----------------------------------------------------------------------------------------------------------
+
+METHODS = ("gradient", "two_point", "nelder-mead")
+
+
+def squared_distance_matrix(n=None, path=CITIES_CSV):
+    """The n largest cities and ``D`` = their squared great-circle distances divided by the largest one (so that
+    coordinates are O(1) and one step size fits all), with the scale in km: ``(cities, D, km_per_unit)``."""
+    cities = load_cities(path, n)
+    km = great_circle(cities["latitude"], cities["longitude"])
+    D = km**2
+    scale = D.max()
+    return cities, D / scale, float(np.sqrt(scale))
+
+
+def solve(method, D, budget, seed=0, k=2, step=None, snapshots=40, grad_cost=None):
+    """Minimise the slide's loss with ``method`` for at most ``budget`` evaluations of L (or their equivalent:
+    a reverse-mode gradient is charged ``grad_cost`` evaluations, ``adlib.zero_order.GRAD_COST`` by default).
+
+    ``"gradient"``: GD with ``adlib.grad``; ``"two_point"``: GD with the two-point estimator (2 evaluations per
+    step, step size divided by d = N·k); ``"nelder-mead"``: ``scipy.optimize.minimize`` (every call counted).
+    All start from the same seeded random configuration. Returns a dict with ``W`` (N×k), ``evaluations`` and
+    ``losses`` (the loss after so many evaluations, recorded not paid) and ``snapshots``: a list of
+    ``(evaluations, W)`` at about ``snapshots`` geometrically spaced budgets, for animations.
+    """
+    from . import zero_order as zo
+
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    D = _check_D(D)
+    if isinstance(budget, bool) or not isinstance(budget, int | np.integer) or budget < 10:
+        raise ValueError(f"budget must be an integer >= 10 (evaluations of L), got {budget!r}")
+    grad_cost = zo.GRAD_COST if grad_cost is None else grad_cost
+    N = D.shape[0]
+    W0 = 0.1 * np.random.default_rng(seed).standard_normal((N, k))
+    step = 0.1 / N if step is None else step  # the Hessian of L grows like N: this is stable for these data
+
+    def L(W):
+        return mds_loss(W, D)
+
+    marks = np.unique(np.geomspace(1, budget, snapshots).astype(int))
+    if method in ("gradient", "two_point"):
+        per_step = grad_cost if method == "gradient" else 2
+        n_iter = max(1, int(budget // per_step))
+        run = zo.gradient_descent(
+            L, W0, method, step=step if method == "gradient" else step / W0.size, n_iter=n_iter, rng=seed,
+            record_every=max(1, n_iter // 1000), keep_path=True, grad_cost=grad_cost,
+        )  # fmt: skip
+        evaluations, losses, path = run.evaluations, run.losses, run.path
+        picks = np.unique(np.concatenate([[0], np.searchsorted(evaluations, marks, side="right") - 1]))
+        return {
+            "W": run.w, "evaluations": evaluations, "losses": losses,
+            "snapshots": [(evaluations[j], path[j]) for j in picks], "diverged": run.diverged,
+        }  # fmt: skip
+
+    from scipy.optimize import minimize
+
+    evaluations, losses, snapshots_ = [0], [float(L(W0))], [(0, W0)]
+    marks_left = list(marks)
+
+    def counted(x):
+        W = x.reshape(N, k)
+        value = float(L(W))
+        evaluations.append(evaluations[-1] + 1)
+        losses.append(min(value, losses[-1]))  # the best point so far is what Nelder–Mead would return
+        if marks_left and evaluations[-1] >= marks_left[0]:
+            marks_left.pop(0)
+            snapshots_.append((evaluations[-1], W.copy()))
+        return value
+
+    options = {"maxfev": budget, "maxiter": 10 * budget, "xatol": 1e-12, "fatol": 1e-16, "adaptive": True}
+    result = minimize(counted, W0.ravel(), method="Nelder-Mead", options=options)
+    return {
+        "W": result.x.reshape(N, k), "evaluations": np.array(evaluations, float), "losses": np.array(losses),
+        "snapshots": snapshots_, "diverged": False,
+    }  # fmt: skip
+
+
+def projected_km(latitude, longitude):
+    """A flat map of the points in km (equirectangular projection about their mean latitude): the reference an
+    MDS solution is aligned to (with ``procrustes``) before it is drawn."""
+    lat, lon = np.radians(np.asarray(latitude, float)), np.radians(np.asarray(longitude, float))
+    return EARTH_RADIUS_KM * np.column_stack([lon * np.cos(lat.mean()), lat])
+
+
+def at_budget(result, budget):
+    """The configuration of ``solve``'s ``result`` after at most ``budget`` evaluations (its last snapshot
+    within the budget)."""
+    chosen = result["snapshots"][0][1]
+    for evaluations, W in result["snapshots"]:
+        if evaluations > budget:
+            break
+        chosen = W
+    return chosen
+
+
+def mds_map(method, n_cities, budget, seed=0):
+    """What the notebook's widget shows: solve MDS for the ``n_cities`` largest cities with ``method`` and
+    ``budget`` evaluations, scale to km and align to the real map. Returns a dict: ``cities``, ``map_km`` (the
+    real positions, projected), ``W_km`` (the solution, aligned), ``rms_km`` (their distance), ``loss``,
+    ``evaluations`` used, ``result`` (from ``solve``)."""
+    cities, D, km = squared_distance_matrix(n_cities)
+    result = solve(method, D, budget, seed=seed)
+    reference = projected_km(cities["latitude"], cities["longitude"])
+    W_km, rms = procrustes(reference, km * result["W"])
+    return {
+        "cities": cities, "map_km": reference, "W_km": W_km, "rms_km": rms, "loss": float(result["losses"][-1]),
+        "evaluations": float(result["evaluations"][-1]), "result": result,
+    }  # fmt: skip

@@ -331,3 +331,31 @@ def test_mds_bad_input():
         mds.classical_mds(np.zeros((3, 3)), k=0)
     with pytest.raises(ValueError, match="latitudes"):
         mds.great_circle([100.0, 0.0], [0.0, 0.0])
+
+
+def test_solve_counts_evaluations_and_gradient_beats_zero_order_on_the_cities():
+    _, D, km = mds.squared_distance_matrix(8)
+    results = {method: mds.solve(method, D, 2000, seed=0) for method in mds.METHODS}
+    for result in results.values():
+        assert result["evaluations"][-1] <= 2000
+        assert np.all(np.diff(result["evaluations"]) >= 0)
+        assert result["losses"][-1] < result["losses"][0]
+        assert result["snapshots"][0][0] == 0 and len(result["snapshots"]) > 5
+    X, _ = mds.classical_mds(D)
+    _, rms = mds.procrustes(X, results["gradient"]["W"])
+    assert rms * km < 5  # the GD map agrees with classical MDS to a few km
+    assert results["gradient"]["losses"][-1] < results["two_point"]["losses"][-1]
+    assert results["gradient"]["losses"][-1] <= mds.mds_loss(X, D)
+    np.testing.assert_array_equal(mds.at_budget(results["gradient"], 0), results["gradient"]["snapshots"][0][1])
+    with pytest.raises(ValueError, match="unknown method"):
+        mds.solve("adam", D, 100)
+    with pytest.raises(ValueError, match="budget"):
+        mds.solve("gradient", D, 5)
+
+
+def test_mds_map_is_aligned_to_the_real_map():
+    view = mds.mds_map("gradient", 6, 2000)
+    assert view["W_km"].shape == view["map_km"].shape == (6, 2)
+    span = np.ptp(view["map_km"], axis=0).max()
+    assert view["rms_km"] < 0.1 * span  # a flat map of the largest cities, ~4000 km across: off by < 10 %
+    assert view["evaluations"] <= 2000
