@@ -35,6 +35,14 @@ __all__ = [
     "gradient_descent",
     "random_unit_vector",
     "two_point",
+    "Problem",
+    "strongly_convex_quadratic",
+    "convex_logcosh",
+    "standard_step",
+    "iterations_to_accuracy",
+    "loglog_slope",
+    "rate_table",
+    "compare_estimators",
 ]
 
 GRAD_COST = 4.0
@@ -349,3 +357,119 @@ def gradient_descent(
         diverged=diverged,
         path=path,
     )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The rate table of the lecture, as an experiment
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    """A test problem in dimension ``n``: ``L`` (written with adlib.numpy), the start ``w0``, the minimum value
+    ``f_star``, the smoothness constant ``smoothness`` (the L of "L-smooth") and a ``name``."""
+
+    L: object
+    w0: np.ndarray
+    f_star: float
+    smoothness: float
+    name: str
+
+
+def strongly_convex_quadratic(n, mu=0.1, smoothness=1.0):
+    """``½ Σ λ_i w_i²`` with λ spread evenly over [μ, L]: the same condition number L/μ in every dimension, and
+    ``‖w0‖ = 1``."""
+    from . import numpy as anp
+
+    _dimension(n)
+    lam = np.linspace(mu, smoothness, n) if n > 1 else np.array([mu])
+    return Problem(lambda w: 0.5 * anp.sum(lam * w * w), np.ones(n) / np.sqrt(n), 0.0, smoothness,
+                   f"strongly convex quadratic, μ/L = {mu / smoothness:g}")  # fmt: skip
+
+
+def convex_logcosh(n):
+    """``Σ λ_i log cosh w_i`` with ``λ_i = i/n``: convex and 1-smooth but not strongly convex (curvature → 0 far
+    from 0, and the smallest λ is 1/n), started at ``w0 = 2·(1, …, 1)``."""
+    from . import numpy as anp
+
+    _dimension(n)
+    lam = np.arange(1, n + 1) / n
+    return Problem(lambda w: anp.sum(lam * anp.log(anp.cosh(w))), 2.0 * np.ones(n), 0.0, 1.0,
+                   "convex (weighted log-cosh)")  # fmt: skip
+
+
+def _dimension(n):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"the dimension n must be a positive integer, got {n!r}")
+
+
+def standard_step(estimator, n, smoothness):
+    """The textbook step sizes: ``1/L`` with the exact gradient or finite differences, ``1/(nL)`` for the
+    two-point estimator (``E‖G‖² = n ‖∇L‖²``), ``1/((n + 4)L)`` for Gaussian smoothing (Nesterov & Spokoiny)."""
+    if estimator in ("gradient", "central", "forward"):
+        return 1.0 / smoothness
+    if estimator == "two_point":
+        return 1.0 / (n * smoothness)
+    if estimator == "gaussian":
+        return 1.0 / ((n + 4) * smoothness)
+    raise ValueError(f"no standard step for estimator {estimator!r}")
+
+
+def iterations_to_accuracy(make_problem, n, estimator, accuracy=1e-6, seeds=(0,), max_iter=10**6, grad_cost=GRAD_COST):
+    """Run ``gradient_descent`` with ``standard_step`` on ``make_problem(n)`` until ``L − f* ≤ accuracy·(L(w0) − f*)``.
+    Returns ``(mean iterations, mean evaluations)`` over the seeds (a run that fails to converge raises)."""
+    problem = make_problem(n)
+    target = accuracy * (float(problem.L(problem.w0)) - problem.f_star)
+    iterations, evaluations = [], []
+    for seed in seeds:
+        run = gradient_descent(problem.L, problem.w0, estimator, step=standard_step(estimator, n, problem.smoothness),
+                               n_iter=max_iter, rng=seed, target=target, f_star=problem.f_star, record_every=max_iter,
+                               grad_cost=grad_cost)  # fmt: skip
+        if not run.converged:
+            raise RuntimeError(f"{estimator} did not reach accuracy {accuracy:g} on {problem.name}, n = {n}, "
+                               f"in {max_iter} iterations")  # fmt: skip
+        iterations.append(run.iterations)
+        evaluations.append(run.total_evaluations)
+    return float(np.mean(iterations)), float(np.mean(evaluations))
+
+
+def loglog_slope(x, y):
+    """The slope of the least-squares line through ``(log x, log y)``: y ∝ x^slope."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if x.shape != y.shape or x.size < 2 or np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("loglog_slope needs two arrays of the same shape, at least 2 positive entries each")
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+def rate_table(make_problem, ns, estimators=("gradient", "two_point"), accuracy=1e-6, seeds=(0,), progress=None):
+    """Iterations and evaluations to a relative ``accuracy`` for every n in ``ns`` and every estimator:
+    ``{estimator: {"iterations": array, "evaluations": array, "slope_iterations": s, "slope_evaluations": s}}``.
+    ``progress`` wraps the loop over ``ns`` (e.g. ``tqdm``)."""
+    ns = list(ns)
+    table = {e: {"iterations": [], "evaluations": []} for e in estimators}
+    for n in progress(ns) if progress else ns:
+        for e in estimators:
+            iterations, evaluations = iterations_to_accuracy(make_problem, n, e, accuracy, seeds)
+            table[e]["iterations"].append(iterations)
+            table[e]["evaluations"].append(evaluations)
+    for row in table.values():
+        for key in ("iterations", "evaluations"):
+            row[key] = np.array(row[key])
+            row[f"slope_{key}"] = loglog_slope(ns, row[key])
+    return table
+
+
+def compare_estimators(make_problem, n, eps=1e-6, step_scale=1.0, n_iter=200, seed=0,
+                       estimators=("gradient", "central", "two_point", "gaussian"), record_every=1):  # fmt: skip
+    """What the notebook's widget shows: one run per estimator on ``make_problem(n)``, each with
+    ``step_scale × standard_step`` and the same seed. Returns ``{estimator: Run}``; a run whose step is too large
+    comes back with ``diverged=True``."""
+    if not (isinstance(step_scale, numbers.Real) and step_scale > 0):
+        raise ValueError(f"step_scale must be a number > 0, got {step_scale!r}")
+    problem = make_problem(n)
+    return {
+        e: gradient_descent(problem.L, problem.w0, e, step=step_scale * standard_step(e, n, problem.smoothness),
+                            n_iter=n_iter, rng=seed, eps=None if e == "gradient" else eps, f_star=problem.f_star,
+                            record_every=record_every)  # fmt: skip
+        for e in estimators
+    }

@@ -359,3 +359,42 @@ def test_mds_map_is_aligned_to_the_real_map():
     span = np.ptp(view["map_km"], axis=0).max()
     assert view["rms_km"] < 0.1 * span  # a flat map of the largest cities, ~4000 km across: off by < 10 %
     assert view["evaluations"] <= 2000
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The rate-table experiment
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_rate_table_gd_is_flat_and_two_point_grows_like_n():
+    ns = [4, 8, 16, 32]
+    table = zo.rate_table(zo.strongly_convex_quadratic, ns, ("gradient", "two_point"), accuracy=1e-4, seeds=(0, 1))
+    assert abs(table["gradient"]["slope_iterations"]) < 0.2
+    assert 0.7 < table["two_point"]["slope_iterations"] < 1.3
+    np.testing.assert_array_equal(table["gradient"]["evaluations"], zo.GRAD_COST * table["gradient"]["iterations"])
+    np.testing.assert_array_equal(table["two_point"]["evaluations"], 2 * table["two_point"]["iterations"])
+
+
+def test_problems_and_steps():
+    for make in (zo.strongly_convex_quadratic, zo.convex_logcosh):
+        problem = make(5)
+        assert problem.L(np.zeros(5)) == problem.f_star
+        np.testing.assert_allclose(adlib.grad(problem.L)(np.zeros(5)), 0)
+    assert zo.standard_step("two_point", 10, 2.0) == pytest.approx(1 / 20)
+    assert zo.loglog_slope([1, 10, 100], [3, 30, 300]) == pytest.approx(1)
+    with pytest.raises(ValueError, match="dimension"):
+        zo.strongly_convex_quadratic(0)
+    with pytest.raises(ValueError, match="standard step"):
+        zo.standard_step("nelder-mead", 3, 1.0)
+    with pytest.raises(ValueError, match="positive"):
+        zo.loglog_slope([1, 2], [0, 1])
+
+
+def test_compare_estimators_runs_every_estimator_and_reports_divergence():
+    runs = zo.compare_estimators(zo.convex_logcosh, 6, n_iter=50)
+    assert set(runs) == {"gradient", "central", "two_point", "gaussian"}
+    assert all(run.losses[-1] < run.losses[0] for run in runs.values())
+    assert zo.compare_estimators(zo.strongly_convex_quadratic, 4, step_scale=3.0, n_iter=2000,
+                                 estimators=("gradient",))["gradient"].diverged  # fmt: skip
+    with pytest.raises(ValueError, match="step_scale"):
+        zo.compare_estimators(zo.convex_logcosh, 3, step_scale=0)
