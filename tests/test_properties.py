@@ -7,8 +7,9 @@
 * indexing with random integer arrays (repeated and negative indices) and transposes by random permutations
   with negative axes.
 
-Runs are deterministic (``derandomize=True``: the examples depend only on the test). Each example compiles
-one JAX function for all the operations of the test, so that the suite stays fast.
+Runs are deterministic (``derandomize=True``: the examples depend only on the test). JAX's results for all the
+operations of a test come from one jitted function, compiled once per new combination of shapes, so that the
+suite stays fast.
 """
 
 import functools
