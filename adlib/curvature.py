@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import numpy as anp
-from .differential_operators import grad, jvp
+from .differential_operators import grad, jvp, value_and_grad
 
 __all__ = [
     "hvp_forward_over_reverse",
@@ -286,17 +286,21 @@ def trace_estimates(A, method, budget, trials, rng, probe="rademacher"):
 
 
 def trace_errors(A, budgets, trials, rng, probe="rademacher"):
-    """Root-mean-square relative error of Hutchinson and Hutch++ at each budget (number of matvecs):
-    ``{"hutchinson": array, "hutch++": array}``."""
+    """Root-mean-square relative error over ``trials`` of Hutchinson and Hutch++ at each budget (number of
+    matvecs) on the explicit matrix ``A``: ``{"hutchinson": array, "hutch++": array}``. The trials are
+    independent; Hutchinson's budgets within one trial share probes (the first m of the same sequence)."""
     A = np.asarray(A, dtype=float)
     exact = float(np.trace(A))
-    errors = {}
-    for method in ("hutchinson", "hutch++"):
-        errors[method] = np.array([
-            np.sqrt(np.mean((trace_estimates(A, method, int(m), trials, rng, probe) - exact) ** 2)) / abs(exact)
-            for m in budgets
-        ])
-    return errors
+    budgets = [_positive_int(m, "budget", "trace_errors", minimum=3) for m in budgets]
+    trials = _positive_int(trials, "trials", "trace_errors")
+    op = as_matvec(A)
+    # Hutchinson: one trial draws max(budgets) probes; its estimate at budget m is the mean of the first m
+    samples = np.array([hutchinson_samples(op, None, max(budgets), rng, probe) for _ in range(trials)])
+    running = np.cumsum(samples, axis=1) / np.arange(1, max(budgets) + 1)
+    hutch = np.array([running[:, m - 1] for m in budgets])
+    hpp = np.array([trace_estimates(op, "hutch++", m, trials, rng, probe) for m in budgets])
+    return {name: np.sqrt(np.mean((est - exact) ** 2, axis=1)) / abs(exact)
+            for name, est in (("hutchinson", hutch), ("hutch++", hpp))}
 
 
 def loglog_slope(x, y):
@@ -583,6 +587,19 @@ class MLPProblem:
 
     def accuracy(self, w):
         return float(np.mean(np.sign(self.logits(w)) == self.y))
+
+    def fit(self, w, steps=1500, lr=0.2, momentum=0.9):
+        """Full-batch gradient descent with heavy-ball momentum from ``w``; returns the trained weights and the
+        loss before each step."""
+        steps = _positive_int(steps, "steps", "fit")
+        loss_and_grad = value_and_grad(self.loss)
+        w, velocity, losses = np.array(w, dtype=float), np.zeros(np.size(w)), []
+        for _ in range(steps):
+            loss, g = loss_and_grad(w)
+            losses.append(float(loss))
+            velocity = momentum * velocity + g
+            w = w - lr * velocity
+        return w, np.array(losses)
 
 
 def mlp_problem(seed=0, num_samples=128, hidden=(12, 12), init_scale=1.0):
