@@ -67,7 +67,7 @@ __all__ = [
     "beta", "repetition_number", "revolve_cost", "SCHEDULES", "make_schedule", "schedule_store_all",
     "schedule_recompute_all", "schedule_every_k", "schedule_revolve", "Stats", "Frame", "simulate",
     "ChainResult", "chain_grad", "checkpoint", "tape_length", "peak_bytes", "activation_memory",
-    "gpt2_activation_report",
+    "gpt2_activation_report", "frame_colors", "animate_schedules", "ScheduleAnimation", "draw_space_time",
 ]  # fmt: skip
 
 
@@ -234,27 +234,30 @@ def schedule_revolve(n, s):
     n, s = _require_int(n, "n", 1), _require_int(s, "s", 1)
     w = _Writer()
 
-    def reverse(a, m, s):  # x_a is checkpointed; reverse steps a+1 … a+m with at most s checkpoints (x_a's too)
-        while m > 0:
-            if m == 1:
-                w.reverse_one(a + 1)
-                return
-            if s == 1:  # no room for another checkpoint: recompute from x_a for every step
-                for j in range(a + m, a, -1):
-                    w.goto(a)
-                    w.advance(a, j - 1)
-                    w.reverse_one(j)
-                return
+    # Tasks on a stack instead of recursion (the right parts nest s deep): ("reverse", a, m, s) reverses steps
+    # a+1 … a+m, x_a being checkpointed, with at most s checkpoints (x_a's included); ("free", j) drops x_j.
+    w.emit("store", 0)
+    tasks = [("reverse", 0, n, s)]
+    while tasks:
+        task = tasks.pop()
+        if task[0] == "free":
+            w.emit("free", task[1])
+            continue
+        _, a, m, s = task
+        if m == 1:
+            w.reverse_one(a + 1)
+        elif s == 1:  # no room for another checkpoint: recompute from x_a for every step
+            for j in range(a + m, a, -1):
+                w.goto(a)
+                w.advance(a, j - 1)
+                w.reverse_one(j)
+        else:
             m_hat = _best_split(m, s)
             w.goto(a)
             w.advance(a, a + m_hat)
             w.emit("store", a + m_hat)
-            reverse(a + m_hat, m - m_hat, s - 1)
-            w.emit("free", a + m_hat)
-            m = m_hat  # the left part, a tail call written as a loop (the right part nests at most s deep)
-
-    w.emit("store", 0)
-    reverse(0, n, s)
+            # first the right part with one checkpoint fewer, then free its checkpoint, then the left part
+            tasks += [("reverse", a, m_hat, s), ("free", a + m_hat), ("reverse", a + m_hat, m - m_hat, s - 1)]
     w.emit("free", 0)
     return w.actions
 
@@ -328,10 +331,10 @@ def _machine(actions, n, engine=None, frames=False):
         raise ValueError(f"invalid schedule: action {k} ({op} {j}): {why}")
 
     for k, action in enumerate(actions):
-        if not (isinstance(action, tuple) and len(action) == 2):
+        if type(action) is not tuple or len(action) != 2:
             raise TypeError(f"invalid schedule: action {k} is {action!r}, not a pair (op, j)")
         op, j = action
-        if not isinstance(j, int | np.integer) or not 0 <= j <= n:
+        if (type(j) is not int and not isinstance(j, np.integer)) or not 0 <= j <= n:
             bad(k, op, j, f"j must be an integer in 0 … {n}")
         if op in ("advance", "record"):
             if j == 0 or current != j - 1:
@@ -373,9 +376,10 @@ def _machine(actions, n, engine=None, frames=False):
             raise ValueError(f"invalid schedule: action {k} has unknown op {op!r}")
         if engine is not None:
             engine(op, j)
-        stats.peak_checkpoints = max(stats.peak_checkpoints, len(checkpoints))
-        stats.peak_tapes = max(stats.peak_tapes, len(tapes))
-        stats.peak_memory = max(stats.peak_memory, len(checkpoints) + len(tapes))
+        if op == "store" or op == "record":  # the only actions that hold more
+            stats.peak_checkpoints = max(stats.peak_checkpoints, len(checkpoints))
+            stats.peak_tapes = max(stats.peak_tapes, len(tapes))
+            stats.peak_memory = max(stats.peak_memory, len(checkpoints) + len(tapes))
         if frames:
             stats.frames.append(Frame(action, frozenset(checkpoints), frozenset(tapes), current, adjoint))
     if adjoint != 0 or tapes:
@@ -604,3 +608,183 @@ def gpt2_activation_report(hidden=1600, layers=48, seq=1024, batch=32, bytes_per
         "reduction": store_all / checkpointed,
         "extra_compute": 1.0 / (1.0 + backward_to_forward),
     }
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pictures: what is held at each moment (the lecture's animations)
+# ----------------------------------------------------------------------------------------------------------
+
+_COLORS = {
+    "checkpoint": "tab:blue", "current": "tab:orange", "tape": "tab:green", "empty": "white",
+    "adjoint": "tab:red", "done": "mistyrose",
+}  # fmt: skip
+
+
+def key_frames(stats):
+    """The frames after each evaluation or backward step (store/restore/free are shown with the next one)."""
+    return [f for f in stats.frames if f.action[0] in ("advance", "record", "backprop")]
+
+
+def frame_colors(frame, n):
+    """The colours of the two rows of circles of one frame: states ``x_0 … x_n`` (blue = checkpoint, orange =
+    current state, green = held by a tape, white = not held) and adjoints ``x̄_0 … x̄_n`` (red = held now,
+    pink = already passed back, white = not yet computed)."""
+    taped = {j - 1 for j in frame.tapes} | set(frame.tapes)
+    states, adjoints = [], []
+    for i in range(n + 1):
+        if i in frame.checkpoints:
+            states.append("checkpoint")
+        elif i == frame.current:
+            states.append("current")
+        elif i in taped:
+            states.append("tape")
+        else:
+            states.append("empty")
+        if frame.adjoint is None:
+            adjoints.append("empty")
+        else:
+            adjoints.append("adjoint" if i == frame.adjoint else "done" if i > frame.adjoint else "empty")
+    return states, adjoints
+
+
+_LABELS = {"advance": "advance {} (no tape)", "record": "record step {}", "backprop": "backprop step {}"}
+
+
+class _Row:
+    """One schedule drawn on one axes: two rows of circles whose colours change from frame to frame."""
+
+    def __init__(self, ax, n, title):
+        ax.set_xlim(-0.9, n + 0.7)
+        ax.set_ylim(-0.9, 1.8)
+        ax.axis("off")
+        xs = np.arange(n + 1)
+        ax.plot(xs, np.ones(n + 1), color="0.75", lw=1, zorder=0)
+        ax.plot(xs, np.zeros(n + 1), color="0.75", lw=1, zorder=0)
+        self.states = ax.scatter(xs, np.ones(n + 1), s=120, color="white", edgecolor="k", zorder=2)
+        self.inner = ax.scatter(xs, np.ones(n + 1), s=30, color="none", zorder=3)
+        self.adjoints = ax.scatter(xs, np.zeros(n + 1), s=120, color="white", edgecolor="k", zorder=2)
+        ax.text(-0.45, 1, "x", fontsize=8, va="center", ha="right")
+        ax.text(-0.45, 0, "x̄", fontsize=8, va="center", ha="right")
+        self.title = ax.text(-0.6, 1.45, title, fontsize=8.5)
+        self.counts = ax.text(n + 0.6, -0.75, "", fontsize=7, ha="right")
+        self.name, self.n = title, n
+
+    def show(self, frame, counts=""):
+        states, adjoints = frame_colors(frame, self.n)
+        self.states.set_facecolors([_COLORS[c] for c in states])
+        self.inner.set_facecolors([_COLORS["current"] if i == frame.current and c == "checkpoint" else "none"
+                                   for i, c in enumerate(states)])
+        self.adjoints.set_facecolors([_COLORS[c] for c in adjoints])
+        op, j = frame.action
+        self.title.set_text(f"{self.name}: {_LABELS.get(op, '{}').format(j)}")  # a text, not a title: faster
+        self.counts.set_text(counts)
+
+
+def animate_schedules(schedules, n, row_height=1.3):
+    """An animation of several schedules side by side (one row each), ``schedules`` a dict ``title ->
+    actions``; one frame per evaluation or backward step; a schedule that is done keeps its last frame, so the
+    longer a row keeps moving, the more work its schedule does. Returns a :class:`ScheduleAnimation`."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    fig, axes = plt.subplots(len(schedules), 1, figsize=(6.4, row_height * len(schedules) + 0.4), squeeze=False)
+    runs = []
+    for ax, (title, actions) in zip(axes[:, 0], schedules.items()):
+        frames = key_frames(simulate(actions, n, frames=True))
+        ops = [f.action[0] for f in frames]
+        adv, recs = np.cumsum([o == "advance" for o in ops]), np.cumsum([o == "record" for o in ops])
+        peak = np.maximum.accumulate([len(f.checkpoints) + len(f.tapes) for f in frames])
+        counts = [f"forward steps {a + r} (extra {a}), peak held {p}" for a, r, p in zip(adv, recs, peak)]
+        runs.append((_Row(ax, n, title), frames, counts))
+    handles = [Line2D([], [], marker="o", ls="", markeredgecolor="k", markerfacecolor=_COLORS[k], label=lab)
+               for k, lab in [("checkpoint", "checkpoint"), ("current", "current state"), ("tape", "on a tape"),
+                              ("adjoint", "adjoint held"), ("done", "adjoint passed back")]]  # fmt: skip
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=7, frameon=False, handletextpad=0.1)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.94, bottom=0.3 / (row_height * len(schedules) + 0.4),
+                        hspace=0.35)
+
+    def update(t):
+        for row, frames, counts in runs:
+            k = min(t, len(frames) - 1)
+            row.show(frames[k], counts[k])
+        return []
+
+    update(0)
+    return ScheduleAnimation(fig, update, max(len(frames) for _, frames, _ in runs))
+
+
+class ScheduleAnimation:
+    """The frames of :func:`animate_schedules`: ``draw_frame(t)`` updates ``fig`` to frame ``t``. Written out
+    with one draw per frame (``matplotlib.animation.Animation.save`` draws each frame twice)."""
+
+    def __init__(self, fig, draw_frame, frame_count):
+        self.fig, self.draw_frame, self.frame_count = fig, draw_frame, frame_count
+
+    def _write(self, writer, path, dpi):
+        with writer.saving(self.fig, str(path), dpi):
+            for t in range(self.frame_count):
+                self.draw_frame(t)
+                writer.grab_frame()
+
+    def to_jshtml(self, fps=3, dpi=72, colors=32):
+        """The HTML of matplotlib's JavaScript player (``Animation.to_jshtml``), each frame reduced to
+        ``colors`` colours (our pictures have a handful): a few times fewer bytes in the notebook."""
+        import base64
+        import io
+        import tempfile
+        from pathlib import Path
+
+        from matplotlib.animation import HTMLWriter
+        from PIL import Image
+
+        class Writer(HTMLWriter):
+            def grab_frame(self, **savefig_kwargs):
+                buffer = io.BytesIO()
+                self.fig.savefig(buffer, format="png", dpi=dpi, **savefig_kwargs)
+                image = Image.open(buffer).convert("RGB").quantize(colors, method=Image.Quantize.FASTOCTREE)
+                small = io.BytesIO()
+                image.save(small, format="png")
+                self._saved_frames.append(base64.encodebytes(small.getvalue()).decode("ascii"))
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp, "animation.html")
+            self._write(Writer(fps=fps, embed_frames=True, default_mode="once"), path, dpi)
+            return path.read_text()
+
+    def save_gif(self, path, fps=3, dpi=80):
+        """Write the animation as a GIF."""
+        from matplotlib.animation import PillowWriter
+
+        self._write(PillowWriter(fps=fps), path, dpi)
+
+    def funcanimation(self, interval=400):
+        """A ``matplotlib.animation.FuncAnimation`` of the same frames (for ``plt.show()`` or ``.save``)."""
+        from matplotlib.animation import FuncAnimation
+
+        return FuncAnimation(self.fig, self.draw_frame, frames=self.frame_count, interval=interval)
+
+
+def draw_space_time(ax, actions, n, title=""):
+    """The schedule as a space–time diagram: step index across, time (one row per evaluation or backward step)
+    downwards; grey = advance (no tape), green = record, red = backprop, blue square = a checkpoint stored."""
+    stats = simulate(actions, n)
+    t, points = 0, {"advance": [], "record": [], "backprop": [], "store": []}
+    for op, j in actions:
+        if op in points:
+            points[op].append((j - 0.5 if op != "store" else j, t))  # step j sits between x_{j-1} and x_j
+        if op in ("advance", "record", "backprop"):
+            t += 1
+    style = {"advance": ("o", "0.45", "advance (no tape)"), "record": ("o", "tab:green", "record (with tape)"),
+             "backprop": ("o", "tab:red", "backprop"), "store": ("s", "tab:blue", "store a checkpoint")}  # fmt: skip
+    for op, pts in points.items():
+        if pts:
+            marker, color, label = style[op]
+            j, time = np.array(pts).T
+            ax.scatter(j, time, s=14 if op != "store" else 18, marker=marker, color=color, label=label, zorder=2)
+    ax.set_xlim(-0.5, n + 0.5)
+    ax.set_ylim(t + 1, -1)
+    ax.set_xlabel("step j (state index)")
+    ax.set_ylabel("time (evaluations + backward steps)")
+    ax.set_title(f"{title}\n{stats.forward_steps} forward steps (extra {stats.recomputations}), "
+                 f"peak {stats.peak_memory} held", fontsize=9)
+    return stats

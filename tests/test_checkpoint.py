@@ -395,3 +395,42 @@ def test_activation_memory_errors():
         activation_memory(1600, 48, 1024, 32, bytes_per_value=0)
     with pytest.raises(ValueError, match="backward_to_forward"):
         gpt2_activation_report(backward_to_forward=-1)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# E. What the animations show
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_frame_colors_follow_the_machine():
+    from adlib.checkpoint import frame_colors, key_frames
+
+    n = 3
+    frames = key_frames(simulate(schedule_store_all(n), n, frames=True))
+    assert [f.action for f in frames] == [("record", 1), ("record", 2), ("record", 3),
+                                          ("backprop", 3), ("backprop", 2), ("backprop", 1)]  # fmt: skip
+    states, adjoints = frame_colors(frames[2], n)  # all recorded: every state held by a tape, x_3 current
+    assert states == ["tape", "tape", "tape", "current"] and adjoints == ["empty", "empty", "empty", "adjoint"]
+    states, adjoints = frame_colors(frames[4], n)  # after backprop 2: only step 1's tape is left
+    assert states == ["tape", "tape", "empty", "empty"] and adjoints == ["empty", "adjoint", "done", "done"]
+    frames = key_frames(simulate(schedule_recompute_all(n), n, frames=True))
+    assert frame_colors(frames[0], n)[0] == ["checkpoint", "current", "empty", "empty"]  # advance 1 from x_0
+
+
+def test_animation_has_one_frame_per_step_of_the_longest_schedule(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from adlib.checkpoint import animate_schedules
+
+    n = 4
+    anim = animate_schedules({"a": schedule_store_all(n), "b": schedule_recompute_all(n)}, n)
+    longest = simulate(schedule_recompute_all(n), n)
+    assert anim.frame_count == longest.forward_steps + n  # evaluations + backward steps
+    html = anim.to_jshtml(fps=2, dpi=40)
+    assert html.count("data:image/png;base64") == anim.frame_count
+    anim.save_gif(tmp_path / "a.gif", dpi=40)
+    assert (tmp_path / "a.gif").read_bytes().startswith(b"GIF8")
+    plt.close(anim.fig)

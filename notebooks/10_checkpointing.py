@@ -1,0 +1,510 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,rise,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   rise:
+#     scroll: true
+#     transition: none
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Gradient checkpointing / Контрольные точки градиента (gradient checkpointing)
+#
+# Reverse mode gets the whole gradient in one backward sweep, but it pays with **memory**: every intermediate
+# value of the forward pass is kept until the backward sweep has used it (lecture, §05: «какова цена
+# ускорения?»). Checkpointing keeps only *some* states and **recomputes** the others when they are needed.
+#
+# In this notebook we
+# * watch the lecture's three strategies — vanilla, memory-poor and checkpointed backprop — hold and drop states;
+# * count and measure (in bytes, with `tracemalloc`) memory and recomputation for chains of 100 … 1000 layers;
+# * check that the binomial schedule (Revolve, Griewank & Walther 2000) does exactly the proven minimum
+#   $t(n, s)$ of recomputations;
+# * use `adlib.checkpoint.checkpoint(f)`, the analogue of `jax.checkpoint`, and cross-check it with JAX;
+# * recompute the lecture's GPT-2 numbers: 60 GB of activations, ≈ 8 GB with checkpointing, ≈ 33 % more compute.
+
+# %% slideshow={"slide_type": "skip"}
+import contextlib
+import io
+import math
+import os
+import re
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import HTML, display
+
+import adlib
+import adlib.numpy as anp
+from adlib.checkpoint import (
+    animate_schedules,
+    chain_grad,
+    checkpoint,
+    draw_space_time,
+    gpt2_activation_report,
+    make_schedule,
+    peak_bytes,
+    revolve_cost,
+    schedule_every_k,
+    schedule_recompute_all,
+    schedule_revolve,
+    schedule_store_all,
+    simulate,
+    tape_length,
+)
+
+FULL = os.environ.get("ADLIB_FULL") == "1"  # ADLIB_FULL=1: larger sweeps (the default run takes a few seconds)
+np.set_printoptions(precision=4)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## A chain of steps / Цепочка вычислений
+#
+# A network is a chain $x_0 \to x_1 = f_1(x_0) \to \dots \to x_n = f_n(x_{n-1})$, with $x_n = L$. Reverse mode
+# needs, for step $j$, its input $x_{j-1}$ (and the intermediates inside $f_j$) when the adjoint
+# $\bar x_j = \partial L / \partial x_j$ arrives — that is, in the *reverse* order of the forward pass.
+#
+# `adlib.checkpoint` runs a **schedule**: a list of actions for a small machine with a current state, stored
+# checkpoints and recorded tapes:
+#
+# | action | what it does |
+# |---|---|
+# | `advance j` | $x_j = f_j(x_{j-1})$ on plain values, **no tape** (a forward step done only to reach a state) |
+# | `store j` / `restore j` / `free j` | keep / reload / drop the checkpoint $x_j$ |
+# | `record j` | `adlib.vjp(f_j, x_{j-1})`: the step evaluated **with** its tape |
+# | `backprop j` | $\bar x_{j-1} = $ `vjp_j`$(\bar x_j)$; the tape of step $j$ is dropped |
+
+# %% slideshow={"slide_type": "subslide"}
+n = 6
+for name, actions in {
+    "store all": schedule_store_all(n),
+    "every √n": schedule_every_k(n),
+    "binomial, s=2": schedule_revolve(n, 2),
+}.items():
+    print(f"{name:14}", " ".join(f"{op[:3]}{j}" for op, j in actions))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Animation of the three approaches / Анимация вышеуказанных подходов
+#
+# Top row of each panel: the states $x_0 \dots x_n$ held at that moment (blue: checkpoint, orange: the current
+# state, green: held by a recorded tape). Bottom row: the adjoints. One frame per evaluation or backward step,
+# so **the longer a row keeps moving, the more work its strategy does**.
+#
+# * **store all** (vanilla backprop): no recomputation, memory grows to $n$;
+# * **recompute all** (memory-poor): only $x_0$ is kept, every backward step recomputes from the start:
+#   $n(n-1)/2$ extra steps;
+# * **every √n**: a checkpoint every $\lceil\sqrt n\,\rceil$ steps; the backward sweep re-runs one segment at a
+#   time: $O(\sqrt n)$ memory for about one extra forward sweep.
+
+# %% slideshow={"slide_type": "subslide"}
+n_anim = 6
+anim = animate_schedules(
+    {
+        "store all": schedule_store_all(n_anim),
+        "recompute all": schedule_recompute_all(n_anim),
+        "every √n": schedule_every_k(n_anim),
+    },
+    n_anim,
+    row_height=1.15,
+)
+html = anim.to_jshtml(fps=3, dpi=72)
+plt.close(anim.fig)
+display(HTML(html))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The same animations, one strategy per GIF, and the binomial schedule's, are in `figures/checkpoint_*.gif`
+# (`make figures`).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Space–time view / Расписание во времени
+#
+# The whole schedule at a glance for $n = 16$: step index across, time downwards. Grey dots are the
+# recomputations (advances without tape), green the recorded steps, red the backward steps, blue squares the
+# stored checkpoints. The binomial schedule with only $s = 3$ checkpoints recomputes far less than
+# "recompute all" with one.
+
+# %% slideshow={"slide_type": "subslide"}
+n16 = 16
+fig, axes = plt.subplots(1, 4, figsize=(13, 4.8))
+for ax, (title, actions) in zip(
+    axes,
+    [
+        ("store all", schedule_store_all(n16)),
+        ("recompute all", schedule_recompute_all(n16)),
+        ("every √n = 4 steps", schedule_every_k(n16)),
+        ("binomial, s = 3", schedule_revolve(n16, 3)),
+    ],
+):
+    draw_space_time(ax, actions, n16, title)
+handles, labels = axes[-1].get_legend_handles_labels()
+fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9)
+fig.tight_layout(rect=(0, 0.06, 1, 1))
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Same gradient, different cost / Тот же градиент, разная цена
+#
+# A deep residual MLP, $x_k = x_{k-1} + 0.1\tanh(x_{k-1} W_k)$ on a batch of 64 × 32, $n = 100$ layers, loss
+# $L = \tfrac12\|x_n\|^2$ inside the last step. Every schedule must give **exactly** (bit for bit) the gradient of
+# plain reverse mode, `adlib.grad` through the whole chain: the same floating-point operations, in the same
+# order, only at different times.
+
+
+# %% slideshow={"slide_type": "subslide"}
+def make_mlp(n, batch=64, width=32, seed=0):
+    rng = np.random.default_rng(seed)
+    weights = rng.normal(size=(n, width, width)) / np.sqrt(width)
+
+    def layer(W):
+        return lambda x: x + 0.1 * anp.tanh(x @ W)
+
+    steps = [layer(W) for W in weights[:-1]]
+    steps.append(lambda x, W=weights[-1]: 0.5 * anp.sum(anp.square(layer(W)(x))))
+    return steps, rng.normal(size=(batch, width))
+
+
+def plain_loss(x, steps):
+    for f in steps:
+        x = f(x)
+    return x
+
+
+steps, x0 = make_mlp(100)
+reference = adlib.grad(plain_loss)(x0, steps)
+CASES = {
+    "store all": dict(schedule="store_all"),
+    "recompute all": dict(schedule="recompute_all"),
+    "every √n": dict(schedule="every_k"),
+    "binomial s=10": dict(schedule="revolve", s=10),
+}
+print(f"{'schedule':15}{'forward steps':>14}{'extra':>8}{'checkpoints':>12}{'tapes':>7}{'peak MB':>9}  gradient")
+for name, options in CASES.items():
+    result, peak = peak_bytes(chain_grad, steps, x0, **options)
+    st = result.stats
+    np.testing.assert_array_equal(result.grad, reference)  # bit for bit
+    print(f"{name:15}{st.forward_steps:14}{st.recomputations:8}{st.peak_checkpoints:12}{st.peak_tapes:7}"
+          f"{peak / 1e6:9.2f}  identical")
+print(f"one state x_k = {x0.nbytes / 1e3:.1f} kB")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The counters are not estimates: the machine checks every action, and the tests of `adlib.checkpoint` count the
+# calls of the step functions themselves. The memory is measured by `tracemalloc` (every NumPy allocation),
+# above what existed before the call.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Memory and recomputation for n = 100 … 1000 / Память и пересчёт
+#
+# Counted for every schedule (`simulate`, no arithmetic) at $n = 100, 200, 400, 1000$, and measured in bytes by
+# running three of them on the residual MLP at $n = 100, 300, 1000$ (recompute-all only at $n = 100$: its
+# $n^2/2$ steps are the point). `ADLIB_FULL=1` adds $n = 2000, 4000$ and measures at every $n$.
+
+# %% slideshow={"slide_type": "subslide"}
+ns = [100, 200, 400, 1000] + ([2000, 4000] if FULL else [])
+ns_measured = ns if FULL else [100, 300, 1000]
+counted = {name: [] for name in CASES}
+measured = {name: {} for name in CASES}
+for n_layers in ns:
+    for name, options in CASES.items():
+        sched_options = {k: v for k, v in options.items() if k != "schedule"}
+        actions = make_schedule(options["schedule"], n_layers, **sched_options)
+        counted[name].append(simulate(actions, n_layers))
+for n_layers in ns_measured:
+    steps_n, x0_n = make_mlp(n_layers)
+    state_bytes = x0_n.nbytes
+    for name in ["store all", "every √n", "binomial s=10"] + (["recompute all"] if n_layers == 100 else []):
+        _, measured[name][n_layers] = peak_bytes(chain_grad, steps_n, x0_n, **CASES[name])
+
+colors = dict(zip(CASES, ["tab:green", "tab:red", "tab:orange", "tab:blue"]))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+for name in CASES:
+    ax1.plot(ns, [st.peak_memory for st in counted[name]], "-", color=colors[name], label=f"{name}: counted")
+    m = measured[name]
+    ax1.plot(list(m), [b / state_bytes for b in m.values()], "o", mfc="none", color=colors[name],
+             label=f"{name}: tracemalloc / state size")
+    ax2.plot(ns, [st.recomputations / n for st, n in zip(counted[name], ns)], "o-", color=colors[name], label=name)
+ax1.plot(ns, [2 * math.sqrt(n) for n in ns], ":", color="k", label=r"$2\sqrt{n}$")
+for ax in (ax1, ax2):
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("number of layers n")
+    ax.grid(True, which="both", alpha=0.3)
+ax1.set_ylabel("peak memory (states: checkpoints + tapes)")
+ax1.set_title("Memory: n, 2√n, s + 1, 2")
+ax1.legend(fontsize=7, ncol=2)
+ax2.set_ylabel("extra forward steps / n  (extra forward sweeps)")
+ax2.set_title("Recomputation: 0, ≈ 1, a few, n/2")
+ax2.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What to see: vanilla's memory grows like $n$ (measured bytes: one tape ≈ 4 states per layer), $\sqrt n$
+# checkpointing like $2\sqrt n$ for **about one extra forward sweep** at every $n$, the binomial schedule's
+# memory stays at $s + 1 = 11$ while its recomputation grows only slowly (a few sweeps), and memory-poor backprop
+# pays $n/2$ sweeps.
+
+# %% slideshow={"slide_type": "subslide"}
+for st, n_layers in zip(counted["every √n"], ns):
+    k = math.isqrt(n_layers - 1) + 1
+    assert st.peak_memory <= 2 * k and n_layers - k <= st.recomputations < n_layers
+    print(f"n = {n_layers:5}: √n checkpointing holds {st.peak_checkpoints:3} checkpoints + {st.peak_tapes:3} tapes, "
+          f"recomputes {st.recomputations / n_layers:.2f} forward sweeps")
+n_last = ns_measured[-1]
+for name in ["store all", "every √n", "binomial s=10"]:
+    print(f"n = {n_last}, {name:14}: peak {measured[name][n_last] / 1e6:6.2f} MB = "
+          f"{measured[name][n_last] / state_bytes:6.0f} states")
+ratio = measured["store all"][n_last] / measured["every √n"][n_last]
+print(f"store-all needs {ratio:.0f}× the bytes of √n checkpointing")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The binomial schedule is optimal / Биномиальное расписание оптимально
+#
+# Griewank & Walther (2000): with $s$ checkpoints (the one holding $x_0$ included) and one tape at a time, a chain
+# of $n$ steps cannot be reversed with fewer than
+#
+# $$t(n, s) = r\,n - \beta(s+1, r-1), \qquad \beta(s, r) = \binom{s+r}{s}, \qquad
+#   r = \min\{r : \beta(s, r) \ge n\}$$
+#
+# forward steps **besides** the $n$ recorded ones. Our counting convention: $t$ counts every `advance`
+# (including the first forward sweep up to $x_{n-1}$); each backward step also evaluates its step once while
+# recording it, as plain reverse mode does. So total evaluations $= t + n$ and $t$ is exactly the extra work
+# over plain reverse mode. Special cases: $t(n, 1) = n(n-1)/2$ (recompute all) and $t(n, s \ge n-1) = n - 1$.
+
+# %% slideshow={"slide_type": "subslide"}
+table_n, table_s = [5, 10, 20, 50, 100], [1, 2, 3, 5, 10]
+mismatches = [
+    (n, s)
+    for n in range(1, 101)
+    for s in range(1, 11)
+    if simulate(schedule_revolve(n, s), n).recomputations != revolve_cost(n, s)
+]
+assert not mismatches, mismatches
+print("counted advances of the binomial schedule == t(n, s) for all n ≤ 100, s ≤ 10 (1000 cases)\n")
+print("  n \\ s" + "".join(f"{s:>12}" for s in table_s))
+for n in table_n:
+    cells = [f"{simulate(schedule_revolve(n, s), n).recomputations}={revolve_cost(n, s)}" for s in table_s]
+    print(f"{n:7}" + "".join(f"{c:>12}" for c in cells))
+print("\n(each cell: counted = formula)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Never worse than the alternatives with the same memory, in the same setting (one tape at a time):
+# "recompute all" *is* the case $s = 1$, and checkpointing every $k$ steps (storing the segment's states and
+# recording one step at a time) does at least $t(n, s)$ with the same number $s$ of checkpoints.
+
+# %% slideshow={"slide_type": "fragment"}
+n = 1000
+poor = simulate(schedule_recompute_all(n), n)
+assert poor.recomputations == revolve_cost(n, 1)
+print(f"n = {n}: recompute all = {poor.recomputations} = t(n, 1)")
+for k in [5, 10, 32, 100]:
+    st = simulate(schedule_every_k(n, k, keep_tapes=False), n)
+    t_opt = revolve_cost(n, st.peak_checkpoints)
+    assert t_opt <= st.recomputations
+    print(f"every {k:3} steps: {st.peak_checkpoints:3} checkpoints, {st.recomputations:5} extra steps"
+          f"  ≥  t(n, {st.peak_checkpoints}) = {t_opt}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# On a log–log plot of extra forward sweeps against memory, the counted binomial schedules lie **on** the
+# theoretical curve; "every k" (one tape at a time) lies on or above it. The hollow squares keep a whole
+# segment's $k$ tapes at once (what `jax.checkpoint` and Chen et al. 2016 do): they recompute less than the curve
+# because a recorded tape doubles as the step that reaches the next state — a different memory model, in which a
+# tape (here ≈ 4 states) is counted as one.
+
+# %% slideshow={"slide_type": "fragment"}
+s_grid = np.unique(np.geomspace(1, 999, 30).astype(int))
+fig, ax = plt.subplots(figsize=(7, 4.4))
+ax.plot(s_grid + 1, [revolve_cost(n, int(s)) / n for s in s_grid], "-", color="tab:blue", label="theory t(n, s) / n")
+sims = [simulate(schedule_revolve(n, int(s)), n) for s in s_grid[::3]]
+ax.plot([st.peak_memory for st in sims], [st.recomputations / n for st in sims], "o", color="tab:blue",
+        label="binomial schedule (counted)")
+for keep, style in [(False, dict(color="tab:orange")), (True, dict(color="tab:orange", mfc="none"))]:
+    sims = [simulate(schedule_every_k(n, k, keep_tapes=keep), n) for k in [2, 5, 10, 32, 100, 300]]
+    ax.plot([st.peak_memory for st in sims], [st.recomputations / n for st in sims], "s", **style,
+            label="every k steps, " + ("k tapes per segment" if keep else "one tape at a time"))
+ax.plot([poor.peak_memory], [poor.recomputations / n], "v", color="tab:red", label="recompute all")
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("peak memory: checkpoints + tapes (states)")
+ax.set_ylabel("extra forward steps / n")
+ax.set_title(f"Memory against recomputation, n = {n}")
+ax.grid(True, which="both", alpha=0.3)
+ax.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## `checkpoint(f)` inside any function / Контрольные точки внутри функции
+#
+# The same idea without a chain: `checkpoint(f)` makes `f` **one primitive**. Its forward pass runs `f` on plain
+# values (nothing of `f`'s inside goes on the tape); its VJP rule re-runs `f` under `adlib.vjp` when the
+# backward sweep reaches it. The whole trick is a few lines of `adlib/checkpoint.py`:
+#
+# ```python
+# prim = Primitive(f)                                        # forward: f on plain values, one tape node
+# prim.vjp = ByPosition(lambda k: lambda g, ans, *args:      # backward: recompute f with its tape, then sweep
+#                       adlib.vjp(f, *args)[1](g)[k])
+# prim.jvp = ByPosition(lambda k: lambda t, ans, *args: adlib.jvp(f_k, (args[k],), (t,))[1])
+# ```
+#
+# A 16-layer MLP in 4 checkpointed segments of 4 layers:
+
+# %% slideshow={"slide_type": "subslide"}
+rng = np.random.default_rng(1)
+Ws = [(rng.normal(size=(128, 128)) / np.sqrt(128), rng.normal(size=128)) for _ in range(16)]
+xb = rng.normal(size=(256, 128))
+
+
+def segment(x, i):  # layers i … i+3 (the int i is a constant for adlib)
+    for W, b in Ws[i : i + 4]:
+        x = anp.tanh(x @ W + b)
+    return x
+
+
+def mlp_loss(x, block):
+    for i in range(0, 16, 4):
+        x = block(x, i)
+    return anp.sum(anp.square(x))
+
+
+segment_ckpt = checkpoint(segment)
+g_plain, bytes_plain = peak_bytes(adlib.grad(lambda x: mlp_loss(x, segment)), xb)
+g_ckpt, bytes_ckpt = peak_bytes(adlib.grad(lambda x: mlp_loss(x, segment_ckpt)), xb)
+np.testing.assert_array_equal(g_ckpt, g_plain)
+print(f"tape nodes: plain {tape_length(lambda x: mlp_loss(x, segment), xb)}, "
+      f"checkpointed {tape_length(lambda x: mlp_loss(x, segment_ckpt), xb)}")
+print(f"peak memory of grad: plain {bytes_plain / 1e6:.1f} MB, checkpointed {bytes_ckpt / 1e6:.1f} MB "
+      f"(one activation = {xb.nbytes / 1e6:.2f} MB); gradients identical")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Derivatives of any order still work: the rules are written with `adlib` itself, so an outer derivative traces
+# the recomputation like any other code.
+
+# %% slideshow={"slide_type": "fragment"}
+f = lambda x: anp.sin(x) * x**2
+cf = checkpoint(f)
+x = np.linspace(-1.0, 2.0, 5)
+np.testing.assert_allclose(adlib.hessian(lambda x: anp.sum(cf(x)))(x), adlib.hessian(lambda x: anp.sum(f(x)))(x),
+                           rtol=1e-14, atol=1e-14)
+np.testing.assert_allclose(adlib.grad(adlib.grad(lambda x: anp.sum(cf(x))))(1.3),
+                           adlib.grad(adlib.grad(lambda x: anp.sum(f(x))))(1.3), rtol=1e-14)
+print("hessian and grad-of-grad through checkpoint(f) equal those through f to 1e-14")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Cross-check with `jax.checkpoint` / Проверка с JAX
+#
+# The same network in JAX (float64): the same gradient, and `jax.ad_checkpoint.print_saved_residuals` shows what
+# JAX keeps for the backward pass — before: the outputs of every `tanh`; after: only the segments' inputs.
+
+# %% slideshow={"slide_type": "subslide"}
+import jax
+
+jax.config.update("jax_enable_x64", True)  # before the first JAX array
+import jax.numpy as jnp
+from jax.ad_checkpoint import print_saved_residuals
+
+
+def jax_segment(x, i):
+    for W, b in Ws[i : i + 4]:
+        x = jnp.tanh(x @ W + b)
+    return x
+
+
+def jax_loss(x, block):
+    for i in range(0, 16, 4):
+        x = block(x, i)
+    return jnp.sum(jnp.square(x))
+
+
+jax_segment_ckpt = jax.checkpoint(jax_segment, static_argnums=(1,))
+g_jax = jax.grad(lambda x: jax_loss(x, jax_segment))(xb)
+g_jax_ckpt = jax.grad(lambda x: jax_loss(x, jax_segment_ckpt))(xb)
+np.testing.assert_allclose(g_ckpt, g_jax_ckpt, rtol=1e-12, atol=1e-13)
+np.testing.assert_allclose(g_jax, g_jax_ckpt, rtol=1e-12, atol=1e-13)
+print("adlib checkpoint == jax.checkpoint == plain JAX gradient (rtol 1e-12)")
+
+
+def saved_residuals(block):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        print_saved_residuals(lambda x: jax_loss(x, block), xb)
+    lines = [line for line in out.getvalue().splitlines() if "f64[256,128]" in line]
+    return [re.sub(r" from \S+:\d+:\d+", "", line) for line in lines]  # without the (temporary) file names
+
+
+before, after = saved_residuals(jax_segment), saved_residuals(jax_segment_ckpt)
+print(f"\nactivations saved without checkpoint ({len(before)}):", *before[:3], "…", sep="\n  ")
+print(f"\nactivations saved with jax.checkpoint ({len(after)}):", *after, sep="\n  ")
+assert len(after) < len(before)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Example: GPT-2 / Пример использования контрольных точек градиента
+#
+# The lecture (after ZeRO, Rajbhandari et al. 2020): a GPT-2 with 1.5 B parameters (hidden size 1600, 48 layers),
+# sequence 1K, batch 32, fp16. A transformer layer keeps about $12 \cdot \text{hidden} \cdot \text{batch} \cdot
+# \text{seq}$ values for its backward pass, so
+#
+# $$12 \cdot 1600 \cdot 32 \cdot 1024 \cdot 48 \text{ values} \times 2 \text{ bytes} \approx 60 \text{ GB}.$$
+#
+# Checkpointing every $k = \lceil\sqrt{48}\,\rceil = 7$ layers stores only the 7 segment inputs
+# ($\text{hidden}\cdot\text{batch}\cdot\text{seq}$ values each) and, during the backward pass, the full activations
+# of **one** 7-layer segment: ≈ 8.8 GB for the segment ($60 / \sqrt{48}$), 9.5 GB in all. The price: one extra
+# forward pass; with a backward pass costing about two forwards, that is ⅓ ≈ 33 % more compute.
+
+# %% slideshow={"slide_type": "subslide"}
+report = gpt2_activation_report()  # hidden 1600, 48 layers, seq 1024, batch 32, fp16
+for key, value in report.items():
+    print(f"{key:16} {value:.3f}" if isinstance(value, float) else f"{key:16} {value}")
+assert round(report["store_all_GB"]) == 60 and 7.5 < report["segment_GB"] < 9
+assert round(100 * report["extra_compute"]) == 33
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Change the model, the sequence length, the batch, the precision and the checkpoint interval $k$. (One pure
+# function, `gpt2_activation_report`, computes the numbers; the widget only draws them.)
+
+
+# %% slideshow={"slide_type": "fragment"}
+def show_gpt2(hidden=1600, layers=48, seq=1024, batch=32, bytes_per_value=2, k=7):
+    r = gpt2_activation_report(hidden, layers, seq, batch, bytes_per_value, checkpoint_every=k)
+    fig, ax = plt.subplots(figsize=(6.2, 2.4))
+    bars = {"store all": r["store_all_GB"], f"checkpoint every {k}": r["checkpointed_GB"]}
+    ax.barh(list(bars), list(bars.values()), color=["tab:green", "tab:orange"])
+    for i, v in enumerate(bars.values()):
+        ax.text(v, i, f" {v:.1f} GB", va="center")
+    ax.set_xlabel("activation memory (GB)")
+    ax.set_xlim(0, 1.25 * max(bars.values()))
+    ax.set_title(f"{r['reduction']:.1f}× less memory for +{100 * r['extra_compute']:.0f}% compute")
+    fig.tight_layout()
+    plt.show()
+
+
+widgets.interactive(
+    show_gpt2,
+    hidden=widgets.IntSlider(value=1600, min=256, max=8192, step=64, description="hidden"),
+    layers=widgets.IntSlider(value=48, min=1, max=128, description="layers"),
+    seq=widgets.IntSlider(value=1024, min=128, max=8192, step=128, description="seq"),
+    batch=widgets.IntSlider(value=32, min=1, max=128, description="batch"),
+    bytes_per_value=widgets.Dropdown(options=[("fp16", 2), ("fp32", 4)], value=2, description="dtype"),
+    k=widgets.IntSlider(value=7, min=1, max=128, description="k"),
+)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary / Итоги
+#
+# * Reverse mode's price is memory: vanilla backprop keeps $n$ steps' worth of intermediates.
+# * Recompute-all keeps $O(1)$ and pays $n(n-1)/2$ extra steps; checkpointing every $\sqrt n$ steps keeps
+#   $O(\sqrt n)$ for about one extra forward sweep — measured here in counted states and in bytes.
+# * The binomial schedule reaches the proven minimum $t(n, s)$ of recomputations for $s$ checkpoints (checked for
+#   every $n \le 100$, $s \le 10$).
+# * Every schedule returns the plain reverse-mode gradient bit for bit; `checkpoint(f)` does the same as
+#   `jax.checkpoint` (same gradients, fewer saved residuals).
+# * GPT-2 1.5 B: 60 GB of activations → ≈ 8–9.5 GB with checkpointing, for ≈ 33 % more compute.
