@@ -278,7 +278,7 @@ plt.show()
 # only wires the controls to it.
 
 # %% slideshow={"slide_type": "subslide"}
-def trace_estimate_figure(probe="rademacher", budget=30, trials=300, seed=0):
+def trace_estimate_figure(probe="rademacher", budget=90, trials=300, seed=0):
     """Histograms of ``trials`` Hutchinson and Hutch++ estimates of tr H with ``budget`` matvecs each."""
     rng = np.random.default_rng(seed)
     estimates = {method: curvature.trace_estimates(H, method, budget, trials, rng, probe)
@@ -311,7 +311,7 @@ def show(probe, budget):
 display(widgets.interactive(
     show,
     probe=widgets.Dropdown(options=list(curvature.PROBES), value="rademacher", description="probe"),
-    budget=widgets.IntSlider(value=30, min=3, max=300, step=3, description="budget m"),
+    budget=widgets.IntSlider(value=90, min=3, max=300, step=3, description="budget m"),
 ))
 
 # %% [markdown] slideshow={"slide_type": "slide"}

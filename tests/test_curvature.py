@@ -342,3 +342,20 @@ def test_mlp_problem_hessian_matches_jax():
     np.testing.assert_allclose(P.loss(w), loss_jax(w), rtol=1e-12)
     np.testing.assert_allclose(H, np.asarray(jax.hessian(loss_jax)(w)), rtol=1e-8, atol=1e-12)
     assert 0.0 <= P.accuracy(w) <= 1.0
+
+
+def test_mlp_fit_lowers_the_loss_and_removes_negative_curvature():
+    P = C.mlp_problem(num_samples=32, hidden=(6,))
+    w, losses = P.fit(P.w0, steps=400)
+    assert losses[-1] < 0.5 * losses[0] and np.all(np.isfinite(losses))
+    lam0 = C.lanczos_eigenvalues(C.hvp_operator(P.loss, P.w0), None, P.w0.size, np.random.default_rng(0))
+    lam1 = C.lanczos_eigenvalues(C.hvp_operator(P.loss, w), None, w.size, np.random.default_rng(0))
+    assert lam1[0] / lam1[-1] > lam0[0] / lam0[-1]  # the most negative eigenvalue shrinks relative to the largest
+    with pytest.raises(ValueError, match="steps"):
+        P.fit(P.w0, steps=0)
+
+
+def test_spectral_density_default_width_integrates_to_one():
+    nodes, weights = np.array([-1.0, 0.0, 2.0]), np.array([0.2, 0.5, 0.3])
+    grid = np.linspace(-2, 3, 20001)
+    np.testing.assert_allclose(np.trapezoid(C.spectral_density(nodes, weights, grid), grid), 1.0, rtol=1e-6)
