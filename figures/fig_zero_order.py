@@ -107,3 +107,23 @@ def finite_differences_error():
     ax.legend(fontsize=7, ncol=2, loc="lower left")
     fig.tight_layout()
     return fig
+
+
+@figure("zero_order_rates.png")
+def zero_order_rates():
+    """The lecture's rate table, measured: iterations to a fixed accuracy vs n, GD (flat) vs two-point GD (~n)."""
+    ns = [8, 16, 32, 64, 128, 256]
+    settings = {"strongly convex, δ = 1e-4": (zo.strongly_convex_quadratic, 1e-4),
+                "convex, δ = 1e-3": (zo.convex_logcosh, 1e-3)}  # fmt: skip
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+    for ax, (name, (make, accuracy)) in zip(axes, settings.items()):
+        table = zo.rate_table(make, ns, ("gradient", "two_point"), accuracy, seeds=(0, 1))
+        for estimator, row in table.items():
+            ax.loglog(ns, row["iterations"], "o-", label=f"{estimator}: slope {row['slope_iterations']:.2f}")
+        ax.set_xlabel("dimension $n$")
+        ax.set_ylabel(r"iterations to $f - f^* \leq \delta (f(x_0) - f^*)$")
+        ax.set_title(name)
+        ax.legend()
+    fig.suptitle("Zero-order GD needs ~n times more iterations (fitted log-log slopes)")
+    fig.tight_layout()
+    return fig
