@@ -43,6 +43,7 @@ __all__ = [
     "loglog_slope",
     "rate_table",
     "compare_estimators",
+    "evaluations_per_step",
 ]
 
 GRAD_COST = 4.0
@@ -459,17 +460,27 @@ def rate_table(make_problem, ns, estimators=("gradient", "two_point"), accuracy=
     return table
 
 
-def compare_estimators(make_problem, n, eps=1e-6, step_scale=1.0, n_iter=200, seed=0,
-                       estimators=("gradient", "central", "two_point", "gaussian"), record_every=1):  # fmt: skip
-    """What the notebook's widget shows: one run per estimator on ``make_problem(n)``, each with
-    ``step_scale × standard_step`` and the same seed. Returns ``{estimator: Run}``; a run whose step is too large
-    comes back with ``diverged=True``."""
+def evaluations_per_step(estimator, n, grad_cost=GRAD_COST):
+    """What one step of ``gradient_descent`` costs in evaluations of L, in dimension n."""
+    costs = {"gradient": grad_cost, "central": 2 * n, "forward": n + 1, "two_point": 2, "gaussian": 2}
+    if estimator not in costs:
+        raise ValueError(f"unknown estimator {estimator!r}; known: {', '.join(costs)}")
+    return costs[estimator]
+
+
+def compare_estimators(make_problem, n, eps=1e-6, step_scale=1.0, budget=5000, seed=0,
+                       estimators=("gradient", "central", "two_point", "gaussian"), points=200):  # fmt: skip
+    """What the notebook's widget shows: one run per estimator on ``make_problem(n)`` with the same ``budget`` of
+    evaluations of L (so as many steps as it buys), each with ``step_scale × standard_step`` and the same seed;
+    the loss is recorded at about ``points`` iterations. Returns ``{estimator: Run}``; a run whose step is too
+    large comes back with ``diverged=True``."""
     if not (isinstance(step_scale, numbers.Real) and step_scale > 0):
         raise ValueError(f"step_scale must be a number > 0, got {step_scale!r}")
     problem = make_problem(n)
-    return {
-        e: gradient_descent(problem.L, problem.w0, e, step=step_scale * standard_step(e, n, problem.smoothness),
-                            n_iter=n_iter, rng=seed, eps=None if e == "gradient" else eps, f_star=problem.f_star,
-                            record_every=record_every)  # fmt: skip
-        for e in estimators
-    }
+    runs = {}
+    for e in estimators:
+        n_iter = max(1, int(budget // evaluations_per_step(e, n)))
+        runs[e] = gradient_descent(problem.L, problem.w0, e, step=step_scale * standard_step(e, n, problem.smoothness),
+                                   n_iter=n_iter, rng=seed, eps=None if e == "gradient" else eps,
+                                   f_star=problem.f_star, record_every=max(1, n_iter // points))  # fmt: skip
+    return runs

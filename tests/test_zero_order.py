@@ -390,11 +390,15 @@ def test_problems_and_steps():
         zo.loglog_slope([1, 2], [0, 1])
 
 
-def test_compare_estimators_runs_every_estimator_and_reports_divergence():
-    runs = zo.compare_estimators(zo.convex_logcosh, 6, n_iter=50)
+def test_compare_estimators_runs_every_estimator_on_one_budget_and_reports_divergence():
+    runs = zo.compare_estimators(zo.convex_logcosh, 6, budget=600)
     assert set(runs) == {"gradient", "central", "two_point", "gaussian"}
     assert all(run.losses[-1] < run.losses[0] for run in runs.values())
-    assert zo.compare_estimators(zo.strongly_convex_quadratic, 4, step_scale=3.0, n_iter=2000,
+    assert all(500 < run.total_evaluations <= 600 for run in runs.values())
+    assert runs["central"].iterations == 600 // 12 and runs["two_point"].iterations == 300
+    assert zo.compare_estimators(zo.strongly_convex_quadratic, 4, step_scale=3.0, budget=8000,
                                  estimators=("gradient",))["gradient"].diverged  # fmt: skip
     with pytest.raises(ValueError, match="step_scale"):
         zo.compare_estimators(zo.convex_logcosh, 3, step_scale=0)
+    with pytest.raises(ValueError, match="unknown estimator"):
+        zo.evaluations_per_step("adam", 3)
