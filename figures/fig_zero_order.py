@@ -1,6 +1,8 @@
 """Figures of notebooks 01–03: MDS of European cities (loss vs evaluations, the animation of Рис. 3), the
 finite-difference U-curve, and the zero-order rate table."""
 
+from functools import lru_cache
+
 import matplotlib.pyplot as plt
 import numpy as np
 from make_figures import figure
@@ -15,6 +17,7 @@ LABELS = {"gradient": "GD with adlib.grad", "two_point": "two-point zero-order G
 BUDGET = 10_000
 
 
+@lru_cache(maxsize=1)  # the loss plot and the GIF share one set of runs
 def _mds_results():
     cities, D, km_per_unit = mds.squared_distance_matrix()
     return cities, D, km_per_unit, {method: mds.solve(method, D, BUDGET, seed=0) for method in mds.METHODS}
