@@ -159,8 +159,9 @@ def render_view(view, figsize=(8.5, 3.4)):
 
 
 def graph_stepper(f=lecture_L, point=(2.0, 3.0), ranges=((-0.5, 4.0), (-2.0, 4.0)), input_names=("w1", "w2"),
-                  output_name="L", slider_step=0.05):
-    """The stepping widget: a slider per input, the mode, the step (slider and ◀ ▶). Returns the widget."""
+                  output_name="L", slider_step=0.05, mode=None):
+    """The stepping widget: a slider per input, the mode (``mode``: the initial one), the step (slider and ◀ ▶).
+    Returns the widget."""
     import ipywidgets as widgets
     from IPython.display import display
 
@@ -170,7 +171,10 @@ def graph_stepper(f=lecture_L, point=(2.0, 3.0), ranges=((-0.5, 4.0), (-2.0, 4.0
         widgets.FloatSlider(value=v, min=lo, max=hi, step=slider_step, description=name, continuous_update=False)
         for v, (lo, hi), name in zip(point, ranges, input_names)
     ]
-    mode = widgets.ToggleButtons(options=modes(input_names), description="mode")
+    names = modes(input_names)
+    if mode is not None and mode not in names:
+        raise ValueError(f"mode must be one of {names}, got {mode!r}")
+    mode = widgets.ToggleButtons(options=names, value=mode or names[0], description="mode")
     n = n_steps(f, point, input_names, output_name)
     step = widgets.IntSlider(value=0, min=0, max=n - 1, description="step", continuous_update=True)
     back, forward = widgets.Button(description="◀", layout={"width": "3em"}), widgets.Button(

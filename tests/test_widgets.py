@@ -113,4 +113,7 @@ def test_another_function():
     assert view.ok and view.result == pytest.approx(5.5, abs=1e-12)
     box = graph_stepper(f, (2.0, 5.0), ((0.1, 4.0), (0.0, 6.0)), ("x1", "x2"), "y")
     assert box.controls["step"].max == 6
+    assert graph_stepper(mode="reverse").view().row.name == "L"
+    with pytest.raises(ValueError):
+        graph_stepper(mode="backwards")
     assert lecture_L(2.0, 3.0) == pytest.approx(3.0 * np.log(2.0) + np.sqrt(3.0 * np.log(2.0)), rel=1e-15)

@@ -1,0 +1,309 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,rise,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   rise:
+#     scroll: true
+#     transition: none
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Reverse mode of automatic differentiation / Обратный режим автоматического дифференцирования
+#
+# *There is another.* Forward mode (notebook 04) needs one pass per input. Reverse mode runs the graph once
+# forwards, **storing** every $v_i$, then once backwards from $\partial L/\partial L = 1$ — and gets the whole
+# gradient $\nabla_w L$ from that one backward sweep (Рис. 18–23). We step through it on the lecture's
+#
+# $$L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1},$$
+#
+# write the algorithm out, check it against JAX, and answer the lecture's question «what is the price of the
+# speed-up?» with a measurement.
+
+# %% slideshow={"slide_type": "skip"}
+import tracemalloc
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import Math, display
+
+import adlib
+import adlib.numpy as anp
+from adlib.graph import reverse_trace, tape_memory, trace_graph
+from adlib.graph_plot import draw_graph, draw_steps
+from adlib.widgets import graph_stepper
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The forward pass: compute and store / Прямой проход: вычислить и сохранить
+#
+# The same graph as in notebook 04: $v_1 = \log w_1$, $v_2 = w_2 v_1$, $v_3 = \sqrt{v_2}$, $L = v_2 + v_3$. The
+# forward pass computes every node **and keeps it**: the backward sweep will need $w_1$ (for $1/w_1$), $v_1$ and
+# $w_2$ (for the product), $v_2$ (for $1/(2\sqrt{v_2})$). This table is exactly what `adlib` stores on its tape.
+
+
+# %% slideshow={"slide_type": "fragment"}
+def L(w1, w2):
+    v2 = w2 * anp.log(w1)
+    return v2 + anp.sqrt(v2)
+
+
+w1, w2 = 2.0, 3.0
+graph = trace_graph(L, w1, w2)
+graph
+
+# %% slideshow={"slide_type": "subslide"}
+draw_graph(graph, title="Рис. 18: the graph of $L$ with the stored values")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The backward sweep, step by step / Пример обратного режима
+#
+# Write $\bar v_i = \partial L/\partial v_i$, the *adjoint*. Start at the end, $\partial L/\partial L = 1$, and walk
+# the graph backwards. A node's adjoint collects one term from **each node that uses it**:
+# $\bar v_j = \sum_{i \text{ uses } j} \bar v_i \, \partial v_i/\partial v_j$. The tape is in evaluation order, so
+# when the sweep reaches $v_j$, all of its consumers are done and its adjoint is complete.
+
+# %% slideshow={"slide_type": "fragment"}
+trace = reverse_trace(graph)
+
+
+def show_step(trace, k):
+    display(Math(r"\text{Производная: } " + trace.rows[k].derivative_latex))
+
+
+show_step(trace, 0)  # Рис. 19
+
+# %% slideshow={"slide_type": "fragment"}
+show_step(trace, 1)  # Рис. 20
+
+# %% slideshow={"slide_type": "fragment"}
+show_step(trace, 2)  # Рис. 21: v2 is used by v3 and by L, two paths, two terms
+
+# %% slideshow={"slide_type": "fragment"}
+show_step(trace, 3)  # Рис. 22
+
+# %% slideshow={"slide_type": "fragment"}
+show_step(trace, 4)  # Рис. 23
+show_step(trace, 5)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# (The slide's last formula reads $\frac{\partial L}{\partial w_2} = \dots = \frac{\partial L}{\partial v_1} v_1$; the
+# factor is $\frac{\partial L}{\partial v_2}$, the adjoint of the node $w_2$ feeds into, as computed above.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Two paths into $v_2$ / Два пути в $v_2$
+#
+# The fan-out of $v_2$ is where reverse mode *sums*: one term arrives from $v_3$, one from $L$. Each term is the
+# primitive's VJP rule applied to the consumer's adjoint.
+
+# %% slideshow={"slide_type": "fragment"}
+row_v2 = trace.rows[2]
+for term in row_v2.terms:
+    consumer = graph.nodes[term.target].name
+    print(f"from {consumer:>2}:  ∂L/∂{consumer} · ∂{consumer}/∂v2 = {term.contribution:.15f}")
+print(f"sum      ∂L/∂v2 = {row_v2.derivative:.15f}   (closed form 1 + 1/(2√v2) = {1 + 1 / (2 * np.sqrt(3 * np.log(2))):.15f})")
+np.testing.assert_allclose(row_v2.derivative, 1 + 1 / (2 * np.sqrt(w2 * np.log(w1))), rtol=1e-15)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The whole reverse trace (Baydin et al. 2018, Table 3): the values from the forward pass, the adjoints from the
+# backward sweep. Its last two rows are **both** partial derivatives.
+
+# %% slideshow={"slide_type": "fragment"}
+trace
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The six steps as pictures, for readers without a kernel. The orange node gets its adjoint at that step, along
+# the red edges from its consumers; under every finished node, its value and its adjoint $\bar v_i$.
+
+# %% slideshow={"slide_type": "fragment"}
+fig = draw_steps(graph, trace, ncols=3, panel=(4.4, 2.2), fontsize=8)
+fig.suptitle(r"Reverse mode at $(2, 3)$: one sweep from $\bar L = 1$ to $\bar w_1, \bar w_2$", fontsize=11)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Your turn / Пошагово, с любыми $w_1, w_2$
+#
+# The stepping widget of notebook 04, opened in reverse mode. Switch between the three modes to compare: two
+# forward passes of six steps each against one backward sweep of six steps. Out-of-domain inputs give a message.
+
+# %% slideshow={"slide_type": "subslide"}
+graph_stepper(mode="reverse")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The algorithm / Алгоритм обратного режима автоматического дифференцирования
+#
+# Given the graph $v_i$, $i = 1, \dots, N$, write $\bar v_i = \partial L/\partial v_i = \partial v_N/\partial v_i$.
+#
+# * **Forward pass.** For $i = 1, \dots, N$: compute **and store** $v_i$ as a function of its parents.
+# * **Backward pass.** For $i = N, \dots, 1$: compute $\bar v_i = \sum_{j} \frac{\partial L}{\partial x_j}
+#   \frac{\partial x_j}{\partial v_i}$ over all consumers $x_j$ of $v_i$ (its *children*).
+#
+# On our graph, with each term computed by the primitive's VJP rule (what `adlib.grad` does in `core.backward`):
+
+
+# %% slideshow={"slide_type": "fragment"}
+def reverse_mode(graph):
+    """All of ∂(output)/∂w in one backward sweep over the stored graph."""
+    adjoint = {graph.output: 1.0}  # ∂L/∂L = 1
+    for node in reversed(graph.nodes):  # i = N .. 1: consumers come before their parents
+        if node.is_input or node.index not in adjoint:
+            continue
+        for argnum, parent in zip(node.argnums, node.parents):  # push v̄_i to each parent
+            contribution = node.prim.vjp[argnum](adjoint[node.index], node.value, *node.args)  # v̄_i · ∂v_i/∂x_j
+            adjoint[parent] = adjoint.get(parent, 0.0) + contribution  # fan-out: the paths add up
+    return tuple(float(adjoint.get(i, 0.0)) for i in graph.inputs)
+
+
+print("our sweep  :", reverse_mode(graph))
+print("adlib.grad :", tuple(float(g) for g in adlib.grad(L, argnums=(0, 1))(w1, w2)))
+np.testing.assert_allclose(reverse_mode(graph), trace.result, rtol=1e-15)
+np.testing.assert_allclose(reverse_mode(graph), adlib.grad(L, argnums=(0, 1))(w1, w2), rtol=1e-15)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Baydin et al. (2018, Table 3): for $f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2$ at $(2, 5)$ one sweep gives
+# $\bar x = (5.5, 1.716)$.
+
+
+# %% slideshow={"slide_type": "fragment"}
+def f_baydin(x1, x2):
+    return anp.log(x1) + x1 * x2 - anp.sin(x2)
+
+
+graph_b = trace_graph(f_baydin, 2.0, 5.0, input_names=("x1", "x2"), output_name="y")
+trace_b = reverse_trace(graph_b)
+print(trace_b)
+print("x̄ =", reverse_mode(graph_b))
+np.testing.assert_allclose(reverse_mode(graph_b), (5.5, 2.0 - np.cos(5.0)), rtol=1e-15)
+np.testing.assert_allclose(trace_b.result, (5.5, 1.716), atol=5e-4)
+
+# %% slideshow={"slide_type": "subslide"}
+draw_graph(graph_b, trace_b, step=len(trace_b) - 1, title=r"Baydin et al.'s $f$ after the backward sweep")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Question: what is the price of the speed-up? / Какова стоимость ускорения?
+#
+# For the same amount of computation as one forward pass we got the whole gradient. What did we pay?
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Memory.** The backward sweep needs the values of the forward pass, so all of them are kept until it is over.
+# Forward mode forgets each $v_i$ as soon as its consumers have used it.
+#
+# A measurement. A chain of $n$ primitives, $x \mapsto \sin(\sin(\cdots \sin(x)))$ summed at the end, on a vector
+# of $m = 1000$ numbers (8 kB). `tape_memory` counts what adlib's tape holds for the backward sweep (every node's
+# output and arguments, each array once); `tracemalloc` measures the peak memory that NumPy actually allocates
+# during `adlib.grad` (reverse) and `adlib.jvp` (forward, one direction).
+
+# %% slideshow={"slide_type": "fragment"}
+m = 1000
+x = np.random.default_rng(0).normal(size=m)
+
+
+def chain(n):
+    def f(x):
+        for _ in range(n):
+            x = anp.sin(x)
+        return anp.sum(x)
+
+    return f
+
+
+def peak_bytes(run):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak - before
+
+
+lengths = [1, 4, 16, 64, 256]
+tape_nodes, tape_bytes, peak_reverse, peak_forward = [], [], [], []
+for n in lengths:
+    f = chain(n)
+    stats = tape_memory(f, x)
+    tape_nodes.append(stats["nodes"])
+    tape_bytes.append(stats["bytes"])
+    peak_reverse.append(peak_bytes(lambda f=f: adlib.grad(f)(x)))
+    peak_forward.append(peak_bytes(lambda f=f: adlib.jvp(f, (x,), (np.ones(m),))))
+    assert stats["bytes"] == (n + 1) * m * 8 + 8  # input, n outputs of sin, the scalar sum
+
+print(f"{'n':>5} {'tape nodes':>11} {'tape kB':>9} {'peak reverse kB':>16} {'peak forward kB':>16}")
+for row in zip(lengths, tape_nodes, tape_bytes, peak_reverse, peak_forward):
+    n, nodes, b, pr, pf = row
+    print(f"{n:5d} {nodes:11d} {b / 1e3:9.1f} {pr / 1e3:16.1f} {pf / 1e3:16.1f}")
+slope_tape = np.polyfit(np.log(lengths), np.log(tape_bytes), 1)[0]
+print(f"tape bytes per primitive: {(tape_bytes[-1] - tape_bytes[0]) / (lengths[-1] - lengths[0]):.0f} "
+      f"(= one array of {m} float64); log-log slope {slope_tape:.2f}")
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(6.2, 4))
+ax.loglog(lengths, tape_bytes, "o-", label="reverse: bytes stored on the tape (tape_memory)")
+ax.loglog(lengths, peak_reverse, "s--", label="reverse: peak allocated during adlib.grad (tracemalloc)")
+ax.loglog(lengths, peak_forward, "^-", label="forward: peak allocated during adlib.jvp (tracemalloc)")
+ax.set_xlabel("graph length $n$ (primitives in the chain)")
+ax.set_ylabel("memory, bytes")
+ax.set_title(f"The price of reverse mode: memory for all $v_i$ ($m = {m}$ numbers per node)")
+ax.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The tape grows **linearly with the length of the graph**, one stored array per primitive, and the peak memory of
+# `adlib.grad` follows it; forward mode's peak stays flat, a few arrays whatever $n$. For a deep network the tape
+# holds every layer's activations: this is what limits the batch size in training. The remedy the lecture
+# names is **checkpointing** — store only some of the $v_i$ and recompute the rest during the backward sweep
+# (notebook 10).
+
+# %% slideshow={"slide_type": "fragment"}
+assert peak_forward[-1] < 2 * peak_forward[0] + 10 * 8 * m  # flat: a few arrays
+assert peak_reverse[-1] > 0.9 * tape_bytes[-1] > 10 * peak_forward[-1]  # the tape is what reverse mode keeps
+print(f"n = {lengths[-1]}: reverse mode keeps {peak_reverse[-1] / peak_forward[-1]:.0f}× the memory of forward mode")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Cross-check with JAX / Проверка с помощью JAX
+#
+# `jax.grad` and `jax.vjp` are reverse mode too. In float64 the backward traces agree with them to $10^{-12}$; the
+# adjoint seed $\bar L$ scales the result linearly (`vjp_fn(2.0)` is twice the gradient).
+
+# %% slideshow={"slide_type": "fragment"}
+import jax
+
+jax.config.update("jax_enable_x64", True)  # before any JAX array exists
+import jax.numpy as jnp
+
+
+def L_jax(w1, w2):
+    return w2 * jnp.log(w1) + jnp.sqrt(w2 * jnp.log(w1))
+
+
+for point in [(2.0, 3.0), (1.5, 0.7), (5.0, 0.2), (10.0, 4.0), (0.5, -2.0)]:
+    g = trace_graph(L, *point)
+    np.testing.assert_allclose(reverse_trace(g).result, jax.grad(L_jax, argnums=(0, 1))(*point), rtol=1e-12)
+    value, vjp_fn = jax.vjp(L_jax, *point)
+    np.testing.assert_allclose(reverse_trace(g, adjoint=2.0).result, vjp_fn(2.0), rtol=1e-12)
+    np.testing.assert_allclose(g.value, value, rtol=1e-12)
+print("reverse traces == jax.grad and jax.vjp (float64, rtol 1e-12) at 5 points")
+print("jax.grad at (2, 3):", tuple(float(v) for v in jax.grad(L_jax, argnums=(0, 1))(2.0, 3.0)))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary / Итоги
+#
+# * Reverse mode: a forward pass that **stores** every $v_i$, then one backward sweep from $\bar L = 1$ with
+#   $\bar v_j = \sum_{i \text{ uses } j} \bar v_i\, \partial v_i/\partial v_j$; where a value fans out, the paths add.
+# * One sweep gives the whole gradient $\nabla_w L$, for about the cost of one evaluation: $\mathcal{O}(T)$
+#   instead of forward mode's $d \cdot \mathcal{O}(T)$.
+# * The price is memory: the tape grows with the length of the graph (measured above: one array per primitive),
+#   while forward mode's memory stays flat. Checkpointing trades some of it back for recomputation (notebook 10).
