@@ -168,15 +168,14 @@ def schedule_store_all(n, keep_tapes=True):
 def schedule_recompute_all(n):
     """Memory-poor reverse mode: only ``x_0`` is kept; step ``j`` is reached by recomputing from ``x_0``."""
     n = _require_int(n, "n", 1)
-    w = _Writer()
-    w.emit("store", 0)
+    actions = [("store", 0)]
     for j in range(n, 0, -1):
-        w.goto(0)
-        w.advance(0, j - 1)
-        w.emit("record", j)
-        w.emit("backprop", j)
-    w.emit("free", 0)
-    return w.actions
+        if j < n:  # the working state was dropped by the previous backprop
+            actions.append(("restore", 0))
+        actions += [("advance", i) for i in range(1, j)]
+        actions += [("record", j), ("backprop", j)]
+    actions.append(("free", 0))
+    return actions
 
 
 def schedule_every_k(n, k=None, keep_tapes=True):

@@ -189,7 +189,9 @@ CASES = {
 }
 print(f"{'schedule':15}{'forward steps':>14}{'extra':>8}{'checkpoints':>12}{'tapes':>7}{'peak MB':>9}  gradient")
 for name, options in CASES.items():
-    result, peak = peak_bytes(chain_grad, steps, x0, **options)
+    options = dict(options)
+    actions = make_schedule(options.pop("schedule"), len(steps), **options)
+    result, peak = peak_bytes(chain_grad, steps, x0, schedule=actions)  # measured: running the schedule
     st = result.stats
     np.testing.assert_array_equal(result.grad, reference)  # bit for bit
     print(f"{name:15}{st.forward_steps:14}{st.recomputations:8}{st.peak_checkpoints:12}{st.peak_tapes:7}"
@@ -222,36 +224,40 @@ for n_layers in ns_measured:
     steps_n, x0_n = make_mlp(n_layers)
     state_bytes = x0_n.nbytes
     for name in ["store all", "every √n", "binomial s=10"] + (["recompute all"] if n_layers == 100 else []):
-        _, measured[name][n_layers] = peak_bytes(chain_grad, steps_n, x0_n, **CASES[name])
+        options = dict(CASES[name])
+        actions = make_schedule(options.pop("schedule"), n_layers, **options)  # built outside the measurement
+        _, measured[name][n_layers] = peak_bytes(chain_grad, steps_n, x0_n, schedule=actions)
 
 colors = dict(zip(CASES, ["tab:green", "tab:red", "tab:orange", "tab:blue"]))
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.4))
 for name in CASES:
-    ax1.plot(ns, [st.peak_memory for st in counted[name]], "-", color=colors[name], label=f"{name}: counted")
+    ax1.plot(ns, [st.peak_memory for st in counted[name]], "-", color=colors[name], label=name)
     m = measured[name]
-    ax1.plot(list(m), [b / state_bytes for b in m.values()], "o", mfc="none", color=colors[name],
-             label=f"{name}: tracemalloc / state size")
-    ax2.plot(ns, [st.recomputations / n for st, n in zip(counted[name], ns)], "o-", color=colors[name], label=name)
+    ax1.plot(list(m), [b / state_bytes for b in m.values()], "o", mfc="none", color=colors[name])
+    ax2.plot(ns, [st.forward_steps / n for st, n in zip(counted[name], ns)], "o-", color=colors[name], label=name)
 ax1.plot(ns, [2 * math.sqrt(n) for n in ns], ":", color="k", label=r"$2\sqrt{n}$")
+ax1.plot([], [], "-", color="0.3", label="counted: checkpoints + tapes")
+ax1.plot([], [], "o", mfc="none", color="0.3", label="measured: tracemalloc bytes / state size")
 for ax in (ax1, ax2):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("number of layers n")
     ax.grid(True, which="both", alpha=0.3)
-ax1.set_ylabel("peak memory (states: checkpoints + tapes)")
+ax1.set_ylim(1, 3e4)
+ax1.set_ylabel("peak memory (in states of 16 kB)")
 ax1.set_title("Memory: n, 2√n, s + 1, 2")
-ax1.legend(fontsize=7, ncol=2)
-ax2.set_ylabel("extra forward steps / n  (extra forward sweeps)")
-ax2.set_title("Recomputation: 0, ≈ 1, a few, n/2")
+ax1.legend(fontsize=7, ncol=2, loc="upper left")
+ax2.set_ylabel("forward steps / n  (forward sweeps)")
+ax2.set_title("Work: 1, ≈ 2, a few, n/2 forward sweeps")
 ax2.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: vanilla's memory grows like $n$ (measured bytes: one tape ≈ 4 states per layer), $\sqrt n$
-# checkpointing like $2\sqrt n$ for **about one extra forward sweep** at every $n$, the binomial schedule's
-# memory stays at $s + 1 = 11$ while its recomputation grows only slowly (a few sweeps), and memory-poor backprop
-# pays $n/2$ sweeps.
+# What to see: vanilla's memory grows like $n$ (in bytes a recorded step holds ≈ 4 states: $xW$, $\tanh$, …),
+# $\sqrt n$ checkpointing's like $2\sqrt n$ for **about one extra forward sweep** (2 in all) at every $n$; the
+# binomial schedule holds $s + 1 = 11$ (its bytes: 10 checkpoints, one tape and a few temporaries) and its work
+# grows only slowly (a few sweeps), while memory-poor backprop pays $n/2$ sweeps.
 
 # %% slideshow={"slide_type": "subslide"}
 for st, n_layers in zip(counted["every √n"], ns):
