@@ -218,7 +218,8 @@ class Graph:
             op = "input" if n.is_input else f"${n.latex} = {n.operation_latex(self)}$"
             rows.append([f"${n.latex}$", op, f"{float(n.value):.6g}", html.escape(used)])
             text.append([n.name, "input" if n.is_input else self.plain(n), f"{float(n.value):.6g}", used])
-        return Table(header, rows, text, caption=f"Computational graph: {len(self.primitive_nodes)} primitive nodes")
+        n = len(self.primitive_nodes)
+        return Table(header, rows, text, caption=f"Computational graph: {n} primitive node{'s' * (n != 1)}")
 
     def _repr_html_(self):
         return self.table()._repr_html_()
@@ -244,9 +245,9 @@ def trace_graph(f, *args, input_names=None, output_name="L"):
         raise ValueError("trace_graph needs at least one input value, e.g. trace_graph(L, 2.0, 3.0)")
     values = []
     for k, x in enumerate(args):
-        if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating) and np.shape(x) != ():
-            raise ValueError(f"trace_graph traces scalar functions: input {k} is {x!r} (shape {np.shape(x)})")
-        if isinstance(x, complex | np.complexfloating) or not np.isrealobj(x):
+        if isinstance(x, np.ndarray | list | tuple) and np.ndim(x) > 0:
+            raise ValueError(f"trace_graph traces scalar functions: input {k} has shape {np.shape(x)}")
+        if isinstance(x, bool | np.bool_) or np.asarray(x).dtype.kind not in "iuf":
             raise TypeError(f"trace_graph: input {k} must be a real number, got {x!r}")
         values.append(float(x))
     names = list(input_names) if input_names is not None else [f"w{k + 1}" for k in range(len(args))]

@@ -145,7 +145,8 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
     ax.set_aspect("equal")
     ax.axis("off")
     if title is None:
-        title = f"computational graph of ${out.latex}$: {len(graph.primitive_nodes)} primitive nodes"
+        n = len(graph.primitive_nodes)
+        title = f"computational graph of ${out.latex}$: {n} primitive node{'s' * (n != 1)}"
     if title:
         ax.set_title(title, fontsize=fontsize)
     return ax
