@@ -25,6 +25,8 @@ What is here
     and JAX's jacfwd/jacrev timed, and the m/n where the curves cross.
 :func:`compare_modes`
     What the notebook's widget shows: for given n and m, which mode wins and by how much.
+:func:`plot_sweep`
+    The Рис. 25 plot of a :func:`time_jacobians` result (matplotlib is imported only there).
 """
 
 import math
@@ -48,6 +50,7 @@ __all__ = [
     "time_jacobians",
     "crossover",
     "compare_modes",
+    "plot_sweep",
 ]
 
 
@@ -168,11 +171,12 @@ def jac_chain(stages, x, modes=None, return_info=False):
 # ----------------------------------------------------------------------------------------------------------
 
 
-def median_time(fn, repeat=5, warmup=1, min_time=1e-3):
+def median_time(fn, repeat=5, warmup=1, min_time=1e-3, best=False):
     """Seconds per call of ``fn()``: ``warmup`` calls first (JIT compilation, caches), then the median over
     ``repeat`` batches of the mean time per call; a batch repeats the call until it lasts ``min_time`` (so that
-    microsecond calls are not lost in the timer's resolution). For JAX pass a ``fn`` that ends in
-    ``block_until_ready``: JAX dispatches asynchronously."""
+    microsecond calls are not lost in the timer's resolution). With ``best=True`` the minimum instead of the
+    median (``timeit``'s advice: on a busy machine the other processes only ever add time). For JAX pass a ``fn``
+    that ends in ``block_until_ready``: JAX dispatches asynchronously."""
     if not callable(fn):
         raise TypeError(f"median_time expects a function of no arguments, got {type(fn).__name__}")
     if not isinstance(repeat, int) or repeat < 1 or not isinstance(warmup, int) or warmup < 0:
@@ -194,7 +198,7 @@ def median_time(fn, repeat=5, warmup=1, min_time=1e-3):
         for _ in range(number):
             fn()
         times.append((time.perf_counter() - start) / number)
-    return statistics.median(times)
+    return min(times) if best else statistics.median(times)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -250,12 +254,13 @@ def jacobian_methods(A, kind="linear", libraries=("adlib", "jax")):
     return methods
 
 
-def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=3, seed=0, budget=2.0):
+def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=5, seed=0, budget=2.0):
     """Time every method of :func:`jacobian_methods` for ``A ~ N(0, 1)`` of shape (m, n), m in ``ms``.
 
-    Returns ``{"m": array, "n": n, "kind": kind, "times": {method: array of seconds}}``. Compilation is
-    excluded (warm-up call). ``budget`` (seconds per call) keeps big sweeps finite: once a method has taken
-    longer than that, it is not run for the larger m (its time there is NaN)."""
+    Returns ``{"m": array, "n": n, "kind": kind, "times": {method: array of seconds}}``: the best of ``repeat``
+    (as the course's ``%timeit``; robust on a shared machine), compilation excluded by a warm-up call.
+    ``budget`` (seconds per call) keeps big sweeps finite: once a method has taken longer than that, it is not
+    run for the larger m (its time there is NaN)."""
     ms = np.asarray(ms)
     if ms.ndim != 1 or ms.size == 0 or not np.issubdtype(ms.dtype, np.integer) or np.any(ms < 1):
         raise ValueError(f"time_jacobians: ms must be a non-empty 1-D array of positive integers, got {ms!r}")
@@ -269,28 +274,35 @@ def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=
             times.setdefault(name, np.full(ms.size, np.nan))
             if name in over:
                 continue
-            times[name][i] = median_time(fn, repeat=repeat, warmup=1, min_time=0.0 if m > 100 else 1e-3)
+            warmup = 1 if name.startswith("jax") or m <= 100 else 0  # JAX: compile; adlib: nothing to warm up
+            times[name][i] = median_time(fn, repeat=repeat, warmup=warmup, min_time=0.0 if m > 100 else 1e-3,
+                                         best=True)
             if times[name][i] > budget:
                 over.add(name)
     return {"m": ms, "n": int(n), "kind": kind, "times": times}
 
 
 def crossover(ratio, t_fwd, t_rev):
-    """The m/n at which forward and reverse take equal time: where ``log(t_fwd / t_rev)`` changes sign, located
-    by linear interpolation in log–log coordinates between the two grid points around the first sign change.
-    ``None`` if one mode wins on the whole grid (or everything is NaN)."""
+    """The m/n at which forward and reverse mode take equal time, or ``None`` if one mode wins on the whole grid.
+
+    With ``d = log(t_fwd / t_rev)`` (> 0 where reverse is faster), the crossing is put where a single switch of
+    winner explains the data best: the split of the grid that maximises ``Σ_left d − Σ_right d`` (or the reverse,
+    if forward wins on the left), so that timing noise in a flat region (both modes dominated by fixed overheads)
+    cannot fake a crossing. Between the two grid points around the split it is located by linear interpolation in
+    log–log coordinates."""
     ratio, t_fwd, t_rev = (np.asarray(a, dtype=float) for a in (ratio, t_fwd, t_rev))
     if not ratio.shape == t_fwd.shape == t_rev.shape or ratio.ndim != 1:
         raise ValueError("crossover expects three 1-D arrays of the same length")
-    ok = np.isfinite(t_fwd) & np.isfinite(t_rev) & (t_fwd > 0) & (t_rev > 0)
-    r, d = ratio[ok], np.log(t_fwd[ok]) - np.log(t_rev[ok])  # d > 0: reverse is faster
-    for k in range(len(d) - 1):
-        if d[k] == 0:
-            return float(r[k])
-        if np.sign(d[k]) != np.sign(d[k + 1]):
-            lr = np.log(r[k]) + (np.log(r[k + 1]) - np.log(r[k])) * d[k] / (d[k] - d[k + 1])
-            return float(math.exp(lr))
-    return None
+    ok = np.isfinite(t_fwd) & np.isfinite(t_rev) & (t_fwd > 0) & (t_rev > 0) & (ratio > 0)
+    r, d = np.log(ratio[ok]), np.log(t_fwd[ok]) - np.log(t_rev[ok])
+    if len(d) < 2 or np.all(d > 0) or np.all(d < 0):
+        return None
+    total, left = d.sum(), np.cumsum(d)[:-1]  # left[k]: the sum over points 0..k
+    score = np.abs(2 * left - total)  # |Σ_left d − Σ_right d| for a split after point k
+    k = int(np.argmax(score))
+    if np.sign(d[k]) != np.sign(d[k + 1]) and d[k] != d[k + 1]:
+        return float(math.exp(r[k] + (r[k + 1] - r[k]) * d[k] / (d[k] - d[k + 1])))
+    return float(math.exp((r[k] + r[k + 1]) / 2))  # noisy neighbours: the middle of the gap
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -327,3 +339,46 @@ def compare_modes(n, m, kind="linear", repeat=3, seed=0):
     )
     return {"counts": counts, "times": times, "winner": winner, "speedup": speedup, "predicted": predicted,
             "out_size": out_size, "text": text}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The Рис. 25 plot (notebook 06 and figures/fig_jacobians.py)
+# ----------------------------------------------------------------------------------------------------------
+
+_STYLE = {
+    "adlib jacfwd": dict(color="tab:blue", ls="-", marker="o"),
+    "adlib jacrev": dict(color="tab:orange", ls="-", marker="s"),
+    "jax jacfwd": dict(color="tab:blue", ls="--", marker="o", mfc="none"),
+    "jax jacrev": dict(color="tab:orange", ls="--", marker="s", mfc="none"),
+}
+
+
+def plot_sweep(result, ax=None, title=None, mark_crossover=True):
+    """Time vs m/n on log–log axes for every method of a :func:`time_jacobians` result, the line m/n = 1 and each
+    library's crossover (a vertical mark, from :func:`crossover`; not drawn with ``mark_crossover=False``).
+    Returns ``{library: crossover m/n or None}``."""
+    import matplotlib.pyplot as plt  # only here: adlib itself needs nothing but NumPy
+
+    if not isinstance(result, dict) or not {"m", "n", "times"} <= set(result):
+        raise TypeError("plot_sweep expects the dict returned by time_jacobians")
+    ax = ax if ax is not None else plt.gca()
+    ratio = np.asarray(result["m"]) / result["n"]
+    for name, t in result["times"].items():
+        ax.plot(ratio, np.asarray(t) * 1e3, label=name, ms=4, **_STYLE.get(name, {}))
+    ax.axvline(1.0, color="gray", lw=0.8, ls=":", label="m = n")
+    crossings = {}
+    for lib, color in (("adlib", "black"), ("jax", "tab:green")):
+        fwd, rev = result["times"].get(f"{lib} jacfwd"), result["times"].get(f"{lib} jacrev")
+        if fwd is None or rev is None:
+            continue
+        crossings[lib] = c = crossover(ratio, fwd, rev)
+        if c is not None and mark_crossover:
+            ax.axvline(c, color=color, lw=1.5, alpha=0.6, label=f"{lib}: curves cross at m/n ≈ {c:.2g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"m / n  (outputs / inputs, n = {result['n']})")
+    ax.set_ylabel("time per Jacobian, ms")
+    ax.set_title(title or KINDS.get(result.get("kind"), ""))
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    return crossings

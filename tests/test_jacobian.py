@@ -151,6 +151,9 @@ def test_median_time_warms_up_and_repeats():
     t = median_time(lambda: calls.append(1), repeat=4, warmup=2, min_time=0.0)
     assert len(calls) == 2 + 4 and t >= 0
     calls.clear()
+    assert median_time(lambda: calls.append(1), repeat=3, warmup=1, min_time=0.0, best=True) >= 0
+    assert len(calls) == 1 + 3
+    calls.clear()
     median_time(lambda: calls.append(1), repeat=3, warmup=0, min_time=1e-3)
     assert len(calls) > 3  # microsecond calls are batched until a batch lasts min_time
     for bad in [{"repeat": 0}, {"warmup": -1}, {"repeat": 2.5}]:
@@ -170,6 +173,19 @@ def test_crossover_interpolates_in_log_log():
     assert crossover(r, t_fwd, np.where(r == 1.0, 1.0, 0.5 * r)) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="same length"):
         crossover(r, t_fwd, t_rev[:3])
+
+
+@settings(max_examples=30, deadline=None)
+@given(noise=st.lists(st.floats(-0.1, 0.1), min_size=12, max_size=12), c=st.floats(0.3, 3.0))
+def test_crossover_ignores_noise_where_both_modes_cost_the_same(noise, c):
+    """Both modes flat (overhead-bound) up to m/n = 0.03, with ±10% noise, then reverse grows like m: the crossing
+    found is the real one, at c, and not a sign flip of the noise in the flat part."""
+    r = np.logspace(-3, 2, 12)
+    t_fwd = np.full(12, 1.0)
+    t_rev = np.maximum(r / c, 0.03 / c) * np.exp(noise)
+    t_fwd[r <= 0.03] = t_rev[r <= 0.03] * np.exp(-np.array(noise)[r <= 0.03])  # equal up to the noise
+    found = crossover(r, t_fwd, t_rev)
+    assert found is not None and c / 1.5 < found < c * 1.5
 
 
 def test_jacobian_methods_agree_with_each_other():

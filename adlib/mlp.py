@@ -1,0 +1,107 @@
+"""What notebook 07 (backprop through a feed-forward net) needs besides the backprop itself: a seeded toy data set,
+initial weights, and the table of shapes and memory that its widget shows.
+
+The network of the lecture (Рис. 27): ``v_0 = x`` (a batch, ``b × n_0``), ``v_k = σ(v_{k−1} w_k)`` with ``w_k`` of
+shape ``n_{k−1} × n_k``, ``L = L(v_t)``. The hand-written forward and backward passes stay in the notebook: they
+*are* the lesson.
+"""
+
+import numpy as np
+
+__all__ = ["two_spirals", "one_hot", "init_weights", "parse_widths", "layer_table", "memory_summary"]
+
+
+def two_spirals(n_per_class=200, turns=1.5, noise=0.08, seed=0):
+    """Two interleaved spirals in the plane, a classic toy problem that a linear model cannot solve.
+
+    Class ``c ∈ {0, 1}``, point ``i``: the angle ``θ = 2π·turns·s`` with ``s`` uniform on [0.05, 1] (so the
+    points spread along the arm), radius ``r = s``, position ``(r cos(θ + cπ), r sin(θ + cπ))`` plus Gaussian noise
+    of standard deviation ``noise``. Returns ``X`` of shape ``(2·n_per_class, 2)`` and integer labels ``y``; the
+    rows are shuffled with the same seeded generator, so a seed fixes everything.
+    """
+    if not isinstance(n_per_class, int | np.integer) or n_per_class < 1:
+        raise ValueError(f"two_spirals: n_per_class must be a positive integer, got {n_per_class!r}")
+    if not turns > 0 or not noise >= 0:
+        raise ValueError(f"two_spirals: turns must be > 0 and noise ≥ 0, got turns={turns!r}, noise={noise!r}")
+    rng = np.random.default_rng(seed)
+    X, y = [], []
+    for c in (0, 1):
+        s = rng.uniform(0.05, 1.0, n_per_class)
+        theta = 2 * np.pi * turns * s + c * np.pi
+        X.append(np.stack([s * np.cos(theta), s * np.sin(theta)], axis=1) + noise * rng.standard_normal((n_per_class,
+                                                                                                            2)))
+        y.append(np.full(n_per_class, c))
+    X, y = np.concatenate(X), np.concatenate(y)
+    order = rng.permutation(len(y))
+    return X[order], y[order]
+
+
+def one_hot(y, k):
+    """Labels ``0 … k−1`` as the rows of the identity: shape ``(len(y), k)``."""
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or (y.size and (y.min() < 0 or y.max() >= k)):
+        raise ValueError(f"one_hot expects a 1-D array of integer labels in 0…{k - 1}")
+    return np.eye(k)[y]
+
+
+def parse_widths(widths):
+    """``[n_0, n_1, …, n_t]`` from a list of positive integers or a string like ``"3, 32, 32, 2"``."""
+    if isinstance(widths, str):
+        try:
+            widths = [int(w) for w in widths.replace(",", " ").split()]
+        except ValueError:
+            raise ValueError(f"layer widths must be integers separated by commas, got {widths!r}") from None
+    widths = list(widths)
+    if len(widths) < 2 or not all(isinstance(w, int | np.integer) and not isinstance(w, bool) and w >= 1
+                                  for w in widths):
+        raise ValueError(f"layer widths must be ≥ 2 positive integers [n_0, …, n_t], got {widths!r}")
+    return [int(w) for w in widths]
+
+
+def init_weights(widths, seed=0):
+    """``[w_1, …, w_t]`` with ``w_k`` of shape ``(n_{k−1}, n_k)``, entries ``N(0, 1/n_{k−1})`` (so that a tanh
+    layer keeps its inputs' scale)."""
+    widths = parse_widths(widths)
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((a, b)) / np.sqrt(a) for a, b in zip(widths[:-1], widths[1:])]
+
+
+def layer_table(b, widths, itemsize=8):
+    """The shapes of everything backprop touches, layer by layer, and what storing it costs.
+
+    For each ``k = 1 … t`` a dict with the shapes (tuples) of ``v_{k−1}`` (``b × n_{k−1}``), ``w_k``
+    (``n_{k−1} × n_k``), ``v_k`` and ``∂L/∂v_k`` (``b × n_k``), ``∂L/∂w_k`` (``n_{k−1} × n_k``), the per-sample
+    Jacobian ``∂v_k/∂v_{k−1}`` (``n_k × n_{k−1}``), and bytes: ``stored`` (the activation ``v_k`` kept for the
+    backward pass), ``weights``, and ``full_jacobian`` — what ``∂v_k/∂v_{k−1}`` would take for the whole batch as
+    one ``(b·n_k) × (b·n_{k−1})`` matrix, which backprop never forms."""
+    if not isinstance(b, int | np.integer) or isinstance(b, bool) or b < 1:
+        raise ValueError(f"layer_table: the batch size b must be a positive integer, got {b!r}")
+    widths = parse_widths(widths)
+    rows = []
+    for k in range(1, len(widths)):
+        n_in, n_out = widths[k - 1], widths[k]
+        rows.append({
+            "k": k,
+            "v_in": (b, n_in),
+            "w": (n_in, n_out),
+            "v_out": (b, n_out),
+            "dL_dv": (b, n_out),
+            "dL_dw": (n_in, n_out),
+            "jacobian_per_sample": (n_out, n_in),
+            "stored": b * n_out * itemsize,
+            "weights": n_in * n_out * itemsize,
+            "full_jacobian": (b * n_out) * (b * n_in) * itemsize,
+        })
+    return rows
+
+
+def memory_summary(b, widths, itemsize=8):
+    """Totals over :func:`layer_table`: bytes of the stored activations ``v_0 … v_t`` (``b·Σ n_k`` numbers),
+    of the weights, and of the batch Jacobians backprop avoids forming."""
+    rows = layer_table(b, widths, itemsize)
+    n0 = parse_widths(widths)[0]
+    return {
+        "activations": b * n0 * itemsize + sum(r["stored"] for r in rows),
+        "weights": sum(r["weights"] for r in rows),
+        "full_jacobians": sum(r["full_jacobian"] for r in rows),
+    }
