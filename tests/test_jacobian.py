@@ -114,6 +114,16 @@ def test_jac_chain_equals_the_pure_modes_and_jax():
     np.testing.assert_allclose(J, jax.jacfwd(f_jax)(x), rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("k", [1, 12])  # a waist of 1 (einsum), of 12 (a BLAS product)
+def test_jac_chain_with_more_stages_and_wider_waists(k):
+    rng = np.random.default_rng(k)
+    mats = [rng.standard_normal(s) / 4 for s in [(20, 15), (k, 20), (17, k), (9, 17)]]
+    stages = [lambda x, W=W: anp.sin(W @ x) for W in mats]
+    f = lambda x: stages[3](stages[2](stages[1](stages[0](x))))
+    x = rng.standard_normal(15)
+    np.testing.assert_allclose(jac_chain(stages, x), adlib.jacrev(f)(x), rtol=1e-12, atol=1e-14)
+
+
 def test_jac_chain_does_k_sweeps_and_k_passes():
     (g, G, h), x = narrow(n=50, k=3, m=40)
     counters = [PassCounter() for _ in range(3)]
