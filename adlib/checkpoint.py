@@ -495,8 +495,9 @@ def checkpoint(f):
     last = []  # one backward step asks for each argument's cotangent: re-run f once, not once per argument
 
     def cotangents(g, args, kwargs):
-        if last and last[0] is g and len(last[1]) == len(args) and all(a is b for a, b in zip(last[1], args)):
-            return last[2]
+        if (last and last[0] is g and len(last[1]) == len(args) and all(a is b for a, b in zip(last[1], args))
+                and last[2].keys() == kwargs.keys() and all(last[2][k] is kwargs[k] for k in kwargs)):
+            return last[3]
         positions = [i for i, a in enumerate(args) if _is_float(a)]
 
         def f_of_floats(*xs):
@@ -507,7 +508,7 @@ def checkpoint(f):
 
         _, vjp_fn = vjp(f_of_floats, *[args[i] for i in positions])  # the recomputation, recorded this time
         result = dict(zip(positions, vjp_fn(g)))
-        last[:] = [g, args, result]
+        last[:] = [g, args, dict(kwargs), result]
         return result
 
     def vjp_rule(k):

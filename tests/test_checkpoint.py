@@ -286,6 +286,16 @@ def test_checkpoint_runs_f_again_in_the_backward_pass_only_once():
     np.testing.assert_allclose(g[1], 3 * np.sin(1.0))
 
 
+def test_checkpoint_same_inputs_different_keywords():
+    """Both calls get the same adjoint object from `+` and the same x: the keyword still tells them apart."""
+    cf = checkpoint(lambda x, scale=1.0: anp.sin(scale * x))
+    x = np.linspace(0.0, 1.0, 3)
+    g = adlib.grad(lambda x: anp.sum(cf(x, scale=2.0) + cf(x, scale=3.0)))(x)
+    np.testing.assert_allclose(g, 2 * np.cos(2 * x) + 3 * np.cos(3 * x), rtol=1e-14)
+    g = adlib.grad(lambda x: anp.sum(cf(x, 2.0) + cf(x, 3.0)))(x)
+    np.testing.assert_allclose(g, 2 * np.cos(2 * x) + 3 * np.cos(3 * x), rtol=1e-14)
+
+
 def test_checkpoint_nested_and_forward_mode():
     def f(x):
         return anp.sin(x) * x**2
