@@ -238,6 +238,11 @@ def main(argv=None):
             fh.write(table.markdown())
         print(f"table written to {args.markdown}")
 
+    # 5. Jacobians, forward vs reverse (Рис. 25–26): benchmarks/jacobians.py, also runnable on its own
+    from jacobians import main as jacobians_main  # benchmarks/ is on sys.path when this file runs as a script
+
+    jacobians_main(["--quick"] if args.quick else [])
+
 
 def _version(package):
     try:
