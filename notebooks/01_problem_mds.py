@@ -169,8 +169,9 @@ for method, result in results.items():
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: with the gradient the loss reaches its minimum (to machine precision) within a few thousand
 # evaluations; the two-point method with the same budget is still far from it, and Nelder–Mead, a good method in
-# 2–5 dimensions, barely moves in $d = 68$. With `ADLIB_FULL=1` (ten times the budget) the two-point method gets
-# close to the minimum and Nelder–Mead still does not.
+# 2–5 dimensions, barely moves in $d = 68$. With `ADLIB_FULL=1` (100 000 evaluations each) the two-point method
+# does reach the minimum ($L - L_{\min} \approx 3 \cdot 10^{-14}$), while Nelder–Mead stops at $L - L_{\min} \approx
+# 0.2$, its map still 155 km (rms) away from GD's.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The cities settle into a map / Города складываются в карту (Рис. 3)
@@ -220,7 +221,7 @@ plt.close(fig)
 display(HTML(anim.to_jshtml()))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: with the gradient the map appears after a few hundred evaluations — London, Paris and Madrid in the
+# What to see: with the gradient the map appears within about a thousand evaluations — London, Paris and Madrid in the
 # west, Moscow and the Volga cities in the east, Istanbul in the south-east; the two-point method is still
 # untangling it at the end. (The same animation is `figures/mds_cities.gif`, drawn by `make figures`.)
 
