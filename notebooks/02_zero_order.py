@@ -228,9 +228,11 @@ for name, values in relative_variance.items():
 # %% slideshow={"slide_type": "subslide"}
 runs = zo.compare_estimators(zo.convex_logcosh, 100, budget=6000)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+styles = {"gradient": dict(lw=2), "central": dict(ls="--", marker="o", ms=3), "two_point": dict(),
+          "gaussian": dict(ls=":", lw=2)}  # fmt: skip
 for name, run in runs.items():
-    axes[0].semilogy(run.iterations_recorded, run.losses, label=name)
-    axes[1].loglog(np.maximum(run.evaluations, 1), run.losses, label=name)
+    axes[0].loglog(np.maximum(run.iterations_recorded, 1), run.losses, label=name, **styles[name])
+    axes[1].loglog(np.maximum(run.evaluations, 1), run.losses, label=name, **styles[name])
 axes[0].set_xlabel("iteration $k$")
 axes[1].set_xlabel(f"evaluations of $L$ (gradient = {zo.GRAD_COST:g})")
 axes[0].set_ylabel("$f(x_k) - f^*$")
