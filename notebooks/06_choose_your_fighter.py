@@ -123,8 +123,8 @@ for lib, c in crossings.items():
     print(f"{lib}: forward and reverse take equal time at m/n ≈ {c:.2f}" if c else f"{lib}: no crossover on this grid")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: for $m < n$ (left of the dotted line) the reverse curves (orange) are below the forward ones
-# (blue); for $m > n$ it is the other way round, for adlib (solid) and for JAX (dashed) alike. The curves cross
+# What to see: for $m \ll n$ (well left of the dotted line) the reverse curves (orange) are below the forward ones
+# (blue); for $m \gg n$ it is the other way round, for adlib (solid) and for JAX (dashed) alike. The curves cross
 # near $m/n \approx 1$ (printed above) — not exactly at 1, because one JVP pass and one backward sweep do not cost
 # exactly the same ($c_\text{fwd} \ne c_\text{rev}$ above), and at small $m$ both libraries pay fixed
 # per-call overheads. At large $m$ both grow faster than linearly: each of the $m$ sweeps costs $O(mn)$ itself,
