@@ -310,11 +310,11 @@ assert central[0] == tables["strongly convex"]["gradient"]["iterations"][0] and 
 # The measured slopes are printed above (default run: $n = 8 \dots 256$, 2 seeds): GD flat (≈ −0.1 strongly convex;
 # on the convex problem its count creeps up while $n$ is small, because the spectrum $\lambda_i = i/n$ is still coarse,
 # then stays flat: slope ≈ 0 for $n \ge 32$), two-point GD ≈ 1 — the lecture's factor $n$.
-# The full run (`ADLIB_FULL=1`: $n = 2 \dots 1024$, 5 seeds, Gaussian smoothing too) gave, all $n$ / $n \ge 16$:
+# The full run (`ADLIB_FULL=1`: $n = 2 \dots 1024$, 5 seeds, Gaussian smoothing too; ~2 min) gave, all $n$ / $n \ge 32$:
 #
 # | problem | GD | two-point | Gaussian |
 # |---|---|---|---|
-# | strongly convex, $\delta = 10^{-4}$ | −0.08 / −0.02 | 0.94 / 1.00 | 0.79 / 0.97 |
+# | strongly convex, $\delta = 10^{-4}$ | −0.08 / −0.02 | 0.94 / 0.99 | 0.79 / 0.97 |
 # | convex, $\delta = 10^{-3}$ | 0.24 / 0.02 | 1.28 / 0.99 | 1.12 / 0.96 |
 #
 # (at $n = 1024$: GD 20 and 37 iterations, two-point 23 485 and 49 470). In evaluations, central differences
