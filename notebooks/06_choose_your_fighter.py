@@ -159,8 +159,9 @@ for lib in ["adlib", "jax"]:
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: on the left the same crossing as for $Ax$. On the right, with one output, adlib's reverse mode is
 # below its forward mode on the whole grid, by a factor approaching $n = 100$ (ratios printed above). Compiled JAX
-# needs a few tens of microseconds per call whatever it computes, so for small $A$ its two modes tie; as $A$ grows,
-# reverse pulls ahead. One output, one sweep: that is why training uses reverse mode.
+# needs some tens of microseconds per call whatever it computes, so for small $A$ the gap between its two modes is
+# mostly that overhead's noise; as $A$ grows, reverse pulls ahead. One output, one sweep: that is why training
+# uses reverse mode.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## An arbitrary graph in the middle / Произвольный граф G посередине
