@@ -263,11 +263,13 @@ class VJPTrace(Trace):
         return VJPBox(value, self, len(self.tape) - 1)
 
     def process(self, prim, ans, values, kwargs, argnums, boxes):
+        rules = prim.vjp
         for i in argnums:  # fail now, at the user's line, if a rule is missing
-            if i >= len(prim.vjp) or prim.vjp[i] is None:
+            if i >= len(rules) or rules[i] is None:
                 prim.rule("vjp", i)
-        self.tape.append(Node(prim, ans, values, kwargs, argnums, [b.index for b in boxes]))
-        return VJPBox(ans, self, len(self.tape) - 1)
+        tape = self.tape
+        tape.append(Node(prim, ans, values, kwargs, argnums, [b.index for b in boxes]))
+        return VJPBox(ans, self, len(tape) - 1)
 
 
 def backward(tape, seeds):
@@ -288,11 +290,13 @@ def backward(tape, seeds):
         if node.prim is None:  # an input w_k
             inputs[i] = g
             continue
-        vjp_rules, args = node.prim.vjp, node.args
+        vjp_rules, ans, args, kwargs = node.prim.vjp, node.ans, node.args, node.kwargs
         for argnum, parent in zip(node.argnums, node.parents):
-            contribution = vjp_rules[argnum](g, node.ans, *args, **node.kwargs)  # gᵀ ∂v_i/∂v_parent
-            if shape(contribution) != shape(args[argnum]):
-                contribution = _unbroadcast(contribution, shape(args[argnum]))
+            rule = vjp_rules[argnum]
+            contribution = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)  # gᵀ ∂v_i/∂v_parent
+            arg_shape = getattr(args[argnum], "shape", ())
+            if getattr(contribution, "shape", ()) != arg_shape:
+                contribution = _unbroadcast(contribution, arg_shape)
             previous = adjoints.get(parent)
             adjoints[parent] = contribution if previous is None else previous + contribution  # fan-out: sum paths
     return inputs

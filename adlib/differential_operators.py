@@ -13,7 +13,7 @@ the two modes of ``core``:
 import numpy as np
 
 from . import numpy as anp
-from .core import Box, JVPBox, JVPTrace, VJPTrace, backward, unbox
+from .core import Box, JVPBox, JVPTrace, VJPTrace, backward, shape, unbox
 from .tree_util import tree_flatten, tree_unflatten
 
 __all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hvp", "stop_gradient"]
@@ -68,7 +68,7 @@ def vjp(f, *primals):
             raise ValueError("vjp_fn: the cotangent must have the same structure as the output of f")
         seeds = {}
         for y, value, g in zip(out_leaves, out_values, ct_leaves):
-            if np.shape(g) != np.shape(value):
+            if shape(g) != shape(value):
                 raise ValueError(
                     f"vjp_fn: cotangent of shape {np.shape(g)} given for an output of shape {np.shape(value)}"
                 )
@@ -92,6 +92,11 @@ def value_and_grad(f, argnums=0, has_aux=False):
     def value_and_grad_f(*args, **kwargs):
         nums = _argnums(argnums, len(args), "grad")
         aux = []
+        if not has_aux and not kwargs and nums == tuple(range(len(args))):  # all arguments: no wrapper needed
+            out, vjp_fn = vjp(f, *args)
+            _require_scalar(out)
+            grads = vjp_fn(np.float64(1.0) if type(out) is np.float64 else np.ones_like(unbox(out)))
+            return out, (grads[0] if isinstance(argnums, int) else grads)
 
         def f_of_selected(*selected):
             full = list(args)
