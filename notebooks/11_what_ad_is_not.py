@@ -1,0 +1,457 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,rise,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   rise:
+#     scroll: true
+#     transition: none
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # What AD is not, and the summary / Чем автоматическое дифференцирование (AD) не является. Итоги
+#
+# The lecture closes by placing AD among its neighbours (Рис. 30, after Baydin et al. 2018, *Automatic
+# differentiation in machine learning: a survey*):
+#
+# * AD is **not finite differences**: it is exact up to round-off and costs one sweep, not $2d$ evaluations;
+# * AD is **not symbolic differentiation**: it never writes the derivative as one expression, so it does not swell;
+# * AD is **not just the chain rule**: it differentiates *programs*, with loops and branches, not formulas;
+# * reverse mode is **time-efficient** and **numerically stable**, but **not memory-efficient**.
+#
+# Each claim gets one measurement here, and the lecture's summary («Итоги») ends the notebook as a review sheet:
+# every definition and the theorem next to a few lines that check it.
+
+# %% slideshow={"slide_type": "skip"}
+import timeit
+
+import jax
+import matplotlib.pyplot as plt
+import numpy as np
+import sympy as sp
+
+jax.config.update("jax_enable_x64", True)  # before any JAX array exists
+
+import adlib
+import adlib.numpy as anp
+from adlib.checkpoint import peak_bytes
+from adlib.core import VJPTrace
+from adlib.curvature import hutchinson
+from adlib.custom import custom_jvp
+from adlib.expression_swell import logistic_map, swell_table, tape_nodes
+from adlib.graph import tape_memory
+from adlib.zero_order import central_difference, forward_difference
+
+np.set_printoptions(precision=6)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## AD is not symbolic differentiation / AD не является символьным вычислением производных
+#
+# Baydin et al.'s example (Table 1): the logistic map $l_{k+1} = 4 l_k (1 - l_k)$, $l_0 = x$, iterated $n$ times.
+# The program is three lines; `sympy` differentiates the expression $l_n(x)$ it builds.
+
+# %% slideshow={"slide_type": "fragment"}
+x = sp.Symbol("x")
+for n in (1, 2, 3):
+    print(f"n = {n}:  l_n = {logistic_map(x, n)}")
+    print(f"        d l_n/dx = {sp.diff(logistic_map(x, n), x)}\n")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Expression swell / Разбухание выражений
+#
+# The product rule copies each factor into two terms, and each copy carries the whole expression of $l_{k}$:
+# the derivative's tree grows exponentially. Expanding it into a polynomial keeps few operations only because
+# `count_ops` counts a power $x^k$ and a coefficient as one operation each (degree $2^n - 1$, coefficients with
+# ever more digits), and `sympy.expand` itself takes seconds from $n = 6$ on (capped at $n \le 5$ here).
+# Sharing common subexpressions (`sympy.cse`) tames it, and that is what AD does by construction: it works on the
+# *program*, 3 primitives per step (`4·l`, `1 − l`, their product), whatever $n$.
+
+# %% slideshow={"slide_type": "fragment"}
+ns = list(range(1, 9))
+rows = swell_table(ns, expand_up_to=5)
+print(" n | ops(l_n) | ops(dl_n/dx) | nodes(dl_n/dx) | ops(expanded) | ops(cse) | adlib tape nodes")
+for r in rows:
+    expanded = "-" if r.expanded_ops is None else r.expanded_ops
+    print(f"{r.n:2d} | {r.function_ops:8d} | {r.derivative_ops:12d} | {r.derivative_nodes:14d} | {expanded!s:>13} "
+          f"| {r.cse_ops:8d} | {r.tape_nodes:16d}")
+growth = rows[-1].derivative_ops / rows[-2].derivative_ops
+print(f"\nsymbolic derivative: ×{growth:.2f} operations per extra step;  AD tape: +3 nodes per extra step")
+assert growth > 2 and np.all(np.diff([r.tape_nodes for r in rows]) == 3)
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(7, 4))
+ax.semilogy(ns, [r.derivative_ops for r in rows], "o-", label="symbolic derivative, count_ops")
+ax.semilogy(ns[:5], [r.expanded_ops for r in rows[:5]], "s--", label="expanded derivative, count_ops")
+ax.semilogy(ns, [r.cse_ops for r in rows], "^-", label="derivative with shared subexpressions (cse)")
+ax.semilogy(ns, [r.tape_nodes for r in rows], "D-", label="adlib tape nodes (forward or reverse AD)")
+ax.set(xlabel="n (steps of the logistic map)", ylabel="size (operations / nodes)",
+       title="Expression swell: the symbolic derivative grows exponentially, AD's work linearly")
+ax.legend()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# On the log axis the symbolic derivative is a straight line (exponential growth, ≈ ×2.6 per step), the AD tape is
+# flat-ish (linear: 3 nodes per step). Both give the same number:
+
+# %% slideshow={"slide_type": "fragment"}
+x0 = 0.3
+for n in (1, 4, 8):
+    exact = float(sp.diff(logistic_map(x, n), x).subs(x, sp.Rational(3, 10)))
+    reverse = adlib.grad(lambda l, n=n: logistic_map(l, n))(x0)
+    forward = adlib.jvp(lambda l, n=n: logistic_map(l, n), (x0,), (1.0,))[1]
+    with_jax = jax.grad(lambda l, n=n: logistic_map(l, n))(x0)
+    print(f"n = {n}: sympy {exact: .15f}   reverse {reverse: .15f}   forward {forward: .15f}   JAX {with_jax: .15f}")
+    np.testing.assert_allclose([reverse, forward, with_jax], exact, rtol=1e-12)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## AD is not finite differences / AD не является методом конечных разностей
+#
+# Notebook 03 has the full story (U-curves of the error in ε, cost $2dT$). In brief, on $L(w) = \sum_i l_5(w_i)$
+# with $d = 200$ inputs: central differences need $2d$ evaluations of $L$ and lose about a third of the digits,
+# forward differences half of them; reverse mode needs one evaluation plus one backward sweep and is exact up to
+# round-off.
+
+# %% slideshow={"slide_type": "fragment"}
+d = 200
+w = np.random.default_rng(0).uniform(0.05, 0.95, d)
+dl5 = sp.lambdify(x, sp.diff(logistic_map(x, 5), x))  # exact derivative, elementwise
+exact = dl5(w)
+evaluations = {"forward difference": d + 1, "central difference": 2 * d, "reverse-mode AD": 1}
+
+
+def L5(w):
+    return anp.sum(logistic_map(w, 5))
+
+
+estimates = {
+    "forward difference": forward_difference(L5, w),
+    "central difference": central_difference(L5, w),
+    "reverse-mode AD": adlib.grad(L5)(w),
+}
+print(f"{'method':20s} | evaluations of L | max relative error")
+for name, g in estimates.items():
+    err = np.max(np.abs(g - exact) / np.maximum(np.abs(exact), 1.0))
+    print(f"{name:20s} | {evaluations[name]:16d} | {err:.1e}")
+assert np.max(np.abs(estimates["reverse-mode AD"] - exact)) < 1e-10 * np.max(np.abs(exact))
+assert np.max(np.abs(estimates["forward difference"] - exact)) > 1e3 * np.max(
+    np.abs(estimates["reverse-mode AD"] - exact))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## AD is not just the chain rule / AD не является только правилом вычисления производной сложной функции
+#
+# AD differentiates a *program*, as it runs: a `while` loop whose number of steps depends on the data and an
+# `if` are no obstacle, and no closed-form expression of the result is written anywhere. Newton's method for
+# $\sqrt a$: $x \leftarrow \tfrac12 (x + a/x)$ until $|x^2 - a| \le 10^{-14} a$, started at $\max(a, 1)$.
+
+# %% slideshow={"slide_type": "fragment"}
+def newton_sqrt(a):
+    x = a if a > 1 else 1.0  # an if: the starting point
+    steps = 0
+    while abs(x * x - a) > 1e-14 * a:  # a loop whose length depends on a
+        x = 0.5 * (x + a / x)
+        steps += 1
+    newton_sqrt.steps = steps
+    return x
+
+
+print("   a    | Newton steps | adlib.grad         | jax.grad           | 1/(2√a)")
+for a in (0.01, 0.5, 2.0, 30.0, 1e4):
+    g_adlib = adlib.grad(newton_sqrt)(a)
+    g_jax = float(jax.grad(newton_sqrt)(a))  # eager JAX: Python control flow on concrete values
+    print(f"{a:7g} | {newton_sqrt.steps:12d} | {g_adlib:.15f} | {g_jax:.15f} | {1 / (2 * np.sqrt(a)):.15f}")
+    np.testing.assert_allclose([g_adlib, g_jax], 1 / (2 * np.sqrt(a)), rtol=1e-10)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### But AD differentiates the program, not the function / Но AD дифференцирует программу, а не функцию
+#
+# The same $\sqrt a$ by **bisection** on $[0, \max(a, 1)]$: the midpoints depend on $a$ only through the starting
+# interval and through comparisons, which have no derivative. AD faithfully differentiates *that* program and gets
+# a wrong answer for $\sqrt a$. The cure is to tell AD the rule (implicit function theorem: $x^2 = a \Rightarrow
+# dx/da = 1/(2x)$) with a custom rule, `adlib.custom_jvp` (as `jax.custom_jvp`).
+
+# %% slideshow={"slide_type": "fragment"}
+def bisection_sqrt(a):
+    lo, hi = 0.0 * a, (a if a > 1 else 1.0 + 0.0 * a)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if mid * mid > a:
+            hi = mid
+        else:
+            lo = mid
+    return 0.5 * (lo + hi)
+
+
+@custom_jvp
+def bisection_sqrt_with_rule(a):
+    return bisection_sqrt(a)
+
+
+@bisection_sqrt_with_rule.defjvp
+def _(primals, tangents):
+    (a,), (t,) = primals, tangents
+    root = bisection_sqrt(a)
+    return root, t / (2 * root)
+
+
+print("   a  | √a by bisection     | grad through the loop | grad with the custom rule | 1/(2√a)")
+for a in (0.5, 2.0, 30.0):
+    g_loop, g_rule = adlib.grad(bisection_sqrt)(a), adlib.grad(bisection_sqrt_with_rule)(a)
+    print(f"{a:5g} | {bisection_sqrt(a):.16f}  | {g_loop:21.15f} | {g_rule:25.15f} | {1 / (2 * np.sqrt(a)):.15f}")
+    np.testing.assert_allclose(bisection_sqrt(a), np.sqrt(a), rtol=1e-14)
+    np.testing.assert_allclose(g_rule, 1 / (2 * np.sqrt(a)), rtol=1e-12)
+    assert abs(g_loop - 1 / (2 * np.sqrt(a))) > 0.01  # the loop's derivative is not √'s
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# For $a \le 1$ the interval $[0, 1]$ does not depend on $a$ and the loop's derivative is exactly 0; for $a > 1$ it is
+# $\sqrt a / a = 1/\sqrt a$ (the midpoints scale with $\max(a, 1) = a$), twice the truth. Newton's iterates, in
+# contrast, depend smoothly on $a$ and their derivatives converge along with them.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reverse mode: time-efficient, numerically stable / Обратный режим: времяэффективный и численно стабильный
+#
+# **Time.** The gradient of $L(w) = \sum_i l_{10}(w_i)$ costs a small constant times one evaluation of $L$,
+# whatever $d$ (the lecture's theorem); central differences cost $2d$ evaluations. The ratio is measured below
+# (best of several repeats; the exact numbers depend on the machine, the flatness in $d$ does not).
+
+# %% slideshow={"slide_type": "fragment"}
+def L10(w):
+    return anp.sum(logistic_map(w, 10))
+
+
+def best_time(fn, repeat=5, number=5):
+    return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
+
+
+rng = np.random.default_rng(1)
+print("     d | time of L | time of grad L | grad / L | central differences / L = 2d")
+for d in (10, 1_000, 100_000):
+    w = rng.uniform(0.05, 0.95, d)
+    t_L, t_grad = best_time(lambda w=w: L10(w)), best_time(lambda w=w: adlib.grad(L10)(w))
+    print(f"{d:6d} | {t_L * 1e3:6.3f} ms | {t_grad * 1e3:11.3f} ms | {t_grad / t_L:8.1f} | {2 * d}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Stability.** AD applies the exact derivative of each primitive to exact-up-to-round-off values, so its error is
+# a few units of round-off times the problem's own conditioning; finite differences add a truncation error and
+# divide round-off by ε. Relative errors against `sympy`'s exact derivative evaluated with 30 digits:
+
+# %% slideshow={"slide_type": "fragment"}
+print(" n | relative error of reverse AD | of central differences")
+for n in (2, 4, 6, 8):
+    exact = float(sp.diff(logistic_map(x, n), x).subs(x, sp.Rational(3, 10)).evalf(30))
+    ad = adlib.grad(lambda l, n=n: logistic_map(l, n))(0.3)
+    fd = central_difference(lambda l, n=n: logistic_map(l[0], n), np.array([0.3]))[0]
+    print(f"{n:2d} | {abs(ad - exact) / abs(exact):28.1e} | {abs(fd - exact) / abs(exact):.1e}")
+    assert abs(ad - exact) <= 1e-13 * abs(exact) < abs(fd - exact)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Not memory-efficient / Не эффективен по памяти
+#
+# Reverse mode needs all intermediate values of the forward pass for the backward sweep: the tape's memory grows
+# linearly with the number of steps $n$. Forward mode carries one tangent along and forgets the past: its peak
+# memory stays flat. ($d = 1000$, bytes of the arrays kept by the tape, and peak allocation by `tracemalloc`.)
+
+# %% slideshow={"slide_type": "fragment"}
+d = 1000
+w = np.random.default_rng(2).uniform(0.05, 0.95, d)
+steps = [10, 20, 40, 80]
+tape_kb, peak_rev_kb, peak_fwd_kb = [], [], []
+for n in steps:
+    def L(w, n=n):
+        return anp.sum(logistic_map(w, n))
+    tape_kb.append(tape_memory(L, w)["bytes"] / 1024)
+    peak_rev_kb.append(peak_bytes(adlib.grad(L), w)[1] / 1024)
+    peak_fwd_kb.append(peak_bytes(lambda: adlib.jvp(L, (w,), (np.ones(d),)))[1] / 1024)
+print("  n | tape (kB) | peak, reverse (kB) | peak, forward (kB)")
+for n, a, b, c in zip(steps, tape_kb, peak_rev_kb, peak_fwd_kb):
+    print(f"{n:3d} | {a:9.0f} | {b:18.0f} | {c:18.0f}")
+slope = np.polyfit(np.log(steps), np.log(tape_kb), 1)[0]
+print(f"log-log slope of the tape's memory in n: {slope:.2f}")
+assert 0.9 < slope < 1.1 and peak_rev_kb[-1] > 4 * peak_fwd_kb[-1]
+
+# %% slideshow={"slide_type": "fragment"}
+fig, ax = plt.subplots(figsize=(7, 4))
+ax.loglog(steps, tape_kb, "o-", label="reverse: arrays kept on the tape")
+ax.loglog(steps, peak_rev_kb, "s-", label="reverse: peak memory of grad")
+ax.loglog(steps, peak_fwd_kb, "^-", label="forward: peak memory of jvp")
+ax.set(xlabel="n (steps of the logistic map)", ylabel="memory (kB)",
+       title="Reverse mode stores the forward pass; forward mode does not")
+ax.legend()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Reverse mode's memory grows with slope 1 on the log-log axes, forward mode's stays at a few copies of $w$.
+# Notebook 10 trades this memory for recomputation (gradient checkpointing).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Additional materials / Дополнительные материалы
+#
+# * The JAX Autodiff Cookbook: <https://docs.jax.dev/en/latest/notebooks/autodiff_cookbook.html>
+# * Gradient through linear least squares and through the SVD [seminar]: notebook 12.
+# * Activation checkpointing [seminar]: notebook 10.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary: definitions / Итоги: определения
+#
+# **1. Finite differences.** For $f: \mathbb R^n \to \mathbb R$,
+# $\dfrac{\partial f}{\partial x_k}(x) \approx \dfrac{f(x + \varepsilon e_k) - f(x)}{\varepsilon}$
+# (error $O(\varepsilon)$; central $\dfrac{f(x + \varepsilon e_k) - f(x - \varepsilon e_k)}{2\varepsilon}$: $O(\varepsilon^2)$).
+
+# %% slideshow={"slide_type": "fragment"}
+def f(x):
+    return np.sin(x[0]) * np.exp(x[1]) + x[2] ** 3
+
+
+x1 = np.array([0.3, -0.2, 1.1])
+grad_f = np.array([np.cos(x1[0]) * np.exp(x1[1]), np.sin(x1[0]) * np.exp(x1[1]), 3 * x1[2] ** 2])
+eps = 1e-5
+for k in range(3):
+    e_k = np.eye(3)[k]
+    fd_k = (f(x1 + eps * e_k) - f(x1)) / eps
+    print(f"∂f/∂x_{k + 1}: finite difference {fd_k:.8f}, exact {grad_f[k]:.8f}")
+    assert abs(fd_k - grad_f[k]) < 1e-4
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **2. Forward chain rule.** For $f = f(x_1(t), \dots, x_n(t))$:
+# $\dfrac{\partial f}{\partial t} = \sum_{i=1}^n \dfrac{\partial f}{\partial x_i} \dfrac{\partial x_i}{\partial t}$.
+# Forward mode (`jvp`) computes exactly this sum, along the program.
+
+# %% slideshow={"slide_type": "fragment"}
+def x_of_t(t):
+    return anp.stack([anp.cos(t), t**2, anp.log(1 + t)])
+
+
+def f_anp(x):
+    return anp.sin(x[0]) * anp.exp(x[1]) + x[2] ** 3
+
+
+t0 = 0.7
+df_dx = adlib.grad(f_anp)(x_of_t(t0))  # ∂f/∂x_i
+dx_dt = adlib.jacfwd(x_of_t)(t0)  # ∂x_i/∂t
+by_the_formula = np.sum(df_dx * dx_dt)
+by_forward_mode = adlib.jvp(lambda t: f_anp(x_of_t(t)), (t0,), (1.0,))[1]
+print(f"Σ ∂f/∂x_i ∂x_i/∂t = {by_the_formula:.15f};  jvp = {by_forward_mode:.15f}")
+np.testing.assert_allclose(by_forward_mode, by_the_formula, rtol=1e-13)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **3. Backward chain rule.** $L$ a scalar, $x = x(v_k) \in \mathbb R^t$ computed from $v_k$:
+# $\dfrac{\partial L}{\partial v_k} = \sum_{i=1}^t \dfrac{\partial L}{\partial x_i} \dfrac{\partial x_i}{\partial v_k}$,
+# i.e. $\bar v_k = J^\top \bar x$. Reverse mode (`vjp`) computes this product without forming $J$.
+
+# %% slideshow={"slide_type": "fragment"}
+rng = np.random.default_rng(3)
+A = rng.standard_normal((5, 3))
+v_k = rng.standard_normal(3)
+
+
+def x_of_v(v):
+    return anp.tanh(A @ v)
+
+
+def L_of_x(x):
+    return anp.sum(x**2) / 2
+
+
+dL_dx = adlib.grad(L_of_x)(x_of_v(v_k))  # ∂L/∂x_i
+J = adlib.jacfwd(x_of_v)(v_k)  # ∂x_i/∂v_k, a t × 3 Jacobian
+by_the_formula = J.T @ dL_dx
+_, pullback = adlib.vjp(x_of_v, v_k)
+(by_reverse_mode,) = pullback(dL_dx)  # one adjoint per argument, as jax.vjp
+print("Σ ∂L/∂x_i ∂x_i/∂v_k =", by_the_formula, "\nvjp                 =", by_reverse_mode)
+np.testing.assert_allclose(by_reverse_mode, by_the_formula, rtol=1e-13)
+np.testing.assert_allclose(adlib.grad(lambda v: L_of_x(x_of_v(v)))(v_k), by_the_formula, rtol=1e-13)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **4. Hutchinson's idea.** For a random vector $z$ with $\mathbb E[z z^\top] = I$ (Rademacher signs, Gaussian):
+# $\operatorname{tr} A = \mathbb E[z^\top A z] \approx \frac1V \sum_{i=1}^V z_i^\top A z_i$: the trace from matvecs
+# alone, e.g. Hessian-vector products (notebook 09). Check: averaging over **all** $2^n$ sign vectors gives the
+# trace exactly; a few hundred random probes give it approximately.
+
+# %% slideshow={"slide_type": "fragment"}
+n = 8
+B = np.random.default_rng(4).standard_normal((n, n))
+A = B @ B.T
+signs = np.array(np.meshgrid(*[[-1.0, 1.0]] * n)).reshape(n, -1).T  # all 2^n Rademacher vectors
+exact_mean = np.mean(np.einsum("ij,jk,ik->i", signs, A, signs))
+estimate = hutchinson(lambda v: A @ v, n, num_probes=400, rng=np.random.default_rng(5))
+print(f"tr A = {np.trace(A):.6f};  mean of zᵀAz over all signs = {exact_mean:.6f};  400 probes: {estimate:.4f}")
+np.testing.assert_allclose(exact_mean, np.trace(A), rtol=1e-12)
+assert abs(estimate - np.trace(A)) < 0.1 * np.trace(A)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary: the theorem / Итоги: теорема
+#
+# **Automatic differentiation.** A program is a computational graph: inputs $w_k$, then nodes
+# $v_i = \varphi_i(v_{\text{parents}(i)})$ in evaluation order, output $L = v_N$.
+#
+# * **Forward mode** carries $\dot v_i = \sum_{j \in \text{parents}(i)} \frac{\partial \varphi_i}{\partial v_j} \dot v_j$
+#   along with $v_i$, from $\dot w = e_k$: one directional derivative per sweep, $d$ sweeps for $\nabla L$.
+# * **Reverse mode** records the graph, then from $\bar v_N = 1$ walks it backwards:
+#   $\bar v_j = \sum_{i \in \text{children}(j)} \bar v_i \frac{\partial \varphi_i}{\partial v_j}$;
+#   one sweep gives all of $\nabla L$, in time $O(T)$ where $T$ is the cost of computing $L$.
+#
+# Check: both algorithms written out on adlib's tape for the lecture's
+# $L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$, each visiting every edge of the graph once.
+
+# %% slideshow={"slide_type": "fragment"}
+def L_lecture(w1, w2):
+    return w2 * anp.log(w1) + anp.sqrt(w2 * anp.log(w1))
+
+
+with VJPTrace() as trace:  # the computational graph, as the program runs
+    out = L_lecture(trace.new_input(2.0), trace.new_input(3.0))
+tape = trace.tape
+print("graph:", [node.prim.name if node.prim else "input" for node in tape])
+
+
+def forward_algorithm(tape, k):
+    dot = {}
+    for i, node in enumerate(tape):
+        if node.prim is None:
+            dot[i] = 1.0 if i == k else 0.0
+        else:
+            dot[i] = sum(node.prim.rule("jvp", a)(dot[p], node.ans, *node.args, **node.kwargs)
+                         for a, p in zip(node.argnums, node.parents))
+    return dot[len(tape) - 1]
+
+
+def backward_algorithm(tape):
+    bar = {len(tape) - 1: 1.0}
+    for i in range(len(tape) - 1, -1, -1):
+        node = tape[i]
+        if node.prim is None:
+            continue
+        for a, p in zip(node.argnums, node.parents):
+            bar[p] = bar.get(p, 0.0) + node.prim.vjp[a](bar.get(i, 0.0), node.ans, *node.args, **node.kwargs)
+    return [bar[i] for i, node in enumerate(tape) if node.prim is None]
+
+
+exact = [float(3 / 2 * (1 + 1 / (2 * np.sqrt(3 * np.log(2))))), float(np.log(2) * (1 + 1 / (2 * np.sqrt(3 * np.log(2)))))]
+forward = [float(forward_algorithm(tape, 0)), float(forward_algorithm(tape, 1))]
+backward = [float(b) for b in backward_algorithm(tape)]
+print(f"forward mode (2 sweeps): {forward}\nbackward mode (1 sweep): {backward}\nclosed form:             {exact}")
+np.testing.assert_allclose(forward, exact, rtol=1e-14)
+np.testing.assert_allclose(backward, exact, rtol=1e-14)
+np.testing.assert_allclose(adlib.grad(L_lecture, argnums=(0, 1))(2.0, 3.0), exact, rtol=1e-14)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **$O(T)$.** The backward sweep applies one local rule per edge, and every primitive here has at most two
+# arguments: at most $2T$ rule applications for a program of $T$ primitives, whatever the number of inputs.
+
+# %% slideshow={"slide_type": "fragment"}
+for n in (10, 100, 1000):
+    with VJPTrace() as trace:
+        logistic_map(trace.new_input(0.3), n)
+    T = len(trace.tape) - 1
+    edges = sum(len(node.parents) for node in trace.tape)
+    print(f"logistic map, n = {n:4d}: T = {T:4d} primitives, {edges:4d} rule applications in the backward sweep")
+    assert edges <= 2 * T and tape_nodes(lambda l, n=n: logistic_map(l, n), 0.3) == T + 1
