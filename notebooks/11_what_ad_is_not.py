@@ -69,8 +69,9 @@ for n in (1, 2, 3):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Expression swell / Разбухание выражений
 #
-# The product rule copies each factor into two terms, and each copy carries the whole expression of $l_{k}$:
-# the derivative's tree grows exponentially. Expanding it into a polynomial keeps few operations only because
+# Already $l_n$ itself, as an expression tree, doubles with each step (`4*l*(1 - l)` holds two copies of $l$;
+# the program keeps one value). The product rule then copies each factor into two terms, and each copy carries
+# the whole expression of $l_{k}$: the derivative's tree grows exponentially, faster still. Expanding it into a polynomial keeps few operations only because
 # `count_ops` counts a power $x^k$ and a coefficient as one operation each (degree $2^n - 1$, coefficients with
 # ever more digits), and `sympy.expand` itself takes seconds from $n = 6$ on (capped at $n \le 5$ here).
 # Sharing common subexpressions (`sympy.cse`) tames it, and that is what AD does by construction: it works on the
@@ -100,7 +101,7 @@ ax.legend()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# On the log axis the symbolic derivative is a straight line (exponential growth, ≈ ×2.6 per step), the AD tape is
+# On the log axis the symbolic derivative is a straight line (exponential growth, ≈ ×2.5 per step), the AD tape is
 # flat-ish (linear: 3 nodes per step). Both give the same number:
 
 # %% slideshow={"slide_type": "fragment"}
@@ -117,9 +118,9 @@ for n in (1, 4, 8):
 # ## AD is not finite differences / AD не является методом конечных разностей
 #
 # Notebook 03 has the full story (U-curves of the error in ε, cost $2dT$). In brief, on $L(w) = \sum_i l_5(w_i)$
-# with $d = 200$ inputs: central differences need $2d$ evaluations of $L$ and lose about a third of the digits,
-# forward differences half of them; reverse mode needs one evaluation plus one backward sweep and is exact up to
-# round-off.
+# with $d = 200$ inputs: forward and central differences need $d + 1$ and $2d$ evaluations of $L$ and keep only
+# about 4 and 6 correct digits here (the derivatives reach ≈ 10²); reverse mode needs one evaluation plus one
+# backward sweep and is exact up to round-off.
 
 # %% slideshow={"slide_type": "fragment"}
 d = 200
