@@ -146,5 +146,45 @@ def test_errors():
         anp.linalg.svdvals(np.ones(3))
     with pytest.raises(ValueError, match="shapes"):
         anp.linalg.least_squares(np.ones((4, 2)), np.ones(3))
-    with pytest.raises(NotImplementedError, match="second derivatives"):
-        adlib.hessian(lambda w: anp.linalg.svdvals(w).sum())(np.eye(2) + 0.1)
+    with pytest.raises(NotImplementedError, match="square"):
+        adlib.grad(lambda w: anp.linalg.svd(w)[0].sum())(np.ones((3, 2)))
+    with pytest.raises(NotImplementedError, match="full_matrices"):
+        anp.linalg.svd(np.eye(2), full_matrices=True)
+
+
+def svd_loss(np_, c):
+    """A loss on all three SVD factors that does not depend on the sign choice of the singular vectors."""
+
+    def f(w):
+        u, s, vt = np_.linalg.svd(w, full_matrices=False)
+        return (np_.sin(u * c) * u).sum() + ((vt * vt) @ c).sum() + np_.tanh(u @ vt).sum() + (s**3).sum()
+
+    return f
+
+
+def test_full_svd_values_gradients_and_hessians_match_jax():
+    rng = np.random.default_rng(9)
+    w, c = rng.normal(size=(4, 4)), rng.normal(size=4)
+    u, s, vt = anp.linalg.svd(w)
+    np.testing.assert_allclose(u @ np.diag(s) @ vt, w, atol=1e-12)
+    np.testing.assert_allclose(adlib.grad(svd_loss(anp, c))(w), jax.grad(svd_loss(jnp, c))(w), rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(adlib.hessian(svd_loss(anp, c))(w), jax.hessian(svd_loss(jnp, c))(w),
+                               rtol=1e-8, atol=1e-10)
+    nuc = adlib.hessian(lambda w: anp.linalg.svdvals(w).sum())(w)
+    nuc_jax = jax.hessian(lambda w: jnp.linalg.svd(w, compute_uv=False).sum())(w)
+    np.testing.assert_allclose(nuc, nuc_jax, rtol=1e-8, atol=1e-10)
+
+
+def test_full_svd_check_grads_order_2():
+    w = np.random.default_rng(10).normal(size=(3, 3))
+    check_grads(lambda w: anp.linalg.svd(w)[0] @ anp.linalg.svd(w)[2], (w,), order=2)
+    check_grads(lambda w: anp.linalg.svd(w)[0] ** 2, (w,), order=2)
+    check_grads(anp.linalg.svdvals, (w,), order=2)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_singular_vector_derivative_is_nan_at_repeated_singular_values_like_jax():
+    w = np.diag([2.0, 2.0, 1.0])
+    g = adlib.grad(lambda w: anp.linalg.svd(w)[0][0, 0])(w)
+    g_jax = jax.grad(lambda w: jnp.linalg.svd(w)[0][0, 0])(w)
+    assert np.isnan(g).any() and np.isnan(g_jax).any()

@@ -1,9 +1,9 @@
-"""``adlib.numpy.linalg``: norms written with differentiable primitives; ``solve``, ``least_squares`` and
-``svdvals`` with their own derivative rules (seminar notebook 12 derives them)."""
+"""``adlib.numpy.linalg``: norms written with differentiable primitives; ``solve``, ``least_squares``,
+``svdvals`` and ``svd`` with their own derivative rules (seminar notebook 12 derives them)."""
 
 import numpy as np
 
-from ..core import Box, Primitive, unbox
+from ..core import Primitive, unbox
 from .numpy_wrapper import absolute, matmul, max, min, sqrt, sum, swapaxes
 
 
@@ -88,27 +88,90 @@ svdvals.__doc__ = """The singular values σ of a matrix W (descending), as ``sci
 
 With W = U diag(σ) Vᵀ (thin SVD), ``dσ_i = u_iᵀ dW v_i``: forward rule ``t ↦ diag(Uᵀ t V)``, reverse rule
 ``g ↦ U diag(g) Vᵀ``. Valid where the singular values are distinct and nonzero; at repeated σ the factors U, V
-are not unique and this gives one element of the (sub)differential. First derivatives only: U and V are
-computed on plain values, so a second derivative raises an error instead of silently treating them as
-constants."""
+are not unique and this gives one element of the (sub)differential. The rules use the differentiable ``svd``
+factors, so second derivatives work for square W with distinct singular values."""
 
 
-def _uv(w):
-    if isinstance(w, Box):
-        raise NotImplementedError("adlib.numpy.linalg.svdvals: second derivatives are not supported (its rule "
-                                  "needs the derivative of the singular vectors)")
-    u, _, vt = np.linalg.svd(np.asarray(w), full_matrices=False)
-    return u, vt.T
+def _svd_u(w):
+    return np.linalg.svd(_check_matrix(w), full_matrices=False)[0]
+
+
+def _svd_v(w):
+    return np.linalg.svd(_check_matrix(w), full_matrices=False)[2].T
+
+
+def _check_matrix(w):
+    if np.ndim(w) != 2:
+        raise ValueError(f"adlib.numpy.linalg.svd: W must be a matrix, got shape {np.shape(w)}")
+    return np.asarray(w)
+
+
+svd_u = Primitive(_svd_u, "svd_u")
+svd_v = Primitive(_svd_v, "svd_v")
+
+
+def svd(w, full_matrices=False, compute_uv=True):
+    """``U, s, Vh = svd(W)`` (thin SVD, as ``numpy.linalg.svd(W, full_matrices=False)``), differentiable.
+
+    Derivatives of U and V (the standard rule, e.g. Townsend 2016) are implemented for **square** W with
+    distinct singular values: with ``dP = Uᵀ dW V`` and ``F_ij = 1/(σ_j² − σ_i²)`` (0 on the diagonal),
+    ``dU = U (F ∘ (dP Σ + Σ dPᵀ))`` and ``dV = V (F ∘ (Σ dP + dPᵀ Σ))``. At a repeated singular value F is
+    infinite: the singular vectors are not differentiable there (JAX returns nan; so does this rule)."""
+    if full_matrices:
+        raise NotImplementedError("adlib.numpy.linalg.svd: only full_matrices=False (the thin SVD) is supported")
+    if not compute_uv:
+        return svdvals(w)
+    return svd_u(w), svdvals(w), swapaxes(svd_v(w), 0, 1)
+
+
+def _square(w, what):
+    if np.ndim(w) != 2 or np.shape(w)[0] != np.shape(w)[1]:
+        raise NotImplementedError(f"adlib.numpy.linalg.svd: the derivative of {what} is implemented for square "
+                                  f"matrices only, got shape {np.shape(w)}")
+
+
+def _svd_parts(w, what):
+    """U, σ, V and F_ij = 1/(σ_j² − σ_i²) (0 on the diagonal), all differentiable."""
+    _square(w, what)
+    u, s, v = svd_u(w), svdvals(w), svd_v(w)
+    s2 = s * s
+    diff = s2[None, :] - s2[:, None]
+    eye = np.eye(np.shape(w)[0])
+    with np.errstate(divide="ignore"):
+        f = (1 - eye) / (diff + eye)
+    return u, s, v, f
+
+
+def _svd_u_jvp(t, ans, w):
+    u, s, v, f = _svd_parts(w, "U")
+    dp = matmul(matmul(swapaxes(u, 0, 1), t), v)
+    return matmul(u, f * (dp * s[None, :] + s[:, None] * swapaxes(dp, 0, 1)))
+
+
+def _svd_v_jvp(t, ans, w):
+    u, s, v, f = _svd_parts(w, "V")
+    dp = matmul(matmul(swapaxes(u, 0, 1), t), v)
+    return matmul(v, f * (s[:, None] * dp + swapaxes(dp, 0, 1) * s[None, :]))
+
+
+def _svd_u_vjp(g, ans, w):
+    u, s, v, f = _svd_parts(w, "U")
+    j = f * matmul(swapaxes(u, 0, 1), g)
+    return matmul(matmul(u, (j + swapaxes(j, 0, 1)) * s[None, :]), swapaxes(v, 0, 1))
+
+
+def _svd_v_vjp(g, ans, w):
+    u, s, v, f = _svd_parts(w, "V")
+    k = f * matmul(swapaxes(v, 0, 1), g)
+    return matmul(matmul(u, s[:, None] * (k + swapaxes(k, 0, 1))), swapaxes(v, 0, 1))
 
 
 def _svdvals_jvp(t, ans, w):
-    u, v = _uv(w)
-    return sum(u * matmul(t, v), axis=0)
+    return sum(svd_u(w) * matmul(t, svd_v(w)), axis=0)
 
 
 def _svdvals_vjp(g, ans, w):
-    u, v = _uv(w)
-    return matmul(u * g, v.T)
+    return matmul(svd_u(w) * g, swapaxes(svd_v(w), 0, 1))
 
 
 def _set_rules():
@@ -116,6 +179,8 @@ def _set_rules():
 
     rules(solve, jvp=(_solve_jvp_a, lambda t, ans, a, b: solve(a, t)), vjp=(_solve_vjp_a, _solve_vjp_b))
     rules(svdvals, jvp=(_svdvals_jvp,), vjp=(_svdvals_vjp,))
+    rules(svd_u, jvp=(_svd_u_jvp,), vjp=(_svd_u_vjp,))
+    rules(svd_v, jvp=(_svd_v_jvp,), vjp=(_svd_v_vjp,))
 
 
 _set_rules()
