@@ -291,8 +291,32 @@ g_formula = U @ np.diag(c + 2 * s) @ Vt  # U diag(∂L/∂σ) Vᵀ
 np.testing.assert_allclose(adlib.grad(L_sv)(W), g_formula, rtol=1e-10, atol=1e-12)
 np.testing.assert_allclose(adlib.grad(L_sv)(W), jax.grad(L_sv_jax)(W), rtol=1e-8, atol=1e-10)
 np.testing.assert_allclose(adlib.grad(lambda W: (anp.linalg.svdvals(W) ** 2).sum())(W), 2 * W, rtol=1e-10)
-check_grads(anp.linalg.svdvals, (W,), order=1)
+check_grads(anp.linalg.svdvals, (W,), order=1)  # order 2 needs dU, dV: implemented for square W (below)
 print("U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_grads(svdvals) passed")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The singular **vectors** are differentiable too (where the $\sigma_i$ are distinct): the off-diagonal part of
+# the identity above gives, with $dP = U^\top dW\,V$ and $F_{ij} = 1/(\sigma_j^2 - \sigma_i^2)$ ($F_{ii} = 0$),
+#
+# $$dU = U\big(F \circ (dP\,\Sigma + \Sigma\,dP^\top)\big), \qquad dV = V\big(F \circ (\Sigma\,dP + dP^\top\Sigma)\big)$$
+#
+# (square $W$). `anp.linalg.svd` has this rule; a loss on $U$, $\sigma$ and $V^\top$ (insensitive to the sign
+# choice of the singular vectors), first and second derivatives against JAX:
+
+# %% slideshow={"slide_type": "fragment"}
+def svd_loss(np_):
+    def f(W):
+        U, s, Vt = np_.linalg.svd(W, full_matrices=False)
+        return np_.tanh(U @ Vt).sum() + ((U * U) @ s).sum() + (s**3).sum()
+
+    return f
+
+
+W_sq = rng.normal(size=(4, 4))
+np.testing.assert_allclose(adlib.grad(svd_loss(anp))(W_sq), jax.grad(svd_loss(jnp))(W_sq), rtol=1e-8, atol=1e-10)
+H, H_jax = adlib.hessian(svd_loss(anp))(W_sq), jax.hessian(svd_loss(jnp))(W_sq)
+np.testing.assert_allclose(H, H_jax, rtol=1e-8, atol=1e-10)
+print(f"full SVD: gradient and 16×16 Hessian equal JAX's, largest difference {np.max(np.abs(H - H_jax)):.1e}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where the rule breaks: repeated singular values / Где правило ломается: кратные сингулярные числа
@@ -330,15 +354,19 @@ for i in (0, 1):
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The singular **vectors** are worse: their derivative contains $1/(\sigma_j^2 - \sigma_i^2)$, which is infinite
-# at a repeated singular value. JAX's full-SVD derivative returns nan there, even for a quantity that is smooth
-# at that point, such as $UV^\top$ at $W = I$ (the polar factor): the nan of the intermediate $dU$ poisons it.
+# at a repeated singular value ($F_{ij} = 1/0$). JAX's full-SVD derivative returns nan there, and so does
+# `anp.linalg.svd`, even for a quantity that is smooth at that point, such as $UV^\top$ at $W = I$ (the polar
+# factor): the nan of the intermediate $dU$ poisons it.
 
 # %% slideshow={"slide_type": "fragment"}
 g_U = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W)[0][0, 0])(W_deg))
 g_UVt_at_I = np.asarray(jax.grad(lambda W: (jnp.linalg.svd(W)[0] @ jnp.linalg.svd(W)[2]).sum())(np.eye(3)))
+with np.errstate(divide="ignore", invalid="ignore"):
+    g_U_adlib = adlib.grad(lambda W: anp.linalg.svd(W)[0][0, 0])(W_deg)
 print("JAX ∂U[0,0]/∂W at diag(2, 2, 1):\n", g_U)
+print("adlib ∂U[0,0]/∂W at diag(2, 2, 1):\n", g_U_adlib)
 print("JAX ∂ sum(U Vᵀ)/∂W at I (U Vᵀ = polar factor, smooth there!):\n", g_UVt_at_I)
-assert np.isnan(g_U).any() and np.isnan(g_UVt_at_I).any()
+assert np.isnan(g_U).any() and np.isnan(g_UVt_at_I).any() and np.isnan(g_U_adlib).any()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The nuclear norm itself is fine at $W = I$: for full-rank $W$, $UV^\top$ is unique (the polar factor) even
@@ -450,6 +478,6 @@ plt.show()
 #   same numbers as the unrolled elimination (3 tape nodes instead of 128), JAX and finite differences.
 # * Least squares by the normal equations inherits the rule by composition.
 # * For losses on singular values $\partial L/\partial W = U\,\mathrm{diag}(\partial L/\partial\sigma)V^\top$;
-#   $\partial\|W\|_*/\partial W = UV^\top$.
+#   $\partial\|W\|_*/\partial W = UV^\top$; the singular vectors' rule has $1/(\sigma_j^2 - \sigma_i^2)$.
 # * At repeated singular values $\sigma_i$ are not differentiable (the rule returns one subgradient, chosen by the
 #   SVD routine, and jumps under tiny perturbations); the singular vectors' derivatives are infinite (JAX: nan).
