@@ -42,7 +42,8 @@ they are handled when the primitive calls itself again on the unboxed values. Th
 
 import itertools
 
-__all__ = ["Box", "JVPBox", "VJPBox", "Primitive", "JVPTrace", "VJPTrace", "backward", "unbox", "isbox"]
+__all__ = ["Box", "JVPBox", "VJPBox", "Primitive", "ByPosition", "NonDifferentiable", "JVPTrace", "VJPTrace",
+           "backward", "unbox", "shape"]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -124,10 +125,6 @@ class VJPBox(Box):
         self.value = value
         self.trace = trace
         self.index = index
-
-
-def isbox(x):
-    return isinstance(x, Box)
 
 
 def unbox(x):
