@@ -68,6 +68,7 @@ __all__ = [
     "schedule_recompute_all", "schedule_every_k", "schedule_revolve", "Stats", "Frame", "simulate",
     "ChainResult", "chain_grad", "checkpoint", "tape_length", "peak_bytes", "activation_memory",
     "gpt2_activation_report", "frame_colors", "animate_schedules", "ScheduleAnimation", "draw_space_time",
+    "plot_schedules",
 ]  # fmt: skip
 
 
@@ -788,3 +789,28 @@ def draw_space_time(ax, actions, n, title=""):
     ax.set_title(f"{title}\n{stats.forward_steps} forward steps (extra {stats.recomputations}), "
                  f"peak {stats.peak_memory} held", fontsize=9)
     return stats
+
+
+def plot_schedules(n=16, s=3, suptitle=None, figsize=(13, 5.2)):
+    """Four schedules side by side as space–time diagrams (:func:`draw_space_time`) for a chain of ``n`` steps:
+    store all, recompute all, every ⌈√n⌉ steps and the binomial schedule with ``s`` checkpoints. Returns the
+    matplotlib Figure (one legend below the panels)."""
+    import matplotlib.pyplot as plt
+
+    n, s = _require_int(n, "n", 1), _require_int(s, "s", 1)
+    k = math.isqrt(n - 1) + 1
+    panels = [
+        ("store all", schedule_store_all(n)),
+        ("recompute all", schedule_recompute_all(n)),
+        (f"every √n = {k} steps", schedule_every_k(n)),
+        (f"binomial, s = {s}", schedule_revolve(n, s)),
+    ]
+    fig, axes = plt.subplots(1, len(panels), figsize=figsize)
+    for ax, (title, actions) in zip(axes, panels):
+        draw_space_time(ax, actions, n, title)
+    handles, labels = axes[-1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig

@@ -5,17 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from make_figures import figure
 
-from adlib.checkpoint import (
-    animate_schedules,
-    draw_space_time,
-    make_schedule,
-    revolve_cost,
-    schedule_every_k,
-    schedule_recompute_all,
-    schedule_revolve,
-    schedule_store_all,
-    simulate,
-)
+from adlib.checkpoint import animate_schedules, make_schedule, plot_schedules, revolve_cost, simulate
 
 N_ANIMATED = 8  # steps in the animations: few frames, small GIFs
 
@@ -29,44 +19,32 @@ def _gif(path, title, actions, n=N_ANIMATED):
 @figure("checkpoint_store_all.gif")
 def checkpoint_store_all(path):
     """Vanilla backprop: every step is recorded on the way forward; memory grows to n, no recomputation."""
-    _gif(path, "store all (vanilla backprop)", schedule_store_all(N_ANIMATED))
+    _gif(path, "store all (vanilla backprop)", make_schedule("store_all", N_ANIMATED))
 
 
 @figure("checkpoint_recompute_all.gif")
 def checkpoint_recompute_all(path):
     """Memory-poor backprop: only x_0 is kept, each backward step recomputes the chain from the start."""
-    _gif(path, "recompute all (memory-poor)", schedule_recompute_all(N_ANIMATED))
+    _gif(path, "recompute all (memory-poor)", make_schedule("recompute_all", N_ANIMATED))
 
 
 @figure("checkpoint_sqrt_n.gif")
 def checkpoint_sqrt_n(path):
     """Checkpointed backprop: a checkpoint every ⌈√n⌉ steps, one segment re-recorded at a time."""
-    _gif(path, "checkpoint every √n steps", schedule_every_k(N_ANIMATED))
+    _gif(path, "checkpoint every √n steps", make_schedule("every_k", N_ANIMATED))
 
 
 @figure("checkpoint_revolve.gif")
 def checkpoint_revolve(path):
     """The binomial schedule (Revolve) with 3 checkpoints: the fewest recomputations for that memory."""
-    _gif(path, "binomial (Revolve), s = 3 checkpoints", schedule_revolve(N_ANIMATED, 3))
+    _gif(path, "binomial (Revolve), s = 3 checkpoints", make_schedule("revolve", N_ANIMATED, s=3))
 
 
 @figure("checkpoint_space_time.png")
 def checkpoint_space_time():
     """Four schedules for n = 16 as space–time diagrams: where each step is evaluated, when."""
-    n = 16
-    fig, axes = plt.subplots(1, 4, figsize=(13, 5.2), sharey=False)
-    for ax, (title, actions) in zip(axes, [
-        ("store all", schedule_store_all(n)),
-        ("recompute all", schedule_recompute_all(n)),
-        ("every √n = 4 steps", schedule_every_k(n)),
-        ("binomial, s = 3", schedule_revolve(n, 3)),
-    ]):
-        draw_space_time(ax, actions, n, title)
-    handles, labels = axes[-1].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9)
-    fig.suptitle("Reversing a chain of 16 steps: time runs downwards; grey dots are recomputations")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return plot_schedules(16, 3, suptitle="Reversing a chain of 16 steps: time runs downwards; grey dots are "
+                          "recomputations")
 
 
 @figure("checkpoint_tradeoff.png")
@@ -76,7 +54,7 @@ def checkpoint_tradeoff():
     fig, ax = plt.subplots(figsize=(6.6, 4.6))
     s = np.unique(np.geomspace(1, 999, 40).astype(int))
     ax.plot(s + 1, [revolve_cost(n, int(k)) / n for k in s], "-", color="tab:blue", label="theory t(n, s) / n")
-    sim = [simulate(schedule_revolve(n, int(k)), n) for k in s[::3]]
+    sim = [simulate(make_schedule("revolve", n, s=int(k)), n) for k in s[::3]]
     ax.plot([st.peak_memory for st in sim], [st.recomputations / n for st in sim], "o", color="tab:blue",
             label="binomial schedule (counted)")
     ks = [2, 5, 10, 32, 100, 300]
@@ -86,7 +64,7 @@ def checkpoint_tradeoff():
     sim = [simulate(make_schedule("every_k", n, k=k), n) for k in ks]
     ax.plot([st.peak_memory for st in sim], [st.recomputations / n for st in sim], "s", mfc="none",
             color="tab:orange", label="every k steps, segment recorded (k tapes)")
-    poor = simulate(schedule_recompute_all(n), n)
+    poor = simulate(make_schedule("recompute_all", n), n)
     ax.plot([poor.peak_memory], [poor.recomputations / n], "v", color="tab:red", label="recompute all")
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -51,10 +51,10 @@ from adlib.checkpoint import (
     animate_schedules,
     chain_grad,
     checkpoint,
-    draw_space_time,
     gpt2_activation_report,
     make_schedule,
     peak_bytes,
+    plot_schedules,
     revolve_cost,
     schedule_every_k,
     schedule_recompute_all,
@@ -134,21 +134,7 @@ display(HTML(html))
 # "recompute all" with one.
 
 # %% slideshow={"slide_type": "subslide"}
-n16 = 16
-fig, axes = plt.subplots(1, 4, figsize=(13, 4.8))
-for ax, (title, actions) in zip(
-    axes,
-    [
-        ("store all", schedule_store_all(n16)),
-        ("recompute all", schedule_recompute_all(n16)),
-        ("every √n = 4 steps", schedule_every_k(n16)),
-        ("binomial, s = 3", schedule_revolve(n16, 3)),
-    ],
-):
-    draw_space_time(ax, actions, n16, title)
-handles, labels = axes[-1].get_legend_handles_labels()
-fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9)
-fig.tight_layout(rect=(0, 0.06, 1, 1))
+fig = plot_schedules(16, s=3, figsize=(13, 4.8))  # draw_space_time(ax, schedule, n) for each of the four
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -444,3 +444,26 @@ def test_animation_has_one_frame_per_step_of_the_longest_schedule(tmp_path):
     anim.save_gif(tmp_path / "a.gif", dpi=40)
     assert (tmp_path / "a.gif").read_bytes().startswith(b"GIF8")
     plt.close(anim.fig)
+
+
+def test_plot_schedules_draws_the_four_schedules():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from adlib.checkpoint import plot_schedules
+
+    n, s = 9, 2
+    fig = plot_schedules(n, s=s, suptitle="four schedules")
+    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[2].startswith("every √n = 3 steps") and titles[3].startswith(f"binomial, s = {s}")
+    extra = simulate(schedule_recompute_all(n), n).recomputations
+    assert f"(extra {extra})" in titles[1]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="n must be"):
+        plot_schedules(0)
+    with pytest.raises(TypeError, match="s must be an integer"):
+        plot_schedules(8, s=2.5)
