@@ -37,6 +37,8 @@ from . import numpy as anp
 from .differential_operators import grad, jvp, value_and_grad
 
 __all__ = [
+    "plot_spectral_density",
+    "plot_trace_errors",
     "hvp_forward_over_reverse",
     "hvp_reverse_over_reverse",
     "hvp_reverse_over_forward",
@@ -439,6 +441,55 @@ def spectral_density(nodes, weights, grid, sigma=None):
         raise ValueError(f"spectral_density: sigma must be positive, got {sigma!r}")
     z = (grid[..., None] - nodes) / sigma
     return np.exp(-0.5 * z**2) @ weights / (sigma * np.sqrt(2 * np.pi))
+
+
+def plot_spectral_density(ax, exact, nodes, weights, hvps=None, points=1500):
+    """Draw on the matplotlib Axes ``ax`` the Hessian eigenvalue density two ways, on a log scale: the dense
+    eigenvalues ``exact`` (each weighted ``1/n``, smoothed) in grey and the SLQ measure ``(nodes, weights)`` (from
+    ``hvps`` HVPs, for the legend) in blue, both with the same Gaussian kernel (0.5% of the spectrum's width) on a
+    grid 5% wider than ``[λ_min, λ_max]``; marks λ = 0. Sets axis labels and legend (the title is the caller's) and
+    returns the two lines (dense, SLQ)."""
+    exact = np.sort(np.asarray(exact, dtype=float))
+    if exact.ndim != 1 or exact.size < 2 or not exact[-1] > exact[0]:
+        raise ValueError("plot_spectral_density: exact must be a 1-D array of at least two distinct eigenvalues")
+    lo, hi = exact[0], exact[-1]
+    grid = np.linspace(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo), points)
+    sigma = 0.005 * (hi - lo)
+    dense = spectral_density(exact, np.full(exact.size, 1 / exact.size), grid, sigma=sigma)
+    slq_label = "SLQ" if hvps is None else f"SLQ from {hvps} HVPs"
+    (dense_line,) = ax.semilogy(grid, dense + 1e-8, color="0.6", lw=3, label="dense Hessian (eigvalsh), smoothed")
+    (slq_line,) = ax.semilogy(grid, spectral_density(nodes, weights, grid, sigma=sigma) + 1e-8, color="tab:blue",
+                              lw=1.2, label=slq_label)
+    ax.axvline(0, color="k", lw=0.6)
+    ax.set_ylim(1e-4, None)
+    ax.set_xlabel("eigenvalue λ")
+    ax.set_ylabel("density (log scale)")
+    ax.legend(fontsize=8, loc="upper right")
+    return dense_line, slq_line
+
+
+def plot_trace_errors(ax, budgets, errors):
+    """Draw on the matplotlib Axes ``ax`` the relative trace errors ``errors`` (a dict ``"hutchinson"`` /
+    ``"hutch++"`` -> array over ``budgets``, as ``trace_errors`` returns) against the matvecs, on log-log axes,
+    each labelled with its fitted slope, plus the reference rates ``m^{-1/2}`` and ``m^{-1}`` from Hutchinson's
+    first point. Sets the x label and legend (title and y label are the caller's); returns the lines."""
+    m = np.asarray(budgets, dtype=float)
+    missing = {"hutchinson", "hutch++"} - set(errors)
+    if missing:
+        raise ValueError(f"plot_trace_errors: errors lacks {sorted(missing)}")
+    lines = []
+    for method, marker in [("hutchinson", "o-"), ("hutch++", "s-")]:
+        if np.shape(errors[method]) != m.shape:
+            raise ValueError(f"plot_trace_errors: errors[{method!r}] has shape {np.shape(errors[method])}, "
+                             f"budgets {m.shape}")
+        slope = loglog_slope(m, errors[method])
+        lines += ax.loglog(m, errors[method], marker, label=f"{method} (slope {slope:.2f})")
+    ref = errors["hutchinson"][0]
+    lines += ax.loglog(m, ref * (m / m[0]) ** -0.5, "k:", lw=1, label=r"$\propto m^{-1/2}$")
+    lines += ax.loglog(m, ref * (m / m[0]) ** -1.0, "k--", lw=1, label=r"$\propto m^{-1}$")
+    ax.set_xlabel("matvecs m")
+    ax.legend(fontsize=7)
+    return lines
 
 
 # ----------------------------------------------------------------------------------------------------------

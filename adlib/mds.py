@@ -19,7 +19,7 @@ from . import numpy as anp
 
 __all__ = [
     "EARTH_RADIUS_KM", "CITIES_CSV", "METHODS", "load_cities", "great_circle", "squared_distance_matrix", "mds_loss",
-    "classical_mds", "procrustes", "solve", "projected_km", "at_budget", "mds_map",
+    "classical_mds", "procrustes", "solve", "projected_km", "at_budget", "mds_map", "plot_loss_vs_evaluations",
 ]  # fmt: skip
 
 EARTH_RADIUS_KM = 6371.0
@@ -222,3 +222,26 @@ def mds_map(method, n_cities, budget, seed=0):
         "cities": cities, "map_km": reference, "W_km": W_km, "rms_km": rms, "loss": float(result["losses"][-1]),
         "evaluations": float(result["evaluations"][-1]), "result": result,
     }  # fmt: skip
+
+
+def plot_loss_vs_evaluations(ax, results, labels=None, L_min=None):
+    """Draw ``solve``'s ``results`` (a dict method -> result) on the matplotlib Axes ``ax``: ``L(W) − L_min`` against
+    the evaluations of ``L`` spent, on log-log axes, one line per method labelled ``labels[method]`` (default: the
+    method's name); ``L_min`` defaults to the lowest loss reached. Sets the axis labels and the legend (the title is
+    the caller's) and returns the list of lines."""
+    from . import zero_order as zo
+
+    if not isinstance(results, dict) or not results:
+        raise TypeError(f"plot_loss_vs_evaluations: results must be a non-empty dict method -> result of solve, "
+                        f"got {type(results).__name__}")
+    labels = {} if labels is None else labels
+    if L_min is None:
+        L_min = min(np.min(r["losses"]) for r in results.values())
+    lines = []
+    for method, result in results.items():
+        evaluations = np.maximum(result["evaluations"], 1)
+        lines += ax.loglog(evaluations, np.asarray(result["losses"]) - L_min + 1e-12, label=labels.get(method, method))
+    ax.set_xlabel(f"evaluations of $L$ (a gradient counted as {zo.GRAD_COST:g})")
+    ax.set_ylabel(r"$L(W) - L_{\min}$ (+$10^{-12}$ to show 0)")
+    ax.legend()
+    return lines

@@ -27,14 +27,9 @@ def _mds_results():
 def mds_loss_vs_evaluations():
     """MDS of 34 cities with the slide's loss: GD with adlib's gradient vs two-point zero-order GD vs Nelder–Mead."""
     cities, D, _, results = _mds_results()
-    L_min = min(r["losses"].min() for r in results.values())
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for method, result in results.items():
-        ax.loglog(np.maximum(result["evaluations"], 1), result["losses"] - L_min + 1e-12, label=LABELS[method])
-    ax.set_xlabel(f"evaluations of $L$ (a gradient counted as {zo.GRAD_COST:g})")
-    ax.set_ylabel(r"$L(W) - L_{\min}$ (+$10^{-12}$)")
+    mds.plot_loss_vs_evaluations(ax, results, LABELS)
     ax.set_title(f"MDS of {len(cities['name'])} European cities (d = {D.shape[0] * 2})")
-    ax.legend()
     fig.tight_layout()
     return fig
 

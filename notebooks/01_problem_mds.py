@@ -150,12 +150,8 @@ W_classical, eigenvalues = mds.classical_mds(D)
 L_min = min(mds.mds_loss(W_classical, D), *(r["losses"].min() for r in results.values()))
 
 fig, ax = plt.subplots(figsize=(7, 4.3))
-for method, result in results.items():
-    ax.loglog(np.maximum(result["evaluations"], 1), result["losses"] - L_min + 1e-12, label=labels[method])
-ax.set_xlabel(f"evaluations of $L$ (a gradient counted as {zo.GRAD_COST:g})")
-ax.set_ylabel(r"$L(W) - L_{\min}$ (+$10^{-12}$ to show 0)")
+mds.plot_loss_vs_evaluations(ax, results, labels, L_min=L_min)  # log-log: L(W) − L_min against evaluations of L
 ax.set_title(f"MDS of {N} cities (d = {N * k}): loss vs evaluations")
-ax.legend()
 fig.tight_layout()
 plt.show()
 

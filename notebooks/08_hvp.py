@@ -257,21 +257,9 @@ assert spectra["after training"]["neg_share"] < spectra["initialisation"]["neg_s
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
 for ax, (label, s) in zip(axes, spectra.items()):
-    lo, hi = s["exact"][0], s["exact"][-1]
-    pad = 0.05 * (hi - lo)
-    grid = np.linspace(lo - pad, hi + pad, 1500)
-    sigma = 0.005 * (hi - lo)
-    density = curvature.spectral_density(s["nodes"], s["weights"], grid, sigma=sigma)
-    exact_density = curvature.spectral_density(s["exact"], np.full(s["exact"].size, 1 / s["exact"].size), grid,
-                                               sigma=sigma)
-    ax.semilogy(grid, exact_density + 1e-8, color="0.6", lw=3, label="dense Hessian (eigvalsh), smoothed")
-    ax.semilogy(grid, density + 1e-8, color="tab:blue", lw=1.2, label=f"SLQ: {s['hvps']} HVPs")
-    ax.axvline(0, color="k", lw=0.6)
-    ax.set_ylim(1e-4, None)
-    ax.set_xlabel("eigenvalue λ")
-    ax.set_ylabel("density (log scale)")
+    # both measures smoothed with the same Gaussian kernel: curvature.spectral_density(nodes, weights, grid, sigma)
+    curvature.plot_spectral_density(ax, s["exact"], s["nodes"], s["weights"], s["hvps"])
     ax.set_title(f"{label}: λ_min = {s['exact'][0]:.3g}, λ_max = {s['exact'][-1]:.3g}")
-    ax.legend(fontsize=8, loc="upper right")
 fig.suptitle("Hessian eigenvalue density of the MLP's loss (SLQ, Gaussian kernel)")
 fig.tight_layout()
 plt.show()

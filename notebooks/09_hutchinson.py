@@ -173,16 +173,9 @@ for kind in ["polynomial", "exponential"]:  # the claim of Hutch++, checked on t
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), sharey=True)
-m = np.array(budgets, dtype=float)
-for ax, kind in zip(axes, curvature.SPECTRA):
-    for method, marker in [("hutchinson", "o-"), ("hutch++", "s-")]:
-        ax.loglog(m, errors[kind][method], marker, label=f"{method} (slope {slopes[kind][method]:.2f})")
-    ref = errors[kind]["hutchinson"][0]
-    ax.loglog(m, ref * (m / m[0]) ** -0.5, "k:", lw=1, label=r"$\propto m^{-1/2}$")
-    ax.loglog(m, ref * (m / m[0]) ** -1.0, "k--", lw=1, label=r"$\propto m^{-1}$")
+for ax, kind in zip(axes, curvature.SPECTRA):  # log-log, each method's fitted slope, references m^-1/2 and m^-1
+    curvature.plot_trace_errors(ax, budgets, errors[kind])
     ax.set_title(f"{kind} spectrum, n = 1000")
-    ax.set_xlabel("matvecs m")
-    ax.legend(fontsize=7)
 axes[0].set_ylabel(f"RMS relative error ({trials} trials)")
 fig.tight_layout()
 plt.show()

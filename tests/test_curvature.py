@@ -359,3 +359,31 @@ def test_spectral_density_default_width_integrates_to_one():
     nodes, weights = np.array([-1.0, 0.0, 2.0]), np.array([0.2, 0.5, 0.3])
     grid = np.linspace(-2, 3, 20001)
     np.testing.assert_allclose(np.trapezoid(C.spectral_density(nodes, weights, grid), grid), 1.0, rtol=1e-6)
+
+
+def test_plot_spectral_density_draws_dense_and_slq_lines():
+    from matplotlib.figure import Figure
+
+    exact = np.array([-1.0, 0.5, 2.0, 3.0])
+    ax = Figure().add_subplot()
+    dense, slq = C.plot_spectral_density(ax, exact, exact, np.full(4, 0.25), hvps=40)
+    assert dense.get_label() == "dense Hessian (eigvalsh), smoothed" and slq.get_label() == "SLQ from 40 HVPs"
+    np.testing.assert_allclose(slq.get_ydata(), dense.get_ydata())  # the same measure, the same kernel
+    assert ax.get_yscale() == "log" and ax.get_xlim()[0] < -1.0 and ax.get_xlim()[1] > 3.0
+    with pytest.raises(ValueError, match="distinct eigenvalues"):
+        C.plot_spectral_density(ax, [1.0, 1.0], [1.0], [1.0])
+
+
+def test_plot_trace_errors_labels_the_fitted_slopes():
+    from matplotlib.figure import Figure
+
+    m = np.array([4.0, 8.0, 16.0, 32.0])
+    errors = {"hutchinson": m**-0.5, "hutch++": 2 * m**-1.0}
+    ax = Figure().add_subplot()
+    lines = C.plot_trace_errors(ax, m, errors)
+    assert [line.get_label() for line in lines] == [
+        "hutchinson (slope -0.50)", "hutch++ (slope -1.00)", r"$\propto m^{-1/2}$", r"$\propto m^{-1}$"]
+    np.testing.assert_allclose(lines[2].get_ydata(), errors["hutchinson"])  # the reference starts at Hutchinson's
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="lacks"):
+        C.plot_trace_errors(ax, m, {"hutchinson": errors["hutchinson"]})

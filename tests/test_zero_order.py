@@ -402,3 +402,19 @@ def test_compare_estimators_runs_every_estimator_on_one_budget_and_reports_diver
         zo.compare_estimators(zo.convex_logcosh, 3, step_scale=0)
     with pytest.raises(ValueError, match="unknown estimator"):
         zo.evaluations_per_step("adam", 3)
+
+
+def test_plot_loss_vs_evaluations_draws_one_labelled_line_per_method():
+    from matplotlib.figure import Figure
+
+    _, D, _ = mds.squared_distance_matrix(5)
+    results = {method: mds.solve(method, D, 200, seed=0) for method in ("gradient", "two_point")}
+    ax = Figure().add_subplot()
+    lines = mds.plot_loss_vs_evaluations(ax, results, {"gradient": "GD"})
+    assert [line.get_label() for line in lines] == ["GD", "two_point"]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    L_min = min(r["losses"].min() for r in results.values())
+    np.testing.assert_allclose(lines[1].get_ydata(), results["two_point"]["losses"] - L_min + 1e-12)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["GD", "two_point"]
+    with pytest.raises(TypeError, match="results"):
+        mds.plot_loss_vs_evaluations(ax, [])
