@@ -31,7 +31,7 @@ EXECUTE_NOTEBOOK = $(BIN)/jupytext --quiet --to ipynb --update --set-kernel pyth
 	&& touch $(2)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test lint notebooks notebooks-all figures bench clean
+.PHONY: help venv lab test test-colab lint notebooks notebooks-all figures bench clean
 
 help: ## show this list
 	@echo "Usage: make TARGET   (the first run builds .venv from pyproject.toml, ~1-2 min)"
@@ -69,6 +69,25 @@ test: $(STAMP) ## ruff check, then pytest: tests/ and every notebooks/*.ipynb (n
 	$(BIN)/ruff check .
 	MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(BIN)/pytest tests --nbmake $(NOTEBOOKS)
 
+# The Colab stack: a second environment, .venv-colab, with extra `test` installed under the pins of
+# .ci/colab-constraints.txt (ipywidgets 7.7.1, jax 0.7, numpy 2.1, matplotlib 3.10: what Google Colab ships).
+# Not part of `make test` (nor of CI) yet.
+COLAB_VENV        := .venv-colab
+COLAB_BIN         := $(COLAB_VENV)/bin
+COLAB_CONSTRAINTS := .ci/colab-constraints.txt
+COLAB_STAMP       := $(COLAB_VENV)/.installed-from-pyproject
+
+$(COLAB_STAMP): pyproject.toml $(COLAB_CONSTRAINTS)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "error: $(PYTHON) is Python < 3.11; run e.g. 'make PYTHON=python3.11 ...'" >&2; exit 1; }
+	@test -x $(COLAB_BIN)/python || { echo "creating $(COLAB_VENV) with $(PYTHON)"; $(PYTHON) -m venv $(COLAB_VENV); }
+	@echo "installing -e '.[test]' -c $(COLAB_CONSTRAINTS) into $(COLAB_VENV) (quiet, takes a minute or two)"
+	$(COLAB_BIN)/pip install -q -e '.[test]' -c $(COLAB_CONSTRAINTS)
+	@touch $@
+
+test-colab: $(COLAB_STAMP) ## pytest tests/ + notebooks on Colab's versions (.venv-colab, .ci/colab-constraints.txt)
+	MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(COLAB_BIN)/pytest tests --nbmake $(NOTEBOOKS)
+
 lint: $(STAMP) ## ruff check (reports only, changes nothing; the rule tables are aligned by hand, not by ruff format)
 	$(BIN)/ruff check .
 
@@ -87,7 +106,7 @@ figures: $(STAMP) ## draw the figures of figures/make_figures.py into figures/*.
 bench: $(STAMP) ## run the benchmarks (benchmarks/run.py)
 	$(BIN)/python benchmarks/run.py
 
-clean: ## remove .venv, caches and build artifacts
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis .ipynb_checkpoints
+clean: ## remove .venv, .venv-colab, caches and build artifacts
+	rm -rf $(VENV) $(COLAB_VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis .ipynb_checkpoints
 	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print \
 		| xargs rm -rf
