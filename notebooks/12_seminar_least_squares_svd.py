@@ -359,8 +359,8 @@ for i in (0, 1):
 # factor): the nan of the intermediate $dU$ poisons it.
 
 # %% slideshow={"slide_type": "fragment"}
-g_U = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W)[0][0, 0])(W_deg))
-g_UVt_at_I = np.asarray(jax.grad(lambda W: (jnp.linalg.svd(W)[0] @ jnp.linalg.svd(W)[2]).sum())(np.eye(3)))
+g_U = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W, full_matrices=False)[0][0, 0])(W_deg))
+g_UVt_at_I = np.asarray(jax.grad(lambda W: (jnp.linalg.svd(W, full_matrices=False)[0] @ jnp.linalg.svd(W, full_matrices=False)[2]).sum())(np.eye(3)))
 with np.errstate(divide="ignore", invalid="ignore"):
     g_U_adlib = adlib.grad(lambda W: anp.linalg.svd(W)[0][0, 0])(W_deg)
 print("JAX ∂U[0,0]/∂W at diag(2, 2, 1):\n", g_U)
