@@ -124,10 +124,8 @@ class custom_vjp:
         if self.fwd is None:
             raise TypeError(f"custom_vjp function {self.__name__!r} has no rule: call f.defvjp(fwd, bwd)")
         trace = _top_trace(args)
-        if trace is None:
+        if not isinstance(trace, VJPTrace):  # nothing traced, or forward mode: run (and differentiate) f's own code
             return self.fun(*args)
-        if not isinstance(trace, VJPTrace):
-            return self.fun(*args)  # forward mode: differentiate f's own code
         values, argnums = _split(args, trace)
         out, residuals = self.fwd(*values)
 
