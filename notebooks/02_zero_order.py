@@ -14,8 +14,13 @@
 #     language: python
 #     name: python3
 #   rise:
+#     height: 100%
 #     scroll: true
+#     slideNumber: c/t
+#     start_slideshow_at: beginning
+#     theme: simple
 #     transition: none
+#     width: 100%
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}

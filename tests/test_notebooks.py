@@ -125,3 +125,31 @@ def test_first_markdown_cell_has_the_russian_title(source, twin):
         first = markdown[0].source
         assert first.lstrip().startswith("# "), f"{path.name}: the first markdown cell should be the title"
         assert CYRILLIC.search(first), f"{path.name}: the title cell has no Russian (Cyrillic) text"
+
+
+RISE_SETTINGS = {"scroll": True, "theme": "simple", "transition": "none", "width": "100%", "height": "100%",
+                 "start_slideshow_at": "beginning"}
+
+
+def test_rise_settings_for_presenting(source, twin):
+    """Each notebook carries jupyterlab-rise's settings (Alt+R presents it): scrolling slides, because code
+    outputs can be taller than the screen, one theme and no transitions across the course."""
+    for path in (source, twin):
+        rise = jupytext.read(path).metadata.get("rise", {})
+        for key, value in RISE_SETTINGS.items():
+            assert rise.get(key) == value, f"{path.name}: rise.{key} = {rise.get(key)!r}, expected {value!r}"
+
+
+def test_slide_structure_is_deliberate(source):
+    """The deck opens on its title slide, every section heading (## …) starts a slide or subslide, and the
+    notebook reveals step by step (fragments), as the lecture does."""
+    cells = jupytext.read(source).cells
+    types = [cell.metadata["slideshow"]["slide_type"] for cell in cells]
+    assert types[0] == "slide", f"{source.name}: the title cell should start a slide, not {types[0]!r}"
+    for k, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## "):
+            assert types[k] in {"slide", "subslide"}, (
+                f"{source.name}, cell {k} ({cell.source.splitlines()[0]!r}) is a section heading shown as {types[k]!r}"
+            )
+    assert types.count("slide") >= 3, f"{source.name} has only {types.count('slide')} slides"
+    assert "fragment" in types, f"{source.name} reveals nothing step by step (no fragment)"
