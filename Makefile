@@ -31,7 +31,7 @@ EXECUTE_NOTEBOOK = $(BIN)/jupytext --quiet --to ipynb --update --set-kernel pyth
 	&& touch $(2)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test test-colab lint notebooks notebooks-all figures bench clean
+.PHONY: help venv lab test test-main test-colab lint notebooks notebooks-all figures bench clean
 
 help: ## show this list
 	@echo "Usage: make TARGET   (the first run builds .venv from pyproject.toml, ~1-2 min)"
@@ -65,13 +65,23 @@ $(STAMP): pyproject.toml
 lab: $(STAMP) ## start JupyterLab on notebooks/ at http://127.0.0.1:PORT (token in the printed URL)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
-test: $(STAMP) ## ruff check, then pytest: tests/ and every notebooks/*.ipynb (nbmake)
+# `make test` runs two suites side by side (pytest itself uses one core; the machine has two):
+#   test-main  : ruff, then tests/ and every notebook in .venv, with the browser tests (JupyterLab and a slide deck
+#                in headless Chromium, installed by `browser-deps`), which must run here (ADLIB_REQUIRE_BROWSER=1);
+#   test-colab : tests/ and every notebook again in .venv-colab, on Google Colab's versions of the packages we share.
+# Each suite's output is printed in one piece when it finishes (--output-sync).
+test: ## everything: ruff, tests, notebooks, browser tests, and the same tests + notebooks on Colab's versions
+	@echo "make test: the main suite (test-main) and the Colab-stack suite (test-colab) run in parallel;"
+	@echo "           each prints its report when it finishes (a few minutes; the first run also builds both venvs)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-main test-colab
+
+test-main: $(STAMP) browser-deps ## ruff, then pytest: tests/ (browser tests included) and every notebook (nbmake)
 	$(BIN)/ruff check .
-	MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(BIN)/pytest tests --nbmake $(NOTEBOOKS)
+	ADLIB_REQUIRE_BROWSER=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(BIN)/pytest tests --nbmake $(NOTEBOOKS)
 
 # The Colab stack: a second environment, .venv-colab, with extra `test` installed under the pins of
 # .ci/colab-constraints.txt (ipywidgets 7.7.1, jax 0.7, numpy 2.1, matplotlib 3.10: what Google Colab ships).
-# Not part of `make test` (nor of CI) yet.
+# The browser tests exercise JupyterLab's front end, not Colab's, and run in test-main only.
 COLAB_VENV        := .venv-colab
 COLAB_BIN         := $(COLAB_VENV)/bin
 COLAB_CONSTRAINTS := .ci/colab-constraints.txt
@@ -86,7 +96,8 @@ $(COLAB_STAMP): pyproject.toml $(COLAB_CONSTRAINTS)
 	@touch $@
 
 test-colab: $(COLAB_STAMP) ## pytest tests/ + notebooks on Colab's versions (.venv-colab, .ci/colab-constraints.txt)
-	MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(COLAB_BIN)/pytest tests --nbmake $(NOTEBOOKS)
+	MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(COLAB_BIN)/pytest -p no:cacheprovider -m "not browser" tests \
+		--nbmake $(NOTEBOOKS)
 
 lint: $(STAMP) ## ruff check (reports only, changes nothing; the rule tables are aligned by hand, not by ruff format)
 	$(BIN)/ruff check .
