@@ -11,6 +11,8 @@ configurations (rotation/reflection + translation), since the loss cannot tell a
 """
 
 import csv
+import os
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +25,19 @@ __all__ = [
 ]  # fmt: skip
 
 EARTH_RADIUS_KM = 6371.0
-CITIES_CSV = Path(__file__).resolve().parent.parent / "notebooks" / "data" / "european_cities.csv"
+# package data (pyproject's package-data), so it is there however adlib is installed: editable, or from git in Colab
+CITIES_CSV = resources.files(__package__) / "data" / "european_cities.csv"
 
 
 def load_cities(path=CITIES_CSV, n=None):
     """The cities of the CSV file (comment lines start with ``#``), largest first: a dict of arrays ``name``,
-    ``country``, ``latitude``, ``longitude``, ``population``; ``n`` keeps the n most populous."""
-    path = Path(path)
-    if not path.exists():
+    ``country``, ``latitude``, ``longitude``, ``population``; ``n`` keeps the n most populous. ``path``: a file
+    name, or a ``importlib.resources`` Traversable such as the default ``CITIES_CSV``."""
+    if isinstance(path, str | os.PathLike):
+        path = Path(path)
+    elif not hasattr(path, "open") or not hasattr(path, "is_file"):
+        raise TypeError(f"path must be a file name or an importlib.resources Traversable, got {type(path).__name__}")
+    if not path.is_file():
         raise FileNotFoundError(f"no city table at {path}")
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
