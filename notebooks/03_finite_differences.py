@@ -1,9 +1,11 @@
 # ---
 # jupyter:
+#   course:
+#     summary: 'Finite differences: cost 2dT vs one sweep, error vs step size'
 #   jupytext:
 #     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
-#     notebook_metadata_filter: kernelspec,jupytext,rise,-all
+#     notebook_metadata_filter: course,kernelspec,jupytext,rise,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent

@@ -1,9 +1,11 @@
 # ---
 # jupyter:
+#   course:
+#     summary: 'Reverse mode step by step; the price: the tape''s memory'
 #   jupytext:
 #     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
-#     notebook_metadata_filter: kernelspec,jupytext,rise,-all
+#     notebook_metadata_filter: course,kernelspec,jupytext,rise,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent

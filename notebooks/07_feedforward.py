@@ -1,9 +1,11 @@
 # ---
 # jupyter:
+#   course:
+#     summary: Backprop through an MLP by hand, every shape; = adlib/JAX grad
 #   jupytext:
 #     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
-#     notebook_metadata_filter: kernelspec,jupytext,rise,-all
+#     notebook_metadata_filter: course,kernelspec,jupytext,rise,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
