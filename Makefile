@@ -31,7 +31,7 @@ EXECUTE_NOTEBOOK = $(BIN)/jupytext --quiet --to ipynb --update --set-kernel pyth
 	&& touch $(2)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test test-main test-colab lint notebooks notebooks-all figures bench clean
+.PHONY: help venv lab test test-main test-colab lint notebooks notebooks-all index figures bench clean
 
 help: ## show this list
 	@echo "Usage: make TARGET   (the first run builds .venv from pyproject.toml, ~1-2 min)"
@@ -102,10 +102,15 @@ test-colab: $(COLAB_STAMP) ## pytest tests/ + notebooks on Colab's versions (.ve
 lint: $(STAMP) ## ruff check (reports only, changes nothing; the rule tables are aligned by hand, not by ruff format)
 	$(BIN)/ruff check .
 
-notebooks: $(NOTEBOOKS) ## regenerate and execute each .ipynb whose .py source is newer
+notebooks: $(NOTEBOOKS) ## regenerate and execute each .ipynb whose .py source is newer (then `make index`)
+	@$(BIN)/python tools/course_index.py
+
+index: | $(STAMP) ## rewrite README's course index from the notebooks (titles, summaries, runtimes, Colab links)
+	$(BIN)/python tools/course_index.py
 
 notebooks-all: | $(STAMP) ## regenerate and execute every notebook, changed or not
 	@set -e; for src in $(NOTEBOOK_SOURCES); do echo "executing $$src"; $(call EXECUTE_NOTEBOOK,$$src,$${src%.py}.ipynb); done
+	@$(BIN)/python tools/course_index.py
 
 notebooks/%.ipynb: notebooks/%.py | $(STAMP)
 	@echo "executing $<"
