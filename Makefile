@@ -122,6 +122,13 @@ figures: $(STAMP) ## draw the figures of figures/make_figures.py into figures/*.
 bench: $(STAMP) ## run the benchmarks (benchmarks/run.py)
 	$(BIN)/python benchmarks/run.py
 
+# Static reveal.js decks of the executed notebooks, for presenting without Jupyter and without internet access:
+# reveal.js 4, MathJax 2.7, require.js, jQuery and the widget manager are pinned npm tarballs (sha512-checked,
+# downloaded once into build/slides-cache/) unpacked into build/slides/_static/. See tools/build_slides.py.
+.PHONY: slides
+slides: $(STAMP) ## export every notebook to an offline reveal.js deck in build/slides/ (open build/slides/index.html)
+	$(BIN)/python tools/build_slides.py --out build/slides $(NOTEBOOKS)
+
 clean: ## remove .venv, .venv-colab, caches and build artifacts
 	rm -rf $(VENV) $(COLAB_VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis .ipynb_checkpoints
 	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print \
