@@ -36,6 +36,23 @@
 #
 # Runs in ~15 s. `ADLIB_FULL=1` gives every method a ten times larger budget of evaluations.
 
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/01_problem_mds.ipynb)
+#
+# In Colab, the next cell installs the course's `adlib` first; anywhere else it does nothing.
+
+# %% slideshow={"slide_type": "skip"} tags=["colab"]
+# Only in Google Colab: install this course's adlib at the pinned version. pip's default strategy keeps
+# every package Colab already has (no upgrades). Never `pip install adlib`: PyPI's adlib is another project.
+import importlib
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    spec = "adlib-course[notebooks] @ git+https://github.com/adlib-course/adlib-course@v0.1.0"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
 # %% slideshow={"slide_type": "skip"}
 import os
 
@@ -77,7 +94,7 @@ for d in (1e6, 1e9, 1e12):
 # $$L(W) = \sum_{i,j=1}^N \left(\|W_i - W_j\|_2^2 - D_{ij}\right)^2 \to \min_{W \in \mathbb{R}^{N \times k}}.$$
 #
 # The loss compares **squared** distances, so $D_{ij}$ must hold squared distances. Our data: 34 European cities
-# with more than a million inhabitants (`notebooks/data/european_cities.csv`, latitude and longitude, source in its
+# with more than a million inhabitants (`adlib/data/european_cities.csv`, latitude and longitude, source in its
 # header), great-circle distances on a sphere of radius 6371 km, squared and divided by the largest, so that the
 # coordinates are of order one.
 

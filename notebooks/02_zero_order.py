@@ -36,6 +36,23 @@
 # The default run takes ~15 s with $n$ up to 256; `ADLIB_FULL=1` extends the sweeps to $n = 1024$ with more seeds
 # (a few minutes, with progress bars).
 
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/02_zero_order.ipynb)
+#
+# In Colab, the next cell installs the course's `adlib` first; anywhere else it does nothing.
+
+# %% slideshow={"slide_type": "skip"} tags=["colab"]
+# Only in Google Colab: install this course's adlib at the pinned version. pip's default strategy keeps
+# every package Colab already has (no upgrades). Never `pip install adlib`: PyPI's adlib is another project.
+import importlib
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    spec = "adlib-course[notebooks] @ git+https://github.com/adlib-course/adlib-course@v0.1.0"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
 # %% slideshow={"slide_type": "skip"}
 import os
 

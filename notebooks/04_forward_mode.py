@@ -36,6 +36,23 @@
 # (Рис. 6–17): first $\partial/\partial w_1$, then again for $\partial/\partial w_2$. Every number below comes from
 # `adlib`'s own forward rules (the JVP rules of `adlib/numpy/rules.py`) and is cross-checked against JAX.
 
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/04_forward_mode.ipynb)
+#
+# In Colab, the next cell installs the course's `adlib` first; anywhere else it does nothing.
+
+# %% slideshow={"slide_type": "skip"} tags=["colab"]
+# Only in Google Colab: install this course's adlib at the pinned version. pip's default strategy keeps
+# every package Colab already has (no upgrades). Never `pip install adlib`: PyPI's adlib is another project.
+import importlib
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    spec = "adlib-course[notebooks] @ git+https://github.com/adlib-course/adlib-course@v0.1.0"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
 # %% slideshow={"slide_type": "skip"}
 import timeit
 

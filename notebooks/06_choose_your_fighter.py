@@ -39,6 +39,23 @@
 #
 # Runs in ~20 s. `ADLIB_FULL=1` sweeps m up to ~30 000 as in the course (a few minutes).
 
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/06_choose_your_fighter.ipynb)
+#
+# In Colab, the next cell installs the course's `adlib` first; anywhere else it does nothing.
+
+# %% slideshow={"slide_type": "skip"} tags=["colab"]
+# Only in Google Colab: install this course's adlib at the pinned version. pip's default strategy keeps
+# every package Colab already has (no upgrades). Never `pip install adlib`: PyPI's adlib is another project.
+import importlib
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    spec = "adlib-course[notebooks] @ git+https://github.com/adlib-course/adlib-course@v0.1.0"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
 # %% slideshow={"slide_type": "skip"}
 import os
 

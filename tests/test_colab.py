@@ -1,14 +1,25 @@
-"""Colab: what a student's Colab gets. The package installed from git (not editable: the wheel pip builds from the
-repository) carries every adlib module and its data, and works from a directory that is not a checkout (Colab's
-cwd is /content)."""
+"""Colab: what a student's Colab gets.
 
+* Every notebook (.py and .ipynb) has exactly one "Open in Colab" badge and one install cell, both as
+  tools/colab.py generates them from pyproject's `[tool.adlib-course]` (repository URL and git ref, one place).
+* The install cell does nothing outside Colab; inside, it calls pip once, on this repository at the pinned ref,
+  without upgrading anything.
+* The package installed from git (not editable: the wheel pip builds from the repository) carries every adlib
+  module and its data, and works from a directory that is not a checkout (Colab's cwd is /content).
+"""
+
+import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
+import types
 import zipfile
 from pathlib import Path
 
+import jupytext
 import pytest
 
 from adlib import mds
@@ -16,6 +27,154 @@ from adlib import mds
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "adlib"
 CITIES = "adlib/data/european_cities.csv"
+SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+SETTING = PYPROJECT["tool"]["adlib-course"]
+UPGRADING = {"-U", "--upgrade", "--force-reinstall", "--ignore-installed", "-I", "--upgrade-strategy"}
+
+_spec = importlib.util.spec_from_file_location("colab_tool", ROOT / "tools" / "colab.py")
+colab = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(colab)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# One configuration place
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_the_setting_is_one_github_repository_and_a_ref():
+    owner_repo = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+)", SETTING["repository"])
+    assert owner_repo, SETTING["repository"]
+    assert SETTING["ref"] and not SETTING["ref"].startswith("-")
+    assert colab.config() == (PYPROJECT["project"]["name"], SETTING["repository"], SETTING["ref"], *owner_repo.groups())
+    assert PYPROJECT["project"]["urls"]["Repository"] == SETTING["repository"], "run `make colab-links`"
+
+
+@pytest.mark.parametrize(
+    ("repository", "ref", "message"),
+    [("https://gitlab.com/a/b", "v1", "repository must be"), ("github.com/a/b", "v1", "repository must be"),
+     ("https://github.com/a/b", "-U", "ref must be"), ("https://github.com/a/b", 1, "ref must be")],
+)  # fmt: skip
+def test_config_rejects_what_colab_cannot_open(tmp_path, repository, ref, message):
+    pyproject = tmp_path / "pyproject.toml"
+    ref_toml = f'"{ref}"' if isinstance(ref, str) else ref
+    pyproject.write_text(f'[project]\nname = "x"\n[tool.adlib-course]\nrepository = "{repository}"\nref = {ref_toml}\n')
+    with pytest.raises(ValueError, match=message):
+        colab.config(pyproject)
+    pyproject.write_text('[project]\nname = "x"\n[tool.adlib-course]\nref = "v1"\n')
+    with pytest.raises(ValueError, match="needs `repository` and `ref`"):
+        colab.config(pyproject)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Badges and install cells
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _colab_cells(path):
+    cells = jupytext.read(path).cells
+    badges = [k for k, c in enumerate(cells) if c.cell_type == "markdown" and "colab-badge.svg" in c.source]
+    installs = [k for k, c in enumerate(cells) if c.cell_type == "code" and "google.colab" in c.source]
+    return cells, badges, installs
+
+
+@pytest.fixture(params=[p for s in SOURCES for p in (s, s.with_suffix(".ipynb"))], ids=lambda p: p.name)
+def notebook(request):
+    return request.param
+
+
+def test_there_are_13_notebooks_to_check():
+    assert len(SOURCES) >= 13, [p.name for p in SOURCES]
+
+
+def test_one_badge_and_one_install_cell_as_generated(notebook):
+    cells, badges, installs = _colab_cells(notebook)
+    assert badges == [1], f"{notebook.name}: badge cells at {badges}, expected one, right after the title"
+    assert installs == [2], f"{notebook.name}: install cells at {installs}, expected one, right after the badge"
+    stem, owner_repo = notebook.stem, SETTING["repository"].removeprefix("https://github.com/")
+    url = f"https://colab.research.google.com/github/{owner_repo}/blob/{SETTING['ref']}/notebooks/{stem}.ipynb"
+    assert f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})" in cells[1].source
+    assert f'"adlib-course[notebooks] @ git+{SETTING["repository"]}@{SETTING["ref"]}"' in cells[2].source
+    for k in (1, 2):
+        assert cells[k].metadata.get("slideshow") == {"slide_type": "skip"}, f"{notebook.name}, cell {k}"
+        assert "colab" in cells[k].metadata.get("tags", [])
+    assert colab.problems(jupytext.read(notebook), stem) == [], "run `make colab-links`"
+
+
+def test_no_notebook_installs_pypis_adlib(notebook):
+    """No code line (magics included) pip-installs the bare name `adlib`: PyPI's adlib is an unrelated project."""
+    bare = re.compile(r"(?<![\w/.-])adlib(?![\w-])")
+    for k, cell in enumerate(jupytext.read(notebook).cells):
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            code = line.split("#")[0] if not line.lstrip().startswith(("!", "%")) else line
+            if "pip" in code and "install" in code:
+                assert not bare.search(code), f"{notebook.name}, cell {k} installs PyPI's adlib: {line!r}"
+
+
+def _run_install_cell(source, monkeypatch, in_colab):
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    if in_colab:
+        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    exec(compile(source, "<install cell>", "exec"), {})
+    return calls
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_install_cell_runs_pip_only_in_colab(source, monkeypatch):
+    cells, _, (k,) = _colab_cells(source)
+    assert _run_install_cell(cells[k].source, monkeypatch, in_colab=False) == [], "pip ran outside Colab"
+    calls = _run_install_cell(cells[k].source, monkeypatch, in_colab=True)
+    assert len(calls) == 1, f"{source.name}: pip called {len(calls)} times in Colab"
+    (command,), kwargs = calls[0]
+    assert command[:4] == [sys.executable, "-m", "pip", "install"]
+    assert f"adlib-course[notebooks] @ git+{SETTING['repository']}@{SETTING['ref']}" in command
+    assert not UPGRADING & {arg.split("=")[0] for arg in command}, f"{source.name} upgrades packages: {command}"
+    assert kwargs.get("check") is True, "a failed install must stop the notebook"
+
+
+def test_check_passes_on_the_repository():
+    run = subprocess.run([sys.executable, "tools/colab.py", "--check"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_rewrite_is_idempotent_and_follows_the_setting(tmp_path):
+    """On a copy: changing [tool.adlib-course] is the one edit; tools/colab.py rewrites badges, install cells and
+    [project.urls], a second run changes nothing, and --check's list names every stale notebook."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for source in SOURCES:
+        shutil.copy(source, notebooks)
+        shutil.copy(source.with_suffix(".ipynb"), notebooks)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        (ROOT / "pyproject.toml").read_text()
+        .replace(f'repository = "{SETTING["repository"]}"', 'repository = "https://github.com/someone/ad.git"')
+        .replace(f'ref = "{SETTING["ref"]}"', 'ref = "v9.9"')
+    )  # fmt: skip
+    stale = colab.check(pyproject, notebooks)
+    assert {line.split(":")[0] for line in stale} == {"pyproject.toml"} | {
+        p.name for s in SOURCES for p in (s, s.with_suffix(".ipynb"))
+    }
+    assert colab.rewrite(pyproject, notebooks) == ["pyproject.toml"] + [s.name for s in SOURCES]
+    assert colab.rewrite(pyproject, notebooks) == []
+    assert tomllib.loads(pyproject.read_text())["project"]["urls"]["Repository"] == "https://github.com/someone/ad"
+    assert {line.split(":")[0] for line in colab.check(pyproject, notebooks)} == {
+        s.with_suffix(".ipynb").name for s in SOURCES
+    }, "only the .ipynb (refreshed by jupytext --update in make colab-links) should remain stale"
+    cells = jupytext.read(notebooks / SOURCES[0].name).cells
+    assert f"github/someone/ad/blob/v9.9/notebooks/{SOURCES[0].stem}.ipynb" in cells[1].source
+    assert '"adlib-course[notebooks] @ git+https://github.com/someone/ad@v9.9"' in cells[2].source
+    assert [c.source for c in cells[3:]] == [c.source for c in jupytext.read(SOURCES[0]).cells[3:]]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The package Colab installs
+# ----------------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
