@@ -129,6 +129,16 @@ bench: $(STAMP) ## run the benchmarks (benchmarks/run.py)
 slides: $(STAMP) ## export every notebook to an offline reveal.js deck in build/slides/ (open build/slides/index.html)
 	$(BIN)/python tools/build_slides.py --out build/slides $(NOTEBOOKS)
 
+# "Open in Colab" badges and Colab install cells: generated from pyproject's [tool.adlib-course] (the public
+# repository URL and the git ref that Colab installs; change them there, in one place), by tools/colab.py, into
+# every .py source and [project.urls]; then jupytext refreshes the .ipynb inputs (outputs and execution counts are
+# kept, so nothing needs re-executing). `python tools/colab.py --check` lists disagreements.
+.PHONY: colab-links
+colab-links: $(STAMP) ## rewrite every notebook's Colab badge and install cell from pyproject's [tool.adlib-course]
+	$(BIN)/python tools/colab.py
+	@set -e; for src in $(NOTEBOOK_SOURCES); do $(BIN)/jupytext --quiet --to ipynb --update $$src; done
+	$(BIN)/python tools/colab.py --check
+
 clean: ## remove .venv, .venv-colab, caches and build artifacts
 	rm -rf $(VENV) $(COLAB_VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis .ipynb_checkpoints
 	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print \
