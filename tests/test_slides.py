@@ -97,6 +97,38 @@ def test_deck_loads_nothing_remote_and_has_its_assets(deck):
         assert bs.remote_resources(css.read_text(encoding="utf-8", errors="replace")) == [], css
 
 
+def test_every_notebook_exports_to_an_offline_deck(deck):
+    # the same export as `make slides`, into the fixture's folder (its _static/ is already there)
+    out = deck[0].parent
+    notebooks = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(notebooks) >= 13
+    for notebook in notebooks:
+        path, _, count = bs.export_deck(notebook, out)
+        text = path.read_text(encoding="utf-8")
+        assert bs.remote_resources(text) == [], notebook.name
+        parser = _Sections()
+        parser.feed(text)
+        assert count == slides_from_metadata(nbformat.read(notebook, as_version=4)) == parser.leaves, notebook.name
+        for url in parser.urls:
+            if not url.startswith("data:"):
+                assert (out / url.split("?")[0]).is_file(), f"{notebook.name}: {url} is missing"
+
+
+def test_cdn_links_in_outputs_become_local_copies(deck):
+    # matplotlib's to_jshtml animations link font-awesome from a CDN inside the output itself
+    out = deck[0].parent
+    html = '<link rel="stylesheet"\nhref="https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/font-awesome.min.css">'
+    assert bs.remote_resources(html) != []
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "anim", outputs=[nbformat.v4.new_output("display_data", data={"text/html": html})])])
+    notebook = out / "anim.ipynb"
+    nbformat.write(nb, notebook)
+    text = bs.export_deck(notebook, out)[0].read_text(encoding="utf-8")
+    assert "bootstrapcdn" not in text and bs.remote_resources(text) == []
+    assert (out / "_static/font-awesome/css/font-awesome.min.css").is_file()
+    assert "_static/font-awesome/css/font-awesome.min.css" in text
+
+
 def test_the_detector_sees_nbconverts_cdn_urls():
     # the stock exporter loads reveal.js/MathJax/require.js from CDNs; the check above must be able to see that
     from nbconvert import SlidesExporter

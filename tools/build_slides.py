@@ -5,10 +5,13 @@
 `jupyter nbconvert --to slides` on its own writes HTML that loads reveal.js, MathJax, require.js, jQuery, mermaid
 and the widget manager from CDNs, so a deck shows no maths and no slides without internet access. Here every one
 of those is served from `OUT/_static/`, unpacked from npm registry tarballs whose versions and sha512 `integrity`
-are pinned below (the versions nbconvert's `reveal` template was written for: reveal.js 4, MathJax 2.7 with the
-`TeX-AMS_CHTML-full,Safe` configuration). The tarballs are cached in `--cache` (download once, ~30 MB; later runs
-need no network) and verified against the pinned hashes on every use. mermaid is dropped (no notebook uses it;
-the reveal template would import it unconditionally) by the small template in `tools/slides_template/`. Remote
+are pinned below: the versions nbconvert's `reveal` template was written for (reveal.js 4, MathJax 2.7 with the
+`TeX-AMS_CHTML-full,Safe` configuration), require.js, jQuery, and @jupyter-widgets/html-manager, which renders
+the saved widget state (the controls and first figure of each `interact`) without a kernel. The tarballs are
+cached in `--cache` (downloaded once, ~30 MB; later runs need no network) and checked against the pinned hashes
+on every use. mermaid is dropped (no notebook uses it; the reveal template would import it unconditionally) by
+the small template in `tools/slides_template/`. Remote URLs inside notebook outputs that have a local copy are
+rewritten (LOCAL_COPIES: the font-awesome stylesheet of matplotlib's `to_jshtml` animations), and remote
 `@import`s of web fonts in the vendored CSS are removed (the browser falls back to local fonts).
 
 The RISE settings in each notebook's metadata (`rise`: theme, transition, scroll, slideNumber, width, height)
@@ -76,6 +79,11 @@ def _html_manager(path):
     return None
 
 
+def _font_awesome(path):
+    # matplotlib's Animation.to_jshtml links font-awesome 4 (its play/pause icons) from a CDN; see LOCAL_COPIES
+    return "font-awesome/" + path if path.startswith(("css/", "fonts/")) else None
+
+
 PACKAGES = {
     "reveal.js": (
         "4.0.2",
@@ -102,6 +110,11 @@ PACKAGES = {
         "sha512-5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA==",
         _html_manager,
     ),
+    "font-awesome": (
+        "4.7.0",
+        "sha512-U6kGnykA/6bFmg1M/oT9EkFeIYv7JlX3bozwQJWiiLz6L0w3F5vBVPxHlwyX/vtNq1ckcpRKOB9f2Qal/VtFpg==",
+        _font_awesome,
+    ),
 }
 
 # where the template finds each asset, relative to the deck
@@ -111,6 +124,13 @@ URLS = {
     "require_js_url": f"{STATIC}/require.js",
     "jquery_url": f"{STATIC}/jquery.min.js",
     "widget_renderer_url": f"{STATIC}/html-manager/dist/embed-amd.js",
+}
+
+# remote URLs that notebook outputs themselves contain, and the local copy each is replaced with in a deck
+LOCAL_COPIES = {
+    re.compile(r"https?://[a-z.]*/(?:ajax/libs/)?font-awesome/4\.[0-9.]+/css/font-awesome(?:\.min)?\.css"): (
+        f"{STATIC}/font-awesome/css/font-awesome.min.css"
+    ),
 }
 
 REVEAL_THEMES = ("beige", "black", "blood", "league", "moon", "night", "serif", "simple", "sky", "solarized", "white")
@@ -277,6 +297,8 @@ def export_deck(notebook, out_dir):
         setattr(config.SlidesExporter, key, url)
     exporter = SlidesExporter(config=config)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
+    for pattern, local in LOCAL_COPIES.items():
+        body = pattern.sub(local, body)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{notebook.stem}.slides.html"
