@@ -50,6 +50,12 @@ def test_the_setting_is_one_github_repository_and_a_ref():
     assert PYPROJECT["project"]["urls"]["Repository"] == SETTING["repository"], "run `make colab-links`"
 
 
+def test_a_version_tag_is_the_projects_version():
+    """Colab installs the tag; a version tag that is not pyproject's version would install another adlib."""
+    if re.fullmatch(r"v\d+(\.\d+)*\S*", SETTING["ref"]):
+        assert SETTING["ref"] == f"v{PYPROJECT['project']['version']}", "bump [tool.adlib-course] ref with the version"
+
+
 @pytest.mark.parametrize(
     ("repository", "ref", "message"),
     [("https://gitlab.com/a/b", "v1", "repository must be"), ("github.com/a/b", "v1", "repository must be"),
