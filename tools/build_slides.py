@@ -29,6 +29,7 @@ import re
 import shutil
 import sys
 import tarfile
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -176,9 +177,10 @@ def fetch_tarball(name, cache_dir):
         raise RuntimeError(f"cannot download {url} ({e}); `make slides` needs the npm registry once") from e
     _check_integrity(data, integrity, url)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    # a private temporary name, then an atomic rename: two runs at once (make test runs two suites) cannot mix
+    with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=path.name, suffix=".part", delete=False) as tmp:
+        tmp.write(data)
+    Path(tmp.name).replace(path)
     return data
 
 
