@@ -1,0 +1,65 @@
+"""The README's course index is what the notebooks say: every notebook listed once, in order, with its English and
+Russian titles, its one-line summary, its measured runtime and its Colab badge (tools/course_index.py)."""
+
+import re
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import colab  # noqa: E402
+import course_index  # noqa: E402
+
+SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
+
+
+def _index_block():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    begin, end = text.index(course_index.BEGIN), text.index(course_index.END)
+    return text[begin:end]
+
+
+def test_readme_index_is_up_to_date():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert course_index.render(text, course_index.table()) == text, "README's course index is stale: `make index`"
+
+
+def test_every_notebook_is_listed_once_in_order():
+    rows = [line for line in _index_block().splitlines() if re.match(r"\| \d\d \|", line)]
+    assert [row.split("`")[1] for row in rows] == [s.stem for s in SOURCES]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_row_carries_titles_summary_runtime_and_badge(source):
+    row = next(line for line in _index_block().splitlines() if f"[`{source.stem}`]" in line)
+    english, russian = course_index.titles(source)
+    assert english in row and f"*{russian}*" in row and re.search(r"[А-Яа-яЁё]", russian)
+    assert jupytext.read(source).metadata["course"]["summary"] in row
+    seconds = nbformat.read(source.with_suffix(".ipynb"), as_version=4).metadata["execution_seconds"]
+    assert isinstance(seconds, int) and seconds >= 1 and f"| {seconds} s |" in row
+    assert f"({colab.colab_url(source.stem)})" in row and colab.BADGE_SVG in row
+
+
+def test_a_notebook_without_a_summary_is_an_error(tmp_path):
+    nb = jupytext.read(SOURCES[0])
+    nb.metadata.pop("course")
+    path = tmp_path / SOURCES[0].name
+    jupytext.write(nb, path, fmt="py:percent")
+    with pytest.raises(ValueError, match="summary"):
+        course_index.entry(path)
+
+
+def test_a_title_without_the_russian_half_is_an_error(tmp_path):
+    path = tmp_path / "99_x.py"
+    path.write_text("# %% [markdown]\n# # Only English\n")
+    with pytest.raises(ValueError, match="Русское"):
+        course_index.titles(path)
+
+
+def test_render_needs_the_markers():
+    with pytest.raises(ValueError, match="course-index"):
+        course_index.render("# README without the block\n", ["| x |"])
