@@ -139,6 +139,28 @@ colab-links: $(STAMP) ## rewrite every notebook's Colab badge and install cell f
 	@set -e; for src in $(NOTEBOOK_SOURCES); do $(BIN)/jupytext --quiet --to ipynb --update $$src; done
 	$(BIN)/python tools/colab.py --check
 
+# The browser tests (marker `browser`: tests/test_browser_lab.py, the slide deck test) drive Chromium through
+# Playwright (extra `browser`), never with Playwright's own browser download (it needs internet access): the
+# system's Chromium, Debian's package `chromium` (/usr/bin/chromium), or whatever ADLIB_CHROMIUM points at.
+# Quick when it is there; otherwise apt-get installs it (as root, or with sudo).
+.PHONY: browser-deps
+browser-deps: ## make sure Chromium is installed for the browser tests (apt-get install chromium if missing)
+	@if [ -n "$(ADLIB_CHROMIUM)" ]; then \
+		test -x "$(ADLIB_CHROMIUM)" || { echo "error: ADLIB_CHROMIUM=$(ADLIB_CHROMIUM) is not an executable" >&2; exit 1; }; \
+	elif command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium; then :; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else \
+			echo "error: the browser tests need Chromium; as root run: apt-get install chromium (Debian)," \
+				"or install it otherwise and set ADLIB_CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
+		command -v apt-get >/dev/null 2>&1 || { echo "error: the browser tests need Chromium and there is no" \
+			"apt-get here: install Chromium and set ADLIB_CHROMIUM=/path/to/chromium" >&2; exit 1; }; \
+		echo "installing Debian's chromium for the browser tests: $${SUDO:+sudo }apt-get install chromium"; \
+		$$SUDO apt-get update -q \
+			&& $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
+			&& test -x /usr/bin/chromium \
+			|| { echo "error: apt-get could not install chromium (see above)" >&2; exit 1; }; \
+	fi
+
 clean: ## remove .venv, .venv-colab, caches and build artifacts
 	rm -rf $(VENV) $(COLAB_VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis .ipynb_checkpoints
 	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print \

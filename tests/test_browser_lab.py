@@ -1,0 +1,362 @@
+"""The graph-stepping widget of notebooks/04_forward_mode.ipynb in a real browser: JupyterLab + headless Chromium.
+
+A module fixture starts ``jupyter lab`` (this venv's, on a free localhost port, with a known token) on a temporary
+copy of the notebook, with its own settings/config/runtime/data directories (so neither the user's settings nor
+the repository are touched: no checkpoints, no saved outputs) and with the news/update checks off (the test never
+needs the network). Playwright (``pip install -e '.[browser]'``) drives the system's Chromium (``make
+browser-deps`` installs Debian's; ``ADLIB_CHROMIUM`` points elsewhere); Playwright's own browser download is never
+used. The page runs all cells (Run → Run All Cells), then the test presses ▶, moves the step slider and an input
+slider with the keyboard, switches the mode, and checks after every action that the page shows what the pure
+function :func:`adlib.widgets.step_view` says it should: the heading (step k of N), the «Функция» and
+«Производная» formulas (as MathJax rendered them: the glyphs, compared with the expected TeX's glyphs), the rows of
+the trace table and a new PNG of the graph.
+
+Synchronisation is on DOM state only (``wait_for_selector``/``wait_for_function`` with generous timeouts).
+Screenshots go to ``build/screenshots/`` (git-ignored): one per state, and the last one also as
+``lab-graph-stepper.png``. On a failure the screenshot, the browser's console log and the server log are saved
+there and named in the message.
+
+Without Chromium or Playwright the tests skip, unless ``ADLIB_REQUIRE_BROWSER=1`` (``make test``): then they fail.
+"""
+
+import base64
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from adlib.widgets import render_view, step_view
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "04_forward_mode.ipynb"
+ARTIFACTS = ROOT / "build" / "screenshots"
+CHROMIUM = os.environ.get("ADLIB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+TOKEN = "adlib-browser-test"
+TIMEOUT_MS = 60_000  # per wait; the machine is a shared 2-core VM
+
+
+def _unavailable(problem):
+    if os.environ.get("ADLIB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"ADLIB_REQUIRE_BROWSER=1 but {problem}")
+    pytest.skip(problem)
+
+
+def _require_browser_stack():
+    if importlib.util.find_spec("playwright") is None:
+        _unavailable("playwright is not installed (pip install -e '.[browser]')")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"no Chromium at {CHROMIUM} (make browser-deps, i.e. apt-get install chromium; or set "
+                     "ADLIB_CHROMIUM)")
+    if importlib.util.find_spec("jupyterlab") is None:
+        _unavailable("jupyterlab is not installed (pip install -e '.[lab]')")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the page should show, from the pure function
+# ---------------------------------------------------------------------------------------------------------------
+
+_TEX_GLYPHS = {r"\partial": "∂", r"\log": "log", r"\sqrt": "√", r"\cdot": "⋅", r"\frac": "", r"\displaystyle": ""}
+
+
+def tex_glyphs(tex):
+    """The glyphs MathJax draws for ``tex`` (the subset of TeX that adlib.graph writes), in reading order, without
+    spaces: ``\\frac{\\partial v_{1}}{\\partial w_{1}} = 0.5`` → ``∂v1∂w1=0.5``. Unknown commands are an error, so
+    a change in the TeX shows up here instead of as a silent mismatch."""
+    out = re.sub(r"\\[A-Za-z]+", lambda m: _TEX_GLYPHS.get(m.group(), m.group()), tex)
+    if "\\" in out:
+        unknown = re.findall(r"\\[A-Za-z]+", out)
+        raise ValueError(f"tex_glyphs does not know the command(s) {unknown} in {tex!r}")
+    return re.sub(r"[\s{}_^]", "", out)
+
+
+def html_text(html):
+    """The text of a snippet of HTML, as the browser's innerText shows it (tags dropped, spaces collapsed)."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def expected(point, mode, step):
+    """What the widget must show at (point, mode, step), computed by adlib.widgets.step_view/render_view."""
+    view = step_view(point, mode, step)
+    assert view.ok, view.message
+    return {
+        "heading": html_text(render_view(view)[0].data),
+        "formulas": [tex_glyphs(view.function_latex), tex_glyphs(view.derivative_latex)],
+        "rows": len(view.table.rows),
+        "node": view.row.name,
+    }
+
+
+def test_tex_glyphs():
+    assert tex_glyphs(r"\frac{\partial v_{1}}{\partial w_{1}} = 0.5 \cdot 1") == "∂v1∂w1=0.5⋅1"
+    assert tex_glyphs(r"v_{3} = \sqrt{v_{2}} = \sqrt{2.079}") == "v3=√v2=√2.079"
+    with pytest.raises(ValueError, match=r"\\alpha"):
+        tex_glyphs(r"\alpha = 1")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The server and the browser
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _api(base, path, method="GET", timeout=5):
+    request = urllib.request.Request(f"{base}{path}", method=method, headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read() or b"null")
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    """``jupyter lab`` on a temporary copy of the notebook; yields (base URL, server log path)."""
+    _require_browser_stack()
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "notebooks"
+    root.mkdir()
+    shutil.copy(NOTEBOOK, root)  # 04 reads no data files; no jupytext.toml: the copy is not paired with a .py
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "MPL"))}
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_SETTINGS_DIR",
+                 "JUPYTERLAB_WORKSPACES_DIR"):
+        env[name] = str(tmp / name.lower())
+        os.makedirs(env[name])
+    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab"
+    for plugin, values in [
+        ("apputils-extension/notification", {"fetchNews": "false", "checkForUpdates": False}),  # no news toast
+        ("notebook-extension/tracker", {"windowingMode": "none"}),  # every cell in the DOM, visible or not
+    ]:
+        (settings / plugin).parent.mkdir(parents=True, exist_ok=True)
+        (settings / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values))
+    env.update(MPLBACKEND="module://matplotlib_inline.backend_inline", OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
+               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log_path = tmp / "server.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _api(base, "/api/status", timeout=2)
+                break
+            except OSError as error:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"jupyter lab did not start ({error}); its log:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.25)
+        yield base, log_path
+    finally:
+        try:  # shuts the kernels down too (they run in their own sessions, out of reach of killpg)
+            _api(base, "/api/shutdown", method="POST")
+            server.wait(timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if server.poll() is not None:
+                break
+            try:
+                os.killpg(server.pid, sig)
+                server.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+
+
+class Lab:
+    """The page, with the console log and a way to save what is needed to debug a failure."""
+
+    def __init__(self, page, log_path):
+        self.page, self.log_path, self.console = page, log_path, []
+        page.on("console", lambda m: self.console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: self.console.append(("pageerror", str(e))))
+        page.on("requestfailed", lambda r: self.console.append(("requestfailed", f"{r.url} {r.failure}")))
+
+    def offline(self, route):
+        self.console.append(("offline", route.request.url))
+        route.fulfill(status=204)
+
+    def screenshot(self, name):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=path)
+        return path
+
+    def fail(self, message):
+        """Save a screenshot, the console log and the server log; fail naming them."""
+        saved = []
+        try:
+            saved.append(self.screenshot("lab-FAILED.png"))
+        except Exception as error:  # the page may be gone
+            saved.append(f"(no screenshot: {error})")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        console = ARTIFACTS / "lab-FAILED-console.log"
+        console.write_text("".join(f"[{kind}] {text}\n" for kind, text in self.console))
+        server = ARTIFACTS / "lab-FAILED-server.log"
+        shutil.copy(self.log_path, server)
+        pytest.fail(f"{message}\nsaved: {', '.join(map(str, [*saved, console, server]))}", pytrace=False)
+
+
+# The state of the widget's output as the page shows it. Glyphs of a MathJax (CHTML) formula: its <mjx-c> elements
+# in document order, each naming its character in its class (mjx-c1D464 = U+1D464, math italic w), NFKC-normalised
+# (𝑤 → w, 𝜕 → ∂) and without the invisible operators (U+2061 function application after log) to compare with the
+# TeX; MathJax versions that put the character in the element's text are read too.
+SNAPSHOT_JS = r"""() => {
+  const box = document.querySelector('.jp-OutputArea-output .widget-vbox');
+  if (!box) return null;
+  const out = box.querySelector('.widget-output');
+  const glyphs = (el) => [...el.querySelectorAll('mjx-c')].map((c) => {
+      const m = [...c.classList].map((k) => /^mjx-c([0-9A-F]+)$/.exec(k)).find(Boolean);
+      return m ? String.fromCodePoint(parseInt(m[1], 16)) : c.textContent;
+    }).join('').normalize('NFKC').replace(/[\s\u2061-\u2064]+/g, '');
+  const heading = out.querySelector('.jp-OutputArea-output[data-mime-type="text/html"]');
+  const img = out.querySelector('.jp-OutputArea-output[data-mime-type="image/png"] img');
+  const handle = (label) => [...box.querySelectorAll('.widget-slider')]
+      .find((s) => s.querySelector('.widget-label').textContent === label);
+  return {
+    heading: heading ? heading.innerText.replace(/\s+/g, ' ').trim() : null,
+    formulas: [...out.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/latex"]')].map(glyphs),
+    rows: [...out.querySelectorAll('table tr')].filter((tr) => tr.querySelector('td')).length,
+    img: img ? img.getAttribute('src') : null,
+    step: handle('step').querySelector('.widget-readout').textContent.trim(),
+    mode: (box.querySelector('.widget-toggle-button.mod-active') || {}).textContent,
+  };
+}"""
+
+# true once the page shows `want` (heading, formulas, rows) with a PNG other than `old_img`
+MATCHES_JS = "([want, oldImg]) => { const s = (" + SNAPSHOT_JS + """)();
+  return !!s && s.heading === want.heading && JSON.stringify(s.formulas) === JSON.stringify(want.formulas)
+    && s.rows === want.rows && !!s.img && s.img.startsWith('data:image/png;base64,') && s.img !== oldImg; }"""
+
+
+@pytest.fixture(scope="module")
+def lab(lab_server):
+    """The notebook open in headless Chromium, all cells run, the widget rendered."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    base, log_path = lab_server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(TIMEOUT_MS)
+        session = Lab(page, log_path)
+        # offline, as CI is: anything not from the server (the Colab badge's image) is answered "204 No Content"
+        page.route(re.compile(r"^(?!https?://127\.0\.0\.1:)"), session.offline)
+        started = time.monotonic()
+        try:
+            page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]")  # notebook + idle kernel
+            page.locator("li.lm-MenuBar-item", has_text="Edit").click()
+            page.locator("li[data-command='editmenu:clear-all']").click()  # the committed outputs go
+            page.wait_for_function("""() => !document.querySelector('.jp-Notebook .jp-OutputArea-output') && [
+                ...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].every(
+                (p) => !/\\d/.test(p.textContent))""")
+            page.locator("li.lm-MenuBar-item", has_text="Run").click()
+            page.locator("li[data-command='runmenu:run-all']").click()
+            # done: every code cell numbered ([*] while queued or running), or a traceback (Run All stops there)
+            page.wait_for_function("""() => {
+                const outs = [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')];
+                if (outs.some((o) => o.innerText.includes('Traceback (most recent call last)'))) return true;
+                const ps = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+                return ps.length > 0 && ps.every((p) => /\\[\\d+\\]/.test(p.textContent)); }""",
+                                   timeout=3 * TIMEOUT_MS)
+            errors = page.locator(".jp-Notebook .jp-OutputArea-output", has_text="Traceback (most recent call last)")
+            if errors.count():
+                session.fail(f"a cell raised:\n{errors.first.inner_text()[-3000:]}")
+            page.wait_for_function(f"() => ({SNAPSHOT_JS})()?.heading?.includes('step 0 of')")
+        except PlaywrightError as error:
+            session.fail(f"opening and running {NOTEBOOK.name} in JupyterLab failed: {error}")
+        session.setup_seconds = time.monotonic() - started
+        yield session
+        browser.close()
+
+
+def test_graph_stepper_follows_the_controls(lab):
+    """Each action on the widget (▶, the step slider, the mode, an input slider) changes what the page shows to
+    what step_view says: heading (step k), the «Функция»/«Производная» formulas, the trace's rows, the graph's PNG.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = lab.page
+    box = page.locator(".jp-OutputArea-output .widget-vbox").first
+    sliders = {label: box.locator(".widget-slider", has=page.locator(".widget-label", has_text=label))
+               for label in ("w1", "w2", "step")}
+    actions = [  # (what we do, how, the state it leads to)
+        ("press ▶", lambda: box.locator(".widget-button", has_text="▶").click(), 1, "forward ∂/∂w1", 2.0),
+        ("step slider → (keyboard)", lambda: sliders["step"].locator(".noUi-handle").press("ArrowRight"), 2,
+         "forward ∂/∂w1", 2.0),
+        ("press ▶", lambda: box.locator(".widget-button", has_text="▶").click(), 3, "forward ∂/∂w1", 2.0),
+        ("mode: reverse", lambda: box.locator(".widget-toggle-button", has_text="reverse").click(), 3, "reverse", 2.0),
+        ("w1 slider → (keyboard)", lambda: sliders["w1"].locator(".noUi-handle").press("ArrowRight"), 3, "reverse",
+         2.05),
+        ("press ◀", lambda: box.locator(".widget-button", has_text="◀").click(), 2, "reverse", 2.05),
+    ]
+    seen = []
+
+    def check(state, old_img, what):
+        want = expected(*state)
+        try:
+            page.wait_for_function(MATCHES_JS, arg=[want, old_img])
+        except PlaywrightError:
+            shown = page.evaluate(f"({SNAPSHOT_JS})()") or {}
+            shown = {k: v for k, v in shown.items() if k != "img"} | {"img changed": shown.get("img") != old_img}
+            lab.fail(f"after {what}: the page shows\n  {shown}\nbut step_view{state} says\n  {want}")
+        shown = page.evaluate(f"({SNAPSHOT_JS})()")
+        # the highlighted node: the «Функция» formula starts with its name, the same as step_view's row
+        assert shown["formulas"][0].split("=")[0] == want["node"]
+        assert shown["step"] == str(state[2]) and shown["mode"] == state[1]
+        png = base64.b64decode(shown["img"].split(",", 1)[1])
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+        seen.append((what, shown["heading"], shown["formulas"], shown["rows"]))
+        return shown
+
+    box.scroll_into_view_if_needed()
+    shown = check(((2.0, 3.0), "forward ∂/∂w1", 0), None, "running the notebook")
+    lab.screenshot("lab-graph-stepper-0-initial.png")
+    for i, (what, act, step, mode, w1) in enumerate(actions, start=1):
+        act()
+        shown = check(((w1, 3.0), mode, step), shown["img"], what)
+        box.scroll_into_view_if_needed()
+        lab.screenshot(f"lab-graph-stepper-{i}-{re.sub(r'[^a-z0-9]+', '-', what.lower()).strip('-')}.png")
+    # the state a reader of the report looks at: forward ∂/∂w1 stepped to v2 (step 3 of 5)
+    for what, act in [("mode: forward ∂/∂w1", lambda: box.locator(".widget-toggle-button", has_text="∂w1").click()),
+                      ("press ▶", lambda: box.locator(".widget-button", has_text="▶").click())]:
+        act()
+        shown = check(((2.05, 3.0), "forward ∂/∂w1", 2 if what.startswith("mode") else 3), shown["img"], what)
+    box.scroll_into_view_if_needed()
+    lab.screenshot("lab-graph-stepper.png")
+    assert [s[1].split("step ")[-1] for s in seen] == ["0 of 5", "1 of 5", "2 of 5", "3 of 5", "3 of 5", "3 of 5",
+                                                       "2 of 5", "2 of 5", "3 of 5"]
+    assert all(a[2] != b[2] for a, b in zip(seen, seen[1:])), seen  # the formulas changed at every action
+
+
+def test_no_widget_errors_in_the_browser(lab):
+    """The browser saw no JavaScript error: none thrown, no console error (the widget manager logs its failures,
+    e.g. a model it cannot find or a front end / kernel version mismatch, as console errors)."""
+    errors = [(kind, text) for kind, text in lab.console if kind in ("error", "pageerror")]
+    widget_warnings = [(kind, text) for kind, text in lab.console if kind == "warning" and re.search(
+        r"jupyter-widgets|ipywidgets|widget ?manager|\bcomm\b|\bmodel\b", text, re.IGNORECASE)]
+    if errors or widget_warnings:
+        lab.fail(f"the browser reported errors: {errors + widget_warnings}")
+    assert lab.page.locator(".jp-OutputArea-output .widget-vbox").count() >= 1
