@@ -2,7 +2,8 @@
 
 The fast tests check the exported HTML (no remote script/stylesheet, every local asset present, one <section> per
 slide of the notebook's metadata) and the RISE-settings mapping; the `browser` test opens a deck in headless
-Chromium with every non-file request blocked and checks what reveal.js, MathJax and the widget manager did.
+Chromium with every non-file request blocked and checks what reveal.js, MathJax and the widget manager did
+(screenshots: build/screenshots/slides-*.png).
 """
 
 import importlib.util
@@ -202,6 +203,7 @@ def test_a_corrupted_cached_tarball_is_refused(tmp_path):
 # in a real browser
 # ---------------------------------------------------------------------------------------------------------------
 
+SCREENSHOTS = REPO / "build" / "screenshots"  # git-ignored
 CHROMIUM = os.environ.get("ADLIB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -236,7 +238,7 @@ Array.from(document.querySelectorAll('.jp-RenderedMarkdown')).flatMap(cell => {
 
 
 @pytest.mark.browser
-def test_deck_renders_offline_in_chromium(deck, tmp_path):
+def test_deck_renders_offline_in_chromium(deck):
     _browser_or_skip()
     from playwright.sync_api import sync_playwright
 
@@ -274,7 +276,17 @@ def test_deck_renders_offline_in_chromium(deck, tmp_path):
             raw_tex = page.evaluate(RAW_TEX_JS)
             page.wait_for_selector(".widget-slider, .jupyter-widgets", state="attached", timeout=20_000)
             widgets = page.evaluate("document.querySelectorAll('.jupyter-widgets').length")
-            page.screenshot(path=str(tmp_path / "first_slide.png"))
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"slides-{NOTEBOOK.stem}-first.png"))
+            # go to the slide with the widget (reveal.js API), e.g. to look at the screenshot
+            page.evaluate(
+                f"new Promise(done => require([{reveal_js}], R => {{"
+                "  const ix = R.getIndices(document.querySelector('.jupyter-widgets').closest('section'));"
+                "  R.slide(ix.h, ix.v, 99); done(); }))"
+            )
+            page.wait_for_timeout(500)
+            widget_visible = page.locator(".jupyter-widgets").first.is_visible()
+            page.screenshot(path=str(SCREENSHOTS / f"slides-{NOTEBOOK.stem}-widget.png"))
         finally:
             browser.close()
 
@@ -285,4 +297,4 @@ def test_deck_renders_offline_in_chromium(deck, tmp_path):
     n_math = sum(len(re.findall(r"\$\$", c.source)) // 2 for c in nb.cells if c.cell_type == "markdown")
     assert n_math > 0 and typeset >= n_math  # every display formula (and the inline ones) became MathJax output
     assert raw_tex == [], f"TeX left untypeset: {raw_tex}"
-    assert widgets > 0  # the saved widget state was rendered by the local html-manager
+    assert widgets > 0 and widget_visible  # the saved widget state was rendered by the local html-manager
