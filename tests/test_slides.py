@@ -240,6 +240,7 @@ Array.from(document.querySelectorAll('.jp-RenderedMarkdown')).flatMap(cell => {
 @pytest.mark.browser
 def test_deck_renders_offline_in_chromium(deck):
     _browser_or_skip()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     path, _, _, nb = deck
@@ -287,6 +288,18 @@ def test_deck_renders_offline_in_chromium(deck):
             page.wait_for_timeout(500)
             widget_visible = page.locator(".jupyter-widgets").first.is_visible()
             page.screenshot(path=str(SCREENSHOTS / f"slides-{NOTEBOOK.stem}-widget.png"))
+            # RISE's scroll: a slide taller than the screen scrolls, also right after a reload on it (URL hash)
+            page.reload()
+            page.wait_for_selector(".reveal.ready", timeout=20_000)
+            present = "document.querySelector('section.present > section.present')"
+            try:  # the widget renders after the deck is ready and makes the slide tall
+                page.wait_for_function(f"getComputedStyle({present}).overflowY === 'scroll'", timeout=10_000)
+            except PlaywrightTimeout:
+                pass  # the assertion below says what is wrong
+            tall = page.evaluate(
+                "Array.from(document.querySelectorAll('section.present > section.present'))"
+                ".map(s => [s.scrollHeight > s.clientHeight + 5, getComputedStyle(s).overflowY])"
+            )
         finally:
             browser.close()
 
@@ -297,4 +310,5 @@ def test_deck_renders_offline_in_chromium(deck):
     n_math = sum(len(re.findall(r"\$\$", c.source)) // 2 for c in nb.cells if c.cell_type == "markdown")
     assert n_math > 0 and typeset >= n_math  # every display formula (and the inline ones) became MathJax output
     assert raw_tex == [], f"TeX left untypeset: {raw_tex}"
+    assert nb.metadata["rise"].get("scroll") is True and tall == [[True, "scroll"]]
     assert widgets > 0 and widget_visible  # the saved widget state was rendered by the local html-manager
