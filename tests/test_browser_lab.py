@@ -12,9 +12,9 @@ function :func:`adlib.widgets.step_view` says it should: the heading (step k of 
 the trace table and a new PNG of the graph.
 
 Synchronisation is on DOM state only (``wait_for_selector``/``wait_for_function`` with generous timeouts).
-Screenshots go to ``build/screenshots/`` (git-ignored): one per state, and the last one also as
-``lab-graph-stepper.png``. On a failure the screenshot, the browser's console log and the server log are saved
-there and named in the message.
+Screenshots go to ``build/screenshots/`` (git-ignored): one per state, the last one as ``lab-graph-stepper.png``,
+and the browser's console log as ``lab-console.log``. On a failure a screenshot, the console log and the server log
+are saved there as ``lab-FAILED*`` and named in the message.
 
 Without Chromium or Playwright the tests skip, unless ``ADLIB_REQUIRE_BROWSER=1`` (``make test``): then they fail.
 """
@@ -137,10 +137,16 @@ def lab_server(tmp_path_factory):
                  "JUPYTERLAB_WORKSPACES_DIR"):
         env[name] = str(tmp / name.lower())
         os.makedirs(env[name])
+    kernel = Path(env["JUPYTER_DATA_DIR"]) / "kernels" / "python3"  # this interpreter, whatever else is installed
+    kernel.mkdir(parents=True)
+    (kernel / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)", "language": "python"}))
     settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab"
     for plugin, values in [
         ("apputils-extension/notification", {"fetchNews": "false", "checkForUpdates": False}),  # no news toast
-        ("notebook-extension/tracker", {"windowingMode": "none"}),  # every cell in the DOM, visible or not
+        # every cell in the DOM, visible or not; start the notebook's kernel without asking ("Select Kernel")
+        ("notebook-extension/tracker", {"windowingMode": "none", "autoStartDefaultKernel": True}),
     ]:
         (settings / plugin).parent.mkdir(parents=True, exist_ok=True)
         (settings / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values))
@@ -195,6 +201,10 @@ class Lab:
     def offline(self, route):
         self.console.append(("offline", route.request.url))
         route.fulfill(status=204)
+
+    def accept_dialog(self, dialog):
+        self.console.append(("dialog", " ".join(dialog.inner_text().split())))
+        dialog.locator(".jp-mod-accept").click()
 
     def screenshot(self, name):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -256,6 +266,8 @@ def lab(lab_server):
     from playwright.sync_api import sync_playwright
 
     base, log_path = lab_server
+    for stale in ARTIFACTS.glob("lab-*"):  # this run's files only
+        stale.unlink()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
@@ -263,10 +275,13 @@ def lab(lab_server):
         session = Lab(page, log_path)
         # offline, as CI is: anything not from the server (the Colab badge's image) is answered "204 No Content"
         page.route(re.compile(r"^(?!https?://127\.0\.0\.1:)"), session.offline)
+        # a dialog that still turns up (e.g. "Select Kernel" with the notebook's kernel preselected) is accepted
+        page.add_locator_handler(page.locator(".jp-Dialog"), session.accept_dialog)
         started = time.monotonic()
         try:
             page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]")  # notebook + idle kernel
+            page.locator(".jp-Notebook").click(position={"x": 5, "y": 5})  # (runs the dialog handler if needed)
             page.locator("li.lm-MenuBar-item", has_text="Edit").click()
             page.locator("li[data-command='editmenu:clear-all']").click()  # the committed outputs go
             page.wait_for_function("""() => !document.querySelector('.jp-Notebook .jp-OutputArea-output') && [
@@ -289,6 +304,8 @@ def lab(lab_server):
             session.fail(f"opening and running {NOTEBOOK.name} in JupyterLab failed: {error}")
         session.setup_seconds = time.monotonic() - started
         yield session
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "lab-console.log").write_text("".join(f"[{kind}] {text}\n" for kind, text in session.console))
         browser.close()
 
 
