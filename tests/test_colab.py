@@ -248,3 +248,19 @@ def test_load_cities_accepts_paths_and_rejects_other_things(tmp_path):
         mds.load_cities(tmp_path / "missing.csv")
     with pytest.raises(TypeError, match="path must be"):
         mds.load_cities(42)
+
+
+def test_installing_with_the_notebooks_extra_upgrades_nothing(wheel):
+    """What the install cell asks pip for, resolved against this environment (under `make test-colab`: Colab's
+    versions of numpy, jax, ipywidgets, matplotlib ...): pip would install adlib-course and nothing else, i.e. the
+    extra's ranges admit every version already there and pip's default strategy upgrades none of them."""
+    import json
+
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--report", "-",
+         f"adlib-course[notebooks] @ {wheel.as_uri()}"],
+        capture_output=True, text=True, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )  # fmt: skip
+    assert run.returncode == 0, f"pip install --dry-run failed:\n{run.stderr}"
+    to_install = {item["metadata"]["name"]: item["metadata"]["version"] for item in json.loads(run.stdout)["install"]}
+    assert set(to_install) == {"adlib-course"}, f"the install cell would also install or upgrade: {to_install}"
