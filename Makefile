@@ -142,7 +142,7 @@ colab-links: $(STAMP) ## rewrite every notebook's Colab badge and install cell f
 # The browser tests (marker `browser`: tests/test_browser_lab.py, the slide deck test) drive Chromium through
 # Playwright (extra `browser`), never with Playwright's own browser download (it needs internet access): the
 # system's Chromium, Debian's package `chromium` (/usr/bin/chromium), or whatever ADLIB_CHROMIUM points at.
-# Quick when it is there; otherwise apt-get installs it (as root, or with sudo).
+# Quick when it is there; otherwise apt-get installs it (as root, or with sudo), with a font for the screenshots.
 .PHONY: browser-deps
 browser-deps: ## make sure Chromium is installed for the browser tests (apt-get install chromium if missing)
 	@if [ -n "$(ADLIB_CHROMIUM)" ]; then \
