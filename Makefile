@@ -156,7 +156,7 @@ browser-deps: ## make sure Chromium is installed for the browser tests (apt-get 
 			"apt-get here: install Chromium and set ADLIB_CHROMIUM=/path/to/chromium" >&2; exit 1; }; \
 		echo "installing Debian's chromium for the browser tests: $${SUDO:+sudo }apt-get install chromium"; \
 		$$SUDO apt-get update -q \
-			&& $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
+			&& $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-liberation \
 			&& test -x /usr/bin/chromium \
 			|| { echo "error: apt-get could not install chromium (see above)" >&2; exit 1; }; \
 	fi
