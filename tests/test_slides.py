@@ -312,3 +312,63 @@ def test_deck_renders_offline_in_chromium(deck):
     assert raw_tex == [], f"TeX left untypeset: {raw_tex}"
     assert nb.metadata["rise"].get("scroll") is True and tall == [[True, "scroll"]]
     assert widgets > 0 and widget_visible  # the saved widget state was rendered by the local html-manager
+
+
+def _has_widgets(nb):
+    return any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+               for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
+
+
+@pytest.mark.browser
+def test_every_deck_of_make_slides_renders_offline_in_chromium(tmp_path):
+    """What `make slides` writes (every notebook and the index page), opened from disk in Chromium with the network
+    blocked: each deck is ready with as many slides as its metadata says, MathJax has typeset it, no script failed,
+    and the saved widgets are drawn; the index links every deck."""
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    notebooks = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    decks = bs.build(notebooks, tmp_path, CACHE)
+    assert len(decks) == len(notebooks) >= 13
+    blocked, page_errors, seen = [], [], {}
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.route("**/*", only_local)
+            page.on("pageerror", lambda e: page_errors.append(f"{page.url}: {e}"))
+            reveal_js = json.dumps(bs.URLS["reveal_url_prefix"] + "/dist/reveal.js")
+            for path, _, _ in decks:
+                page.goto(path.as_uri())
+                page.wait_for_selector(".reveal.ready", timeout=30_000)
+                total = page.evaluate(f"new Promise(done => require([{reveal_js}], R => done(R.getTotalSlides())))")
+                page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0",
+                                       timeout=30_000)
+                seen[path.name] = {
+                    "total": total,
+                    "raw_tex": page.evaluate(RAW_TEX_JS),
+                    "widgets": page.evaluate("document.querySelectorAll('.jupyter-widgets').length"),
+                }
+            page.goto((tmp_path / "index.html").as_uri())
+            links = page.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
+        finally:
+            browser.close()
+
+    assert blocked == [], f"decks tried to load from the network: {blocked}"
+    assert page_errors == []
+    for notebook, (path, _, _) in zip(notebooks, decks):
+        nb = nbformat.read(notebook, as_version=4)
+        got = seen[path.name]
+        assert got["total"] == slides_from_metadata(nb), (path.name, got["total"])
+        assert got["raw_tex"] == [], f"{path.name}: TeX left untypeset: {got['raw_tex']}"
+        assert (got["widgets"] > 0) == _has_widgets(nb), (path.name, got["widgets"])
+    assert sorted(links) == sorted(path.name for path, _, _ in decks)
