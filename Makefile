@@ -96,7 +96,7 @@ $(COLAB_STAMP): pyproject.toml $(COLAB_CONSTRAINTS)
 	@touch $@
 
 test-colab: $(COLAB_STAMP) ## pytest tests/ + notebooks on Colab's versions (.venv-colab, .ci/colab-constraints.txt)
-	MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(COLAB_BIN)/pytest -p no:cacheprovider -m "not browser" tests \
+	ADLIB_STACK=colab MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(COLAB_BIN)/pytest -p no:cacheprovider -m "not browser" tests \
 		--nbmake $(NOTEBOOKS)
 
 lint: $(STAMP) ## ruff check (reports only, changes nothing; the rule tables are aligned by hand, not by ruff format)
