@@ -223,6 +223,20 @@ def _browser_or_skip():
         pytest.skip(problem)
 
 
+def _only_local(blocked):
+    """A Playwright route handler that lets files through and refuses (and records in ``blocked``) the network."""
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    return handle
+
+
 RAW_TEX_JS = r"""
 Array.from(document.querySelectorAll('.jp-RenderedMarkdown')).flatMap(cell => {
   const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
@@ -246,19 +260,11 @@ def test_deck_renders_offline_in_chromium(deck):
     path, _, _, nb = deck
     blocked, page_errors = [], []
 
-    def only_local(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # Playwright: own temp profile
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.route("**/*", only_local)
+            page.route("**/*", _only_local(blocked))
             page.on("pageerror", lambda e: page_errors.append(str(e)))
             page.goto(path.as_uri())
             page.wait_for_selector(".reveal.ready", timeout=20_000)
@@ -332,19 +338,11 @@ def test_every_deck_of_make_slides_renders_offline_in_chromium(tmp_path):
     assert len(decks) == len(notebooks) >= 13
     blocked, page_errors, seen = [], [], {}
 
-    def only_local(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.route("**/*", only_local)
+            page.route("**/*", _only_local(blocked))
             page.on("pageerror", lambda e: page_errors.append(f"{page.url}: {e}"))
             reveal_js = json.dumps(bs.URLS["reveal_url_prefix"] + "/dist/reveal.js")
             for path, _, _ in decks:
