@@ -16,6 +16,11 @@ Screenshots go to ``build/screenshots/`` (git-ignored): one per state, the last 
 and the browser's console log as ``lab-console.log``. On a failure a screenshot, the console log and the server log
 are saved there as ``lab-FAILED*`` and named in the message.
 
+Presenting with RISE (``test_rise_presents_the_notebook``): in a second browser context on the same server,
+Alt+R in the notebook opens jupyterlab-rise's reveal.js slideshow; the test checks the slide count against the
+notebook's slide metadata, the notebook's ``rise`` settings, and walks the deck with Space (screenshot
+``lab-rise.png``, console ``lab-rise-console.log``; on a failure ``lab-rise-FAILED*``).
+
 Without Chromium or Playwright the tests skip, unless ``ADLIB_REQUIRE_BROWSER=1`` (``make test``): then they fail.
 """
 
@@ -33,6 +38,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from adlib.widgets import render_view, step_view
@@ -192,8 +198,8 @@ def lab_server(tmp_path_factory):
 class Lab:
     """The page, with the console log and a way to save what is needed to debug a failure."""
 
-    def __init__(self, page, log_path):
-        self.page, self.log_path, self.console = page, log_path, []
+    def __init__(self, page, log_path, prefix="lab"):
+        self.page, self.log_path, self.prefix, self.console = page, log_path, prefix, []
         page.on("console", lambda m: self.console.append((m.type, m.text)))
         page.on("pageerror", lambda e: self.console.append(("pageerror", str(e))))
         page.on("requestfailed", lambda r: self.console.append(("requestfailed", f"{r.url} {r.failure}")))
@@ -216,13 +222,13 @@ class Lab:
         """Save a screenshot, the console log and the server log; fail naming them."""
         saved = []
         try:
-            saved.append(self.screenshot("lab-FAILED.png"))
+            saved.append(self.screenshot(f"{self.prefix}-FAILED.png"))
         except Exception as error:  # the page may be gone
             saved.append(f"(no screenshot: {error})")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        console = ARTIFACTS / "lab-FAILED-console.log"
+        console = ARTIFACTS / f"{self.prefix}-FAILED-console.log"
         console.write_text("".join(f"[{kind}] {text}\n" for kind, text in self.console))
-        server = ARTIFACTS / "lab-FAILED-server.log"
+        server = ARTIFACTS / f"{self.prefix}-FAILED-server.log"
         shutil.copy(self.log_path, server)
         pytest.fail(f"{message}\nsaved: {', '.join(map(str, [*saved, console, server]))}", pytrace=False)
 
@@ -377,3 +383,154 @@ def test_no_widget_errors_in_the_browser(lab):
     if errors or widget_warnings:
         lab.fail(f"the browser reported errors: {errors + widget_warnings}")
     assert lab.page.locator(".jp-OutputArea-output .widget-vbox").count() >= 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Presenting with RISE (jupyterlab-rise): Alt+R in the notebook opens the reveal.js slideshow in a panel
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def slides_from_metadata(nb):
+    """Independent count: slide/subslide cells open a slide; so does the first cell shown (skip/notes are not).
+    (The same function as in tests/test_slides.py.)"""
+    count, seen_visible = 0, False
+    for cell in nb.cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if kind in ("skip", "notes"):
+            continue
+        if not seen_visible or kind in ("slide", "subslide"):
+            count += 1
+        seen_visible = True
+    return count
+
+
+def fragments_from_metadata(nb):
+    """Fragment cells after the first cell shown: each is one more press of Space (RISE ignores the slide type of
+    the cells before any content, as slides_from_metadata does)."""
+    shown = [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in nb.cells]
+    shown = [kind for kind in shown if kind not in ("skip", "notes")]
+    return shown[1:].count("fragment")
+
+
+# reveal.js's state in RISE's iframe, from the DOM (RISE keeps its Reveal object private): null until reveal.js is
+# ready; else the indices (h, v, f) of the slide shown, the slide number reveal.js draws, the slide's own id, the code
+# of its cells, its content height and overflow (RISE's `scroll` setting) and the deck's height.
+RISE_STATE_JS = r"""() => {
+  const reveal = document.querySelector('.reveal.ready');
+  if (!reveal) return null;
+  const hs = [...reveal.querySelectorAll('.slides > section')];
+  const h = hs.findIndex((s) => s.classList.contains('present'));
+  const vs = h < 0 ? [] : [...hs[h].querySelectorAll(':scope > section')];
+  const v = vs.findIndex((s) => s.classList.contains('present'));
+  const leaf = vs[v];
+  if (!leaf) return null;
+  return {
+    indices: [h, v, leaf.querySelectorAll('.fragment.visible').length],
+    number: ((document.querySelector('.reveal .slide-number') || {}).innerText || '').replace(/\s+/g, ''),
+    id: leaf.id,
+    code: [...leaf.querySelectorAll('.jp-CodeCell .jp-InputArea-editor')].map((e) => e.innerText.trim()),
+    content: leaf.scrollHeight, overflow: getComputedStyle(leaf).overflowY,
+    deck: reveal.getBoundingClientRect().height,
+  };
+}"""
+
+# true once the slide or fragment shown is another than at `old` (indices)
+RISE_MOVED_JS = "(old) => { const s = (" + RISE_STATE_JS + """)();
+  return !!s && JSON.stringify(s.indices) !== JSON.stringify(old); }"""
+
+# what the RISE settings change: reveal.js's classes, the theme's stylesheet, the number of slides
+RISE_DECK_JS = r"""() => ({
+  slides: [...document.querySelectorAll('.reveal .slides section')].filter((s) => !s.querySelector('section')).length,
+  body: [...document.body.classList], reveal: [...document.querySelector('.reveal').classList],
+  headingFont: getComputedStyle(document.querySelector('.reveal')).getPropertyValue('--r-heading-font'),
+})"""
+
+
+def test_rise_presents_the_notebook(lab_server, lab):
+    """An instructor presents with RISE in JupyterLab: with the notebook focused in command mode (on the widget's
+    cell), Alt+R opens jupyterlab-rise's slideshow panel (an iframe on /rise/<notebook>). There reveal.js is ready
+    with as many slides as the notebook's slide metadata gives, the notebook's `rise` settings took effect
+    (slide number "c/t" = "1/19", start at the beginning although another cell is selected, transition none,
+    theme simple's stylesheet, scroll on the slides taller than the screen) and Space walks through every
+    fragment and slide in order to "19/19", the widget's cell on the slide its metadata puts it on.
+
+    Not checked, because it does not work: the widget itself inside RISE. jupyterlab-rise 0.43.1's own app
+    cannot load ipywidgets 8's front end ("Shared module @jupyterlab/console doesn't exist in shared scope";
+    jupyterlab-contrib/rise#119), so the slide shows the widget's text (VBox(...)); the console log is saved.
+
+    A second browser context on the same server and kernel, so the other tests' page and console stay as they were.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    settings = nb.metadata["rise"]
+    assert (settings["slideNumber"], settings["start_slideshow_at"], settings["transition"], settings["theme"],
+            settings["scroll"]) == ("c/t", "beginning", "none", "simple", True), settings
+    n_slides, n_fragments = slides_from_metadata(nb), fragments_from_metadata(nb)
+    widget_cell = next(i for i, c in enumerate(nb.cells) if c.source.strip() == "graph_stepper()")
+    widget_slide = slides_from_metadata(nbformat.v4.new_notebook(cells=nb.cells[:widget_cell + 1]))
+    assert 1 < widget_slide < n_slides
+
+    context = lab.page.context.browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    base, log_path = lab_server
+    session = Lab(page, log_path, prefix="lab-rise")
+    page.route(re.compile(r"^(?!https?://127\.0\.0\.1:)"), session.offline)
+    page.add_locator_handler(page.locator(".jp-Dialog"), session.accept_dialog)
+    states = []
+    try:
+        page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]")
+        # select the widget's cell (command mode, the focus in the notebook): RISE would start there if the
+        # notebook did not say start_slideshow_at: beginning
+        page.locator(".jp-Notebook .jp-Cell").nth(widget_cell).locator(".jp-InputPrompt").click()
+        page.keyboard.press("Escape")
+        page.wait_for_function(f"""() => {{
+            const nb = document.activeElement.closest('.jp-Notebook.jp-mod-commandMode');
+            return !!nb && [...nb.querySelectorAll('.jp-Cell')].findIndex(
+                (c) => c.classList.contains('jp-mod-active')) === {widget_cell}; }}""")
+        page.keyboard.press("Alt+R")
+        frame = page.wait_for_selector(".jp-MainAreaWidget iframe[src*='/rise/']").content_frame()
+        frame.wait_for_function(RISE_STATE_JS, timeout=2 * TIMEOUT_MS)  # RISE loads a whole second app
+        states.append(frame.evaluate(RISE_STATE_JS))
+        deck = frame.evaluate(RISE_DECK_JS)
+        session.screenshot("lab-rise.png")
+        # Space: the next fragment, else the next slide (subslides included); every press must move on
+        for _ in range(n_slides - 1 + n_fragments):
+            page.keyboard.press("Space")
+            frame.wait_for_function(RISE_MOVED_JS, arg=states[-1]["indices"])
+            states.append(frame.evaluate(RISE_STATE_JS))
+            if "graph_stepper()" in states[-1]["code"] and "graph_stepper()" not in states[-2]["code"]:
+                session.screenshot("lab-rise-widget-slide.png")
+        url = frame.url
+    except PlaywrightError as error:
+        session.fail(f"presenting {NOTEBOOK.name} with RISE (Alt+R) failed after {len(states)} state(s) "
+                     f"{[s['number'] for s in states]}: {error}")
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "lab-rise-console.log").write_text("".join(f"[{k}] {t}\n" for k, t in session.console))
+        context.close()
+
+    assert re.search(rf"/rise/{re.escape(NOTEBOOK.name)}(\?|#|$)", url), url
+    assert deck["slides"] == n_slides, deck
+    first = states[0]
+    assert first["indices"] == [0, 0, 0] and first["id"] == "slide-0-0", first  # beginning, not the widget's slide
+    assert first["number"] == f"1/{n_slides}", first  # slideNumber c/t
+    assert "none" in deck["reveal"] and f"theme-{settings['theme']}" in deck["body"], deck  # transition, theme
+    assert "News Cycle" in deck["headingFont"], deck  # reveal.js's `simple` theme stylesheet is applied
+    # every press moved forward: indices strictly increasing, slide numbers 1..N each once, in order
+    indices = [tuple(s["indices"]) for s in states]
+    assert indices == sorted(set(indices)), indices
+    numbers = [s["number"] for s in states]
+    assert list(dict.fromkeys(numbers)) == [f"{k}/{n_slides}" for k in range(1, n_slides + 1)], numbers
+    assert sum(1 for a, b in zip(numbers, numbers[1:]) if a == b) == n_fragments, numbers
+    # the widget's cell is on its slide; its output is there (as text: see the docstring)
+    on_widget_slide = {s["number"] for s in states if "graph_stepper()" in s["code"]}
+    assert on_widget_slide == {f"{widget_slide}/{n_slides}"}, on_widget_slide
+    # scroll: true: RISE makes a slide taller than the screen scroll (the others keep their height)
+    tall = [s for s in states if s["content"] > 1.1 * s["deck"]]
+    short = [s for s in states if s["content"] < 0.8 * s["deck"]]
+    assert tall and short, [(s["number"], s["content"], s["deck"]) for s in states]
+    assert {s["overflow"] for s in tall} == {"scroll"}, tall
+    assert {s["overflow"] for s in short} == {"visible"}, short
