@@ -40,7 +40,7 @@ def test_row_carries_titles_summary_runtime_and_badge(source):
     assert english in row and f"*{russian}*" in row and re.search(r"[А-Яа-яЁё]", russian)
     assert jupytext.read(source).metadata["course"]["summary"] in row
     seconds = nbformat.read(source.with_suffix(".ipynb"), as_version=4).metadata["execution_seconds"]
-    assert isinstance(seconds, int) and seconds >= 1 and f"| {seconds} s |" in row
+    assert isinstance(seconds, int) and seconds >= 1 and f"| {course_index.runtime_label(seconds)} |" in row
     assert f"({colab.colab_url(source.stem)})" in row and colab.BADGE_SVG in row
 
 
@@ -63,3 +63,10 @@ def test_a_title_without_the_russian_half_is_an_error(tmp_path):
 def test_render_needs_the_markers():
     with pytest.raises(ValueError, match="course-index"):
         course_index.render("# README without the block\n", ["| x |"])
+
+
+def test_runtime_labels_round_to_five_seconds():
+    assert [course_index.runtime_label(s) for s in (0, 4, 5, 7, 8, 11, 13, 117)] == [
+        "< 5 s", "< 5 s", "≈ 5 s", "≈ 5 s", "≈ 10 s", "≈ 10 s", "≈ 15 s", "≈ 115 s"]
+    with pytest.raises(ValueError, match="runtime"):
+        course_index.runtime_label(-1)
