@@ -25,7 +25,6 @@ Without Chromium or Playwright the tests skip, unless ``ADLIB_REQUIRE_BROWSER=1`
 """
 
 import base64
-import importlib.util
 import json
 import os
 import re
@@ -40,6 +39,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser, slides_from_metadata
 
 from adlib.widgets import render_view, step_view
 
@@ -48,27 +48,8 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "04_forward_mode.ipynb"
 ARTIFACTS = ROOT / "build" / "screenshots"
-CHROMIUM = os.environ.get("ADLIB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 TOKEN = "adlib-browser-test"
 TIMEOUT_MS = 60_000  # per wait; the machine is a shared 2-core VM
-
-
-def _unavailable(problem):
-    if os.environ.get("ADLIB_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"ADLIB_REQUIRE_BROWSER=1 but {problem}")
-    pytest.skip(problem)
-
-
-def _require_browser_stack():
-    if importlib.util.find_spec("playwright") is None:
-        _unavailable("playwright is not installed (pip install -e '.[browser]')")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        _unavailable(f"no Chromium at {CHROMIUM} (make browser-deps, i.e. apt-get install chromium; or set "
-                     "ADLIB_CHROMIUM)")
-    if importlib.util.find_spec("jupyterlab") is None:
-        _unavailable("jupyterlab is not installed (pip install -e '.[lab]')")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -133,7 +114,7 @@ def _api(base, path, method="GET", timeout=5):
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
     """``jupyter lab`` on a temporary copy of the notebook; yields (base URL, server log path)."""
-    _require_browser_stack()
+    require_browser("jupyterlab")
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "notebooks"
     root.mkdir()
@@ -388,20 +369,6 @@ def test_no_widget_errors_in_the_browser(lab):
 # ---------------------------------------------------------------------------------------------------------------
 # Presenting with RISE (jupyterlab-rise): Alt+R in the notebook opens the reveal.js slideshow in a panel
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def slides_from_metadata(nb):
-    """Independent count: slide/subslide cells open a slide; so does the first cell shown (skip/notes are not).
-    (The same function as in tests/test_slides.py.)"""
-    count, seen_visible = 0, False
-    for cell in nb.cells:
-        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        if kind in ("skip", "notes"):
-            continue
-        if not seen_visible or kind in ("slide", "subslide"):
-            count += 1
-        seen_visible = True
-    return count
 
 
 def fragments_from_metadata(nb):

@@ -10,7 +10,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 from html.parser import HTMLParser
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser, slides_from_metadata
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "04_forward_mode.ipynb"  # maths, figures, fragments, subslides and a widget
@@ -33,19 +33,6 @@ def _load_tool():
 
 
 bs = _load_tool()
-
-
-def slides_from_metadata(nb):
-    """Independent count: slide/subslide cells open a slide; so does the first cell shown (skip/notes are not)."""
-    count, seen_visible = 0, False
-    for cell in nb.cells:
-        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        if kind in ("skip", "notes"):
-            continue
-        if not seen_visible or kind in ("slide", "subslide"):
-            count += 1
-        seen_visible = True
-    return count
 
 
 class _Sections(HTMLParser):
@@ -204,25 +191,6 @@ def test_a_corrupted_cached_tarball_is_refused(tmp_path):
 # ---------------------------------------------------------------------------------------------------------------
 
 SCREENSHOTS = REPO / "build" / "screenshots"  # git-ignored
-CHROMIUM = os.environ.get("ADLIB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-def _browser_or_skip():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "playwright is not installed (pip install '.[browser]')"
-    if problem is None and not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        problem = f"no Chromium at {CHROMIUM} (apt-get install chromium, or set ADLIB_CHROMIUM)"
-    if problem:
-        if os.environ.get("ADLIB_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"ADLIB_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(problem)
-
-
 def _only_local(blocked):
     """A Playwright route handler that lets files through and refuses (and records in ``blocked``) the network."""
 
@@ -253,7 +221,7 @@ Array.from(document.querySelectorAll('.jp-RenderedMarkdown')).flatMap(cell => {
 
 @pytest.mark.browser
 def test_deck_renders_offline_in_chromium(deck):
-    _browser_or_skip()
+    require_browser()
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -330,7 +298,7 @@ def test_every_deck_of_make_slides_renders_offline_in_chromium(tmp_path):
     """What `make slides` writes (every notebook and the index page), opened from disk in Chromium with the network
     blocked: each deck is ready with as many slides as its metadata says, MathJax has typeset it, no script failed,
     and the saved widgets are drawn; the index links every deck."""
-    _browser_or_skip()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     notebooks = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
