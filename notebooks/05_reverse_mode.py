@@ -55,14 +55,13 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
-import tracemalloc
-
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Math, display
 
 import adlib
 import adlib.numpy as anp
+from adlib.checkpoint import peak_bytes
 from adlib.graph import reverse_trace, tape_memory, trace_graph
 from adlib.graph_plot import draw_graph, draw_steps
 from adlib.widgets import graph_stepper
@@ -226,8 +225,8 @@ plt.show()
 #
 # A measurement. A chain of $n$ primitives, $x \mapsto \sin(\sin(\cdots \sin(x)))$ summed at the end, on a vector
 # of $m = 1000$ numbers (8 kB). `tape_memory` counts what adlib's tape holds for the backward sweep (every node's
-# output and arguments, each array once); `tracemalloc` measures the peak memory that NumPy actually allocates
-# during `adlib.grad` (reverse) and `adlib.jvp` (forward, one direction).
+# output and arguments, each array once); `peak_bytes` (`adlib.checkpoint`, with `tracemalloc`) measures the peak
+# memory that NumPy actually allocates during `adlib.grad` (reverse) and `adlib.jvp` (forward, one direction).
 
 # %% slideshow={"slide_type": "fragment"}
 m = 1000
@@ -243,16 +242,6 @@ def chain(n):
     return f
 
 
-def peak_bytes(run):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    before = tracemalloc.get_traced_memory()[0]
-    run()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak - before
-
-
 lengths = [1, 4, 16, 64, 256]
 tape_nodes, tape_bytes, peak_reverse, peak_forward = [], [], [], []
 for n in lengths:
@@ -260,8 +249,8 @@ for n in lengths:
     stats = tape_memory(f, x)
     tape_nodes.append(stats["nodes"])
     tape_bytes.append(stats["bytes"])
-    peak_reverse.append(peak_bytes(lambda f=f: adlib.grad(f)(x)))
-    peak_forward.append(peak_bytes(lambda f=f: adlib.jvp(f, (x,), (np.ones(m),))))
+    peak_reverse.append(peak_bytes(adlib.grad(f), x)[1])  # (result, peak bytes) of one call
+    peak_forward.append(peak_bytes(adlib.jvp, f, (x,), (np.ones(m),))[1])
     assert stats["bytes"] == (n + 1) * m * 8 + 8  # input, n outputs of sin, the scalar sum
 
 print(f"{'n':>5} {'tape nodes':>11} {'tape kB':>9} {'peak reverse kB':>16} {'peak forward kB':>16}")
