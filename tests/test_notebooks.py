@@ -118,6 +118,14 @@ def test_committed_ipynb_was_executed(twin):
     assert not errors, f"{twin.name} was committed with an error output: {errors[0].get('ename')}"
 
 
+def test_committed_outputs_carry_no_stderr(twin):
+    """A warning saved in a committed output is noise a student has to read past: fix it, don't hide it."""
+    nb = nbformat.read(twin, as_version=4)
+    stderr = [(k, o.text.strip()[:200]) for k, cell in enumerate(nb.cells) if cell.cell_type == "code"
+              for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, f"{twin.name}: stderr saved in cell {stderr[0][0]}: {stderr[0][1]!r}"
+
+
 def test_first_markdown_cell_has_the_russian_title(source, twin):
     for path in (source, twin):
         markdown = [cell for cell in jupytext.read(path).cells if cell.cell_type == "markdown"]
