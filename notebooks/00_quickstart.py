@@ -58,7 +58,9 @@ import numpy as np
 
 import adlib
 import adlib.numpy as anp
+from adlib.course import projector
 
+projector.use()  # the course's font sizes: figures readable on a projector
 np.set_printoptions(precision=6)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -215,3 +217,27 @@ plt.show()
 # * `adlib.jvp` — forward mode: one pass per input direction.
 # * `adlib.vjp` — reverse mode with the adjoint chosen by you; `grad` is `vjp` with $\bar L = 1$.
 # * All three agree with the closed forms and with JAX to $10^{-12}$ in float64.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Roadmap: the course in lecture order / Дорожная карта курса
+#
+# One notebook per section of the lecture, in the slides' order; each one links to those it builds on.
+#
+# | notebook | the lecture's section | you will |
+# |---|---|---|
+# | [01 — the problem: MDS](01_problem_mds.ipynb) | Задача; многомерное шкалирование | see why $d$ large needs gradients |
+# | [02 — zero-order methods](02_zero_order.ipynb) | Градиентный спуск без градиента | pay $n$× more iterations without a gradient |
+# | [03 — finite differences](03_finite_differences.ipynb) | Конечные разности | measure the cost $2dT$ and the lost digits |
+# | [04 — forward mode](04_forward_mode.ipynb) | Прямой режим | step the lecture's graph, tangent by tangent |
+# | [05 — reverse mode](05_reverse_mode.ipynb) | Обратный режим | get the whole gradient in one backward sweep |
+# | [06 — choose your fighter](06_choose_your_fighter.ipynb) | Choose your fighter | count and time Jacobians in both modes |
+# | [07 — feed-forward networks](07_feedforward.ipynb) | Архитектура прямого распространения | watch the shapes of backprop |
+# | [08 — Hessian-vector products](08_hvp.ipynb) | Произведение Гессиана на вектор | curvature without the Hessian |
+# | [09 — Hutchinson's trace](09_hutchinson.ipynb) | Идея Хатчинсона | estimate a trace from HVPs |
+# | [10 — checkpointing](10_checkpointing.ipynb) | Контрольные точки градиента | trade memory for recomputation |
+# | [11 — what AD is not](11_what_ad_is_not.ipynb) | Чем AD не является | compare with symbolic and numeric differentiation |
+# | [12 — seminar: least squares, SVD](12_seminar_least_squares_svd.ipynb) | Дополнительные материалы (семинары) | write rules for whole linear-algebra functions |
+#
+# The path: 01 → 02 → 03 state the problem and why the obvious answers fail; 04 → 05 are the two modes on
+# this notebook's $L$; 06 → 07 → 08 → 09 apply them to Jacobians, networks and curvature; 05 → 10 pays the
+# memory price of reverse mode; 11 and 12 close with what AD is not and with rules for whole functions.
