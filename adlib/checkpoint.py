@@ -67,8 +67,8 @@ __all__ = [
     "beta", "repetition_number", "revolve_cost", "SCHEDULES", "make_schedule", "schedule_store_all",
     "schedule_recompute_all", "schedule_every_k", "schedule_revolve", "Stats", "Frame", "simulate",
     "ChainResult", "chain_grad", "checkpoint", "tape_length", "peak_bytes", "activation_memory",
-    "gpt2_activation_report", "frame_colors", "animate_schedules", "ScheduleAnimation", "draw_space_time",
-    "plot_schedules",
+    "best_checkpoint_every", "recomputed_layers", "gpt2_activation_report", "frame_colors", "animate_schedules",
+    "ScheduleAnimation", "draw_space_time", "plot_schedules",
 ]  # fmt: skip
 
 
@@ -587,27 +587,61 @@ def activation_memory(hidden, layers, seq, batch, bytes_per_value=2, values_per_
     return (math.ceil(layers / k) * per_layer_input + min(k, layers) * per_layer) * bytes_per_value
 
 
+def best_checkpoint_every(layers, values_per_layer=12):
+    """The interval ``k`` that minimises the checkpointed activation memory of :func:`activation_memory`,
+    ``M(k) = ⌈layers/k⌉·c + min(k, layers)·values_per_layer·c`` (``c``: one layer's input), over every integer
+    ``k = 1 … layers`` (the smallest such ``k`` on a tie). Near ``√(layers / values_per_layer)``: a checkpoint
+    (one input) is ``values_per_layer`` times cheaper than a layer's activations, so short segments pay off."""
+    layers = _require_int(layers, "layers", 1)
+    if not values_per_layer > 0:
+        raise ValueError("values_per_layer must be positive")
+    return min(range(1, layers + 1), key=lambda k: (math.ceil(layers / k) + min(k, layers) * values_per_layer, k))
+
+
+def recomputed_layers(layers, k):
+    """How many layer forwards checkpointing every ``k`` layers runs a second time, counted by running
+    :func:`schedule_every_k` (segments recorded, as in Chen et al. 2016) on a chain of ``layers`` steps:
+    every segment but the last one (still at hand after the forward sweep) is recomputed."""
+    layers, k = _require_int(layers, "layers", 1), _require_int(k, "k", 1)
+    return simulate(schedule_every_k(layers, min(k, layers)), layers).recomputations
+
+
 def gpt2_activation_report(hidden=1600, layers=48, seq=1024, batch=32, bytes_per_value=2, checkpoint_every=None,
                            backward_to_forward=2.0):
     """The lecture's slide as numbers (defaults: GPT-2 1.5 B in fp16, sequence 1K, batch 32).
 
-    Returns a dict: ``store_all_GB`` (≈ 60), ``checkpointed_GB`` (every ``k = ⌈√layers⌉`` layers by default),
-    ``segment_GB`` (the recomputed segment alone), ``k``, ``reduction`` (the ratio) and ``extra_compute``: one
-    more forward pass on top of forward + backward ≈ ``1 / (1 + backward_to_forward)`` (⅓ when the backward
-    costs two forwards)."""
-    k = math.isqrt(layers - 1) + 1 if checkpoint_every is None else checkpoint_every
+    Returns a dict:
+
+    * ``store_all_GB`` (≈ 60): every layer's activations kept;
+    * ``k`` (every ``⌈√layers⌉`` layers by default), ``checkpointed_GB`` (:func:`activation_memory` with
+      ``checkpoint_every=k``), ``segment_GB`` (the recomputed segment alone) and ``reduction`` (the ratio);
+    * ``k_opt`` and ``optimal_GB``: the interval that minimises that memory (:func:`best_checkpoint_every`);
+    * ``rule_of_thumb_GB``: ``store_all_GB / √layers``, ZeRO's "divides the activations by about √layers";
+    * ``recomputed_layers`` (counted, :func:`recomputed_layers`) and ``extra_compute``: that recomputation over
+      the cost of forward + backward, a backward costing ``backward_to_forward`` forwards;
+      ``one_pass_extra = 1 / (1 + backward_to_forward)``: one whole extra forward pass (⅓ for 2)."""
+    layers = _require_int(layers, "layers", 1)
+    k = math.isqrt(layers - 1) + 1 if checkpoint_every is None else _require_int(checkpoint_every, "k", 1)
     if not backward_to_forward > 0:
         raise ValueError(f"backward_to_forward must be positive, got {backward_to_forward}")
     store_all = activation_memory(hidden, layers, seq, batch, bytes_per_value)
     checkpointed = activation_memory(hidden, layers, seq, batch, bytes_per_value, checkpoint_every=k)
     segment = activation_memory(hidden, min(k, layers), seq, batch, bytes_per_value)
+    k_opt = best_checkpoint_every(layers)
+    optimal = activation_memory(hidden, layers, seq, batch, bytes_per_value, checkpoint_every=k_opt)
+    recomputed = recomputed_layers(layers, k)
     return {
         "store_all_GB": store_all / 1e9,
         "checkpointed_GB": checkpointed / 1e9,
         "segment_GB": segment / 1e9,
         "k": k,
         "reduction": store_all / checkpointed,
-        "extra_compute": 1.0 / (1.0 + backward_to_forward),
+        "k_opt": k_opt,
+        "optimal_GB": optimal / 1e9,
+        "rule_of_thumb_GB": store_all / 1e9 / math.sqrt(layers),
+        "recomputed_layers": recomputed,
+        "extra_compute": recomputed / (layers * (1.0 + backward_to_forward)),
+        "one_pass_extra": 1.0 / (1.0 + backward_to_forward),
     }
 
 
@@ -649,25 +683,28 @@ def frame_colors(frame, n):
 
 
 _LABELS = {"advance": "advance {} (no tape)", "record": "record step {}", "backprop": "backprop step {}"}
+_ANIMATION_FONT = 13  # points, at the figure's dpi 100: 13.5 pt on a 1280-pixel slide (projector.py)
 
 
 class _Row:
     """One schedule drawn on one axes: two rows of circles whose colours change from frame to frame."""
 
-    def __init__(self, ax, n, title):
-        ax.set_xlim(-0.9, n + 0.7)
-        ax.set_ylim(-0.9, 1.8)
+    def __init__(self, ax, n, title, font=_ANIMATION_FONT):
+        ax.set_xlim(-0.9, n + 0.6)
+        ax.set_ylim(-1.05, 1.75)
         ax.axis("off")
         xs = np.arange(n + 1)
-        ax.plot(xs, np.ones(n + 1), color="0.75", lw=1, zorder=0)
-        ax.plot(xs, np.zeros(n + 1), color="0.75", lw=1, zorder=0)
-        self.states = ax.scatter(xs, np.ones(n + 1), s=120, color="white", edgecolor="k", zorder=2)
-        self.inner = ax.scatter(xs, np.ones(n + 1), s=30, color="none", zorder=3)
-        self.adjoints = ax.scatter(xs, np.zeros(n + 1), s=120, color="white", edgecolor="k", zorder=2)
-        ax.text(-0.45, 1, "x", fontsize=8, va="center", ha="right")
-        ax.text(-0.45, 0, "x̄", fontsize=8, va="center", ha="right")
-        self.title = ax.text(-0.6, 1.45, title, fontsize=8.5)
-        self.counts = ax.text(n + 0.6, -0.75, "", fontsize=7, ha="right")
+        ax.plot(xs, np.ones(n + 1), color="0.75", lw=1.5, zorder=0)
+        ax.plot(xs, np.zeros(n + 1), color="0.75", lw=1.5, zorder=0)
+        self.states = ax.scatter(xs, np.ones(n + 1), s=330, color="white", edgecolor="k", zorder=2)
+        self.inner = ax.scatter(xs, np.ones(n + 1), s=80, color="none", zorder=3)
+        self.adjoints = ax.scatter(xs, np.zeros(n + 1), s=330, color="white", edgecolor="k", zorder=2)
+        ax.text(-0.45, 1, "x", fontsize=font, va="center", ha="right")
+        ax.text(-0.45, 0, "x̄", fontsize=font, va="center", ha="right")
+        for i in xs:
+            ax.text(i, -0.42, str(i), fontsize=font - 2, va="top", ha="center", color="0.3")
+        self.title = ax.text(-0.9, 1.45, title, fontsize=font, fontweight="bold")
+        self.counts = ax.text(n + 0.6, 1.45, "", fontsize=font, ha="right")
         self.name, self.n = title, n
 
     def show(self, frame, counts=""):
@@ -681,28 +718,31 @@ class _Row:
         self.counts.set_text(counts)
 
 
-def animate_schedules(schedules, n, row_height=1.3):
+def animate_schedules(schedules, n, row_height=1.9, width=10.0):
     """An animation of several schedules side by side (one row each), ``schedules`` a dict ``title ->
     actions``; one frame per evaluation or backward step; a schedule that is done keeps its last frame, so the
-    longer a row keeps moving, the more work its schedule does. Returns a :class:`ScheduleAnimation`."""
+    longer a row keeps moving, the more work its schedule does. Drawn for a slide: ``width`` inches at dpi 100,
+    text of 11–13 pt. Returns a :class:`ScheduleAnimation`."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    fig, axes = plt.subplots(len(schedules), 1, figsize=(6.4, row_height * len(schedules) + 0.4), squeeze=False)
+    height = row_height * len(schedules) + 0.55
+    fig, axes = plt.subplots(len(schedules), 1, figsize=(width, height), dpi=100, squeeze=False)
     runs = []
     for ax, (title, actions) in zip(axes[:, 0], schedules.items()):
         frames = key_frames(simulate(actions, n, frames=True))
         ops = [f.action[0] for f in frames]
         adv, recs = np.cumsum([o == "advance" for o in ops]), np.cumsum([o == "record" for o in ops])
         peak = np.maximum.accumulate([len(f.checkpoints) + len(f.tapes) for f in frames])
-        counts = [f"forward steps {a + r} (extra {a}), peak held {p}" for a, r, p in zip(adv, recs, peak)]
+        counts = [f"forward steps {a + r} (extra {a}) · peak held {p}" for a, r, p in zip(adv, recs, peak)]
         runs.append((_Row(ax, n, title), frames, counts))
-    handles = [Line2D([], [], marker="o", ls="", markeredgecolor="k", markerfacecolor=_COLORS[k], label=lab)
+    handles = [Line2D([], [], marker="o", ls="", markersize=13, markeredgecolor="k", markerfacecolor=_COLORS[k],
+                      label=lab)
                for k, lab in [("checkpoint", "checkpoint"), ("current", "current state"), ("tape", "on a tape"),
                               ("adjoint", "adjoint held"), ("done", "adjoint passed back")]]  # fmt: skip
-    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=7, frameon=False, handletextpad=0.1)
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.94, bottom=0.3 / (row_height * len(schedules) + 0.4),
-                        hspace=0.35)
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=_ANIMATION_FONT - 1, frameon=False,
+               handletextpad=0.2, columnspacing=1.2)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.5 / height, hspace=0.15)
 
     def update(t):
         for row, frames, counts in runs:
@@ -727,9 +767,11 @@ class ScheduleAnimation:
                 self.draw_frame(t)
                 writer.grab_frame()
 
-    def to_jshtml(self, fps=3, dpi=72, colors=32):
+    def to_jshtml(self, fps=3, dpi=None, colors=32):
         """The HTML of matplotlib's JavaScript player (``Animation.to_jshtml``), each frame reduced to
-        ``colors`` colours (our pictures have a handful): a few times fewer bytes in the notebook."""
+        ``colors`` colours (our pictures have a handful): a few times fewer bytes in the notebook. ``dpi``: the
+        figure's own by default (the size its text was chosen for)."""
+        dpi = self.fig.dpi if dpi is None else dpi
         import base64
         import io
         import tempfile
@@ -752,10 +794,11 @@ class ScheduleAnimation:
             self._write(Writer(fps=fps, embed_frames=True, default_mode="once"), path, dpi)
             return path.read_text()
 
-    def save_gif(self, path, fps=3, dpi=80):
-        """Write the animation as a GIF."""
+    def save_gif(self, path, fps=3, dpi=None):
+        """Write the animation as a GIF (at the figure's own dpi by default)."""
         from matplotlib.animation import PillowWriter
 
+        dpi = self.fig.dpi if dpi is None else dpi
         self._write(PillowWriter(fps=fps), path, dpi)
 
     def funcanimation(self, interval=400):
@@ -786,12 +829,12 @@ def draw_space_time(ax, actions, n, title=""):
     ax.set_ylim(t + 1, -1)
     ax.set_xlabel("step j (state index)")
     ax.set_ylabel("time (evaluations + backward steps)")
-    ax.set_title(f"{title}\n{stats.forward_steps} forward steps (extra {stats.recomputations}), "
-                 f"peak {stats.peak_memory} held", fontsize=9)
+    ax.set_title(f"{title}\n{stats.forward_steps} forward steps\n(extra {stats.recomputations}), "
+                 f"peak {stats.peak_memory} held", fontsize=11)
     return stats
 
 
-def plot_schedules(n=16, s=3, suptitle=None, figsize=(13, 5.2)):
+def plot_schedules(n=16, s=3, suptitle=None, figsize=(11.6, 5.6)):
     """Four schedules side by side as space–time diagrams (:func:`draw_space_time`) for a chain of ``n`` steps:
     store all, recompute all, every ⌈√n⌉ steps and the binomial schedule with ``s`` checkpoints. Returns the
     matplotlib Figure (one legend below the panels)."""
@@ -809,8 +852,10 @@ def plot_schedules(n=16, s=3, suptitle=None, figsize=(13, 5.2)):
     for ax, (title, actions) in zip(axes, panels):
         draw_space_time(ax, actions, n, title)
     handles, labels = axes[-1].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9)
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=11, markerscale=2)
+    for ax in axes[1:]:
+        ax.set_ylabel("")
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig

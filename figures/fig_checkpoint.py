@@ -11,8 +11,8 @@ N_ANIMATED = 8  # steps in the animations: few frames, small GIFs
 
 
 def _gif(path, title, actions, n=N_ANIMATED):
-    anim = animate_schedules({title: actions}, n, row_height=1.6)
-    anim.save_gif(path, fps=3, dpi=80)
+    anim = animate_schedules({title: actions}, n)  # drawn for a slide: 10 in at dpi 100, text of 11–13 pt
+    anim.save_gif(path, fps=3)
     plt.close(anim.fig)
 
 
@@ -51,7 +51,7 @@ def checkpoint_space_time():
 def checkpoint_tradeoff():
     """Extra forward steps against memory for n = 1000: the binomial schedule on t(n, s), the others above it."""
     n = 1000
-    fig, ax = plt.subplots(figsize=(6.6, 4.6))
+    fig, ax = plt.subplots(figsize=(10.5, 4.6))
     s = np.unique(np.geomspace(1, 999, 40).astype(int))
     ax.plot(s + 1, [revolve_cost(n, int(k)) / n for k in s], "-", color="tab:blue", label="theory t(n, s) / n")
     sim = [simulate(make_schedule("revolve", n, s=int(k)), n) for k in s[::3]]
@@ -68,10 +68,11 @@ def checkpoint_tradeoff():
     ax.plot([poor.peak_memory], [poor.recomputations / n], "v", color="tab:red", label="recompute all")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("peak memory: checkpoints + tapes held (states)")
-    ax.set_ylabel("extra forward steps / n  (forward sweeps)")
-    ax.set_title(f"Memory against recomputation, chain of n = {n} steps")
-    ax.legend(fontsize=8)
+    ax.set_xlabel("peak memory: checkpoints + tapes held (states)", fontsize=12)
+    ax.set_ylabel("extra forward steps / n  (forward sweeps)", fontsize=12)
+    ax.set_title(f"Memory against recomputation, chain of n = {n} steps", fontsize=13)
+    ax.tick_params(labelsize=11)
+    ax.legend(fontsize=11, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     return fig

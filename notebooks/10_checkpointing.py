@@ -29,16 +29,19 @@
 # # Gradient checkpointing / Контрольные точки градиента (gradient checkpointing)
 #
 # Reverse mode gets the whole gradient in one backward sweep, but it pays with **memory**: every intermediate
-# value of the forward pass is kept until the backward sweep has used it (lecture, §05: «какова цена
-# ускорения?»). Checkpointing keeps only *some* states and **recomputes** the others when they are needed.
+# value of the forward pass is kept until the backward sweep has used it — the lecture's answer to «Какова
+# стоимость ускорения?» (what is the cost of the speed-up?) in [05 — reverse mode](05_reverse_mode.ipynb).
+# Checkpointing keeps only *some* states and **recomputes** the others when they are needed.
 #
-# In this notebook we
-# * watch the lecture's three strategies — vanilla, memory-poor and checkpointed backprop — hold and drop states;
-# * count and measure (in bytes, with `tracemalloc`) memory and recomputation for chains of 100 … 1000 layers;
-# * check that the binomial schedule (Revolve, Griewank & Walther 2000) does exactly the proven minimum
-#   $t(n, s)$ of recomputations;
-# * use `adlib.checkpoint.checkpoint(f)`, the analogue of `jax.checkpoint`, and cross-check it with JAX;
-# * recompute the lecture's GPT-2 numbers: 60 GB of activations, ≈ 8 GB with checkpointing, ≈ 33 % more compute.
+# First the lecture's two slides:
+# * «Анимация вышеуказанных подходов»: vanilla, memory-poor and checkpointed backprop hold and drop states;
+# * «Пример использования контрольных точек градиента»: GPT-2's 60 GB of activations, the best checkpoint interval,
+#   where the lecture's ≈ 8 GB comes from, and the +33 % of compute as a count of recomputed layers.
+#
+# Then, **beyond the lecture**: the schedule machine behind the animations; memory and recomputation counted and
+# measured (`tracemalloc`) for chains of 100 … 1000 layers; the binomial schedule (Revolve, Griewank & Walther 2000)
+# and its proven minimum $t(n, s)$; `adlib.checkpoint.checkpoint(f)`, the analogue of `jax.checkpoint`, checked
+# against JAX.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/10_checkpointing.ipynb)
@@ -72,6 +75,7 @@ from IPython.display import HTML, display
 import adlib
 import adlib.numpy as anp
 from adlib.checkpoint import (
+    activation_memory,
     animate_schedules,
     chain_grad,
     checkpoint,
@@ -87,16 +91,177 @@ from adlib.checkpoint import (
     simulate,
     tape_length,
 )
+from adlib.course import projector
+from adlib.course.claims import claim, say
 
+projector.use()
 FULL = os.environ.get("ADLIB_FULL") == "1"  # ADLIB_FULL=1: larger sweeps (the default run takes a few seconds)
 np.set_printoptions(precision=4)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## A chain of steps / Цепочка вычислений
+# ## Animation of the three approaches / Анимация вышеуказанных подходов
 #
-# A network is a chain $x_0 \to x_1 = f_1(x_0) \to \dots \to x_n = f_n(x_{n-1})$, with $x_n = L$. Reverse mode
-# needs, for step $j$, its input $x_{j-1}$ (and the intermediates inside $f_j$) when the adjoint
-# $\bar x_j = \partial L / \partial x_j$ arrives — that is, in the *reverse* order of the forward pass.
+# A network is a chain $x_0 \to x_1 = f_1(x_0) \to \dots \to x_n = f_n(x_{n-1})$, $x_n = L$. The backward sweep
+# needs the input $x_{j-1}$ of step $j$ when the adjoint $\bar x_j = \partial L / \partial x_j$ arrives — in the
+# *reverse* order of the forward pass. Top row of each panel: the states $x_0 \dots x_n$ held at that moment (blue:
+# checkpoint, orange: the current state, green: held by a recorded tape); bottom row: the adjoints. One frame per
+# forward step (*advance*: without tape, only to reach a state; *record*: with its tape) or backward step, so
+# **the longer a row keeps moving, the more work its strategy does**.
+#
+# * **store all** (vanilla backprop): no recomputation, memory grows to $n$;
+# * **recompute all** (memory-poor): only $x_0$ is kept, every backward step recomputes from the start:
+#   $n(n-1)/2$ extra steps;
+# * **every √n** (checkpointed): a checkpoint every $\lceil\sqrt n\,\rceil$ steps; the backward sweep re-runs one
+#   segment at a time: $O(\sqrt n)$ memory for at most one extra forward sweep.
+
+# %% slideshow={"slide_type": "subslide"}
+n_anim = 6
+animated = {
+    "store all": schedule_store_all(n_anim),
+    "recompute all": schedule_recompute_all(n_anim),
+    "every √n": schedule_every_k(n_anim),
+}
+anim = animate_schedules(animated, n_anim)  # 10 × 6.3 in at dpi 100, text of 11–13 pt
+html = anim.to_jshtml(fps=3)
+plt.close(anim.fig)
+display(HTML(html))
+
+# %% slideshow={"slide_type": "subslide"}
+cost = {name: simulate(actions, n_anim) for name, actions in animated.items()}
+claim(cost["store all"].recomputations == 0 and cost["store all"].peak_tapes == n_anim,
+      "store all: no recomputation, n tapes", stats=cost["store all"])
+claim(cost["recompute all"].recomputations == n_anim * (n_anim - 1) // 2 and cost["recompute all"].peak_memory <= 2,
+      "recompute all: n(n-1)/2 extra steps, O(1) memory", stats=cost["recompute all"])
+claim(cost["every √n"].recomputations < n_anim, "every √n: less than one extra forward sweep",
+      stats=cost["every √n"])
+say("| $n = " + str(n_anim) + "$ | forward steps | extra (recomputed) | peak held (checkpoints + tapes) |\n"
+    "|---|---|---|---|\n" + "\n".join(
+        f"| {name} | {st.forward_steps} | {st.recomputations} | {st.peak_memory} |" for name, st in cost.items()))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The same animations, one strategy per GIF, and the binomial schedule's (beyond the lecture, below), are in
+# `figures/checkpoint_*.gif` (`make figures`).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Example: GPT-2 / Пример использования контрольных точек градиента
+#
+# The lecture (after ZeRO, Rajbhandari et al. 2020): training GPT-2 with 1.5 B parameters (hidden size 1600,
+# 48 layers) on sequences of 1K with batch 32 in fp16 keeps **60 GB** of activations; checkpointing brings that
+# down to **8 GB** for **33 %** more compute. A transformer layer keeps about
+# $12 \cdot \text{hidden} \cdot \text{batch} \cdot \text{seq}$ values for its backward pass:
+#
+# $$12 \cdot 1600 \cdot 32 \cdot 1024 \cdot 48 \text{ values} \times 2 \text{ bytes} \approx 60 \text{ GB}.$$
+#
+# Checkpointing every $k$ layers stores only the inputs of the $\lceil n/k\rceil$ segments ($c =
+# \text{hidden}\cdot\text{batch}\cdot\text{seq}$ values each) and, during the backward pass, the full activations
+# ($12c$ per layer) of **one** $k$-layer segment at a time:
+#
+# $$M(k) = \lceil n/k \rceil\, c + 12\,k\,c, \qquad \text{smallest near } k \approx \sqrt{n/12}
+#   \ (\text{not } \sqrt n\text{: a checkpoint is 12 times cheaper than a layer's activations}).$$
+
+# %% slideshow={"slide_type": "subslide"}
+report = gpt2_activation_report()  # hidden 1600, 48 layers, seq 1024, batch 32, fp16; k = ⌈√48⌉ = 7
+n_gpt, c_GB = 48, activation_memory(1600, 1, 1024, 32, values_per_layer=1) / 1e9  # one layer's input
+ks = np.arange(1, n_gpt + 1)
+M = [activation_memory(1600, n_gpt, 1024, 32, checkpoint_every=int(k)) / 1e9 for k in ks]
+k_opt = int(ks[np.argmin(M)])
+claim(round(report["store_all_GB"]) == 60, "store all: 60 GB", GB=report["store_all_GB"])
+claim(k_opt == report["k_opt"] == 2 and 4.9 < min(M) < 5.1, "the optimum is k = 2 with about 5 GB", k=k_opt)
+claim(f"{report['rule_of_thumb_GB']:.1f}" == "8.7", "60 GB / √48 ≈ 8.7 GB", GB=report["rule_of_thumb_GB"])
+claim(f"{report['checkpointed_GB']:.1f}" == "9.5" and report["checkpointed_GB"] > report["rule_of_thumb_GB"],
+      "k = 7 costs 9.5 GB, more than 60/√48", GB=report["checkpointed_GB"])
+
+fig, ax = plt.subplots(figsize=(9, 3.8))
+ax.plot(ks, M, "o-", ms=4, color="tab:orange", label="M(k): checkpoint every k layers")
+ax.axhline(report["rule_of_thumb_GB"], color="tab:blue", ls="--", label="ZeRO's rule: 60 GB / √48")
+ax.plot([k_opt], [min(M)], "*", ms=16, color="tab:red", label=f"optimum k = {k_opt}")
+ax.plot([report["k"]], [report["checkpointed_GB"]], "s", ms=9, color="k", label=f"k = ⌈√48⌉ = {report['k']}")
+ax.set_xscale("log")
+ax.set_ylim(0, 25)
+ax.set_xlabel("checkpoint interval k (layers)")
+ax.set_ylabel("activation memory (GB)")
+ax.set_title(f"GPT-2 1.5 B: {report['store_all_GB']:.0f} GB without checkpointing")
+ax.grid(True, which="both", alpha=0.3)
+ax.legend(loc="upper left")
+fig.tight_layout()
+plt.show()
+say(f"Under this model the best interval is $k^* = {k_opt}$ (≈ $\\sqrt{{48/12}}$ = 2): "
+    f"$M(k^*) = \\lceil 48/{k_opt}\\rceil c + 12 \\cdot {k_opt}\\, c = {round(min(M) / c_GB)}c$ = "
+    f"**{min(M):.1f} GB**, {report['store_all_GB'] / min(M):.0f}× less than {report['store_all_GB']:.1f} GB. "
+    f"Checkpointing every $\\lceil\\sqrt{{48}}\\,\\rceil = {report['k']}$ layers instead costs "
+    f"{report['checkpointed_GB']:.1f} GB ({report['segment_GB']:.1f} GB of them for the one recomputed "
+    f"{report['k']}-layer segment).")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Where the lecture's 8 GB comes from.** ZeRO's rule of thumb is that checkpointing divides the activation memory
+# by about the square root of the number of layers: $60 \text{ GB} / \sqrt{48} \approx 8.7$ GB (not the 8.8 GB of
+# one 7-layer segment), given in the paper and on the slide as "8 GB". It is the order of magnitude of what
+# checkpointing buys; with the interval chosen by $M(k)$ above, this model needs less still.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Where the +33 % comes from.** A backward step costs about two forward steps, so plain reverse mode costs
+# $n + 2n = 3n$ layer-forwards; one whole extra forward pass is $n / 3n = ⅓$. Counted instead of assumed:
+# run the every-$k$ schedule of the animation on a chain of 48 layers and count the layer forwards that are
+# evaluated a second time.
+
+# %% slideshow={"slide_type": "fragment"}
+for k in (k_opt, report["k"]):
+    r = gpt2_activation_report(checkpoint_every=k)  # r["recomputed_layers"]: simulate(schedule_every_k(48, k))
+    claim(r["recomputed_layers"] < n_gpt and r["extra_compute"] <= r["one_pass_extra"],
+          "checkpointing recomputes at most one forward pass", r=r)
+    say(f"every $k = {k}$ layers: **{r['recomputed_layers']} of {n_gpt}** layer forwards run twice → "
+        f"{r['recomputed_layers']} / (48 + 2·48) = **+{100 * r['extra_compute']:.0f} %** compute")
+    if k == k_opt:
+        claim(r["recomputed_layers"] == 46 and round(100 * r["extra_compute"]) == 32,
+              "at k = 2, 46 of 48 layers run twice: +32 %", r=r)
+one = report["one_pass_extra"]
+claim(round(100 * one) == 33, "one extra forward pass is 33 %", one=one)
+say(f"One whole extra forward pass: 48 / 144 = **+{100 * one:.0f} %**, the lecture's figure. The count is a little "
+    f"lower because the last segment is still at hand after the forward sweep and is not recomputed.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Change the model, the sequence length, the batch, the precision and the checkpoint interval $k$. (One pure
+# function, `gpt2_activation_report`, computes the numbers, the extra compute counted for the chosen $k$; the
+# widget only draws them.)
+
+
+# %% slideshow={"slide_type": "fragment"}
+def show_gpt2(hidden=1600, layers=48, seq=1024, batch=32, bytes_per_value=2, k=7):
+    r = gpt2_activation_report(hidden, layers, seq, batch, bytes_per_value, checkpoint_every=k)
+    fig, ax = plt.subplots(figsize=(8, 2.9))
+    bars = {"store all": r["store_all_GB"], f"every k = {k}": r["checkpointed_GB"],
+            f"best k = {r['k_opt']}": r["optimal_GB"]}
+    ax.barh(list(bars), list(bars.values()), color=["tab:green", "tab:orange", "tab:red"])
+    for i, v in enumerate(bars.values()):
+        ax.text(v, i, f" {v:.1f} GB", va="center")
+    ax.invert_yaxis()
+    ax.set_xlabel("activation memory (GB)")
+    ax.set_xlim(0, 1.3 * max(bars.values()))
+    ax.set_title(f"every k = {k}: {r['reduction']:.1f}× less memory for "
+                 f"+{100 * r['extra_compute']:.0f} % compute ({r['recomputed_layers']} layers recomputed)")
+    fig.tight_layout()
+    plt.show()
+
+
+widgets.interactive(
+    show_gpt2,
+    hidden=widgets.IntSlider(value=1600, min=256, max=8192, step=64, description="hidden"),
+    layers=widgets.IntSlider(value=48, min=1, max=128, description="layers"),
+    seq=widgets.IntSlider(value=1024, min=128, max=8192, step=128, description="seq"),
+    batch=widgets.IntSlider(value=32, min=1, max=128, description="batch"),
+    bytes_per_value=widgets.Dropdown(options=[("fp16", 2), ("fp32", 4)], value=2, description="dtype"),
+    k=widgets.IntSlider(value=report["k"], min=1, max=128, description="k"),
+)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture / За рамками лекции
+#
+# The rest of the notebook goes beyond the slides: how the animations are made (a schedule machine), the same
+# gradient from every schedule, memory measured in bytes, the optimal binomial schedule (Revolve), and
+# `checkpoint(f)` inside any function, cross-checked with `jax.checkpoint`.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A schedule machine / Машина расписаний (beyond the lecture)
 #
 # `adlib.checkpoint` runs a **schedule**: a list of actions for a small machine with a current state, stored
 # checkpoints and recorded tapes:
@@ -118,39 +283,7 @@ for name, actions in {
     print(f"{name:14}", " ".join(f"{op[:3]}{j}" for op, j in actions))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Animation of the three approaches / Анимация вышеуказанных подходов
-#
-# Top row of each panel: the states $x_0 \dots x_n$ held at that moment (blue: checkpoint, orange: the current
-# state, green: held by a recorded tape). Bottom row: the adjoints. One frame per evaluation or backward step,
-# so **the longer a row keeps moving, the more work its strategy does**.
-#
-# * **store all** (vanilla backprop): no recomputation, memory grows to $n$;
-# * **recompute all** (memory-poor): only $x_0$ is kept, every backward step recomputes from the start:
-#   $n(n-1)/2$ extra steps;
-# * **every √n**: a checkpoint every $\lceil\sqrt n\,\rceil$ steps; the backward sweep re-runs one segment at a
-#   time: $O(\sqrt n)$ memory for about one extra forward sweep.
-
-# %% slideshow={"slide_type": "subslide"}
-n_anim = 6
-anim = animate_schedules(
-    {
-        "store all": schedule_store_all(n_anim),
-        "recompute all": schedule_recompute_all(n_anim),
-        "every √n": schedule_every_k(n_anim),
-    },
-    n_anim,
-    row_height=1.15,
-)
-html = anim.to_jshtml(fps=3, dpi=72)
-plt.close(anim.fig)
-display(HTML(html))
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The same animations, one strategy per GIF, and the binomial schedule's, are in `figures/checkpoint_*.gif`
-# (`make figures`).
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Space–time view / Расписание во времени
+# ### Space–time view / Расписание во времени (beyond the lecture)
 #
 # The whole schedule at a glance for $n = 16$: step index across, time downwards. Grey dots are the
 # recomputations (advances without tape), green the recorded steps, red the backward steps, blue squares the
@@ -158,11 +291,12 @@ display(HTML(html))
 # "recompute all" with one.
 
 # %% slideshow={"slide_type": "subslide"}
-fig = plot_schedules(16, s=3, figsize=(13, 4.8))  # draw_space_time(ax, schedule, n) for each of the four
+fig = plot_schedules(16, s=3)  # draw_space_time(ax, schedule, n) for each of the four
 plt.show()
+claim(revolve_cost(16, 3) < revolve_cost(16, 1) / 3, "binomial with s = 3 recomputes far less than recompute all")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Same gradient, different cost / Тот же градиент, разная цена
+# ### Same gradient, different cost / Тот же градиент, разная цена (beyond the lecture)
 #
 # A deep residual MLP, $x_k = x_{k-1} + 0.1\tanh(x_{k-1} W_k)$ on a batch of 64 × 32, $n = 100$ layers, loss
 # $L = \tfrac12\|x_n\|^2$ inside the last step. Every schedule must give **exactly** (bit for bit) the gradient of
@@ -214,7 +348,7 @@ print(f"one state x_k = {x0.nbytes / 1e3:.1f} kB")
 # above what existed before the call.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Memory and recomputation for n = 100 … 1000 / Память и пересчёт
+# ### Memory and recomputation for n = 100 … 1000 / Память и пересчёт (beyond the lecture)
 #
 # Counted for every schedule (`simulate`, no arithmetic) at $n = 100, 200, 400, 1000$, and measured in bytes by
 # running three of them on the residual MLP at $n = 100, 300, 1000$ (recompute-all only at $n = 100$: its
@@ -239,51 +373,63 @@ for n_layers in ns_measured:
         _, measured[name][n_layers] = peak_bytes(chain_grad, steps_n, x0_n, schedule=actions)
 
 colors = dict(zip(CASES, ["tab:green", "tab:red", "tab:orange", "tab:blue"]))
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 5.2))
 for name in CASES:
     ax1.plot(ns, [st.peak_memory for st in counted[name]], "-", color=colors[name], label=name)
     m = measured[name]
-    ax1.plot(list(m), [b / state_bytes for b in m.values()], "o", mfc="none", color=colors[name])
-    ax2.plot(ns, [st.forward_steps / n for st, n in zip(counted[name], ns)], "o-", color=colors[name], label=name)
+    ax1.plot(list(m), [b / state_bytes for b in m.values()], "o", ms=8, mfc="none", color=colors[name])
+    ax2.plot(ns, [st.forward_steps / n for st, n in zip(counted[name], ns)], "o-", color=colors[name])
 ax1.plot(ns, [2 * math.sqrt(n) for n in ns], ":", color="k", label=r"$2\sqrt{n}$")
 ax1.plot([], [], "-", color="0.3", label="counted: checkpoints + tapes")
-ax1.plot([], [], "o", mfc="none", color="0.3", label="measured: tracemalloc bytes / state size")
+ax1.plot([], [], "o", ms=8, mfc="none", color="0.3", label="measured: bytes / state size")
 for ax in (ax1, ax2):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("number of layers n")
     ax.grid(True, which="both", alpha=0.3)
-ax1.set_ylim(1, 3e4)
-ax1.set_ylabel("peak memory (in states of 16 kB)")
+ax1.set_ylim(1, 1e4)
+ax1.set_ylabel("peak memory (states of 16 kB)")
 ax1.set_title("Memory: n, 2√n, s + 1, 2")
-ax1.legend(fontsize=7, ncol=2, loc="upper left")
 ax2.set_ylabel("forward steps / n  (forward sweeps)")
 ax2.set_title("Work: 1, ≈ 2, a few, n/2 forward sweeps")
-ax2.legend(fontsize=8)
-fig.tight_layout()
+fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=4)
+fig.tight_layout(rect=(0, 0.15, 1, 1))
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: vanilla's memory grows like $n$ (in bytes a recorded step holds ≈ 4 states: $xW$, $\tanh$, …),
-# $\sqrt n$ checkpointing's like $2\sqrt n$ for **about one extra forward sweep** (2 in all) at every $n$; the
-# binomial schedule holds $s + 1 = 11$ (its bytes: 10 checkpoints, one tape and a few temporaries) and its work
-# grows only slowly (a few sweeps), while memory-poor backprop pays $n/2$ sweeps.
-
 # %% slideshow={"slide_type": "subslide"}
+sweeps = {name: [st.forward_steps / n for st, n in zip(counted[name], ns)] for name in CASES}
+claim(all(st.peak_memory == n for st, n in zip(counted["store all"], ns)) and set(sweeps["store all"]) == {1.0},
+      "store all holds n and does one forward sweep")
 for st, n_layers in zip(counted["every √n"], ns):
     k = math.isqrt(n_layers - 1) + 1
-    assert st.peak_memory <= 2 * k and n_layers - k <= st.recomputations < n_layers
+    claim(st.peak_memory <= 2 * k and n_layers - k <= st.recomputations < n_layers,
+          "√n checkpointing holds at most 2√n and recomputes less than one sweep", n=n_layers, stats=st)
     print(f"n = {n_layers:5}: √n checkpointing holds {st.peak_checkpoints:3} checkpoints + {st.peak_tapes:3} tapes, "
           f"recomputes {st.recomputations / n_layers:.2f} forward sweeps")
+claim(all(st.peak_memory == 11 for st in counted["binomial s=10"]) and max(sweeps["binomial s=10"]) < 6,
+      "the binomial schedule holds s + 1 = 11 and does a few sweeps", sweeps=sweeps["binomial s=10"])
+claim(all(st.recomputations == n * (n - 1) // 2 for st, n in zip(counted["recompute all"], ns)),
+      "memory-poor backprop pays n(n-1)/2 extra steps")
 n_last = ns_measured[-1]
+per_step = measured["store all"][n_last] / (n_last * state_bytes)
+binomial_states = measured["binomial s=10"][n_last] / state_bytes
+claim(3 < per_step < 6, "a recorded step holds about 4 states", per_step=per_step)
+claim(binomial_states < 3 * 11, "the binomial schedule's bytes: 10 checkpoints, one tape, a few temporaries",
+      states=binomial_states)
 for name in ["store all", "every √n", "binomial s=10"]:
     print(f"n = {n_last}, {name:14}: peak {measured[name][n_last] / 1e6:6.2f} MB = "
           f"{measured[name][n_last] / state_bytes:6.0f} states")
 ratio = measured["store all"][n_last] / measured["every √n"][n_last]
-print(f"store-all needs {ratio:.0f}× the bytes of √n checkpointing")
+print(f"store-all needs {ratio:.0f}× the bytes of √n checkpointing; one recorded step holds {per_step:.1f} states")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What to see: vanilla's memory grows like $n$ (in bytes a recorded step holds ≈ 4 states: $xW$, $\tanh$, …),
+# $\sqrt n$ checkpointing's like $2\sqrt n$ for **less than one extra forward sweep** (2 in all) at every $n$;
+# the binomial schedule holds $s + 1 = 11$ (its bytes: 10 checkpoints, one tape and a few temporaries) and its
+# work grows only slowly (a few sweeps), while memory-poor backprop pays $(n-1)/2$ extra sweeps.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The binomial schedule is optimal / Биномиальное расписание оптимально
+# ### The binomial schedule is optimal / Биномиальное расписание оптимально (beyond the lecture)
 #
 # Griewank & Walther (2000): with $s$ checkpoints (the one holding $x_0$ included) and one tape at a time, a chain
 # of $n$ steps cannot be reversed with fewer than
@@ -330,36 +476,46 @@ for k in [5, 10, 32, 100]:
           f"  ≥  t(n, {st.peak_checkpoints}) = {t_opt}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# On a log–log plot of extra forward sweeps against memory, the counted binomial schedules lie **on** the
-# theoretical curve; "every k" (one tape at a time) lies on or above it. The hollow squares keep a whole
-# segment's $k$ tapes at once (what `jax.checkpoint` and Chen et al. 2016 do): they recompute less than the curve
-# because a recorded tape doubles as the step that reaches the next state — a different memory model, in which a
-# tape (here ≈ 4 states) is counted as one.
+# Extra forward sweeps against memory (checkpoints + tapes held), log–log, for $n = 1000$: the formula $t(n, s)$
+# (plotted at $s + 1$: $s$ checkpoints and one tape), the binomial schedule, "every k" in both settings.
 
 # %% slideshow={"slide_type": "fragment"}
 s_grid = np.unique(np.geomspace(1, 999, 30).astype(int))
-fig, ax = plt.subplots(figsize=(7, 4.4))
+fig, ax = plt.subplots(figsize=(11, 4.6))
 ax.plot(s_grid + 1, [revolve_cost(n, int(s)) / n for s in s_grid], "-", color="tab:blue", label="theory t(n, s) / n")
-sims = [simulate(schedule_revolve(n, int(s)), n) for s in s_grid[::3]]
-ax.plot([st.peak_memory for st in sims], [st.recomputations / n for st in sims], "o", color="tab:blue",
-        label="binomial schedule (counted)")
+sims = {int(s): simulate(schedule_revolve(n, int(s)), n) for s in s_grid[::3]}
+ax.plot([st.peak_memory for st in sims.values()], [st.recomputations / n for st in sims.values()], "o",
+        color="tab:blue", label="binomial schedule (counted)")
+claim(all(st.recomputations == revolve_cost(n, s) and st.peak_memory == s + 1 for s, st in sims.items()),
+      "the counted binomial schedules lie on the theoretical curve")
+every_k = {}
 for keep, style in [(False, dict(color="tab:orange")), (True, dict(color="tab:orange", mfc="none"))]:
-    sims = [simulate(schedule_every_k(n, k, keep_tapes=keep), n) for k in [2, 5, 10, 32, 100, 300]]
-    ax.plot([st.peak_memory for st in sims], [st.recomputations / n for st in sims], "s", **style,
-            label="every k steps, " + ("k tapes per segment" if keep else "one tape at a time"))
+    every_k[keep] = [simulate(schedule_every_k(n, k, keep_tapes=keep), n) for k in [2, 5, 10, 32, 100, 300]]
+    ax.plot([st.peak_memory for st in every_k[keep]], [st.recomputations / n for st in every_k[keep]], "s",
+            **style, label="every k steps, " + ("k tapes per segment" if keep else "one tape at a time"))
 ax.plot([poor.peak_memory], [poor.recomputations / n], "v", color="tab:red", label="recompute all")
+claim(all(st.recomputations >= revolve_cost(n, st.peak_memory - 1) for st in every_k[False]),
+      "every k (one tape at a time) lies on or above the curve")
+claim(all(st.recomputations < revolve_cost(n, st.peak_memory - 1) for st in every_k[True]),
+      "every k with a segment's k tapes recomputes less than the curve")
 ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("peak memory: checkpoints + tapes (states)")
 ax.set_ylabel("extra forward steps / n")
 ax.set_title(f"Memory against recomputation, n = {n}")
 ax.grid(True, which="both", alpha=0.3)
-ax.legend(fontsize=8)
+ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
 fig.tight_layout()
 plt.show()
 
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The counted binomial schedules lie **on** the theoretical curve; "every k" (one tape at a time) lies on or above
+# it. The hollow squares keep a whole segment's $k$ tapes at once (what `jax.checkpoint` and Chen et al. 2016 do):
+# they recompute less than the curve because a recorded tape doubles as the step that reaches the next state — a
+# different memory model, in which a tape (here ≈ 4 states) is counted as one.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## `checkpoint(f)` inside any function / Контрольные точки внутри функции
+# ### `checkpoint(f)` inside any function / Контрольные точки внутри функции (beyond the lecture)
 #
 # The same idea without a chain: `checkpoint(f)` makes `f` **one primitive**. Its forward pass runs `f` on plain
 # values (nothing of `f`'s inside goes on the tape); its VJP rule re-runs `f` under `adlib.vjp` when the
@@ -396,8 +552,11 @@ segment_ckpt = checkpoint(segment)
 g_plain, bytes_plain = peak_bytes(adlib.grad(lambda x: mlp_loss(x, segment)), xb)
 g_ckpt, bytes_ckpt = peak_bytes(adlib.grad(lambda x: mlp_loss(x, segment_ckpt)), xb)
 np.testing.assert_array_equal(g_ckpt, g_plain)
-print(f"tape nodes: plain {tape_length(lambda x: mlp_loss(x, segment), xb)}, "
-      f"checkpointed {tape_length(lambda x: mlp_loss(x, segment_ckpt), xb)}")
+nodes_plain = tape_length(lambda x: mlp_loss(x, segment), xb)
+nodes_ckpt = tape_length(lambda x: mlp_loss(x, segment_ckpt), xb)
+claim(nodes_ckpt < nodes_plain and bytes_ckpt < 0.7 * bytes_plain, "a shorter tape and a lower memory peak",
+      nodes=(nodes_plain, nodes_ckpt), bytes=(bytes_plain, bytes_ckpt))
+print(f"tape nodes: plain {nodes_plain}, checkpointed {nodes_ckpt}")
 print(f"peak memory of grad: plain {bytes_plain / 1e6:.1f} MB, checkpointed {bytes_ckpt / 1e6:.1f} MB "
       f"(one activation = {xb.nbytes / 1e6:.2f} MB); gradients identical")
 
@@ -416,10 +575,10 @@ np.testing.assert_allclose(adlib.grad(adlib.grad(lambda x: anp.sum(cf(x))))(1.3)
 print("hessian and grad-of-grad through checkpoint(f) equal those through f to 1e-14")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Cross-check with `jax.checkpoint` / Проверка с JAX
+# ### Cross-check with `jax.checkpoint` / Проверка с JAX (beyond the lecture)
 #
 # The same network in JAX (float64): the same gradient, and `jax.ad_checkpoint.print_saved_residuals` shows what
-# JAX keeps for the backward pass — before: the outputs of every `tanh`; after: only the segments' inputs.
+# JAX keeps for the backward pass, without and with `jax.checkpoint` around each 4-layer segment.
 
 # %% slideshow={"slide_type": "subslide"}
 import jax
@@ -460,67 +619,27 @@ def saved_residuals(block):
 before, after = saved_residuals(jax_segment), saved_residuals(jax_segment_ckpt)
 print(f"\nactivations saved without checkpoint ({len(before)}):", *before[:3], "…", sep="\n  ")
 print(f"\nactivations saved with jax.checkpoint ({len(after)}):", *after, sep="\n  ")
-assert len(after) < len(before)
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Example: GPT-2 / Пример использования контрольных точек градиента
-#
-# The lecture (after ZeRO, Rajbhandari et al. 2020): a GPT-2 with 1.5 B parameters (hidden size 1600, 48 layers),
-# sequence 1K, batch 32, fp16. A transformer layer keeps about $12 \cdot \text{hidden} \cdot \text{batch} \cdot
-# \text{seq}$ values for its backward pass, so
-#
-# $$12 \cdot 1600 \cdot 32 \cdot 1024 \cdot 48 \text{ values} \times 2 \text{ bytes} \approx 60 \text{ GB}.$$
-#
-# Checkpointing every $k = \lceil\sqrt{48}\,\rceil = 7$ layers stores only the 7 segment inputs
-# ($\text{hidden}\cdot\text{batch}\cdot\text{seq}$ values each) and, during the backward pass, the full activations
-# of **one** 7-layer segment: ≈ 8.8 GB for the segment ($60 / \sqrt{48}$), 9.5 GB in all. The price: one extra
-# forward pass; with a backward pass costing about two forwards, that is ⅓ ≈ 33 % more compute.
-
-# %% slideshow={"slide_type": "subslide"}
-report = gpt2_activation_report()  # hidden 1600, 48 layers, seq 1024, batch 32, fp16
-for key, value in report.items():
-    print(f"{key:16} {value:.3f}" if isinstance(value, float) else f"{key:16} {value}")
-assert round(report["store_all_GB"]) == 60 and 7.5 < report["segment_GB"] < 9
-assert round(100 * report["extra_compute"]) == 33
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Change the model, the sequence length, the batch, the precision and the checkpoint interval $k$. (One pure
-# function, `gpt2_activation_report`, computes the numbers; the widget only draws them.)
-
-
-# %% slideshow={"slide_type": "fragment"}
-def show_gpt2(hidden=1600, layers=48, seq=1024, batch=32, bytes_per_value=2, k=7):
-    r = gpt2_activation_report(hidden, layers, seq, batch, bytes_per_value, checkpoint_every=k)
-    fig, ax = plt.subplots(figsize=(6.2, 2.4))
-    bars = {"store all": r["store_all_GB"], f"checkpoint every {k}": r["checkpointed_GB"]}
-    ax.barh(list(bars), list(bars.values()), color=["tab:green", "tab:orange"])
-    for i, v in enumerate(bars.values()):
-        ax.text(v, i, f" {v:.1f} GB", va="center")
-    ax.set_xlabel("activation memory (GB)")
-    ax.set_xlim(0, 1.25 * max(bars.values()))
-    ax.set_title(f"{r['reduction']:.1f}× less memory for +{100 * r['extra_compute']:.0f}% compute")
-    fig.tight_layout()
-    plt.show()
-
-
-widgets.interactive(
-    show_gpt2,
-    hidden=widgets.IntSlider(value=1600, min=256, max=8192, step=64, description="hidden"),
-    layers=widgets.IntSlider(value=48, min=1, max=128, description="layers"),
-    seq=widgets.IntSlider(value=1024, min=128, max=8192, step=128, description="seq"),
-    batch=widgets.IntSlider(value=32, min=1, max=128, description="batch"),
-    bytes_per_value=widgets.Dropdown(options=[("fp16", 2), ("fp32", 4)], value=2, description="dtype"),
-    k=widgets.IntSlider(value=7, min=1, max=128, description="k"),
-)
+claim(len(after) < len(before), "jax.checkpoint saves fewer residuals", before=len(before), after=len(after))
+say(f"Without checkpointing JAX saves **{len(before)}** activations of 256 × 128 for the backward pass, with "
+    f"`jax.checkpoint` **{len(after)}** (listed above): the rest is recomputed, as in `adlib`'s `checkpoint`.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
 #
-# * Reverse mode's price is memory: vanilla backprop keeps $n$ steps' worth of intermediates.
-# * Recompute-all keeps $O(1)$ and pays $n(n-1)/2$ extra steps; checkpointing every $\sqrt n$ steps keeps
-#   $O(\sqrt n)$ for about one extra forward sweep — measured here in counted states and in bytes.
+# From the lecture:
+# * Reverse mode's price is memory (the answer to «Какова стоимость ускорения?»): vanilla backprop keeps $n$
+#   steps' worth of intermediates; recompute-all keeps $O(1)$ and pays $n(n-1)/2$ extra steps; checkpointing
+#   every $\sqrt n$ steps keeps $O(\sqrt n)$ for less than one extra forward sweep.
+# * GPT-2 1.5 B: 60 GB of activations. Under $M(k) = \lceil n/k\rceil c + 12kc$ the best interval is $k = 2$,
+#   5.0 GB (9.5 GB at $k = \lceil\sqrt{48}\,\rceil = 7$); the lecture's ≈ 8 GB is ZeRO's $60/\sqrt{48} \approx 8.7$ GB.
+#   Counted, 46 of 48 layers run twice at $k = 2$: +32 % compute; the lecture's 33 % is one whole extra forward pass.
+#
+# Beyond the lecture:
 # * The binomial schedule reaches the proven minimum $t(n, s)$ of recomputations for $s$ checkpoints (checked for
 #   every $n \le 100$, $s \le 10$).
 # * Every schedule returns the plain reverse-mode gradient bit for bit; `checkpoint(f)` does the same as
 #   `jax.checkpoint` (same gradients, fewer saved residuals).
-# * GPT-2 1.5 B: 60 GB of activations → ≈ 8–9.5 GB with checkpointing, for ≈ 33 % more compute.
+#
+# Builds on [05 — reverse mode](05_reverse_mode.ipynb) (the price of reverse mode is memory). Next:
+# [11 — what AD is not](11_what_ad_is_not.ipynb), where "reverse mode is not memory-efficient" is one of the
+# lecture's closing points.

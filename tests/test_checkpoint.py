@@ -21,12 +21,14 @@ import adlib
 import adlib.numpy as anp
 from adlib.checkpoint import (
     activation_memory,
+    best_checkpoint_every,
     beta,
     chain_grad,
     checkpoint,
     gpt2_activation_report,
     make_schedule,
     peak_bytes,
+    recomputed_layers,
     repetition_number,
     revolve_cost,
     schedule_every_k,
@@ -376,12 +378,45 @@ def test_jax_checkpoint_same_gradient(net):
 
 def test_gpt2_numbers_of_the_lecture():
     report = gpt2_activation_report()  # 1.5 B: hidden 1600, 48 layers, seq 1024, batch 32, fp16
-    assert report["store_all_GB"] == pytest.approx(12 * 1600 * 32 * 1024 * 48 * 2 / 1e9)
+    c = 1600 * 32 * 1024 * 2 / 1e9  # one layer's input, GB
+    assert report["store_all_GB"] == pytest.approx(12 * 48 * c)
     assert 59 < report["store_all_GB"] < 61  # "60 GB"
-    assert report["k"] == 7
-    assert 7 < report["segment_GB"] < 9.5  # "≈ 8 GB": the one recomputed 7-layer segment
-    assert report["segment_GB"] < report["checkpointed_GB"] < 10
-    assert report["extra_compute"] == pytest.approx(1 / 3)  # "33% more compute"
+    assert report["k"] == 7  # ⌈√48⌉
+    assert report["checkpointed_GB"] == pytest.approx((7 + 7 * 12) * c)  # 7 inputs + one 7-layer segment
+    assert report["segment_GB"] == pytest.approx(7 * 12 * c)
+    # the optimum of M(k) = ⌈48/k⌉c + 12kc is k = 2 (≈ √(48/12)), 48c ≈ 5 GB
+    assert report["k_opt"] == 2 and report["optimal_GB"] == pytest.approx(48 * c)
+    assert 4.9 < report["optimal_GB"] < 5.1
+    # the lecture's (ZeRO's) "≈ 8 GB": 60 GB / √48 ≈ 8.7
+    assert report["rule_of_thumb_GB"] == pytest.approx(report["store_all_GB"] / math.sqrt(48))
+    assert 8.6 < report["rule_of_thumb_GB"] < 8.8
+    # counted: 42 of the 48 layers run twice (every segment but the last), over 48 forwards + 48 backwards (×2)
+    assert report["recomputed_layers"] == 42
+    assert report["extra_compute"] == pytest.approx(42 / 144)
+    assert report["one_pass_extra"] == pytest.approx(1 / 3)  # "33% more compute": one whole forward pass
+    at_opt = gpt2_activation_report(checkpoint_every=2)
+    assert at_opt["recomputed_layers"] == 46 and round(100 * at_opt["extra_compute"]) == 32
+    assert gpt2_activation_report(checkpoint_every=48)["extra_compute"] == 0  # one segment: nothing recomputed
+
+
+def test_best_checkpoint_every_minimises_the_memory():
+    for layers in [1, 2, 5, 12, 48, 100, 128]:
+        for per_layer in [1, 4, 12]:
+            k = best_checkpoint_every(layers, per_layer)
+            memory = [activation_memory(1, layers, 1, 1, 1, per_layer, checkpoint_every=j)
+                      for j in range(1, layers + 1)]
+            assert memory[k - 1] == min(memory) and memory.index(min(memory)) == k - 1
+    assert best_checkpoint_every(48) == 2 and best_checkpoint_every(48, values_per_layer=1) == 6  # 8 + 6 = 14 = 7 + 7
+    with pytest.raises(ValueError, match="values_per_layer"):
+        best_checkpoint_every(48, 0)
+
+
+def test_recomputed_layers_counts_every_segment_but_the_last():
+    for layers in [1, 7, 48, 100]:
+        for k in [1, 2, 3, 7, 10, layers, layers + 5]:
+            last_start = ((layers - 1) // min(k, layers)) * min(k, layers)
+            assert recomputed_layers(layers, k) == last_start
+    assert recomputed_layers(48, 1) == 47
 
 
 @settings(max_examples=50, deadline=None)
@@ -434,9 +469,13 @@ def test_animation_has_one_frame_per_step_of_the_longest_schedule(tmp_path):
     import matplotlib.pyplot as plt
 
     from adlib.checkpoint import animate_schedules
+    from adlib.course import projector
 
     n = 4
     anim = animate_schedules({"a": schedule_store_all(n), "b": schedule_recompute_all(n)}, n)
+    for t in range(anim.frame_count):  # every frame readable on a slide (the longest texts come late)
+        anim.draw_frame(t)
+        projector.check_readable(anim.fig)
     longest = simulate(schedule_recompute_all(n), n)
     assert anim.frame_count == longest.forward_steps + n  # evaluations + backward steps
     html = anim.to_jshtml(fps=2, dpi=40)
@@ -456,8 +495,12 @@ def test_plot_schedules_draws_the_four_schedules():
     from adlib.checkpoint import plot_schedules
 
     n, s = 9, 2
+    from adlib.course import projector
+
     fig = plot_schedules(n, s=s, suptitle="four schedules")
     assert isinstance(fig, Figure) and len(fig.axes) == 4
+    projector.check_readable(fig)
+    assert fig.get_figwidth() * fig.dpi <= projector.CONTENT_WIDTH_PX
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[2].startswith("every √n = 3 steps") and titles[3].startswith(f"binomial, s = {s}")
     extra = simulate(schedule_recompute_all(n), n).recomputations
