@@ -17,9 +17,17 @@ throws it away. This module keeps the tape and gives it the lecture's names, so 
 Nothing here re-implements differentiation. The graph *is* the tape that reverse mode records, and every number in
 a trace comes from the primitive's own rules in ``adlib/numpy/rules.py`` (``Primitive.jvp`` and ``Primitive.vjp``,
 called as ``rule(t_or_g, ans, *args, **kwargs)`` exactly as ``core`` calls them): the tangent of ``v_i`` is
-``Σ_j jvp_j(v̄_j, v_i, args)``, the adjoint of ``v_j`` is ``Σ_{consumers i} vjp_j(v̄_i, v_i, args)``, summed in the
-order of ``core.backward``. The *local* derivative ∂v_i/∂x_j that the slides write next to each edge is the same
-rule applied to 1 (for scalars a rule is multiplication by that number).
+``v̇_i = Σ_j jvp_j(ẋ_j, v_i, args)`` over its parents ``x_j``, the adjoint of ``v_j`` is
+``v̄_j = Σ_{consumers i} vjp_j(v̄_i, v_i, args)``, summed in the order of ``core.backward``. The *local* derivative
+∂v_i/∂x_j that the slides write next to each edge is the same rule applied to 1 (for scalars a rule is
+multiplication by that number).
+
+Notation (the course's, stated in notebook 04): ``∂v_i/∂x_j`` is a *local* partial derivative, of one primitive
+with respect to one of its arguments, the others held fixed; ``dv_i/dw_k`` and ``dL/dv_i`` are *total*
+derivatives, through every path of the graph. The tangent is ``v̇_i = dv_i/dw_k`` (forward mode), the adjoint
+``v̄_i = dL/dv_i`` (reverse mode). The slides write ``∂`` for both kinds and ``v̄`` for both the tangent and the
+adjoint; the formulas here keep the slides' shape and terms, in the slides' order, with ``d`` where the slides mean
+a total derivative.
 
 What is added is presentation: names (``w1, w2, …`` for inputs, ``v1, v2, …`` in evaluation order, ``L`` for the
 output), the symbolic formula of each step as LaTeX (a small table, ``OPERATIONS``, maps primitive names to
@@ -41,7 +49,8 @@ from .core import Primitive, VJPBox, VJPTrace
 
 __all__ = [
     "Graph", "GraphNode", "Term", "TraceRow", "EvaluationTrace", "Table", "OPERATIONS",
-    "trace_graph", "forward_trace", "reverse_trace", "domain_error", "latex_name", "tape_memory",
+    "trace_graph", "forward_trace", "reverse_trace", "domain_error", "latex_name", "accent_name", "tape_memory",
+    "SHOWN_ORDER",
 ]  # fmt: skip
 
 
@@ -91,8 +100,9 @@ def latex_name(name):
     return f"{m.group(1)}_{{{m.group(2)}}}" if m else name
 
 
-def _num(x, digits=4):
-    """A number for a formula: 4 significant digits, negatives in parentheses (they are multiplied)."""
+def _num(x, digits=4, parenthesize=True):
+    """A number for a formula: 4 significant digits, negatives in parentheses (they are multiplied) unless
+    ``parenthesize`` is False (a result, at the end of a formula)."""
     x = float(x)
     if x == 0:
         return "0"
@@ -102,11 +112,30 @@ def _num(x, digits=4):
     if "e" in s:
         mantissa, exponent = s.split("e")
         s = rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return f"({s})" if x < 0 else s
+    return f"({s})" if x < 0 and parenthesize else s
 
 
 def _partial(top, bottom):
+    """The local partial derivative ∂top/∂bottom (one primitive, one argument, the others held fixed)."""
     return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+
+def _total(top, bottom):
+    """The total derivative d top/d bottom (through every path of the graph): a tangent or an adjoint."""
+    return rf"\frac{{d {top}}}{{d {bottom}}}"
+
+
+def accent_name(name, accent):
+    """``accent_name('v2', 'dot')`` -> ``'\\dot{v}_{2}'``: the accent on the letter, not on the subscript
+    (``\\dot{v_{2}}`` puts the dot over the middle of ``v₂``)."""
+    m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
+    return rf"\{accent}{{{m.group(1)}}}_{{{m.group(2)}}}" if m else rf"\{accent}{{{name}}}"
+
+
+# The order in which a step's chain-rule terms are *shown* (they are summed in argument order, as core does): the
+# slides write the product rule for v2 = w2 v1 as w2 ∂v1/∂w1 + v1 ∂w2/∂w1, the coefficients in the order of the
+# factors, so the term of the second argument comes first.
+SHOWN_ORDER = {"multiply": (1, 0)}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -328,24 +357,26 @@ def _chain(lhs, symbolic, rule, numbers, result):
     for p in (symbolic, rule, numbers):
         if p and p != parts[-1]:
             parts.append(p)
-    parts.append(_num(result))
+    parts.append(_num(result, parenthesize=False))
     return " = ".join(parts)
 
 
 def _function_latex(graph, node):
     if node.is_input:
-        return f"{node.latex} = {_num(node.value)}"
+        return f"{node.latex} = {_num(node.value, parenthesize=False)}"
     return _chain(node.latex, node.operation_latex(graph), None, node.operation_latex(graph, numbers=True),
                   node.value)
 
 
 class EvaluationTrace:
     """Baydin et al.'s evaluation trace: one row per step (``rows``), as a table that renders in Jupyter (HTML)
-    and as text. ``mode`` is ``'forward'`` or ``'reverse'``; ``result`` is ∂L/∂w_k (forward, for the seed) or the
-    tuple of ∂L/∂w_k for all inputs (reverse)."""
+    and as text. ``mode`` is ``'forward'`` or ``'reverse'``; ``result`` is dL/dw_k (forward, for the seed) or the
+    tuple of dL/dw_k for all inputs (reverse). ``wrt`` is the input a forward trace differentiates with respect to
+    (``None`` for a direction ``seed``, and in reverse mode)."""
 
-    def __init__(self, graph, mode, rows, result, seed_name):
+    def __init__(self, graph, mode, rows, result, seed_name, wrt=None):
         self.graph, self.mode, self.rows, self.result, self.seed_name = graph, mode, list(rows), result, seed_name
+        self.wrt = wrt
 
     def __len__(self):
         return len(self.rows)
@@ -354,19 +385,34 @@ class EvaluationTrace:
         """The trace so far: its first ``step + 1`` rows."""
         if not 0 <= step < len(self.rows):
             raise ValueError(f"step must be in 0..{len(self.rows) - 1}, got {step}")
-        return EvaluationTrace(self.graph, self.mode, self.rows[: step + 1], self.result, self.seed_name)
+        return EvaluationTrace(self.graph, self.mode, self.rows[: step + 1], self.result, self.seed_name, self.wrt)
 
     def derivatives(self):
         """``{name: tangent or adjoint}`` of the rows present."""
         return {r.name: r.derivative for r in self.rows}
 
+    def symbol_latex(self, node):
+        """How the figures name the derivative carried by ``node`` (a GraphNode or its index): the tangent
+        ``\\dot{v}_{2}`` in forward mode, the adjoint ``\\bar{v}_{2}`` in reverse mode."""
+        node = self.graph.nodes[node] if isinstance(node, int | np.integer) else node
+        return accent_name(node.name, "dot" if self.mode == "forward" else "bar")
+
+    def meaning_latex(self, node):
+        """What that symbol stands for, as a total derivative: ``dv_2/dw_1`` (forward, with ``wrt``), ``dL/dv_2``
+        (reverse); ``None`` for a forward trace along a direction."""
+        node = self.graph.nodes[node] if isinstance(node, int | np.integer) else node
+        if self.mode == "reverse":
+            return f"d{self.graph.nodes[self.graph.output].latex}/d{node.latex}"
+        return None if self.wrt is None else f"d{node.latex}/d{latex_name(self.wrt)}"
+
     def table(self):
+        out = self.graph.nodes[self.graph.output].name
         if self.mode == "forward":
-            what = "tangent " + self.seed_name
-            caption = f"Forward evaluation trace, tangents {self.seed_name}"
+            tangent = f"v̇ = {self.seed_name}" if self.wrt is not None else f"v̇ along {self.seed_name}"
+            what, caption = f"tangent {tangent}", f"Forward evaluation trace, tangents {tangent}"
         else:
-            what = f"adjoint ∂{self.graph.nodes[self.graph.output].name}/∂v"
-            caption = "Reverse evaluation trace (the backward sweep), adjoints"
+            what = f"adjoint v̄ = d{out}/dv"
+            caption = f"Reverse evaluation trace (the backward sweep), adjoints v̄ = d{out}/dv"
         header = ["step", "node", "value", what, "Функция", "Производная"]
         rows, text = [], []
         for r in self.rows:
@@ -400,11 +446,14 @@ def _input_index(graph, wrt):
 
 
 def forward_trace(graph, wrt=0, seed=None):
-    """Forward mode on ``graph``: for i = 1..N, ``v̄_i = Σ_j ∂v_i/∂x_j · v̄_j`` over the parents x_j of v_i.
+    """Forward mode on ``graph``: for i = 1..N, ``v̇_i = Σ_j ∂v_i/∂x_j · ẋ_j`` over the parents x_j of v_i.
 
-    ``wrt`` (an input's name or index) seeds ``v̄ = e_k``, so the tangents are ∂v_i/∂w_k as on the slides; or give
-    ``seed``, one tangent per input (a direction ``ẇ``; the tangents are then written ``\\dot v_i``).
-    Each contribution ``∂v_i/∂x_j · v̄_j`` is the primitive's JVP rule applied to ``v̄_j``.
+    ``wrt`` (an input's name or index) seeds ``ẇ = e_k``, so the tangents are the total derivatives dv_i/dw_k (the
+    slides' ``v̄_i = ∂v_i/∂w_k``), written ``\\frac{d v_i}{d w_k}`` in the formulas; or give ``seed``, one tangent
+    per input (a direction ``ẇ``; the tangents are then written ``\\dot{v}_i``). Each contribution
+    ``∂v_i/∂x_j · ẋ_j`` (a local partial derivative times the parent's tangent) is the primitive's JVP rule applied
+    to ``ẋ_j``. The terms are shown in the slides' order (:data:`SHOWN_ORDER`) and summed in argument order, as
+    ``core`` sums them.
     """
     if not isinstance(graph, Graph):
         raise TypeError(f"forward_trace expects a Graph from trace_graph, got {type(graph).__name__}")
@@ -412,20 +461,23 @@ def forward_trace(graph, wrt=0, seed=None):
         k = _input_index(graph, wrt)
         seed = [1.0 if j == k else 0.0 for j in range(len(graph.inputs))]
         w = graph.nodes[graph.inputs[k]]
+        wrt_name = w.name
 
         def d(node):
-            return _partial(node.latex, w.latex)
+            return _total(node.latex, w.latex)
 
-        seed_name = f"∂v/∂{w.name}"
+        seed_name = f"dv/d{w.name}"
     else:
         seed = [float(s) for s in seed]
         if len(seed) != len(graph.inputs):
             raise ValueError(f"seed must have one tangent per input ({len(graph.inputs)}), got {len(seed)}")
 
-        def d(node):
-            return rf"\dot{{{node.latex}}}"
+        wrt_name = None
 
-        seed_name = "v̇ (direction " + ", ".join(f"{s:g}" for s in seed) + ")"
+        def d(node):
+            return accent_name(node.name, "dot")
+
+        seed_name = "ẇ = (" + ", ".join(f"{s:g}" for s in seed) + ")"
 
     tangents, rows = {}, []
     with np.errstate(all="ignore"):
@@ -434,7 +486,7 @@ def forward_trace(graph, wrt=0, seed=None):
                 t = seed[graph.inputs.index(node.index)]
                 tangents[node.index] = t
                 rows.append(TraceRow(len(rows), node.index, node.name, node.value, t, (),
-                                     _function_latex(graph, node), f"{d(node)} = {_num(t)}"))
+                                     _function_latex(graph, node), f"{d(node)} = {_num(t, parenthesize=False)}"))
                 continue
             terms, t = [], None
             for argnum, p in zip(node.argnums, node.parents):
@@ -444,18 +496,23 @@ def forward_trace(graph, wrt=0, seed=None):
                 terms.append(Term(p, node.index, argnum, local, node.local_latex(graph, argnum), contribution))
                 t = contribution if t is None else t + contribution  # summed as core.JVPTrace does
             tangents[node.index] = t
+            order = SHOWN_ORDER.get(node.prim.name)
+            if order is not None and not node.kwargs and all(term.argnum in order for term in terms):
+                terms.sort(key=lambda term: order.index(term.argnum))  # shown as the slides write it
             parents = [graph.nodes[term.source] for term in terms]
             symbolic = " + ".join(f"{_partial(node.latex, p.latex)} {d(p)}" for p in parents)
             rule_form = " + ".join(f"{term.local_latex} {d(p)}" for term, p in zip(terms, parents))
             numbers = " + ".join(f"{_num(term.local)}{_NUMBER_MUL}{_num(tangents[term.source])}" for term in terms)
             rows.append(TraceRow(len(rows), node.index, node.name, node.value, t, tuple(terms),
                                  _function_latex(graph, node), _chain(d(node), symbolic, rule_form, numbers, t)))
-    return EvaluationTrace(graph, "forward", rows, tangents[graph.output], seed_name)
+    return EvaluationTrace(graph, "forward", rows, tangents[graph.output], seed_name, wrt_name)
 
 
 def reverse_trace(graph, adjoint=1.0):
-    """Reverse mode on ``graph``: from ``∂L/∂L = adjoint`` back to the inputs,
+    """Reverse mode on ``graph``: from ``dL/dL = adjoint`` back to the inputs,
     ``v̄_j = Σ_{i consumes j} v̄_i · ∂v_i/∂v_j`` — the backward sweep of ``core.backward``, one row per node.
+    The adjoints ``v̄_j = dL/dv_j`` are total derivatives (every path from v_j to L), written
+    ``\\frac{d L}{d v_j}``; each ``∂v_i/∂v_j`` is a local partial derivative.
 
     When the sweep reaches a node, all its consumers (later on the tape) have been processed, so its adjoint is
     complete: that is the row. Each contribution ``v̄_i · ∂v_i/∂v_j`` is the primitive's VJP rule applied to
@@ -467,7 +524,7 @@ def reverse_trace(graph, adjoint=1.0):
     out = graph.nodes[graph.output]
 
     def d(node):
-        return _partial(out.latex, node.latex)
+        return _total(out.latex, node.latex)
 
     contributions = {i: [] for i in range(len(graph))}
     adjoints, rows = {}, []
@@ -477,7 +534,7 @@ def reverse_trace(graph, adjoint=1.0):
             terms = contributions[i]
             if i == graph.output:
                 g = float(adjoint)
-                formula = f"{d(node)} = {_num(g)}"
+                formula = f"{d(node)} = {_num(g, parenthesize=False)}"
             else:
                 g = 0.0
                 for k, term in enumerate(terms):

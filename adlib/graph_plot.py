@@ -12,6 +12,10 @@ the output on the right, every edge labelled with its local derivative ∂v_i/�
 Highlighting follows the direction of the information: in forward mode the current node receives the tangents of
 its parents (its incoming edges light up); in reverse mode it receives the adjoints of its consumers (its outgoing
 edges light up).
+
+Notation (notebook 04 states it): under each processed node, its tangent ``v̇_i = dv_i/dw_k`` (forward mode) or its
+adjoint ``v̄_i = dL/dv_i`` (reverse mode); on the edges, the local partial derivatives ``∂v_i/∂x_j``. The default
+sizes are readable on a projector (every text ≥ 10 pt on a 1280×720 slide, see ``adlib.course.projector``).
 """
 
 import matplotlib.pyplot as plt
@@ -26,6 +30,7 @@ CURRENT, DONE, TODO = "#ffb347", "#cfe8ff", "#f4f4f4"
 HIGHLIGHT, EDGE = "#d62728", "#555555"
 RADIUS = 0.3
 DX, DY = 1.7, 1.4  # distance between layers, between nodes of a layer
+MAX_WIDTH = 11.8  # inches: at dpi 100 a wider figure is scaled down on a 1280-pixel slide
 
 
 def _unit(dx, dy):
@@ -62,6 +67,12 @@ def _mathtext(latex):
     return f"${latex}$"
 
 
+def _display_fractions(latex):
+    r"""``\frac`` -> ``\dfrac``: mathtext draws a ``\frac`` at about 70 % of the font size, too small to read on a
+    projector; ``\dfrac`` keeps the numerator and the denominator at full size."""
+    return latex.replace(r"\frac{", r"\dfrac{")
+
+
 def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=True, title=None, fontsize=11):
     """Draw ``graph`` on ``ax`` (a new figure if ``None``) and return the axes.
 
@@ -81,7 +92,7 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
     if ax is None:
         xs, ys = zip(*layout(graph).values())
         width, height = max(xs) - min(xs) + 1.1, max(ys) - min(ys) + 1.8
-        _, ax = plt.subplots(figsize=(min(1.1 * width, 14), 1.1 * height + 0.4))
+        _, ax = plt.subplots(figsize=(min(1.1 * width, MAX_WIDTH), 1.1 * height + 0.4))
     pos = layout(graph)
     rows = trace.rows if trace is not None else []
     done = [r.node for r in (rows if step is None else rows[: step + 1])] if trace is not None else []
@@ -117,7 +128,8 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
             ax.add_patch(arrow)
             if edge_labels:
                 mx, my = (x0 + x1 + 2 * cx) / 4, (y0 + y1 + 2 * cy) / 4  # the middle of the Bézier curve
-                ax.text(mx, my, _mathtext(node.local_latex(graph, argnum)), ha="center", va="center",
+                label = _mathtext(_display_fractions(node.local_latex(graph, argnum)))
+                ax.text(mx, my, label, ha="center", va="center",
                         fontsize=fontsize, color=HIGHLIGHT if hot else "#333333", zorder=3,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
 
@@ -131,13 +143,10 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
         lines = []
         if values:
             lines.append(f"{float(node.value):.4g}")
-        if node.index in derivative:
-            if trace.mode == "forward":  # Baydin's notation: a dot for a tangent, a bar for an adjoint
-                lines.append(_mathtext(rf"\dot{{{node.latex}}} = {_fmt(derivative[node.index])}"))
-            else:
-                lines.append(_mathtext(rf"\bar{{{node.latex}}} = {_fmt(derivative[node.index])}"))
+        if node.index in derivative:  # Baydin's notation: a dot for a tangent, a bar for an adjoint
+            lines.append(_mathtext(f"{trace.symbol_latex(node)} = {_fmt(derivative[node.index])}"))
         if lines:
-            ax.text(x, y - RADIUS - 0.06, "\n".join(lines), ha="center", va="top", fontsize=fontsize - 2, zorder=4)
+            ax.text(x, y - RADIUS - 0.06, "\n".join(lines), ha="center", va="top", fontsize=fontsize - 1, zorder=4)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.55, max(xs) + 0.55)
@@ -157,14 +166,17 @@ def _fmt(x):
     return f"{x:.4g}" if np.isfinite(x) else str(x)
 
 
-def draw_steps(graph, trace, ncols=2, panel=(5.6, 2.6), fontsize=10):
+def draw_steps(graph, trace, ncols=2, panel=(5.3, 2.5), fontsize=11):
     """One small drawing per step of ``trace`` in a grid (a static version of the stepping widget); each panel's
-    title is the step's derivative with its value. Returns the figure."""
+    title is the step's derivative with its value, e.g. ``step 3: v̇₂ = dv₂/dw₁ = 1.5``. Returns the figure.
+
+    The defaults fit the width of a 1280×720 slide (2 × 5.3 in ≤ 11.8 in) with every text ≥ 10 pt."""
     if not isinstance(trace, EvaluationTrace):
         raise TypeError(f"draw_steps expects a trace from forward_trace or reverse_trace, got {type(trace).__name__}")
     if not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
     n = len(trace.rows)
+    ncols = min(ncols, n)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows), squeeze=False)
     for k, ax in enumerate(axes.flat):
@@ -172,7 +184,9 @@ def draw_steps(graph, trace, ncols=2, panel=(5.6, 2.6), fontsize=10):
             ax.axis("off")
             continue
         row = trace.rows[k]
-        lhs = row.derivative_latex.split(" = ")[0]
+        node = graph.nodes[row.node]
+        meaning = trace.meaning_latex(node)
+        lhs = trace.symbol_latex(node) + (f" = {meaning}" if meaning else "")
         draw_graph(graph, trace, step=k, ax=ax, edge_labels=False, fontsize=fontsize,
                    title=f"step {k}: ${lhs} = {_fmt(row.derivative)}$")
     fig.tight_layout()

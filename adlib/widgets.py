@@ -117,15 +117,19 @@ def next_step(step, delta, n):
 
 
 def _heading(view):
+    out = view.graph.nodes[view.graph.output].name
     if view.mode == "reverse":
-        return "Reverse mode / Обратный режим: the backward sweep from ∂L/∂L = 1, one node per step"
-    return f"Forward mode / Прямой режим: {view.mode.split()[-1]}, tangents pushed from the inputs"
+        return (f"Reverse mode / Обратный режим: the backward sweep from d{out}/d{out} = 1, "
+                f"adjoints v̄ = d{out}/dv, one node per step")
+    wrt = view.mode.split("∂")[-1]
+    return f"Forward mode / Прямой режим: ∂{out}/∂{wrt}, tangents v̇ = dv/d{wrt} pushed from the inputs"
 
 
-def render_view(view, figsize=(8.5, 3.4)):
+def render_view(view, figsize=(9.4, 3.8), fontsize=12):
     """The view as a list of things to ``display``: a heading, the graph (a matplotlib Figure, closed so that it
     does not also appear on its own), the «Функция» and «Производная» formulas and the trace so far — or, outside
-    the domain, the message and the bare graph."""
+    the domain, the message and the bare graph. The default size keeps every text of the drawing ≥ 10 pt on a
+    1280×720 slide (``adlib.course.projector``)."""
     from IPython.display import HTML, Math
 
     if not isinstance(view, StepView):
@@ -133,9 +137,9 @@ def render_view(view, figsize=(8.5, 3.4)):
     items = [HTML(f"<b>{_heading(view)}</b> — step {view.step} of {view.n_steps - 1}")]
     fig, ax = plt.subplots(figsize=figsize)
     if view.ok:
-        draw_graph(view.graph, view.trace, step=view.step, ax=ax, title="")
+        draw_graph(view.graph, view.trace, step=view.step, ax=ax, title="", fontsize=fontsize)
     else:
-        draw_graph(view.graph, ax=ax, values=False, title="")
+        draw_graph(view.graph, ax=ax, values=False, title="", fontsize=fontsize)
     fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
     plt.close(fig)
     items.append(fig)
@@ -144,7 +148,7 @@ def render_view(view, figsize=(8.5, 3.4)):
         return items
     items.append(HTML("<b>Функция</b> (the value)"))
     items.append(Math(view.function_latex))
-    items.append(HTML("<b>Производная</b> (the derivative)"))
+    items.append(HTML("<b>Производная</b> (the derivative: d total, ∂ local)"))
     items.append(Math(view.derivative_latex))
     items.append(view.table)
     if view.step == view.n_steps - 1:
@@ -153,8 +157,9 @@ def render_view(view, figsize=(8.5, 3.4)):
             text = ", ".join(f"{float(r):.12g}" for r in result)
             items.append(HTML(f"Done: one backward sweep gave the whole gradient ∇L = ({text})."))
         else:
-            items.append(HTML(f"Done: this forward pass gave one partial derivative, {view.mode[8:]} L = "
-                              f"{float(result):.12g}."))
+            out = view.graph.nodes[view.graph.output].name
+            items.append(HTML(f"Done: this forward pass gave one partial derivative, ∂{out}/{view.mode.split('/')[-1]}"
+                              f" = {float(result):.12g}."))
     return items
 
 

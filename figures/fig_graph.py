@@ -1,5 +1,9 @@
 """The computational graph of the lecture's L(w1, w2) (slides Рис. 6–23): plain, and stepped through forward and
-reverse mode, drawn by ``adlib.graph_plot`` from the graph that ``adlib.graph.trace_graph`` records."""
+reverse mode, drawn by ``adlib.graph_plot`` from the graph that ``adlib.graph.trace_graph`` records.
+
+Notation as in notebook 04: under each node its tangent v̇_i = dv_i/dw_k (forward) or its adjoint v̄_i = dL/dv_i
+(reverse); on the edges the local partial derivatives ∂v_i/∂x_j. Every text is ≥ 10 pt on a 1280×720 slide
+(tests/test_figures.py checks it with ``adlib.course.projector.check_readable``)."""
 
 from make_figures import figure
 
@@ -28,11 +32,11 @@ def graph_l():
 
 @figure("graph_L_forward.png")
 def graph_l_forward():
-    """Forward mode for ∂L/∂w1, one panel per step: the tangent v̇_i = ∂v_i/∂w1 flows in along the red edges."""
+    """Forward mode for ∂L/∂w1, one panel per step: the tangent v̇_i = dv_i/dw1 flows in along the red edges."""
     g = trace_graph(L, *POINT)
-    fig = draw_steps(g, forward_trace(g, "w1"), ncols=3, panel=(4.6, 2.3), fontsize=9)
-    fig.suptitle(r"Forward mode, seed $\dot w = (1, 0)$: after 6 steps $\partial L/\partial w_1$; "
-                 r"$\partial L/\partial w_2$ needs another pass", fontsize=11)
+    fig = draw_steps(g, forward_trace(g, "w1"))
+    fig.suptitle(r"Forward mode, seed $\dot w = (1, 0)$, tangents $\dot v_i = dv_i/dw_1$: after 6 steps "
+                 r"$\partial L/\partial w_1$; $\partial L/\partial w_2$ needs another pass")
     fig.tight_layout()
     return fig
 
@@ -41,8 +45,8 @@ def graph_l_forward():
 def graph_l_reverse():
     """Reverse mode: the backward sweep from ∂L/∂L = 1; v2 collects two adjoints (red edges) at step 2."""
     g = trace_graph(L, *POINT)
-    fig = draw_steps(g, reverse_trace(g), ncols=3, panel=(4.6, 2.3), fontsize=9)
-    fig.suptitle(r"Reverse mode, $\bar L = 1$: one sweep gives both $\bar w_1 = \partial L/\partial w_1$ and "
-                 r"$\bar w_2 = \partial L/\partial w_2$", fontsize=11)
+    fig = draw_steps(g, reverse_trace(g))
+    fig.suptitle(r"Reverse mode, adjoints $\bar v_i = dL/dv_i$ from $\bar L = 1$: one sweep gives both "
+                 r"$\bar w_1 = \partial L/\partial w_1$ and $\bar w_2 = \partial L/\partial w_2$")
     fig.tight_layout()
     return fig

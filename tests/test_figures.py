@@ -34,3 +34,15 @@ def test_every_figure_is_written(make_figures, tmp_path):
 def test_unknown_figure_is_an_error(make_figures, tmp_path):
     with pytest.raises(SystemExit):
         make_figures.main(["--out", str(tmp_path), "no_such_figure.png"])
+
+
+@pytest.mark.parametrize("name", ["graph_L.png", "graph_L_forward.png", "graph_L_reverse.png"])
+def test_graph_figures_are_readable_on_a_projector(make_figures, name):
+    """fig_graph.py's figures: every text ≥ 10 pt on a 1280×720 slide."""
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    fig = make_figures.FIGURES[name]()
+    projector.check_readable(fig)
+    plt.close(fig)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import adlib
 import adlib.numpy as anp
+from adlib.course import projector
 from adlib.graph import (
     EvaluationTrace,
     Graph,
@@ -190,32 +191,84 @@ def test_baydin_published_example():
 
 
 def test_forward_formulas_are_the_slides():
+    """The slides' formulas, term by term and in the slides' order (w2 ∂v1/∂w1 + v1 ∂w2/∂w1), with d for the total
+    derivatives (the tangents) and ∂ for the local partial derivatives (the edges)."""
     g = trace_graph(L, 2.0, 3.0)
     rows = {r.name: r for r in forward_trace(g, "w1").rows}
     assert rows["v2"].function_latex == r"v_{2} = w_{2} v_{1} = 3 \cdot 0.6931 = 2.079"
-    d = r"\frac{\partial %s}{\partial w_{1}}"
-    assert rf"= v_{{1}} {d % 'w_{2}'} + w_{{2}} {d % 'v_{1}'} = 0.6931 \cdot 0 + 3 \cdot 0.5 = 1.5" in (
-        rows["v2"].derivative_latex
+    d = r"\frac{d %s}{d w_{1}}"
+    partial = r"\frac{\partial v_{2}}{\partial %s}"
+    assert rows["v2"].derivative_latex == (
+        rf"{d % 'v_{2}'} = {partial % 'v_{1}'} {d % 'v_{1}'} + {partial % 'w_{2}'} {d % 'w_{2}'}"
+        rf" = w_{{2}} {d % 'v_{1}'} + v_{{1}} {d % 'w_{2}'} = 3 \cdot 0.5 + 0.6931 \cdot 0 = 1.5"
     )
+    assert [g.nodes[t.source].name for t in rows["v2"].terms] == ["v1", "w2"]  # shown in the slides' order
     assert rf"\frac{{1}}{{2\sqrt{{v_{{2}}}}}} {d % 'v_{2}'}" in rows["v3"].derivative_latex
     assert rf"= 1 {d % 'v_{2}'} + 1 {d % 'v_{3}'}" in rows["L"].derivative_latex
     assert rows["w2"].derivative_latex == rf"{d % 'w_{2}'} = 0"
     rows2 = {r.name: r for r in forward_trace(g, "w2").rows}
-    tail = r"= \frac{1}{w_{1}} \frac{\partial w_{1}}{\partial w_{2}} = 0.5 \cdot 0 = 0"
+    tail = r"= \frac{1}{w_{1}} \frac{d w_{1}}{d w_{2}} = 0.5 \cdot 0 = 0"
     assert rows2["v1"].derivative_latex.endswith(tail)
+    # ∂v2/∂w2 (the local partial, v1) and dv2/dw2 (the total derivative, the tangent) are written differently
+    lhs, local_form = rows2["v2"].derivative_latex.split(" = ")[:2]
+    assert lhs == r"\frac{d v_{2}}{d w_{2}}" and r"\frac{\partial v_{2}}{\partial w_{2}} \frac{d w_{2}}{d w_{2}}" in (
+        local_form
+    )
+    assert r"w_{2} \frac{d v_{1}}{d w_{2}} + v_{1} \frac{d w_{2}}{d w_{2}}" in rows2["v2"].derivative_latex
+
+
+def test_the_shown_order_does_not_change_the_sums():
+    """Multiplications are shown with the second factor's term first, but summed in argument order as core does:
+    the tangents are bit for bit those of adlib.jvp, for a product whose factors both depend on the input."""
+    def f(a, b):
+        return (a * b) * anp.sin(a)
+
+    for point in [(0.3, 2.0), (1.7, -0.4)]:
+        g = trace_graph(f, *point)
+        for k in range(2):
+            seed = tuple(float(j == k) for j in range(2))
+            assert forward_trace(g, k).result == adlib.jvp(f, point, seed)[1]
+        row = {r.name: r for r in forward_trace(g, 0).rows}["L"]
+        assert [g.nodes[t.source].name for t in row.terms] == ["v2", "v1"]  # L = v1 · v2: v1 dv2/dw1 + v2 dv1/dw1
+        assert r"= v_{1} \frac{d v_{2}}{d w_{1}} + v_{2} \frac{d v_{1}}{d w_{1}} =" in row.derivative_latex
 
 
 def test_reverse_formulas_are_the_slides():
     g = trace_graph(L, 2.0, 3.0)
     rows = {r.name: r for r in reverse_trace(g).rows}
-    dL = r"\frac{\partial L}{\partial %s}"
+    dL = r"\frac{d L}{d %s}"
     assert rows["L"].derivative_latex == rf"{dL % 'L'} = 1"
+    local = r"\frac{\partial L}{\partial v_{3}}"
+    assert rows["v3"].derivative_latex.startswith(rf"{dL % 'v_{3}'} = {dL % 'L'} {local}")
     assert rf"= {dL % 'v_{3}'} \frac{{1}}{{2\sqrt{{v_{{2}}}}}} + {dL % 'L'} 1 = 1 \cdot 0.3467 + 1 \cdot 1 = 1.347" in (
         rows["v2"].derivative_latex
     )
     assert rf"= {dL % 'v_{2}'} w_{{2}} =" in rows["v1"].derivative_latex
     assert rf"= {dL % 'v_{2}'} v_{{1}} =" in rows["w2"].derivative_latex  # the slide has a typo here: ∂L/∂v1 v1
     assert [g.nodes[t.target].name for t in rows["v2"].terms] == ["v3", "L"]  # two paths
+
+
+def test_local_and_total_derivatives_differ_where_a_value_fans_out():
+    """The notation cell's example: the edge v2 → L carries the local ∂L/∂v2 = 1, but the adjoint dL/dv2 (every
+    path from v2 to L, also through v3) is 1 + 1/(2√v2)."""
+    g = trace_graph(L, 2.0, 3.0)
+    local = {g.nodes[t.target].name: t.local for t in reverse_trace(g).rows[2].terms}
+    assert local == {"v3": pytest.approx(1 / (2 * np.sqrt(3 * np.log(2))), rel=1e-15), "L": 1.0}
+    assert reverse_trace(g).derivatives()["v2"] == pytest.approx(1 + local["v3"], rel=1e-15) != local["L"]
+
+
+def test_notation_of_the_traces():
+    g = trace_graph(L, 2.0, 3.0)
+    fw, rv, direction = forward_trace(g, "w1"), reverse_trace(g), forward_trace(g, seed=(0.3, -2.0))
+    assert (fw.wrt, rv.wrt, direction.wrt) == ("w1", None, None)
+    assert fw.symbol_latex(g["v2"]) == r"\dot{v}_{2}" and fw.meaning_latex(g["v2"]) == "dv_{2}/dw_{1}"
+    assert rv.symbol_latex(3) == r"\bar{v}_{2}" and rv.meaning_latex(g["v2"]) == "dL/dv_{2}"
+    assert rv.symbol_latex(g["L"]) == r"\bar{L}" and direction.meaning_latex(g["L"]) is None
+    assert direction.rows[1].derivative_latex == r"\dot{w}_{2} = -2"  # a result is not parenthesised
+    assert r"0.6931 \cdot (-2)" in direction.rows[3].derivative_latex  # a factor is
+    assert "tangent v̇ = dv/dw1" in str(fw) and "adjoint v̄ = dL/dv" in str(rv) and "along ẇ = (0.3, -2)" in str(
+        direction)
+    assert fw.upto(2).wrt == "w1"
 
 
 def test_numbers_in_the_formulas_are_the_trace_numbers():
@@ -232,7 +285,7 @@ def test_unknown_primitive_falls_back_to_the_generic_form():
     g = trace_graph(lambda a, b: anp.maximum(a, b) * a, 3.0, 2.0)
     assert g["v1"].operation_latex(g) == r"\mathrm{maximum}(w_{1}, w_{2})"
     row = {r.name: r for r in forward_trace(g, 0).rows}["v1"]
-    assert r"\frac{\partial v_{1}}{\partial w_{1}} \frac{\partial w_{1}}{\partial w_{1}}" in row.derivative_latex
+    assert r"\frac{\partial v_{1}}{\partial w_{1}} \frac{d w_{1}}{d w_{1}}" in row.derivative_latex
     expected = adlib.grad(lambda a, b: anp.maximum(a, b) * a, (0, 1))(3.0, 2.0)
     np.testing.assert_allclose(reverse_trace(g).result, expected)
 
@@ -334,3 +387,44 @@ def test_draw_steps_has_one_panel_per_step():
     with pytest.raises(TypeError):
         draw_graph("g")
     assert isinstance(g, Graph)
+
+
+def _texts(fig):
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("f, point", [(L, (2.0, 3.0)), (baydin, (2.0, 5.0))])
+def test_drawings_are_readable_on_a_projector(f, point):
+    """Every text ≥ 10 pt on a 1280×720 slide, with the defaults (and without projector.use(): the functions set
+    their own sizes); the old step panels (3 columns of 4.4 in, 8 pt) were not."""
+    g = trace_graph(f, *point)
+    ax = draw_graph(g, forward_trace(g, 0), step=len(g) - 1)
+    projector.check_readable(ax.figure)
+    assert ax.figure.get_figwidth() <= 11.8
+    plt.close(ax.figure)
+    for trace in [forward_trace(g, 0), reverse_trace(g)]:
+        fig = draw_steps(g, trace)
+        projector.check_readable(fig)
+        assert fig.get_figwidth() <= 11.8
+        plt.close(fig)
+    fig = draw_steps(g, reverse_trace(g), ncols=3, panel=(4.4, 2.2), fontsize=8)
+    with pytest.raises(ValueError, match="pt on a 1280-pixel slide"):
+        projector.check_readable(fig)
+    plt.close(fig)
+
+
+def test_drawings_use_the_notation():
+    """A dot for a tangent under each node in forward mode, a bar for an adjoint in reverse mode; panel titles
+    say what the symbol means (dv_i/dw_k, dL/dv_i); edge labels are display fractions, not shrunken ones."""
+    g = trace_graph(L, 2.0, 3.0)
+    fw = _texts(draw_steps(g, forward_trace(g, "w1")))
+    rv = _texts(draw_steps(g, reverse_trace(g)))
+    plt.close("all")
+    assert any(r"\dot{v}_{2} = 1.5" in t for t in fw) and not any(r"\bar{" in t for t in fw)
+    assert any(r"\bar{v}_{2} = 1.347" in t for t in rv) and not any(r"\dot{" in t for t in rv)
+    assert r"step 3: $\dot{v}_{2} = dv_{2}/dw_{1} = 1.5$" in fw
+    assert r"step 2: $\bar{v}_{2} = dL/dv_{2} = 1.347$" in rv
+    edges = _texts(draw_graph(g).figure)
+    plt.close("all")
+    assert r"$\dfrac{1}{2\sqrt{v_{2}}}$" in edges and not any(r"\frac{" in t for t in edges)

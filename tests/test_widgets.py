@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from IPython.display import HTML, Math
 
+from adlib.course import projector
 from adlib.graph import EvaluationTrace
 from adlib.widgets import graph_stepper, lecture_L, modes, n_steps, next_step, render_view, step_view
 
@@ -37,7 +38,9 @@ def test_every_step_of_every_mode(point):
             assert view.ok and view.message == "" and view.step == step and view.n_steps == 6
             names.append(view.row.name)
             assert view.function_latex.startswith(view.graph.nodes[view.row.node].latex + " = ")
-            assert " = " in view.derivative_latex and r"\partial" in view.derivative_latex
+            # a total derivative (d) on the left; the local partial derivatives (∂) of the chain rule, if any, after
+            assert view.derivative_latex.startswith(r"\frac{d ") and " = " in view.derivative_latex
+            assert (r"\partial" in view.derivative_latex) == bool(view.row.terms)
             assert isinstance(view.table, EvaluationTrace) and len(view.table) == step + 1
             if point != INSIDE[0] and step < 5:
                 continue  # drawing is slow: the full rendering at one point, and the last step everywhere
@@ -52,15 +55,43 @@ def test_every_step_of_every_mode(point):
             assert names == ["w1", "w2", "v1", "v2", "v3", "L"]
             np.testing.assert_allclose(view.result, grad[k], rtol=1e-12, atol=0)
         assert any(isinstance(i, HTML) and "Done" in i.data for i in items)
+    if mode != "reverse":
+        assert any(isinstance(i, HTML) and f"∂L/∂w{k + 1} = " in i.data for i in items)
 
 
 def test_the_slides_formulas_appear_at_their_steps():
+    """«Производная» at Рис. 9 and Рис. 21, in the slides' term order: w2 ∂v1/∂w1 + v1 ∂w2/∂w1; d for the total
+    derivatives, ∂ for the local partial ones."""
     view = step_view((2.0, 3.0), "forward ∂/∂w1", 3)
-    assert r"w_{2} \frac{\partial v_{1}}{\partial w_{1}}" in view.derivative_latex
-    assert r"v_{1} \frac{\partial w_{2}}{\partial w_{1}}" in view.derivative_latex
+    assert (r"\frac{d v_{2}}{d w_{1}} = \frac{\partial v_{2}}{\partial v_{1}} \frac{d v_{1}}{d w_{1}} + "
+            r"\frac{\partial v_{2}}{\partial w_{2}} \frac{d w_{2}}{d w_{1}} = "
+            r"w_{2} \frac{d v_{1}}{d w_{1}} + v_{1} \frac{d w_{2}}{d w_{1}} = 3 \cdot 0.5 + 0.6931 \cdot 0 = 1.5"
+            == view.derivative_latex)  # fmt: skip
+    table = view.table._repr_html_()
+    assert view.derivative_latex in table and "tangent v̇ = dv/dw1" in table
     view = step_view((2.0, 3.0), "reverse", 2)
-    assert (r"\frac{\partial L}{\partial v_{3}} \frac{1}{2\sqrt{v_{2}}} + \frac{\partial L}{\partial L} 1"
+    assert (r"\frac{d L}{d v_{3}} \frac{1}{2\sqrt{v_{2}}} + \frac{d L}{d L} 1"
             in view.derivative_latex)  # fmt: skip
+    assert "adjoint v̄ = dL/dv" in view.table._repr_html_()
+
+
+@pytest.mark.parametrize("mode, step", [("forward ∂/∂w1", 0), ("forward ∂/∂w2", 5), ("reverse", 2), ("reverse", 5)])
+def test_the_stepper_is_readable_on_a_projector(mode, step):
+    """The widget's drawing (the saved state shows step 0 of forward ∂/∂w1): every text ≥ 10 pt on a 1280×720
+    slide, the tangents dotted and the adjoints barred as in the notation cell of notebook 04."""
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    items = render_view(step_view((2.0, 3.0), mode, step))
+    (fig,) = [i for i in items if isinstance(i, plt.Figure)]
+    projector.check_readable(fig)
+    texts = " ".join(t.get_text() for t in fig.findobj(Text))
+    assert (r"\dot{" in texts) == mode.startswith("forward") and (r"\bar{" in texts) == (mode == "reverse")
+    heading = items[0].data
+    assert ("v̇ = dv/dw" in heading) == mode.startswith("forward") and ("v̄ = dL/dv" in heading) == (mode == "reverse")
+    small = render_view(step_view((2.0, 3.0), mode, step), figsize=(14, 5), fontsize=9)
+    with pytest.raises(ValueError):
+        projector.check_readable(next(i for i in small if isinstance(i, plt.Figure)))
 
 
 @pytest.mark.parametrize("point", OUTSIDE)
