@@ -31,13 +31,19 @@
 # The lecture closes by placing AD among its neighbours (Рис. 30, after Baydin et al. 2018, *Automatic
 # differentiation in machine learning: a survey*):
 #
-# * AD is **not finite differences**: it is exact up to round-off and costs one sweep, not $2d$ evaluations;
+# * AD is **not finite differences**: it is exact up to round-off, and one forward pass plus one backward sweep
+#   (a small constant multiple of one evaluation) replace $2d$ evaluations;
 # * AD is **not symbolic differentiation**: it never writes the derivative as one expression, so it does not swell;
 # * AD is **not just the chain rule**: it differentiates *programs*, with loops and branches, not formulas;
 # * reverse mode is **time-efficient** and **numerically stable**, but **not memory-efficient**.
 #
 # Each claim gets one measurement here, and the lecture's summary («Итоги») ends the notebook as a review sheet:
 # every definition and the theorem next to a few lines that check it.
+#
+# Builds on [03 — finite differences](03_finite_differences.ipynb), [04 — forward mode](04_forward_mode.ipynb),
+# [05 — reverse mode](05_reverse_mode.ipynb), [09 — Hutchinson](09_hutchinson.ipynb) and
+# [10 — gradient checkpointing](10_checkpointing.ipynb); the seminar
+# [12 — least squares and the SVD](12_seminar_least_squares_svd.ipynb) follows.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/11_what_ad_is_not.ipynb)
@@ -70,88 +76,34 @@ import adlib
 import adlib.numpy as anp
 from adlib.checkpoint import peak_bytes
 from adlib.core import VJPTrace
+from adlib.course import projector
+from adlib.course.claims import claim, say
 from adlib.curvature import hutchinson
 from adlib.custom import custom_jvp
-from adlib.expression_swell import logistic_map, swell_table, tape_nodes
+from adlib.expression_swell import logistic_map, loglog_slope, swell_table, tape_nodes
 from adlib.graph import tape_memory
 from adlib.zero_order import central_difference, forward_difference
 
+projector.use()
 np.set_printoptions(precision=6)
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## AD is not symbolic differentiation / AD не является символьным вычислением производных
-#
-# Baydin et al.'s example (Table 1): the logistic map $l_{k+1} = 4 l_k (1 - l_k)$, $l_0 = x$, iterated $n$ times.
-# The program is three lines; `sympy` differentiates the expression $l_n(x)$ it builds.
-
-# %% slideshow={"slide_type": "fragment"}
 x = sp.Symbol("x")
-for n in (1, 2, 3):
-    print(f"n = {n}:  l_n = {logistic_map(x, n)}")
-    print(f"        d l_n/dx = {sp.diff(logistic_map(x, n), x)}\n")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Expression swell / Разбухание выражений
-#
-# Already $l_n$ itself, as an expression tree, doubles with each step (`4*l*(1 - l)` holds two copies of $l$;
-# the program keeps one value). The product rule then copies each factor into two terms, and each copy carries
-# the whole expression of $l_{k}$: the derivative's tree grows exponentially, faster still. Expanding it into a polynomial keeps few operations only because
-# `count_ops` counts a power $x^k$ and a coefficient as one operation each (degree $2^n - 1$, coefficients with
-# ever more digits), and `sympy.expand` itself takes seconds from $n = 6$ on (capped at $n \le 5$ here).
-# Sharing common subexpressions (`sympy.cse`) tames it, and that is what AD does by construction: it works on the
-# *program*, 3 primitives per step (`4·l`, `1 − l`, their product), whatever $n$.
-
-# %% slideshow={"slide_type": "fragment"}
-ns = list(range(1, 9))
-rows = swell_table(ns, expand_up_to=5)
-print(" n | ops(l_n) | ops(dl_n/dx) | nodes(dl_n/dx) | ops(expanded) | ops(cse) | adlib tape nodes")
-for r in rows:
-    expanded = "-" if r.expanded_ops is None else r.expanded_ops
-    print(f"{r.n:2d} | {r.function_ops:8d} | {r.derivative_ops:12d} | {r.derivative_nodes:14d} | {expanded!s:>13} "
-          f"| {r.cse_ops:8d} | {r.tape_nodes:16d}")
-growth = rows[-1].derivative_ops / rows[-2].derivative_ops
-print(f"\nsymbolic derivative: ×{growth:.2f} operations per extra step;  AD tape: +3 nodes per extra step")
-assert growth > 2 and np.all(np.diff([r.tape_nodes for r in rows]) == 3)
-
-# %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(7, 4))
-ax.semilogy(ns, [r.derivative_ops for r in rows], "o-", label="symbolic derivative, count_ops")
-ax.semilogy(ns[:5], [r.expanded_ops for r in rows[:5]], "s--", label="expanded derivative, count_ops")
-ax.semilogy(ns, [r.cse_ops for r in rows], "^-", label="derivative with shared subexpressions (cse)")
-ax.semilogy(ns, [r.tape_nodes for r in rows], "D-", label="adlib tape nodes (forward or reverse AD)")
-ax.set(xlabel="n (steps of the logistic map)", ylabel="size (operations / nodes)",
-       title="Expression swell: the symbolic derivative grows exponentially, AD's work linearly")
-ax.legend()
-plt.show()
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# On the log axis the symbolic derivative is a straight line (exponential growth, ≈ ×2.5 per step), the AD tape is
-# flat-ish (linear: 3 nodes per step). Both give the same number:
-
-# %% slideshow={"slide_type": "fragment"}
-x0 = 0.3
-for n in (1, 4, 8):
-    exact = float(sp.diff(logistic_map(x, n), x).subs(x, sp.Rational(3, 10)))
-    reverse = adlib.grad(lambda l, n=n: logistic_map(l, n))(x0)
-    forward = adlib.jvp(lambda l, n=n: logistic_map(l, n), (x0,), (1.0,))[1]
-    with_jax = jax.grad(lambda l, n=n: logistic_map(l, n))(x0)
-    print(f"n = {n}: sympy {exact: .15f}   reverse {reverse: .15f}   forward {forward: .15f}   JAX {with_jax: .15f}")
-    np.testing.assert_allclose([reverse, forward, with_jax], exact, rtol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## AD is not finite differences / AD не является методом конечных разностей
 #
-# Notebook 03 has the full story (U-curves of the error in ε, cost $2dT$). In brief, on $L(w) = \sum_i l_5(w_i)$
-# with $d = 200$ inputs: forward and central differences need $d + 1$ and $2d$ evaluations of $L$ and keep only
-# about 4 and 6 correct digits here (the derivatives reach ≈ 10²); reverse mode needs one evaluation plus one
-# backward sweep and is exact up to round-off.
+# The example of this notebook (Baydin et al., Table 1) is the logistic map $l_{k+1} = 4 l_k (1 - l_k)$,
+# $l_0 = x$, iterated $n$ times: a three-line program, `adlib.expression_swell.logistic_map`.
+#
+# Notebook 03 has the full story of finite differences (U-curves of the error in ε, cost $2dT$). In brief, on
+# $L(w) = \sum_i l_5(w_i)$ with $d = 200$ inputs, against `sympy`'s exact derivative:
 
 # %% slideshow={"slide_type": "fragment"}
 d = 200
 w = np.random.default_rng(0).uniform(0.05, 0.95, d)
 dl5 = sp.lambdify(x, sp.diff(logistic_map(x, 5), x))  # exact derivative, elementwise
 exact = dl5(w)
-evaluations = {"forward difference": d + 1, "central difference": 2 * d, "reverse-mode AD": 1}
+evaluations = {"forward difference": f"{d + 1}", "central difference": f"{2 * d}",
+               "reverse-mode AD": "1 + 1 backward sweep"}
 
 
 def L5(w):
@@ -163,13 +115,97 @@ estimates = {
     "central difference": central_difference(L5, w),
     "reverse-mode AD": adlib.grad(L5)(w),
 }
-print(f"{'method':20s} | evaluations of L | max relative error")
-for name, g in estimates.items():
-    err = np.max(np.abs(g - exact) / np.maximum(np.abs(exact), 1.0))
-    print(f"{name:20s} | {evaluations[name]:16d} | {err:.1e}")
-assert np.max(np.abs(estimates["reverse-mode AD"] - exact)) < 1e-10 * np.max(np.abs(exact))
-assert np.max(np.abs(estimates["forward difference"] - exact)) > 1e3 * np.max(
-    np.abs(estimates["reverse-mode AD"] - exact))
+errors = {name: np.max(np.abs(g - exact) / np.maximum(np.abs(exact), 1.0)) for name, g in estimates.items()}
+print(f"{'method':20s} | evaluations of L     | max relative error | correct digits")
+for name, err in errors.items():
+    print(f"{name:20s} | {evaluations[name]:20s} | {err:18.1e} | {-np.log10(err):.1f}")
+digits = {name: round(-np.log10(err)) for name, err in errors.items()}
+claim(digits["forward difference"] == 4 and digits["central difference"] == 6 and errors["reverse-mode AD"] < 1e-13,
+      "forward/central differences keep about 4/6 digits, AD is exact up to round-off", errors=errors)
+claim(30 < np.max(np.abs(exact)) < 100, "the derivatives reach about 60", largest=np.max(np.abs(exact)))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Forward and central differences need $d + 1$ and $2d$ evaluations of $L$ and keep only about 4 and 6 correct
+# digits here (the derivatives reach ≈ 60). Reverse mode needs one evaluation, which records the tape, plus one
+# backward sweep over it: together a small constant multiple of one evaluation, whatever $d$ (measured in the
+# section on time below), and exact up to round-off.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## AD is not symbolic differentiation / AD не является символьным вычислением производных
+#
+# `sympy` runs the same three lines on a symbol $x$ and differentiates the expression $l_n(x)$ they build.
+
+# %% slideshow={"slide_type": "fragment"}
+for n in (1, 2, 3):
+    print(f"n = {n}:  l_n = {logistic_map(x, n)}")
+    print(f"        d l_n/dx = {sp.diff(logistic_map(x, n), x)}\n")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Expression swell / Разбухание выражений
+#
+# Already $l_n$ itself, as an expression tree, doubles with each step (`4*l*(1 - l)` holds two copies of $l$;
+# the program keeps one value). The product rule then copies each factor into two terms, and each copy carries
+# the whole expression of $l_{k}$: the derivative's tree grows exponentially, faster still. Expanding it into a
+# polynomial keeps few operations only because `count_ops` counts a power $x^k$ and a coefficient as one operation
+# each (degree $2^n - 1$, coefficients with ever more digits), and `sympy.expand` itself takes seconds from
+# $n = 6$ on (capped at $n \le 5$ here). Sharing common subexpressions (`sympy.cse`) helps; the counts show how much.
+
+# %% slideshow={"slide_type": "fragment"}
+ns = list(range(1, 9))
+rows = swell_table(ns, expand_up_to=5)
+print(" n | ops(l_n) | ops(dl_n/dx) | nodes(dl_n/dx) | ops(expanded) | ops(cse) | adlib tape nodes")
+for r in rows:
+    expanded = "-" if r.expanded_ops is None else r.expanded_ops
+    print(f"{r.n:2d} | {r.function_ops:8d} | {r.derivative_ops:12d} | {r.derivative_nodes:14d} | {expanded!s:>13} "
+          f"| {r.cse_ops:8d} | {r.tape_nodes:16d}")
+growth = rows[-1].derivative_ops / rows[-2].derivative_ops
+tail = slice(3, None)  # n = 4 … 8: the slopes of the large-n end
+slope_cse = loglog_slope(ns[tail], [r.cse_ops for r in rows][tail])
+slope_tape = loglog_slope(ns[tail], [r.tape_nodes for r in rows][tail])
+say(f"Symbolic derivative: **×{growth:.2f}** operations per extra step at $n = 8$ (exponential). "
+    f"With `cse`: log-log slope **{slope_cse:.2f}** in $n$ over $n = 4 \\dots 8$ (quadratic). "
+    f"adlib's tape: slope **{slope_tape:.2f}**, exactly +3 nodes per step (linear).")
+claim(2.2 < growth < 3, "the symbolic derivative grows by about ×2.5 per step", growth=growth)
+claim(1.6 < slope_cse < 2.2 and 0.85 < slope_tape < 1.05, "cse's count grows quadratically, the tape linearly",
+      slope_cse=slope_cse, slope_tape=slope_tape)
+claim(np.all(np.diff([r.tape_nodes for r in rows]) == 3), "the tape grows by 3 nodes per step")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# So `cse` on the derivative is **not** what reverse mode does: it turns the exponential into a quadratic, while
+# the tape stays linear. Roughly why: `sympy` writes $l_n$ as a product of $n + 1$ factors (see $n = 3$ above),
+# the product rule makes it a sum of $n + 1$ products of $n$ factors each, and `cse` shares the factors but not
+# those products. Reverse mode differentiates the *program*: the adjoint of each step,
+# $\bar l_k = \bar l_{k+1}\,(4 - 8 l_k)$, reuses the one before it, a constant amount of work per step.
+
+# %% slideshow={"slide_type": "subslide"}
+fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+ax.semilogy(ns, [r.derivative_ops for r in rows], "o-", label="symbolic derivative")
+ax.semilogy(ns[:5], [r.expanded_ops for r in rows[:5]], "s--", label="expanded derivative")
+ax.semilogy(ns, [r.cse_ops for r in rows], "^-", label="derivative with cse")
+ax.semilogy(ns, [r.tape_nodes for r in rows], "D-", label="adlib tape nodes")
+ax.set(xlabel="n (steps of the logistic map)", ylabel="operations / nodes", title="Log scale: exponential swell")
+ax.legend()
+ax2.loglog(ns, [r.cse_ops for r in rows], "^-", color="C2", label=f"derivative with cse (slope {slope_cse:.2f})")
+ax2.loglog(ns, [r.tape_nodes for r in rows], "D-", color="C3", label=f"adlib tape nodes (slope {slope_tape:.2f})")
+ax2.set(xlabel="n (log scale)", ylabel="operations / nodes", title="Log-log: cse quadratic, tape linear")
+ax2.set_xticks(ns, [str(n) for n in ns], minor=False)
+ax2.set_xticks([], minor=True)
+ax2.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# And all of them give the same number:
+
+# %% slideshow={"slide_type": "fragment"}
+x0 = 0.3
+for n in (1, 4, 8):
+    exact = float(sp.diff(logistic_map(x, n), x).subs(x, sp.Rational(3, 10)))
+    reverse = adlib.grad(lambda l, n=n: logistic_map(l, n))(x0)
+    forward = adlib.jvp(lambda l, n=n: logistic_map(l, n), (x0,), (1.0,))[1]
+    with_jax = jax.grad(lambda l, n=n: logistic_map(l, n))(x0)
+    print(f"n = {n}: sympy {exact: .15f}   reverse {reverse: .15f}   forward {forward: .15f}   JAX {with_jax: .15f}")
+    np.testing.assert_allclose([reverse, forward, with_jax], exact, rtol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## AD is not just the chain rule / AD не является только правилом вычисления производной сложной функции
@@ -196,73 +232,53 @@ for a in (0.01, 0.5, 2.0, 30.0, 1e4):
     print(f"{a:7g} | {newton_sqrt.steps:12d} | {g_adlib:.15f} | {g_jax:.15f} | {1 / (2 * np.sqrt(a)):.15f}")
     np.testing.assert_allclose([g_adlib, g_jax], 1 / (2 * np.sqrt(a)), rtol=1e-10)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### But AD differentiates the program, not the function / Но AD дифференцирует программу, а не функцию
-#
-# The same $\sqrt a$ by **bisection** on $[0, \max(a, 1)]$: the midpoints depend on $a$ only through the starting
-# interval and through comparisons, which have no derivative. AD faithfully differentiates *that* program and gets
-# a wrong answer for $\sqrt a$. The cure is to tell AD the rule (implicit function theorem: $x^2 = a \Rightarrow
-# dx/da = 1/(2x)$) with a custom rule, `adlib.custom_jvp` (as `jax.custom_jvp`).
-
-# %% slideshow={"slide_type": "fragment"}
-def bisection_sqrt(a):
-    lo, hi = 0.0 * a, (a if a > 1 else 1.0 + 0.0 * a)
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if mid * mid > a:
-            hi = mid
-        else:
-            lo = mid
-    return 0.5 * (lo + hi)
-
-
-@custom_jvp
-def bisection_sqrt_with_rule(a):
-    return bisection_sqrt(a)
-
-
-@bisection_sqrt_with_rule.defjvp
-def _(primals, tangents):
-    (a,), (t,) = primals, tangents
-    root = bisection_sqrt(a)
-    return root, t / (2 * root)
-
-
-print("   a  | √a by bisection     | grad through the loop | grad with the custom rule | 1/(2√a)")
-for a in (0.5, 2.0, 30.0):
-    g_loop, g_rule = adlib.grad(bisection_sqrt)(a), adlib.grad(bisection_sqrt_with_rule)(a)
-    print(f"{a:5g} | {bisection_sqrt(a):.16f}  | {g_loop:21.15f} | {g_rule:25.15f} | {1 / (2 * np.sqrt(a)):.15f}")
-    np.testing.assert_allclose(bisection_sqrt(a), np.sqrt(a), rtol=1e-14)
-    np.testing.assert_allclose(g_rule, 1 / (2 * np.sqrt(a)), rtol=1e-12)
-    assert abs(g_loop - 1 / (2 * np.sqrt(a))) > 0.01  # the loop's derivative is not √'s
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# For $a \le 1$ the interval $[0, 1]$ does not depend on $a$ and the loop's derivative is exactly 0; for $a > 1$ it is
-# $\sqrt a / a = 1/\sqrt a$ (the midpoints scale with $\max(a, 1) = a$), twice the truth. Newton's iterates, in
-# contrast, depend smoothly on $a$ and their derivatives converge along with them.
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reverse mode: time-efficient, numerically stable / Обратный режим: времяэффективный и численно стабильный
 #
-# **Time.** The gradient of $L(w) = \sum_i l_{10}(w_i)$ costs a small constant times one evaluation of $L$,
-# whatever $d$ (the lecture's theorem); central differences cost $2d$ evaluations. The ratio is measured below
-# (best of several repeats; the exact numbers depend on the machine, the flatness in $d$ does not).
+# **Time.** The gradient of $L(w) = \sum_i l_{10}(w_i)$ is one evaluation of $L$ (which records the tape) plus
+# one backward sweep, each step of which costs a few times the primitive it reverses: a small constant times one
+# evaluation of $L$, whatever $d$ (the lecture's theorem). Central differences cost $2d$ evaluations. The ratio
+# is measured below (best of several repeats; timings are noisy and depend on the machine, their order of
+# magnitude does not).
 
 # %% slideshow={"slide_type": "fragment"}
 def L10(w):
     return anp.sum(logistic_map(w, 10))
 
 
-def best_time(fn, repeat=5, number=5):
-    return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
+def best_times(fns, rounds=7, number=5):
+    """The best time per call of each function, measured in interleaved rounds (a busy machine slows all alike)."""
+    best = [np.inf] * len(fns)
+    for _ in range(rounds):
+        best = [min(b, timeit.timeit(fn, number=number) / number) for b, fn in zip(best, fns)]
+    return best
 
 
 rng = np.random.default_rng(1)
+dims, ratios = (10, 100, 1_000, 100_000), []
 print("     d | time of L | time of grad L | grad / L | central differences / L = 2d")
-for d in (10, 1_000, 100_000):
+for d in dims:
     w = rng.uniform(0.05, 0.95, d)
-    t_L, t_grad = best_time(lambda w=w: L10(w)), best_time(lambda w=w: adlib.grad(L10)(w))
+    t_L, t_grad = best_times([lambda w=w: L10(w), lambda w=w: adlib.grad(L10)(w)])
+    ratios.append(t_grad / t_L)
     print(f"{d:6d} | {t_L * 1e3:6.3f} ms | {t_grad * 1e3:11.3f} ms | {t_grad / t_L:8.1f} | {2 * d}")
+in_cache = ratios[:3]  # d ≤ 1000: every array stays in the processor's caches
+say(f"One gradient costs **{min(in_cache):.0f}–{max(in_cache):.0f}×** one evaluation of $L$ for $d$ = 10 to 1000 "
+    f"(central differences: $2d$ = 20 to 2000), and **{ratios[3]:.0f}×** at $d = 100\\,000$ (central differences: "
+    "200 000).")
+claim(all(1 < r < 30 for r in in_cache), "for d up to 1000 a gradient costs a small constant multiple of one "
+      "evaluation", ratios=ratios)
+claim(ratios[3] < 2 * dims[3] / 100, "at d = 100 000 the ratio stays far below 2d", ratios=ratios)
+tape_mb = tape_memory(L10, w)["bytes"] / 2**20  # the tape at d = 100 000
+claim(10 < tape_mb < 100, "at d = 100 000 the tape holds tens of megabytes", tape_mb=tape_mb)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# So "1 + 1 backward sweep" in the finite-differences table is, in time, a small multiple of one evaluation: in
+# operations a few rule applications per primitive (counted exactly in the theorem below), in time also the cost
+# of recording the tape in Python and of writing and reading it. That multiple does not grow with $d$ while the
+# arrays stay in the processor's caches. At $d = 100\,000$ the tape holds tens of megabytes: memory traffic, not
+# arithmetic, sets the pace, the measured ratio there is larger and varies from run to run, and it still stays
+# far below $2d$. Reverse mode's appetite for memory (next) costs time too.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Stability.** AD applies the exact derivative of each primitive to exact-up-to-round-off values, so its error is
@@ -299,30 +315,40 @@ for n in steps:
 print("  n | tape (kB) | peak, reverse (kB) | peak, forward (kB)")
 for n, a, b, c in zip(steps, tape_kb, peak_rev_kb, peak_fwd_kb):
     print(f"{n:3d} | {a:9.0f} | {b:18.0f} | {c:18.0f}")
-slope = np.polyfit(np.log(steps), np.log(tape_kb), 1)[0]
-print(f"log-log slope of the tape's memory in n: {slope:.2f}")
-assert 0.9 < slope < 1.1 and peak_rev_kb[-1] > 4 * peak_fwd_kb[-1]
+slope, slope_peak = loglog_slope(steps, tape_kb), loglog_slope(steps, peak_rev_kb)
+copies_of_w = np.array(peak_fwd_kb) / (w.nbytes / 1024)
+print(f"log-log slope in n: tape {slope:.2f}, peak of grad {slope_peak:.2f}; "
+      f"peak of jvp ≈ {copies_of_w.mean():.0f} arrays the size of w, at every n")
+claim(0.9 < slope < 1.1 and 0.85 < slope_peak < 1.1, "reverse mode's memory grows with slope 1",
+      slope=slope, slope_peak=slope_peak)
+flat = max(peak_fwd_kb) < 1.2 * min(peak_fwd_kb) and 5 < copies_of_w.min() and copies_of_w.max() < 20
+claim(flat and peak_rev_kb[-1] > 4 * peak_fwd_kb[-1], "forward mode's peak stays flat at about ten arrays of size d",
+      copies=copies_of_w)
 
 # %% slideshow={"slide_type": "fragment"}
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(figsize=(7.5, 4.2))
 ax.loglog(steps, tape_kb, "o-", label="reverse: arrays kept on the tape")
 ax.loglog(steps, peak_rev_kb, "s-", label="reverse: peak memory of grad")
 ax.loglog(steps, peak_fwd_kb, "^-", label="forward: peak memory of jvp")
 ax.set(xlabel="n (steps of the logistic map)", ylabel="memory (kB)",
-       title="Reverse mode stores the forward pass; forward mode does not")
+       title="Reverse mode stores the forward pass")
+ax.set_xticks(steps, [str(n) for n in steps])
+ax.set_xticks([], minor=True)
 ax.legend()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Reverse mode's memory grows with slope 1 on the log-log axes, forward mode's stays at a few copies of $w$.
-# Notebook 10 trades this memory for recomputation (gradient checkpointing).
+# Reverse mode's memory grows with slope 1 on the log-log axes; forward mode's peak stays flat, about ten arrays
+# the size of $w$ whatever $n$. [10 — gradient checkpointing](10_checkpointing.ipynb) trades this memory for
+# recomputation.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Additional materials / Дополнительные материалы
 #
 # * The JAX Autodiff Cookbook: <https://docs.jax.dev/en/latest/notebooks/autodiff_cookbook.html>
-# * Gradient through linear least squares and through the SVD [seminar]: notebook 12.
-# * Activation checkpointing [seminar]: notebook 10.
+# * Gradient through linear least squares and through the SVD [seminar]:
+#   [12 — least squares and the SVD](12_seminar_least_squares_svd.ipynb).
+# * Activation checkpointing [seminar]: [10 — gradient checkpointing](10_checkpointing.ipynb).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary: definitions / Итоги: определения
@@ -425,19 +451,39 @@ assert abs(estimate - np.trace(A)) < 0.1 * np.trace(A)
 #   one sweep gives all of $\nabla L$, in time $O(T)$ where $T$ is the cost of computing $L$.
 #
 # Check: both algorithms written out on adlib's tape for the lecture's
-# $L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$, each visiting every edge of the graph once.
+# $L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$, each visiting every edge of the graph once. First the graph:
+# the lecture's (Рис. 12) has the 4 nodes $v_1 = \log w_1$, $v_2 = w_2 v_1$, $v_3 = \sqrt{v_2}$, $L = v_2 + v_3$.
 
 # %% slideshow={"slide_type": "fragment"}
-def L_lecture(w1, w2):
+def L_lecture(w1, w2):  # the lecture's graph, v_2 computed once
+    v1 = anp.log(w1)
+    v2 = w2 * v1
+    v3 = anp.sqrt(v2)
+    return v2 + v3
+
+
+def L_as_written(w1, w2):  # the same formula, typed as it reads
     return w2 * anp.log(w1) + anp.sqrt(w2 * anp.log(w1))
 
 
-with VJPTrace() as trace:  # the computational graph, as the program runs
-    out = L_lecture(trace.new_input(2.0), trace.new_input(3.0))
-tape = trace.tape
-print("graph:", [node.prim.name if node.prim else "input" for node in tape])
+def traced(f):
+    with VJPTrace() as trace:  # the computational graph, as the program runs
+        f(trace.new_input(2.0), trace.new_input(3.0))
+    return trace.tape
 
 
+tape, tape_as_written = traced(L_lecture), traced(L_as_written)
+for name, t in [("L_lecture", tape), ("L_as_written", tape_as_written)]:
+    print(f"{name:>12}: {[node.prim.name for node in t if node.prim]}")
+nodes = [sum(node.prim is not None for node in t) for t in (tape, tape_as_written)]
+claim(nodes == [4, 6], "the lecture's program records 4 nodes, the formula as written 6", nodes=nodes)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The formula as written computes $w_2 \log w_1$ twice, so its tape has 6 nodes (two `log`, two `multiply`): the
+# tape records the program as it runs, not the formula. Both give the same derivatives; the algorithms below run
+# on the lecture's 4-node graph.
+
+# %% slideshow={"slide_type": "fragment"}
 def forward_algorithm(tape, k):
     dot = {}
     for i, node in enumerate(tape):
@@ -466,7 +512,9 @@ backward = [float(b) for b in backward_algorithm(tape)]
 print(f"forward mode (2 sweeps): {forward}\nbackward mode (1 sweep): {backward}\nclosed form:             {exact}")
 np.testing.assert_allclose(forward, exact, rtol=1e-14)
 np.testing.assert_allclose(backward, exact, rtol=1e-14)
-np.testing.assert_allclose(adlib.grad(L_lecture, argnums=(0, 1))(2.0, 3.0), exact, rtol=1e-14)
+np.testing.assert_allclose(backward_algorithm(tape_as_written), exact, rtol=1e-14)
+for f in (L_lecture, L_as_written):
+    np.testing.assert_allclose(adlib.grad(f, argnums=(0, 1))(2.0, 3.0), exact, rtol=1e-14)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **$O(T)$.** The backward sweep applies one local rule per edge, and every primitive here has at most two
@@ -480,3 +528,53 @@ for n in (10, 100, 1000):
     edges = sum(len(node.parents) for node in trace.tape)
     print(f"logistic map, n = {n:4d}: T = {T:4d} primitives, {edges:4d} rule applications in the backward sweep")
     assert edges <= 2 * T and tape_nodes(lambda l, n=n: logistic_map(l, n), 0.3) == T + 1
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: AD differentiates the program, not the function / За рамками лекции: AD дифференцирует программу, а не функцию
+#
+# Back to "not just the chain rule": the same $\sqrt a$ by **bisection** on $[0, \max(a, 1)]$. The midpoints
+# depend on $a$ only through the starting interval and through comparisons, which have no derivative. AD
+# faithfully differentiates *that* program and gets a wrong answer for $\sqrt a$. The cure is to tell AD the rule
+# (implicit function theorem: $x^2 = a \Rightarrow dx/da = 1/(2x)$) with a custom rule, `adlib.custom_jvp` (as
+# `jax.custom_jvp`); the seminar [12](12_seminar_least_squares_svd.ipynb) writes such rules for whole
+# linear-algebra functions.
+
+# %% slideshow={"slide_type": "fragment"}
+def bisection_sqrt(a):
+    lo, hi = 0.0 * a, (a if a > 1 else 1.0 + 0.0 * a)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if mid * mid > a:
+            hi = mid
+        else:
+            lo = mid
+    return 0.5 * (lo + hi)
+
+
+@custom_jvp
+def bisection_sqrt_with_rule(a):
+    return bisection_sqrt(a)
+
+
+@bisection_sqrt_with_rule.defjvp
+def _(primals, tangents):
+    (a,), (t,) = primals, tangents
+    root = bisection_sqrt(a)
+    return root, t / (2 * root)
+
+
+print("   a  | √a by bisection     | grad through the loop | grad with the custom rule | 1/(2√a)")
+for a in (0.5, 2.0, 30.0):
+    g_loop, g_rule = adlib.grad(bisection_sqrt)(a), adlib.grad(bisection_sqrt_with_rule)(a)
+    print(f"{a:5g} | {bisection_sqrt(a):.16f}  | {g_loop:21.15f} | {g_rule:25.15f} | {1 / (2 * np.sqrt(a)):.15f}")
+    np.testing.assert_allclose(bisection_sqrt(a), np.sqrt(a), rtol=1e-14)
+    np.testing.assert_allclose(g_rule, 1 / (2 * np.sqrt(a)), rtol=1e-12)
+    claim(g_loop == 0 if a <= 1 else np.isclose(g_loop, 1 / np.sqrt(a), rtol=1e-12),
+          "the loop's derivative is 0 for a ≤ 1 and 1/√a, twice the truth, for a > 1", a=a, g_loop=g_loop)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# For $a \le 1$ the interval $[0, 1]$ does not depend on $a$ and the loop's derivative is exactly 0; for $a > 1$ it is
+# $\sqrt a / a = 1/\sqrt a$ (the midpoints scale with $\max(a, 1) = a$), twice the truth. Newton's iterates, in
+# contrast, depend smoothly on $a$ and their derivatives converge along with them.
+#
+# Next: [12 — seminar: gradients through least squares and the SVD](12_seminar_least_squares_svd.ipynb).

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import adlib
-from adlib.expression_swell import logistic_map, swell_table, tape_nodes
+from adlib.expression_swell import logistic_map, loglog_slope, swell_table, tape_nodes
 
 
 def test_logistic_map_values():
@@ -38,6 +38,28 @@ def test_swell_table_symbolic_derivative_grows_faster_than_tape():
     assert tapes[2] - tapes[1] == tapes[1] - tapes[0] == 6  # linear: 3 nodes per step
     assert rows[2].expanded_ops is None and rows[1].expanded_ops is not None
     assert all(r.cse_ops < r.derivative_ops for r in rows)
+
+
+def test_cse_is_not_reverse_mode_it_grows_quadratically():
+    """Sharing subexpressions tames the exponential, but not down to the tape's linear growth."""
+    ns = [3, 4, 5, 6, 7]
+    rows = swell_table(ns, expand_up_to=0)
+    cse, tape = [r.cse_ops for r in rows], [r.tape_nodes for r in rows]
+    assert 1.6 < loglog_slope(ns, cse) < 2.3  # about quadratic
+    assert 0.8 < loglog_slope(ns, tape) < 1.05  # linear
+    assert np.all(np.diff(cse, 2) > 0)  # the increments themselves grow: faster than linear
+    assert np.all(np.diff(tape, 2) == 0)
+
+
+def test_loglog_slope_recovers_the_exponent():
+    xs = np.array([1.0, 2.0, 5.0, 10.0])
+    assert loglog_slope(xs, 3 * xs**2) == pytest.approx(2.0)
+    assert loglog_slope(xs, 7 * xs) == pytest.approx(1.0)
+    assert loglog_slope(xs, np.full(4, 5.0)) == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="positive"):
+        loglog_slope([1, 2], [0, 1])
+    with pytest.raises(ValueError, match="same length"):
+        loglog_slope([1, 2, 3], [1, 2])
 
 
 def test_bad_input():
