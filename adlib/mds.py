@@ -21,10 +21,13 @@ from . import numpy as anp
 
 __all__ = [
     "EARTH_RADIUS_KM", "CITIES_CSV", "METHODS", "load_cities", "great_circle", "squared_distance_matrix", "mds_loss",
-    "classical_mds", "procrustes", "solve", "projected_km", "at_budget", "mds_map", "plot_loss_vs_evaluations",
+    "classical_mds", "procrustes", "distance_error_km", "solve", "projected_km", "at_budget", "mds_map",
+    "plot_loss_vs_evaluations", "LABELLED", "animate_maps", "solved_map_km",
 ]  # fmt: skip
 
 EARTH_RADIUS_KM = 6371.0
+LABELLED = ("London", "Madrid", "Rome", "Berlin", "Istanbul", "Moscow", "Ufa")
+"""Cities named on the maps: far enough apart that their labels do not overlap on a slide."""
 # package data (pyproject's package-data), so it is there however adlib is installed: editable, or from git in Colab
 CITIES_CSV = resources.files(__package__) / "data" / "european_cities.csv"
 
@@ -118,6 +121,20 @@ def procrustes(X, Y):
     return aligned, float(np.sqrt(np.mean(np.sum((aligned - X) ** 2, axis=1))))
 
 
+def distance_error_km(W, D, km_per_unit=1.0):
+    """How far the map ``W`` is from the data, in the data's units: the root-mean-square over the pairs i < j of
+    ``‖W_i − W_j‖ − √D_ij`` (``D`` holds squared distances), times ``km_per_unit``. Unlike a distance to some drawn
+    map, it does not depend on a projection or an alignment: a solution of the slide's loss has a small one (not 0,
+    since the Earth is not flat)."""
+    W = np.asarray(W, float)
+    if W.ndim != 2:
+        raise ValueError(f"W must be an N×k matrix of points, got shape {W.shape}")
+    D = _check_D(D, W.shape[0])
+    i, j = np.triu_indices(W.shape[0], 1)
+    distances = np.sqrt(np.sum((W[i] - W[j]) ** 2, axis=1))
+    return float(km_per_unit * np.sqrt(np.mean((distances - np.sqrt(np.maximum(D[i, j], 0.0))) ** 2)))
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Solving it three ways, counting evaluations of L
 # ----------------------------------------------------------------------------------------------------------
@@ -205,6 +222,16 @@ def projected_km(latitude, longitude):
     return EARTH_RADIUS_KM * np.column_stack([lon * np.cos(lat.mean()), lat])
 
 
+def solved_map_km(cities, D, km_per_unit):
+    """Where a solution of the slide's loss ends up, in km, turned like a map: classical MDS of ``D`` (closed
+    form, a few km from the minimiser of the slide's loss), aligned by ``procrustes`` to the real positions
+    (``projected_km``), so that north is up and west is left. The target drawn under MDS solutions: unlike the
+    projected positions, which no flat map of the true distances can match (a projection distorts them by
+    ~100–200 km over Europe), a converged solution lands on it."""
+    reference = projected_km(cities["latitude"], cities["longitude"])
+    return procrustes(reference, km_per_unit * classical_mds(D)[0])[0]
+
+
 def at_budget(result, budget):
     """The configuration of ``solve``'s ``result`` after at most ``budget`` evaluations (its last snapshot
     within the budget)."""
@@ -219,14 +246,21 @@ def at_budget(result, budget):
 def mds_map(method, n_cities, budget, seed=0):
     """What the notebook's widget shows: solve MDS for the ``n_cities`` largest cities with ``method`` and
     ``budget`` evaluations, scale to km and align to the real map. Returns a dict: ``cities``, ``map_km`` (the
-    real positions, projected), ``W_km`` (the solution, aligned), ``rms_km`` (their distance), ``loss``,
-    ``evaluations`` used, ``result`` (from ``solve``)."""
+    real positions, projected), ``W_km`` (the solution, aligned), ``rms_km`` (their distance: it includes the
+    projection's own distortion, ~100–200 km, so even an exact solution has it), ``solved_km`` (``solved_map_km``,
+    where a solution ends up) and ``W_on_solved_km`` (the solution aligned to it), ``distance_error_km`` (the
+    solution's error, ``distance_error_km``), ``classical_distance_error_km`` (the same for classical MDS, the
+    closed-form map: what a solved problem looks like), ``loss``, ``evaluations`` used, ``result`` (``solve``'s)."""
     cities, D, km = squared_distance_matrix(n_cities)
     result = solve(method, D, budget, seed=seed)
     reference = projected_km(cities["latitude"], cities["longitude"])
     W_km, rms = procrustes(reference, km * result["W"])
+    target = solved_map_km(cities, D, km)
     return {
         "cities": cities, "map_km": reference, "W_km": W_km, "rms_km": rms, "loss": float(result["losses"][-1]),
+        "solved_km": target, "W_on_solved_km": procrustes(target, km * result["W"])[0],
+        "distance_error_km": distance_error_km(result["W"], D, km),
+        "classical_distance_error_km": distance_error_km(classical_mds(D)[0], D, km),
         "evaluations": float(result["evaluations"][-1]), "result": result,
     }  # fmt: skip
 
@@ -252,3 +286,58 @@ def plot_loss_vs_evaluations(ax, results, labels=None, L_min=None):
     ax.set_ylabel(r"$L(W) - L_{\min}$ (+$10^{-12}$ to show 0)")
     ax.legend()
     return lines
+
+
+def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", "two_point"), labels=None,
+                 figsize=(11.0, 5.0), interval=250):  # fmt: skip
+    """Рис. 3: one panel per method, the cities of ``solve``'s ``results[method]`` (solved for the squared
+    distances ``D`` of ``cities``, ``squared_distance_matrix``'s ``km_per_unit``) after each of ``budgets``
+    evaluations, aligned to the solved map (``solved_map_km``: where a solution ends up), drawn as grey crosses.
+    Each panel's title gives the frame's ``distance_error_km``; the cities of ``LABELLED`` are named. Returns
+    ``(figure, FuncAnimation)``; the caller closes the figure once the animation is rendered (``to_jshtml()``,
+    ``save``)."""
+    import matplotlib.pyplot as plt
+    from matplotlib import animation
+
+    budgets = [int(b) for b in budgets]
+    if not budgets or not set(methods) <= set(results):
+        raise ValueError("animate_maps needs at least one budget and a result for every method shown")
+    labels = {} if labels is None else labels
+    names = list(cities["name"])
+    named = [names.index(name) for name in LABELLED if name in names]
+    D = _check_D(D, len(names))
+    reference = solved_map_km(cities, D, km_per_unit)
+
+    def frame_of(method, budget):
+        W = at_budget(results[method], budget)
+        return procrustes(reference, km_per_unit * W)[0], distance_error_km(W, D, km_per_unit)
+
+    fig, axes = plt.subplots(1, len(methods), figsize=figsize, sharex=True, sharey=True, squeeze=False)
+    axes = axes[0]
+    points, texts, titles = [], [], []
+    for ax, method in zip(axes, methods):
+        ax.plot(*reference.T, "x", color="0.45", ms=7, zorder=3)
+        W, _ = frame_of(method, budgets[0])
+        points.append(ax.scatter(*W.T, s=20, color="tab:blue"))
+        texts.append([ax.annotate(names[i], W[i], xytext=(4, 4), textcoords="offset points") for i in named])
+        titles.append(ax.set_title(""))
+        ax.set_xlim(reference[:, 0].min() - 1000, reference[:, 0].max() + 1600)  # room for the names on the right
+        ax.set_ylim(reference[:, 1].min() - 900, reference[:, 1].max() + 900)
+        ax.set_aspect("equal")
+        ax.set_xlabel("km (west–east)")
+    axes[0].set_ylabel("km (south–north)")
+    caption = fig.suptitle("")
+
+    def draw(frame):
+        for scatter, method, named_texts, title in zip(points, methods, texts, titles):
+            W, error = frame_of(method, budgets[frame])
+            scatter.set_offsets(W)
+            for i, text in zip(named, named_texts):
+                text.xy = W[i]
+            title.set_text(f"{labels.get(method, method)}\ndistances off by {error:.0f} km (rms)")
+        caption.set_text(f"after {budgets[frame]} evaluations of L (grey ×: where a solution ends up)")
+        return points
+
+    draw(0)
+    fig.tight_layout()
+    return fig, animation.FuncAnimation(fig, draw, frames=len(budgets), interval=interval)

@@ -3,15 +3,16 @@ finite-difference U-curve, and the zero-order rate table."""
 
 from functools import lru_cache
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from make_figures import figure
-from matplotlib import animation
 
 import adlib
 import adlib.numpy as anp
 from adlib import mds
 from adlib import zero_order as zo
+from adlib.course import projector
 
 LABELS = {"gradient": "GD with adlib.grad", "two_point": "two-point zero-order GD", "nelder-mead": "Nelder–Mead"}
 BUDGET = 10_000
@@ -27,10 +28,11 @@ def _mds_results():
 def mds_loss_vs_evaluations():
     """MDS of 34 cities with the slide's loss: GD with adlib's gradient vs two-point zero-order GD vs Nelder–Mead."""
     cities, D, _, results = _mds_results()
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    mds.plot_loss_vs_evaluations(ax, results, LABELS)
-    ax.set_title(f"MDS of {len(cities['name'])} European cities (d = {D.shape[0] * 2})")
-    fig.tight_layout()
+    with mpl.rc_context(projector.RC):
+        fig, ax = plt.subplots(figsize=(8, 4.6))
+        mds.plot_loss_vs_evaluations(ax, results, LABELS)
+        ax.set_title(f"MDS of {len(cities['name'])} European cities (d = {D.shape[0] * 2})")
+        fig.tight_layout()
     return fig
 
 
@@ -38,41 +40,10 @@ def mds_loss_vs_evaluations():
 def mds_cities_gif(path):
     """Рис. 3: the cities settle into a map — GD with the gradient vs two-point zero-order GD, equal budgets."""
     cities, D, km_per_unit, results = _mds_results()
-    names = cities["name"]
-    reference = mds.projected_km(cities["latitude"], cities["longitude"])
     budgets = np.unique(np.geomspace(10, BUDGET, 30).astype(int))
-    shown = ("gradient", "two_point")
-
-    def aligned(method, budget):
-        return mds.procrustes(reference, km_per_unit * mds.at_budget(results[method], budget))[0]
-
-    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.4), sharex=True, sharey=True)
-    points, labels = [], []
-    for ax, method in zip(axes, shown):
-        ax.plot(*reference.T, "x", color="0.6", ms=4)
-        W = aligned(method, budgets[0])
-        points.append(ax.scatter(*W.T, s=10, color="tab:blue"))
-        labels.append([ax.text(*W[i], names[i], fontsize=6) for i in range(10)])
-        ax.set_title(LABELS[method], fontsize=9)
-        ax.set_xlim(reference[:, 0].min() - 1500, reference[:, 0].max() + 1500)
-        ax.set_ylim(reference[:, 1].min() - 1500, reference[:, 1].max() + 1500)
-        ax.set_aspect("equal")
-        ax.set_xlabel("km", fontsize=8)
-        ax.tick_params(labelsize=7)
-    caption = fig.suptitle("", fontsize=10)
-    fig.tight_layout()
-
-    def draw(frame):
-        for scatter, method, texts in zip(points, shown, labels):
-            W = aligned(method, budgets[frame])
-            scatter.set_offsets(W)
-            for i, text in enumerate(texts):
-                text.set_position(W[i])
-        caption.set_text(f"MDS of European cities: after {budgets[frame]} evaluations of L (grey: real map)")
-        return points
-
-    anim = animation.FuncAnimation(fig, draw, frames=len(budgets))
-    anim.save(path, writer="pillow", fps=4, dpi=90)
+    with mpl.rc_context(projector.RC):
+        fig, anim = mds.animate_maps(results, cities, D, km_per_unit, budgets, ("gradient", "two_point"), LABELS)
+        anim.save(path, writer="pillow", fps=4, dpi=100)
     plt.close(fig)
 
 
@@ -86,24 +57,26 @@ def finite_differences_error():
     w = np.array([2.0, 3.0])
     exact = adlib.grad(lecture_L)(w)
     epsilons = np.logspace(-16, 0, 97)
-    fig, ax = plt.subplots(figsize=(6.8, 4.4))
-    colors = {"forward": "tab:blue", "central": "tab:orange"}
-    for dtype, style in ((np.float64, "-"), (np.float32, ":")):
-        for name, estimate in (("forward", zo.forward_difference), ("central", zo.central_difference)):
-            errors = [np.linalg.norm(estimate(lecture_L, w.astype(dtype), e) - exact) / np.linalg.norm(exact)
-                      for e in epsilons]  # fmt: skip
-            ax.loglog(epsilons, np.maximum(errors, 1e-17), style, color=colors[name], label=f"{name}, {dtype.__name__}")
-        ad = np.linalg.norm(adlib.grad(lecture_L)(w.astype(dtype)) - exact) / np.linalg.norm(exact)
-        ax.axhline(max(ad, 1e-17), color="tab:green", ls=style, lw=2, label=f"adlib.grad, {dtype.__name__}")
-        machine = np.finfo(dtype).eps
-        ax.axvline(np.sqrt(machine), color=colors["forward"], ls=style, lw=0.8)
-        ax.axvline(np.cbrt(machine), color=colors["central"], ls=style, lw=0.8)
-    ax.set_ylim(1e-18, 1e2)
-    ax.set_xlabel(r"step $\varepsilon$ (vertical lines: $\sqrt{\epsilon_{mach}}$, $\epsilon_{mach}^{1/3}$)")
-    ax.set_ylabel("relative error of the gradient")
-    ax.set_title(r"Finite differences: truncation vs round-off, at $w = (2, 3)$")
-    ax.legend(fontsize=7, ncol=2, loc="lower left")
-    fig.tight_layout()
+    with mpl.rc_context(projector.RC):
+        fig, ax = plt.subplots(figsize=(9, 5.2))
+        colors = {"forward": "tab:blue", "central": "tab:orange"}
+        for dtype, style in ((np.float64, "-"), (np.float32, ":")):
+            for name, estimate in (("forward", zo.forward_difference), ("central", zo.central_difference)):
+                errors = [np.linalg.norm(estimate(lecture_L, w.astype(dtype), e) - exact) / np.linalg.norm(exact)
+                          for e in epsilons]  # fmt: skip
+                ax.loglog(epsilons, np.maximum(errors, 1e-17), style, color=colors[name],
+                          label=f"{name}, {dtype.__name__}")  # fmt: skip
+            ad = np.linalg.norm(adlib.grad(lecture_L)(w.astype(dtype)) - exact) / np.linalg.norm(exact)
+            ax.axhline(max(ad, 1e-17), color="tab:green", ls=style, lw=2, label=f"adlib.grad, {dtype.__name__}")
+            machine = np.finfo(dtype).eps
+            ax.axvline(np.sqrt(machine), color=colors["forward"], ls=style, lw=0.8)
+            ax.axvline(np.cbrt(machine), color=colors["central"], ls=style, lw=0.8)
+        ax.set_ylim(1e-18, 1e2)
+        ax.set_xlabel(r"step $\varepsilon$ (vertical lines: $\sqrt{\epsilon_{mach}}$, $\epsilon_{mach}^{1/3}$)")
+        ax.set_ylabel("relative error of the gradient")
+        ax.set_title(r"Finite differences: truncation vs round-off, at $w = (2, 3)$")
+        ax.legend(ncol=2, loc="lower left")
+        fig.tight_layout()
     return fig
 
 

@@ -59,13 +59,15 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML, display
-from matplotlib import animation
 
 import adlib
 import adlib.numpy as anp
 from adlib import mds
 from adlib import zero_order as zo
+from adlib.course import projector
+from adlib.course.claims import choose, claim, say
 
+projector.use()  # figure text readable on a 1280×720 slide
 FULL = os.environ.get("ADLIB_FULL") == "1"
 BUDGET = 100_000 if FULL else 10_000  # evaluations of L (or their equivalent) allowed to each method
 np.set_printoptions(precision=4, suppress=True)
@@ -88,10 +90,14 @@ for d in (1e6, 1e9, 1e12):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Example: multidimensional scaling / Пример: задача многомерного шкалирования
 #
-# Given the matrix $D \in \mathbb{R}^{N \times N}$ of distances between $N$ objects, recover coordinates
-# $W_i \in \mathbb{R}^k$, $i = 1, \dots, N$, from the slide's loss
+# Given the matrix $D \in \mathbb{R}^{N \times N}$ of distances between $N$ objects of dimension $d$, recover their
+# coordinates $W_i \in \mathbb{R}^d$, $i = 1, \dots, N$, from the slide's loss
 #
-# $$L(W) = \sum_{i,j=1}^N \left(\|W_i - W_j\|_2^2 - D_{ij}\right)^2 \to \min_{W \in \mathbb{R}^{N \times k}}.$$
+# $$L(W) = \sum_{i,j=1}^N \left(\|W_i - W_j\|_2^2 - D_{ij}\right)^2 \to \min_{W \in \mathbb{R}^{N \times d}}.$$
+#
+# **Notation.** On this slide $d$ is the dimension of each point; on the previous one $d$ was the number of
+# parameters of $L(w)$. To keep the two apart, from here on we write $k$ for the dimension of the points ($k = 2$:
+# a map), so that $d = N \cdot k$ remains the number of parameters, the quantity the cost of every method depends on.
 #
 # The loss compares **squared** distances, so $D_{ij}$ must hold squared distances. Our data: 34 European cities
 # with more than a million inhabitants (`adlib/data/european_cities.csv`, latitude and longitude, source in its
@@ -147,25 +153,33 @@ print("adlib.grad(mds_loss) == jax.grad in float64 (rtol 1e-11); L(W_test) =", f
 # * **Nelder–Mead** (`scipy.optimize.minimize`) pays every call, counted by a wrapper;
 # * **GD with `adlib.grad`** pays one gradient per step. Reverse mode costs a small constant number of evaluations —
 #   the classical bound is about 4–5 (Griewank & Walther); we charge `GRAD_COST = 4` evaluations per gradient.
-#   Timing adlib itself (below) gives a ratio of the same order; adlib's Python bookkeeping per operation makes it
-#   larger than the bound, but it does not grow with $d$ (notebook 03).
+#   Timing adlib itself (below) measures that number on this loss; notebook 03 shows that it does not grow with $d$.
 
 # %% slideshow={"slide_type": "fragment"}
+import time
 import timeit
 
 grad_loss = adlib.grad(mds.mds_loss)
-t_L = min(timeit.repeat(lambda: mds.mds_loss(W_test, D), number=200, repeat=3)) / 200
-t_grad = min(timeit.repeat(lambda: grad_loss(W_test, D), number=50, repeat=3)) / 50
-print(f"one L: {t_L * 1e6:.0f} µs, one adlib.grad: {t_grad * 1e6:.0f} µs, ratio ≈ {t_grad / t_L:.0f} "
+cpu = time.process_time  # CPU time of this process: other programs on the machine do not count
+t_L = min(timeit.repeat(lambda: mds.mds_loss(W_test, D), number=200, repeat=5, timer=cpu)) / 200
+t_grad = min(timeit.repeat(lambda: grad_loss(W_test, D), number=50, repeat=5, timer=cpu)) / 50
+ratio = t_grad / t_L
+print(f"one L: {t_L * 1e6:.0f} µs, one adlib.grad: {t_grad * 1e6:.0f} µs, ratio {ratio:.1f} "
       f"(charged: {zo.GRAD_COST:g}; central differences would cost 2d = {2 * N * k})")
+say(f"Measured: one gradient costs **{ratio:.1f}** evaluations of $L$, "
+    + choose(ratio <= 5, "no more than the classical bound of about 4–5.",
+             "above the classical bound of about 4–5: adlib's Python bookkeeping per operation is part of it.")
+    + f" It is far below the {2 * N * k} evaluations that central differences need.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Three solvers, one budget / Три метода, один бюджет
 #
-# The same seeded random start, the same budget of evaluations. `mds.solve` runs
-# `adlib.zero_order.gradient_descent` (estimator `"gradient"` or `"two_point"`, step $0.1/N$, divided by $d$ for the
-# two-point estimator, whose variance is $d$ times larger) or Nelder–Mead (adaptive simplex parameters for high
-# dimension).
+# The slide's claim: methods without the gradient solve this problem much more slowly. The same seeded random
+# start, the same budget of evaluations. `mds.solve` runs `adlib.zero_order.gradient_descent` (estimator
+# `"gradient"` or `"two_point"`, step $0.1/N$, divided by $d$ for the two-point estimator, whose variance is $d$
+# times larger) or Nelder–Mead (adaptive simplex parameters for high dimension). Besides the loss, the table gives an
+# error in km that needs no map: the root-mean-square error of the $N(N-1)/2$ distances of the solution
+# (`mds.distance_error_km`). It is a few km, not 0, at the minimum: the Earth is not flat.
 
 # %% slideshow={"slide_type": "subslide"}
 labels = {"gradient": "GD with adlib.grad", "two_point": "two-point zero-order GD", "nelder-mead": "Nelder–Mead"}
@@ -173,77 +187,40 @@ results = {method: mds.solve(method, D, BUDGET, seed=0) for method in mds.METHOD
 W_classical, eigenvalues = mds.classical_mds(D)
 L_min = min(mds.mds_loss(W_classical, D), *(r["losses"].min() for r in results.values()))
 
-fig, ax = plt.subplots(figsize=(7, 4.3))
+fig, ax = plt.subplots(figsize=(8, 4.6))
 mds.plot_loss_vs_evaluations(ax, results, labels, L_min=L_min)  # log-log: L(W) − L_min against evaluations of L
 ax.set_title(f"MDS of {N} cities (d = {N * k}): loss vs evaluations")
 fig.tight_layout()
 plt.show()
 
-reference = mds.projected_km(cities["latitude"], cities["longitude"])
-print(f"{'method':26}{'evaluations':>12}{'L − L_min':>12}{'rms vs GD (km)':>16}")
+print(f"{'method':26}{'evaluations':>12}{'L − L_min':>12}{'distances off (km, rms)':>25}")
 for method, result in results.items():
-    _, rms = mds.procrustes(results["gradient"]["W"], result["W"])
     print(f"{labels[method]:26}{result['evaluations'][-1]:>12.0f}{result['losses'][-1] - L_min:>12.2e}"
-          f"{rms * km_per_unit:>16.1f}")
+          f"{mds.distance_error_km(result['W'], D, km_per_unit):>25.1f}")
+
+
+def gap_after(method, evaluations):  # L − L_min after at most so many evaluations
+    result = results[method]
+    return result["losses"][np.searchsorted(result["evaluations"], evaluations, side="right") - 1] - L_min
+
+
+gd = results["gradient"]
+to_minimum = gd["evaluations"][np.argmax(gd["losses"] - L_min < 1e-10)]
+claim(gd["losses"][-1] - L_min < 1e-10 and to_minimum <= 5000,
+      "GD reaches the minimum within a few thousand evaluations", evaluations=to_minimum)
+claim(gap_after("two_point", 10_000) > 1e-3, "after 10 000 evaluations two-point GD is still far from the minimum",
+      gap=gap_after("two_point", 10_000))
+claim(gap_after("nelder-mead", 10_000) > max(gap_after("two_point", 10_000), 0.1 * (gd["losses"][0] - L_min)),
+      "Nelder–Mead is further still", gap=gap_after("nelder-mead", 10_000))
+say(f"GD with the gradient: $L - L_{{\\min}} < 10^{{-10}}$ after {to_minimum:.0f} evaluations. After 10 000: "
+    f"two-point GD at {gap_after('two_point', 10_000):.2g}, Nelder–Mead at {gap_after('nelder-mead', 10_000):.2g} "
+    f"(the start: {gd['losses'][0] - L_min:.3g}).")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: with the gradient the loss reaches its minimum (to machine precision) within a few thousand
-# evaluations; the two-point method with the same budget is still far from it, and Nelder–Mead, a good method in
-# 2–5 dimensions, barely moves in $d = 68$. With `ADLIB_FULL=1` (100 000 evaluations each) the two-point method
-# does reach the minimum ($L - L_{\min} \approx 3 \cdot 10^{-14}$), while Nelder–Mead stops at $L - L_{\min} \approx
-# 0.2$, its map still 155 km (rms) away from GD's.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## The cities settle into a map / Города складываются в карту (Рис. 3)
-#
-# Each frame shows both gradient methods after the same number of evaluations, aligned to the real map (grey
-# crosses, an equirectangular projection) by `mds.procrustes` — the loss cannot tell a map from its rotation or
-# mirror image.
-
-# %% slideshow={"slide_type": "subslide"}
-frame_budgets = np.unique(np.geomspace(10, BUDGET, 24).astype(int))
-shown = ("gradient", "two_point")
-top = 12  # cities labelled
-
-
-def aligned_km(W):
-    return mds.procrustes(reference, km_per_unit * W)[0]
-
-
-fig, axes = plt.subplots(1, 2, figsize=(8, 3.8), dpi=60, sharex=True, sharey=True)
-scatters = []
-for ax, method in zip(axes, shown):
-    ax.plot(*reference.T, "x", color="0.6", ms=5)
-    scatters.append(ax.scatter(*aligned_km(mds.at_budget(results[method], 1)).T, s=12, color="tab:blue"))
-    ax.set_title(labels[method])
-    ax.set_xlabel("km (west–east)")
-    ax.set_xlim(reference[:, 0].min() - 1500, reference[:, 0].max() + 1500)
-    ax.set_ylim(reference[:, 1].min() - 1500, reference[:, 1].max() + 1500)
-    ax.set_aspect("equal")
-axes[0].set_ylabel("km (south–north)")
-texts = [[ax.text(0, 0, names[i], fontsize=7) for i in range(top)] for ax in axes]
-caption = fig.suptitle("")
-
-
-def draw(frame):
-    budget = frame_budgets[frame]
-    for scatter, method, labels_of_ax in zip(scatters, shown, texts):
-        W = aligned_km(mds.at_budget(results[method], budget))
-        scatter.set_offsets(W)
-        for i, text in enumerate(labels_of_ax):
-            text.set_position(W[i])
-    caption.set_text(f"after {budget} evaluations of L")
-    return scatters
-
-
-anim = animation.FuncAnimation(fig, draw, frames=len(frame_budgets), interval=250)
-plt.close(fig)
-display(HTML(anim.to_jshtml()))
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: with the gradient the map appears within about a thousand evaluations — London, Paris and Madrid in the
-# west, Moscow and the Volga cities in the east, Istanbul in the south-east; the two-point method is still
-# untangling it at the end. (The same animation is `figures/mds_cities.gif`, drawn by `make figures`.)
+# What to see: with the gradient the loss reaches its minimum (to rounding) within a few thousand evaluations; after
+# 10 000 evaluations the two-point method is still far from it, and Nelder–Mead, a good method in 2–5 dimensions,
+# is further still in $d = 68$. (`ADLIB_FULL=1` gives every method ten times the budget: see how far that gets the
+# two methods without a gradient.)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Question: is it related to PCA? / Вопрос: связано ли это с PCA?
@@ -277,25 +254,26 @@ print("classical MDS of the squared chord distances == top-2 PCA scores of the 3
 from scipy.spatial import procrustes as scipy_procrustes
 
 W_gd = results["gradient"]["W"]
-W_classical, _ = mds.procrustes(reference / km_per_unit, W_classical)  # turned like the real map, for the plot
+W_classical = mds.solved_map_km(cities, D, km_per_unit) / km_per_unit  # turned like the real map, for the plot
 aligned, rms = mds.procrustes(W_classical, W_gd)
 _, _, disparity = scipy_procrustes(W_classical, W_gd)  # scipy also rescales; a cross-check of the alignment
 print(f"eigenvalues of B: {eigenvalues[:4]}  (two dominate: the cities are nearly planar; the third is the Earth's curvature)")
 print(f"slide's loss: classical MDS {mds.mds_loss(W_classical, D):.6e}, GD {mds.mds_loss(W_gd, D):.6e}")
 print(f"rms distance between the two maps after Procrustes: {rms * km_per_unit:.2f} km "
       f"(the map spans {np.sqrt(D.max()) * km_per_unit:.0f} km); scipy's disparity {disparity:.2e}")
-assert rms * km_per_unit < 10 and mds.mds_loss(W_gd, D) <= mds.mds_loss(W_classical, D)
+claim(rms * km_per_unit < 3, "the two maps agree to about a kilometre", rms_km=rms * km_per_unit)
+claim(mds.mds_loss(W_gd, D) < mds.mds_loss(W_classical, D), "GD reaches a lower value of the slide's loss")
 
-fig, ax = plt.subplots(figsize=(6.4, 4.4))
-ax.plot(*(km_per_unit * W_classical).T, "o", mfc="none", ms=9, label="classical MDS (eigenvectors of B)")
-ax.plot(*(km_per_unit * aligned).T, ".", color="tab:red", label="GD on the slide's loss, aligned")
-for i in range(top):
-    ax.annotate(names[i], km_per_unit * W_classical[i], fontsize=7, xytext=(4, 3), textcoords="offset points")
+fig, ax = plt.subplots(figsize=(8, 4.8))
+ax.plot(*(km_per_unit * W_classical).T, "o", mfc="none", ms=10, label="classical MDS (eigenvectors of B)")
+ax.plot(*(km_per_unit * aligned).T, ".", color="tab:red", ms=7, label="GD on the slide's loss, aligned")
+for name in mds.LABELLED:
+    ax.annotate(name, km_per_unit * W_classical[names.index(name)], xytext=(5, 4), textcoords="offset points")
 ax.set_aspect("equal")
-ax.set_xlabel("first coordinate (km)")
-ax.set_ylabel("second coordinate (km)")
+ax.set_xlabel("km (west–east)")
+ax.set_ylabel("km (south–north)")
 ax.set_title("Classical MDS = PCA from distances, vs the gradient solution")
-ax.legend(loc="best", fontsize=8)
+ax.legend(loc="upper left")
 fig.tight_layout()
 plt.show()
 
@@ -307,11 +285,36 @@ plt.show()
 # robust losses) and no eigen-decomposition solves it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## The cities settle into a map / Города складываются в карту (Рис. 3)
+#
+# Each frame shows both gradient methods after the same number of evaluations, aligned by `mds.procrustes` (the loss
+# cannot tell a map from its rotation or mirror image) to where a solution ends up: the classical-MDS map above,
+# turned so that north is up (grey ×, `mds.solved_map_km`). Each panel's title gives its error of the distances.
+
+# %% slideshow={"slide_type": "subslide"}
+frame_budgets = np.unique(np.geomspace(10, BUDGET, 20).astype(int))
+fig, anim = mds.animate_maps(results, cities, D, km_per_unit, frame_budgets, ("gradient", "two_point"), labels)
+plt.close(fig)
+display(HTML(anim.to_jshtml()))
+
+error_gd_1000 = mds.distance_error_km(mds.at_budget(results["gradient"], 1000), D, km_per_unit)
+error_two_point_10000 = mds.distance_error_km(mds.at_budget(results["two_point"], 10_000), D, km_per_unit)
+claim(error_gd_1000 < 20, "with the gradient the map appears within about a thousand evaluations", km=error_gd_1000)
+claim(error_two_point_10000 > 50, "after 10 000 evaluations the two-point method is still untangling it",
+      km=error_two_point_10000)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What to see: with the gradient the map appears within about a thousand evaluations — London and Madrid in the
+# west, Moscow and Ufa in the east, Istanbul in the south-east; after 10 000 evaluations the two-point method is
+# still untangling it. (The same animation is `figures/mds_cities.gif`, drawn by `make figures`.)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: method and number of cities / Попробуйте: метод и число городов
 #
-# `mds.mds_map(method, n_cities, budget)` is the pure function behind the widget: it solves, aligns to the real
-# map and reports the error in km. The dimension is $d = 2 \times$ (number of cities): watch Nelder–Mead and the
-# two-point method degrade as it grows while GD does not.
+# `mds.mds_map(method, n_cities, budget)` is the pure function behind the widget: it solves for the `n_cities`
+# largest cities, aligns the solution to the solved map (grey ×) and reports its error of the distances in km,
+# beside the error of classical MDS (what a solved problem gives). The dimension is $d = 2 \times$ (number of
+# cities): watch Nelder–Mead and the two-point method degrade as it grows while GD does not.
 
 # %% slideshow={"slide_type": "fragment"}
 import ipywidgets as widgets
@@ -319,17 +322,20 @@ import ipywidgets as widgets
 
 def show_map(method="gradient", n_cities=15, budget=4000):
     view = mds.mds_map(method, n_cities, budget)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(*view["map_km"].T, "x", color="0.6", label="real (projected)")
-    ax.plot(*view["W_km"].T, "o", color="tab:blue", ms=4, label=f"{labels[method]}, aligned")
-    for name, xy in zip(view["cities"]["name"][:top], view["W_km"]):
-        ax.annotate(name, xy, fontsize=7, xytext=(3, 3), textcoords="offset points")
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    ax.plot(*view["solved_km"].T, "x", color="0.45", ms=7, zorder=3, label="solved map (classical MDS)")
+    ax.plot(*view["W_on_solved_km"].T, "o", color="tab:blue", ms=5, label=f"{labels[method]}, aligned")
+    shown_names = list(view["cities"]["name"])
+    for name in mds.LABELLED:
+        if name in shown_names:
+            i = shown_names.index(name)
+            ax.annotate(name, view["W_on_solved_km"][i], xytext=(5, 4), textcoords="offset points")
     ax.set_aspect("equal")
-    ax.set_xlabel("km")
-    ax.set_ylabel("km")
-    ax.set_title(f"{n_cities} cities (d = {2 * n_cities}), {view['evaluations']:.0f} evaluations: "
-                 f"rms {view['rms_km']:.0f} km from the map", fontsize=9)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.set_xlabel("km (west–east)")
+    ax.set_ylabel("km (south–north)")
+    ax.set_title(f"{n_cities} cities (d = {2 * n_cities}), {view['evaluations']:.0f} evaluations: distances off by "
+                 f"{view['distance_error_km']:.0f} km\n(rms; classical MDS: {view['classical_distance_error_km']:.0f} km)")
+    ax.legend(loc="upper left")
     plt.show()
 
 
@@ -344,7 +350,12 @@ map_widget = widgets.interact(
 # ## Summary / Итоги
 #
 # * Real problems have huge $d$; the gradient is what makes them tractable.
-# * MDS of 34 cities ($d = 68$) with the slide's loss: GD with the reverse-mode gradient (charged 4 evaluations)
-#   converges within a few thousand evaluations; two-point zero-order GD and Nelder–Mead, with the same budget, do not.
+# * MDS of 34 cities ($d = N \cdot k = 68$) with the slide's loss: GD with the reverse-mode gradient (charged 4
+#   evaluations) converges within a few thousand evaluations; after 10 000, two-point zero-order GD and Nelder–Mead
+#   have not.
 # * Classical MDS is PCA from distances (verified to $10^{-12}$ on 3-D points); on the cities it agrees with the
 #   gradient solution of the slide's loss to about a kilometre.
+#
+# **Next:** [02 — gradient descent without a gradient](02_zero_order.ipynb) measures the price of zero-order methods
+# (the two-point estimator and the lecture's rate table); then [03 — finite differences](03_finite_differences.ipynb).
+# Built on: [00 — quickstart](00_quickstart.ipynb).

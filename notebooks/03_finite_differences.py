@@ -55,6 +55,7 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
+import time
 import timeit
 
 import matplotlib.pyplot as plt
@@ -63,15 +64,23 @@ import numpy as np
 import adlib
 import adlib.numpy as anp
 from adlib import zero_order as zo
+from adlib.course import projector
+from adlib.course.claims import choose, claim, say
 
+projector.use()  # figure text readable on a 1280×720 slide
 np.set_printoptions(precision=4)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Builds on [02 — gradient descent without a gradient](02_zero_order.ipynb), whose finite-difference estimator this
+# notebook takes apart; leads to [04 — forward mode](04_forward_mode.ipynb), the first algorithm that does better.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Finite differences / Конечные разности
 #
-# The whole method is a loop over the $d$ coordinates. Forward differences need $L(w)$ once and $d$ more
-# evaluations; central differences $(L(w + \varepsilon e_k) - L(w - \varepsilon e_k)) / 2\varepsilon$ need $2d$.
-# (`adlib.zero_order.forward_difference` / `central_difference` are these lines plus input checks.)
+# The slide's formula is a loop over the $d$ coordinates: $L(w)$ once, then $L(w + \varepsilon e_k)$ for each $k$ —
+# $d + 1$ evaluations. Central differences $(L(w + \varepsilon e_k) - L(w - \varepsilon e_k)) / 2\varepsilon$,
+# the estimator of notebook 02, need $2d$. (`adlib.zero_order.forward_difference` / `central_difference` are these
+# lines plus input checks.)
 
 
 # %% slideshow={"slide_type": "fragment"}
@@ -113,86 +122,27 @@ def L_big(w):  # an O(d) loss: one pass over the d parameters
     return anp.sum(anp.log(1 + anp.exp(-w))) + 0.5 * anp.sum(w * w)
 
 
-print(f"{'d':>6}{'central':>10}{'forward':>10}")
+print(f"{'d':>6}{'forward':>10}{'central':>10}")
 for d in (10, 100, 1000):
     w_d = rng.standard_normal(d)
     counts = []
-    for estimate in (zo.central_difference, zo.forward_difference):
+    for estimate in (zo.forward_difference, zo.central_difference):
         counted = zo.CountedFunction(L_big)
         estimate(counted, w_d)
         counts.append(counted.evaluations)
     print(f"{d:>6}{counts[0]:>10.0f}{counts[1]:>10.0f}")
-    assert counts == [2 * d, d + 1]
+    assert counts == [d + 1, 2 * d]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **Answer: $2dT$** for central differences ($\approx dT$ for forward ones). For a network with $d = 10^9$
-# parameters that is two billion forward passes per step.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Timing against reverse mode / Время: конечные разности против обратного режима
-#
-# Now the clock: $T$ (one evaluation), central differences, and `adlib.grad`, as $d$ grows. We plot the time
-# **in units of $T$**, so the machine's speed cancels. The best of several repeats is used (timings vary from run to
-# run; the slopes and the gap do not).
-
-
-# %% slideshow={"slide_type": "skip"}
-def best_time(f, repeat=3):
-    """Best wall-clock time of one call of f (seconds) over `repeat` rounds of enough calls to last ~20 ms."""
-    number = max(1, int(0.02 / max(timeit.timeit(f, number=1), 1e-7)))
-    return min(timeit.repeat(f, number=number, repeat=repeat)) / number
-
-
-# %% slideshow={"slide_type": "subslide"}
-dims = np.array([10, 30, 100, 300, 1000, 3000])
-grad_L = adlib.grad(L_big)
-times = {"L (T)": [], "central differences": [], "adlib.grad": []}
-for d in dims:
-    w_d = np.random.default_rng(1).standard_normal(d)
-    times["L (T)"].append(best_time(lambda w_d=w_d: L_big(w_d), repeat=7))
-    times["central differences"].append(
-        best_time(lambda w_d=w_d: zo.central_difference(L_big, w_d), repeat=1 if d > 300 else 2)
-    )
-    times["adlib.grad"].append(best_time(lambda w_d=w_d: grad_L(w_d), repeat=5))
-times = {k: np.array(v) for k, v in times.items()}
-ratio_fd = times["central differences"] / times["L (T)"]
-ratio_ad = times["adlib.grad"] / times["L (T)"]
-slope_fd = np.polyfit(np.log(dims), np.log(ratio_fd), 1)[0]
-slope_ad = np.polyfit(np.log(dims), np.log(ratio_ad), 1)[0]
-
-fig, ax = plt.subplots(figsize=(6.4, 4.2))
-ax.loglog(dims, ratio_fd, "o-", label=f"central differences (slope {slope_fd:.2f})")
-ax.loglog(dims, ratio_ad, "s-", label=f"adlib.grad, reverse mode (slope {slope_ad:.2f})")
-ax.loglog(dims, 2 * dims, "k--", lw=1, label="$2d$ (the count)")
-ax.set_xlabel("number of parameters $d$")
-ax.set_ylabel("time of one gradient / time $T$ of one $L(w)$")
-ax.set_title("Cost of a gradient in units of $T$")
-ax.legend()
-fig.tight_layout()
-plt.show()
-print(f"time/T, central differences: {np.round(ratio_fd, 1)}  (fitted slope {slope_fd:.2f}, the count says 1)")
-print(f"time/T, adlib.grad:          {np.round(ratio_ad, 1)}  (fitted slope {slope_ad:.2f}, the theorem says 0)")
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: the finite-difference curve runs along the $2d$ line (slope ≈ 1; at small $d$ the loop's own Python
-# overhead adds to it); the reverse-mode curve does not grow — a gradient costs a **bounded** number of evaluations
-# (a handful to a few tens for adlib, whose Python bookkeeping per operation is part of the constant; the exact
-# values depend on the machine and its load, the slopes do not), however large $d$ is.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Theorem / Теорема (Linnainmaa, 1970)
-#
-# **There is an algorithm that computes $\nabla_w L$ in $\mathcal{O}(T)$.** That algorithm is reverse-mode automatic
-# differentiation: one forward pass that records the computational graph, one backward sweep over it. Each
-# elementary operation is visited once forward and once backward, with a constant amount of work each time, hence
-# a constant factor (the classical bound is ≈ 4–5 for the operation count, Griewank & Walther) — the flat curve
-# above. The rest of the course shows how it works.
+# **Answer.** The slide's forward formula costs $(d + 1)T$; the lecture's answer, **$2dT$**, is the cost of central
+# differences, two evaluations per coordinate (more accurate, see below). Either way the time grows linearly with $d$:
+# for a network with $d = 10^9$ parameters, one gradient is one to two billion forward passes. And the lecture adds: the
+# method is *unstable*, we have to choose between accuracy and stability.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Accuracy versus stability / Точность или устойчивость
 #
-# The lecture also warns that the method *is unstable*: we must choose between accuracy and stability. Two
-# errors compete as $\varepsilon$ shrinks:
+# Two errors compete as $\varepsilon$ shrinks:
 #
 # * **truncation** (Taylor): $\frac{\varepsilon}{2}|L''|$ for forward, $\frac{\varepsilon^2}{6}|L'''|$ for central
 #   differences — wants $\varepsilon$ small;
@@ -202,7 +152,7 @@ print(f"time/T, adlib.grad:          {np.round(ratio_ad, 1)}  (fitted slope {slo
 #
 # Balancing them gives $\varepsilon^* \approx \sqrt{\epsilon_{\text{mach}}}$ (forward) and $\varepsilon^* \approx
 # \epsilon_{\text{mach}}^{1/3}$ (central), and a best error of about $\sqrt{\epsilon_{\text{mach}}}$ and
-# $\epsilon_{\text{mach}}^{2/3}$: half or two thirds of the digits are lost **at best**.
+# $\epsilon_{\text{mach}}^{2/3}$: half or a third of the digits are lost **at best**.
 
 # %% slideshow={"slide_type": "subslide"}
 epsilons = np.logspace(-16, 0, 97)
@@ -219,7 +169,7 @@ for dtype in (np.float64, np.float32):
         curves[name, dtype] = np.array([relative_error(estimate(L, w_t, eps)) for eps in epsilons])
     ad_errors[dtype] = relative_error(adlib.grad(L)(w_t))
 
-fig, ax = plt.subplots(figsize=(7.2, 4.6))
+fig, ax = plt.subplots(figsize=(9, 5.2))
 colors = {"forward": "tab:blue", "central": "tab:orange"}
 floor = 1e-17  # an exact zero error is drawn here, so that it shows on a log axis
 for (name, dtype), errors in curves.items():
@@ -236,7 +186,7 @@ ax.set_ylim(1e-18, 1e2)
 ax.set_xlabel(r"step $\varepsilon$")
 ax.set_ylabel(r"relative error $\|G - \nabla L\| / \|\nabla L\|$")
 ax.set_title(r"Finite differences at $w = (2, 3)$: truncation (right) vs round-off (left)")
-ax.legend(fontsize=8, ncol=2, loc="lower left")
+ax.legend(ncol=2, loc="lower left")
 fig.tight_layout()
 plt.show()
 
@@ -249,30 +199,134 @@ plt.show()
 # = w$ in floating point) and the estimate is 0: relative error 1.
 
 # %% slideshow={"slide_type": "subslide"}
-print(f"{'method':22}{'best ε':>10}{'best error':>12}{'rule-of-thumb ε':>17}{'error there':>13}")
+print(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}")
+kept, lost = {}, {}
 for (name, dtype), errors in curves.items():
     machine = np.finfo(dtype).eps
     rule = np.sqrt(machine) if name == "forward" else np.cbrt(machine)
     at_rule = relative_error((zo.forward_difference if name == "forward" else zo.central_difference)(L, w.astype(dtype)))
-    k = np.argmin(errors)
-    print(f"{name + ', ' + dtype.__name__:22}{epsilons[k]:>10.1e}{errors[k]:>12.1e}{rule:>17.1e}{at_rule:>13.1e}")
+    best = np.argmin(errors)
+    kept[name, dtype] = -np.log10(errors[best])  # correct decimal digits at the best step
+    lost[name, dtype] = 1 - kept[name, dtype] / -np.log10(machine)  # the fraction of the dtype's digits lost
+    print(f"{name + ', ' + dtype.__name__:22}{epsilons[best]:>10.1e}{errors[best]:>12.1e}{kept[name, dtype]:>13.1f}"
+          f"{rule:>17.1e}{at_rule:>13.1e}")
 for dtype in (np.float64, np.float32):
     print(f"{'adlib.grad, ' + dtype.__name__:22}{'—':>10}{ad_errors[dtype]:>12.1e}")
 
 # the claims of the slide, as checks: the best FD errors are near √eps and eps^(2/3), AD is near eps
 for dtype in (np.float64, np.float32):
     machine = np.finfo(dtype).eps
-    assert 0.01 * np.sqrt(machine) < curves["forward", dtype].min() < 100 * np.sqrt(machine)
-    assert 0.01 * machine ** (2 / 3) < curves["central", dtype].min() < 100 * machine ** (2 / 3)
-    assert ad_errors[dtype] < 10 * machine
+    claim(0.01 * np.sqrt(machine) < curves["forward", dtype].min() < 100 * np.sqrt(machine),
+          "the best forward-difference error is about √eps", dtype=dtype.__name__)
+    claim(0.01 * machine ** (2 / 3) < curves["central", dtype].min() < 100 * machine ** (2 / 3),
+          "the best central-difference error is about eps^(2/3)", dtype=dtype.__name__)
+    claim(ad_errors[dtype] < 10 * machine, "reverse mode is accurate to machine precision", dtype=dtype.__name__)
+    claim(0.35 < lost["forward", dtype] < 0.65, "forward differences lose about half of the digits", lost=lost)
+    claim(0.2 < lost["central", dtype] < 0.45, "central differences lose about a third of the digits", lost=lost)
+f64, f32 = np.float64, np.float32
+say(f"At the best step, in float64 (≈ {-np.log10(np.finfo(f64).eps):.0f} digits) forward differences keep "
+    f"**{kept['forward', f64]:.0f}** digits and central ones **{kept['central', f64]:.0f}**; in float32 "
+    f"(≈ {-np.log10(np.finfo(f32).eps):.0f} digits, the default precision of deep learning) **{kept['forward', f32]:.0f}**"
+    f" and **{kept['central', f32]:.0f}**. Forward differences lose {lost['forward', f64]:.0%} (float64) and "
+    f"{lost['forward', f32]:.0%} (float32) of the digits, central ones {lost['central', f64]:.0%} and "
+    f"{lost['central', f32]:.0%}.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# In float64 forward differences keep about 8 of 16 digits and central ones about 10–11; in float32 (the default
-# precision of deep learning) that becomes ≈ 4 and ≈ 5 of 7 digits. Reverse mode keeps all of them, at a cost that
-# does not grow with $d$.
+# So forward differences lose about half of the digits and central ones about a third, in float32 as in float64 —
+# the fractions the theory predicts. Reverse mode keeps all of them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Cross-check with JAX / Проверка с помощью JAX
+# ## Theorem / Теорема (Linnainmaa, 1970)
+#
+# **There is an algorithm that computes $\nabla_w L$ in $\mathcal{O}(T)$.** That algorithm is reverse-mode automatic
+# differentiation: one forward pass that records the computational graph, one backward sweep over it. Each
+# elementary operation is visited once forward and once backward, with a constant amount of work each time, hence
+# a constant factor (the classical bound is ≈ 4–5 for the operation count, Griewank & Walther).
+#
+# Measured: $T$ (one evaluation), central differences, and `adlib.grad`, as $d$ grows, plotted **in units of $T$** so
+# that the machine's speed cancels. Every time is the best of several repeats of the CPU time of this process
+# (`time.process_time`): on a shared machine, wall-clock time would also count other programs' work, and count it
+# most in the longest calls (a central difference at $d = 3000$ lasts about 0.1 s, one $L$ a few µs).
+
+
+# %% slideshow={"slide_type": "skip"}
+def best_time(f, repeat=3):
+    """Best CPU time of one call of f (seconds) over `repeat` rounds of enough calls to last ~20 ms."""
+    number = max(1, int(0.02 / max(timeit.timeit(f, number=1, timer=time.process_time), 1e-7)))
+    return min(timeit.repeat(f, number=number, repeat=repeat, timer=time.process_time)) / number
+
+
+def free(w):  # a "loss" that costs nothing: times the finite-difference loop itself
+    return 0.0
+
+
+# %% slideshow={"slide_type": "subslide"}
+dims = np.array([10, 30, 100, 300, 1000, 3000])
+grad_L = adlib.grad(L_big)
+times = {"L (T)": [], "central differences": [], "adlib.grad": [], "the loop alone": []}
+for d in dims:
+    w_d = np.random.default_rng(1).standard_normal(d)
+    times["L (T)"].append(best_time(lambda w_d=w_d: L_big(w_d), repeat=7))
+    times["central differences"].append(best_time(lambda w_d=w_d: zo.central_difference(L_big, w_d), repeat=3))
+    times["adlib.grad"].append(best_time(lambda w_d=w_d: grad_L(w_d), repeat=5))
+    times["the loop alone"].append(best_time(lambda w_d=w_d: zo.central_difference(free, w_d), repeat=3))
+times = {k: np.array(v) for k, v in times.items()}
+T = times["L (T)"]
+ratio_fd, ratio_ad = times["central differences"] / T, times["adlib.grad"] / T
+slope_fd = np.polyfit(np.log(dims), np.log(ratio_fd), 1)[0]
+slope_ad = np.polyfit(np.log(dims), np.log(ratio_ad), 1)[0]
+
+fig, ax = plt.subplots(figsize=(8, 5))
+ax.loglog(dims, ratio_fd, "o-", label=f"central differences (slope {slope_fd:.2f})")
+ax.loglog(dims, ratio_ad, "s-", label=f"adlib.grad, reverse mode (slope {slope_ad:.2f})")
+ax.loglog(dims, 2 * dims, "k--", lw=1, label="$2d$ (the count)")
+ax.set_xlabel("number of parameters $d$")
+ax.set_ylabel("time of one gradient / $T$")
+ax.set_title("Cost of a gradient in units of $T$ (one $L(w)$)")
+ax.legend()
+fig.tight_layout()
+plt.show()
+print(f"time/T, central differences: {np.round(ratio_fd, 1)}  (fitted slope {slope_fd:.2f}, the count says 1)")
+print(f"time/T, adlib.grad:          {np.round(ratio_ad, 1)}  (fitted slope {slope_ad:.2f}, the theorem says 0)")
+claim(0.8 < slope_fd < 1.25 and np.all((ratio_fd > dims) & (ratio_fd < 6 * dims)),
+      "the finite-difference time runs along the 2d line (slope ≈ 1)", slope=slope_fd)
+claim(slope_ad < 0.3 and ratio_ad.max() < 0.1 * ratio_fd[-1], "the reverse-mode time does not grow with d",
+      slope=slope_ad)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What to see: the finite-difference curve runs along the $2d$ line (slope ≈ 1); the reverse-mode curve does not
+# grow — a gradient costs a **bounded** number of evaluations, however large $d$ is.
+#
+# Where does the gap between the measured curve and $2d$ come from? Each of the $2d$ evaluations inside the loop
+# also costs the loop's own work: copying $w$ to move one coordinate, checking that the value is a finite number.
+# Timing the loop with a free loss measures that work, $t_{\text{loop}}$ per evaluation, and predicts the time
+# $2d\,(T + t_{\text{loop}})$:
+
+# %% slideshow={"slide_type": "fragment"}
+t_loop = times["the loop alone"] / (2 * dims)
+predicted = 2 * dims * (T + t_loop) / T
+print(f"{'d':>6}{'T (µs)':>9}{'t_loop (µs)':>13}{'time/T':>9}{'2d':>7}{'time/(2dT)':>12}{'1 + t_loop/T':>14}")
+for row in zip(dims, T * 1e6, t_loop * 1e6, ratio_fd, 2 * dims, ratio_fd / (2 * dims), predicted / (2 * dims)):
+    print("{:>6}{:>9.1f}{:>13.2f}{:>9.0f}{:>7}{:>12.2f}{:>14.2f}".format(*row))
+agreement = ratio_fd / predicted
+claim(0.6 < np.median(agreement) < 1.6, "2d(T + t_loop) predicts the measured time", agreement=np.round(agreement, 2))
+claim(np.ptp(t_loop / T) < 1, "t_loop/T is about the same at every d", t_loop_over_T=np.round(t_loop / T, 2))
+say(f"Measured over $2dT$: **{(ratio_fd / (2 * dims)).min():.2f}–{(ratio_fd / (2 * dims)).max():.2f}×**; predicted "
+    f"by the loop's own work, $1 + t_{{\\text{{loop}}}}/T$: **{(predicted / (2 * dims)).min():.2f}–"
+    f"{(predicted / (2 * dims)).max():.2f}×** (measured/predicted: {agreement.min():.2f}–{agreement.max():.2f}). "
+    f"adlib.grad: **{ratio_ad.min():.0f}–{ratio_ad.max():.0f}** $T$ at every $d$, "
+    + choose(ratio_ad.min() > 5, "above the classical bound of 4–5: adlib's Python bookkeeping per operation is part "
+             "of its constant.", "within the classical bound of 4–5."))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# So the gap is not a small-$d$ effect, and it does not change the slope: $t_{\text{loop}}$ is a few µs at every $d$,
+# and so is $T$, which at these sizes is mostly the per-call overhead of Python and NumPy; their ratio, and so the
+# factor $1 + t_{\text{loop}}/T$, stays about the same at every $d$.
+# How an algorithm gets the whole gradient at a cost that does not grow with $d$ is the rest of the course:
+# [04 — forward mode](04_forward_mode.ipynb) first, then reverse mode.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: cross-check with JAX / За рамками лекции: проверка с помощью JAX
 #
 # `adlib.grad` of both test functions against `jax.grad` in float64 (tolerance $10^{-12}$), and central differences
 # against both (tolerance $10^{-8}$, what the U-curve allows).
@@ -302,9 +356,14 @@ print("adlib.grad == jax.grad (rtol 1e-12); central differences agree to 1e-8")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
 #
-# * A finite-difference gradient costs $2dT$ (central) or $(d+1)T$ (forward): measured, it grows linearly with $d$.
+# * A finite-difference gradient costs $(d+1)T$ (the slide's forward formula) or $2dT$ (central differences, the
+#   lecture's answer): measured, it grows linearly with $d$.
 # * Its accuracy is limited by a truncation/round-off trade-off: the best step is $\approx\sqrt{\epsilon}$ or
-#   $\epsilon^{1/3}$, and even then half to a third of the digits are lost (float32: most of them).
+#   $\epsilon^{1/3}$, and even then about half (forward) or a third (central) of the digits are lost, in float32 as
+#   in float64.
 # * Reverse-mode AD computes the exact gradient (to machine precision) in $\mathcal{O}(T)$ — Linnainmaa's theorem,
 #   seen here as a flat line. Finite differences remain useful for one thing: **testing** AD
 #   (`adlib.testing.check_grads`).
+#
+# **Path:** back to [02 — gradient descent without a gradient](02_zero_order.ipynb); next,
+# [04 — forward mode](04_forward_mode.ipynb).

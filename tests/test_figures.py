@@ -46,3 +46,16 @@ def test_graph_figures_are_readable_on_a_projector(make_figures, name):
     fig = make_figures.FIGURES[name]()
     projector.check_readable(fig)
     plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["finite_differences_error.png", "mds_loss_vs_evaluations.png"])
+def test_figures_of_notebooks_01_and_03_are_projector_readable(make_figures, name):
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    fig = make_figures.FIGURES[name]()
+    try:
+        projector.check_readable(fig)
+    finally:
+        plt.close(fig)
