@@ -23,10 +23,16 @@ explicit symmetric matrix via ``as_matvec``) — and a seeded ``numpy.random.Gen
 * ``slq`` and ``spectral_density`` — stochastic Lanczos quadrature for the spectral density, smoothed with a
   Gaussian kernel (Ghorbani, Krishnan, Xiao 2019, "An investigation into neural net optimization via Hessian
   eigenvalue density");
-* ``conjugate_gradient`` and ``newton_cg`` — Hessian-free Newton: Newton steps solved by CG with HVPs only.
+* ``conjugate_gradient`` and ``newton_cg`` — Hessian-free Newton: Newton steps solved by CG with HVPs only,
+  and ``convergence_orders``, the order of convergence read off a sequence of errors;
+* ``gauss_newton_operator`` — the Gauss–Newton part ``Jᵀ diag(c) J`` of a loss Hessian (one jvp and one vjp per
+  product), positive semidefinite: what is left of ``∇²L`` once the residuals are zero.
 
 Test problems: ``spectrum_matrix`` (symmetric matrices with flat, polynomially or exponentially decaying spectra)
-and ``mlp_problem`` (a small tanh network on a seeded synthetic dataset, small enough for a dense Hessian).
+and ``mlp_problem`` (a small tanh network on a seeded synthetic dataset, small enough for a dense Hessian; its
+``residuals`` and ``gauss_newton_operator`` split the Hessian in two). ``plot_spectral_density``,
+``plot_eigenvalue_densities`` and ``plot_trace_errors`` draw what the notebooks show; their text uses the
+matplotlib defaults (``adlib.course.projector.use()`` makes them readable on a projector).
 """
 
 from dataclasses import dataclass, field
@@ -34,10 +40,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import numpy as anp
-from .differential_operators import grad, jvp, value_and_grad
+from .differential_operators import grad, jvp, value_and_grad, vjp
 
 __all__ = [
     "plot_spectral_density",
+    "plot_eigenvalue_densities",
     "plot_trace_errors",
     "hvp_forward_over_reverse",
     "hvp_reverse_over_reverse",
@@ -62,6 +69,8 @@ __all__ = [
     "spectral_density",
     "conjugate_gradient",
     "newton_cg",
+    "convergence_orders",
+    "gauss_newton_operator",
     "spectrum_eigenvalues",
     "spectrum_matrix",
     "mlp_problem",
@@ -464,8 +473,38 @@ def plot_spectral_density(ax, exact, nodes, weights, hvps=None, points=1500):
     ax.set_ylim(1e-4, None)
     ax.set_xlabel("eigenvalue λ")
     ax.set_ylabel("density (log scale)")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(loc="upper right")
     return dense_line, slq_line
+
+
+def plot_eigenvalue_densities(ax, spectra, colors=None, points=1500):
+    """Draw on ``ax`` the smoothed eigenvalue densities of several symmetric matrices, one line each:
+    ``spectra`` maps a label to the eigenvalues (each weighted ``1/n``). All lines share one grid (5% wider than the
+    union of the spectra) and one Gaussian kernel (0.5% of its width), so they can be compared; log scale, λ = 0
+    marked. Sets axis labels and legend (the title is the caller's); returns the lines."""
+    if not isinstance(spectra, dict) or not spectra:
+        raise ValueError("plot_eigenvalue_densities: spectra must be a non-empty dict label -> eigenvalues")
+    arrays = {label: np.asarray(lam, dtype=float) for label, lam in spectra.items()}
+    if any(a.ndim != 1 or a.size == 0 for a in arrays.values()):
+        raise ValueError("plot_eigenvalue_densities: every spectrum must be a non-empty 1-D array")
+    lo = min(a.min() for a in arrays.values())
+    hi = max(a.max() for a in arrays.values())
+    if not hi > lo:
+        raise ValueError("plot_eigenvalue_densities: the spectra need at least two distinct eigenvalues")
+    grid = np.linspace(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo), points)
+    sigma = 0.005 * (hi - lo)
+    colors = colors or [None] * len(arrays)
+    widths = [3.0] + [1.5] * (len(arrays) - 1)
+    lines = []
+    for (label, lam), color, lw in zip(arrays.items(), colors, widths):
+        density = spectral_density(lam, np.full(lam.size, 1 / lam.size), grid, sigma=sigma)
+        lines += ax.semilogy(grid, density + 1e-8, color=color, lw=lw, label=label)
+    ax.axvline(0, color="k", lw=0.6)
+    ax.set_ylim(1e-4, None)
+    ax.set_xlabel("eigenvalue λ")
+    ax.set_ylabel("density (log scale)")
+    ax.legend(loc="upper right")
+    return lines
 
 
 def plot_trace_errors(ax, budgets, errors):
@@ -488,7 +527,7 @@ def plot_trace_errors(ax, budgets, errors):
     lines += ax.loglog(m, ref * (m / m[0]) ** -0.5, "k:", lw=1, label=r"$\propto m^{-1/2}$")
     lines += ax.loglog(m, ref * (m / m[0]) ** -1.0, "k--", lw=1, label=r"$\propto m^{-1}$")
     ax.set_xlabel("matvecs m")
-    ax.legend(fontsize=7)
+    ax.legend()
     return lines
 
 
@@ -548,7 +587,11 @@ class NewtonResult:
 def newton_cg(f, x0, tol=1e-10, max_iter=50):
     """Minimise a smooth convex ``f`` by Newton's method without the Hessian: each step solves
     ``∇²f(x) p = −∇f(x)`` by conjugate gradients with HVPs (forward-over-reverse) to a relative accuracy
-    ``min(0.5, √‖∇f‖)`` (inexact Newton, superlinear), then backtracks until the Armijo condition holds."""
+    ``η = min(0.5, √‖∇f‖)``, then backtracks until the Armijo condition holds.
+
+    This is *inexact* Newton: near the optimum the new gradient norm is about ``η‖∇f‖ + C‖∇f‖²``, so the forcing
+    term ``η ∝ ‖∇f‖^{1/2}`` makes the convergence superlinear of order about 1.5 (``convergence_orders``), not
+    quadratic (that would need ``η ∝ ‖∇f‖``, i.e. more CG steps, hence more HVPs, per Newton step)."""
     if not callable(f):
         raise TypeError(f"newton_cg: f must be a callable, got {type(f).__name__}")
     x = np.asarray(x0, dtype=float).copy()
@@ -571,6 +614,50 @@ def newton_cg(f, x0, tol=1e-10, max_iter=50):
         hvps.append(hvps[-1] + cg.iterations)
     grad_norms.append(float(np.linalg.norm(g_f(x))))
     return NewtonResult(x, losses, grad_norms, hvps, grad_norms[-1] <= tol)
+
+
+def convergence_orders(errors):
+    """The order of convergence read off a sequence of errors (or gradient norms) ``e_0, e_1, …``: if
+    ``e_{k+1} ≈ C e_k^p`` then ``p ≈ log(e_{k+1}/e_k) / log(e_k/e_{k−1})``, one estimate per consecutive triple
+    (``len(errors) − 2`` of them): 1 for linear convergence (with a constant rate), 2 for quadratic."""
+    e = np.asarray(errors, dtype=float)
+    if e.ndim != 1 or e.size < 3 or np.any(e <= 0) or not np.all(np.isfinite(e)):
+        raise ValueError("convergence_orders needs a 1-D sequence of at least 3 positive, finite errors")
+    steps = np.diff(np.log(e))
+    if np.any(steps == 0):
+        raise ValueError("convergence_orders: two consecutive errors are equal (the sequence stalled)")
+    return steps[1:] / steps[:-1]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The Gauss–Newton split of a loss Hessian
+# ----------------------------------------------------------------------------------------------------------
+
+
+def gauss_newton_operator(outputs, w, output_curvature):
+    """The Gauss–Newton matrix ``G = Jᵀ diag(c) J`` as a ``Matvec``, for a loss ``L(w) = Σᵢ ℓᵢ(zᵢ(w))`` of
+    the outputs ``z = outputs(w)`` (a vector), ``J = ∂z/∂w`` and ``c = (ℓᵢ''(zᵢ))``. Each product is one jvp
+    (``J v``, forward mode) and one vjp (``Jᵀ u``, reverse mode, its tape recorded once here).
+
+    It is half of the exact split ``∇²L = Jᵀ diag(ℓ'') J + Σᵢ ℓᵢ'(zᵢ) ∇²zᵢ``: the second half is weighted by the
+    *residuals* ``ℓᵢ'`` and vanishes with them; ``G`` is positive semidefinite whenever ``c ≥ 0`` (a convex ℓ).
+    ``output_curvature`` is the array ``c`` or a function of ``z`` returning it."""
+    if not callable(outputs):
+        raise TypeError(f"gauss_newton_operator: outputs must be a callable, got {type(outputs).__name__}")
+    w = np.asarray(w, dtype=float)
+    z, pullback = vjp(outputs, w)
+    z = np.asarray(z, dtype=float)
+    c = output_curvature(z) if callable(output_curvature) else output_curvature
+    c = np.asarray(c, dtype=float)
+    if c.shape != z.shape:
+        raise ValueError(f"gauss_newton_operator: the curvature has shape {c.shape}, the outputs {z.shape}")
+    shape = w.shape
+
+    def matvec(v):
+        Jv = jvp(outputs, (w,), (np.reshape(np.asarray(v, dtype=float), shape),))[1]
+        return np.reshape(pullback(c * np.asarray(Jv))[0], -1)
+
+    return Matvec(matvec, w.size)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -639,6 +726,18 @@ class MLPProblem:
     def accuracy(self, w):
         return float(np.mean(np.sign(self.logits(w)) == self.y))
 
+    def residuals(self, w):
+        """``∂ℓᵢ/∂zᵢ = σ(zᵢ) − tᵢ`` for the logit ``zᵢ`` and the target ``tᵢ = (1 + yᵢ)/2 ∈ {0, 1}``: the
+        prediction minus the target, as in least squares; ``∇L = (1/N) Jᵀ r``."""
+        z = np.asarray(self.logits(np.asarray(w, dtype=float)))
+        return _sigmoid(z) - (1 + self.y) / 2
+
+    def gauss_newton_operator(self, w):
+        """The Gauss–Newton part ``(1/N) Jᵀ diag(σ(z)(1 − σ(z))) J`` of ``∇²loss(w)`` as a ``Matvec``
+        (``gauss_newton_operator``); the rest of the Hessian is ``(1/N) Σᵢ rᵢ ∇²zᵢ``, ``r = residuals(w)``."""
+        N = self.y.size
+        return gauss_newton_operator(self.logits, w, lambda z: _sigmoid(z) * (1 - _sigmoid(z)) / N)
+
     def fit(self, w, steps=1500, lr=0.2, momentum=0.9):
         """Full-batch gradient descent with heavy-ball momentum from ``w``; returns the trained weights and the
         loss before each step."""
@@ -651,6 +750,10 @@ class MLPProblem:
             velocity = momentum * velocity + g
             w = w - lr * velocity
         return w, np.array(losses)
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))  # no overflow for large |z|
 
 
 def mlp_problem(seed=0, num_samples=128, hidden=(12, 12), init_scale=1.0):

@@ -70,14 +70,27 @@ import numpy as np
 import adlib
 import adlib.numpy as anp
 from adlib import curvature
+from adlib.checkpoint import peak_bytes
+from adlib.course import projector
+from adlib.course.claims import choose, claim, say
 
+projector.use()  # the course's font sizes: figures readable on a projector
 np.set_printoptions(precision=4, suppress=False)
 
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Builds on [04 — forward mode](04_forward_mode.ipynb), [05 — reverse mode](05_reverse_mode.ipynb) and
+# [06 — choose your fighter](06_choose_your_fighter.ipynb) (which mode for which Jacobian: an HVP nests both);
+# the network is the one of [07 — feed-forward networks](07_feedforward.ipynb). Leads to
+# [09 — Hutchinson's trace estimator](09_hutchinson.ipynb), where HVPs give the trace of a Hessian.
+#
+# The lecture's two slides come first; the cost of an HVP in time and memory, why the negative curvature fades
+# (the Gauss–Newton split) and Newton's method with HVPs come after them, **beyond the lecture**.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The identity in code / Произведение Гессиана на вектор
+# ## Hessian-vector product without the Hessian / Произведение Гессиана на вектор без вычисления самого Гессиана
 #
 # $v$ does not depend on $x$, so $\nabla^2 f(x)\,v = \nabla_x [\nabla f(x)^\top v]$: the gradient of the scalar
-# function $x \mapsto \nabla f(x)^\top v$. The slide's JAX code, with `adlib` in place of `jax`:
+# function $g(x) = \nabla f(x)^\top v$. The slide's JAX code, with `adlib` in place of `jax`:
 
 # %% slideshow={"slide_type": "fragment"}
 def hvp_slide(f, x, v):
@@ -93,8 +106,10 @@ def hvp_slide(f, x, v):
 # | reverse-over-reverse | `grad(lambda x: vdot(grad(f)(x), v))(x)` | the gradient of $\nabla f^\top v$ (the slide) |
 # | reverse-over-forward | `grad(lambda x: jvp(f, (x,), (v,))[1])(x)` | the gradient of the directional derivative $\partial_v f$ |
 #
-# Forward-over-reverse is the recommended one (JAX's cookbook, `adlib.hvp`): the outer forward mode just
-# carries a tangent along the gradient computation, so no second tape of the backward sweep is recorded.
+# Forward-over-reverse is the recommended one (JAX's autodiff cookbook; `adlib.hvp` uses it). Its advantage is
+# **memory**, not speed: the outer forward mode only carries a tangent along the gradient computation, so no tape
+# of the backward sweep is ever recorded. All three cost a few gradients; both are measured beyond the lecture,
+# below.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A test function: a small network-like $f(x) = \sum \tanh(Ax)^2 + \log(1 + \|x\|^2)$. Its dense Hessian
@@ -119,11 +134,10 @@ for name, hvp in curvature.HVP_METHODS.items():
     np.testing.assert_allclose(hvp(f, x, v), H @ v, rtol=1e-12, atol=1e-14)
 np.testing.assert_allclose(hvp_slide(f, x, v), H @ v, rtol=1e-12, atol=1e-14)
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Cross-check with JAX / Проверка с помощью JAX
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Cross-check with JAX / Проверка с помощью JAX
 #
-# The same three nestings in JAX (float64), and `jax.hessian`; all must agree with `adlib` to $10^{-8}$ (they
-# agree to rounding).
+# The same three nestings in JAX (float64), and `jax.hessian`; all must agree with `adlib` to $10^{-8}$:
 
 # %% slideshow={"slide_type": "fragment"}
 import jax
@@ -152,79 +166,13 @@ for seed in range(5):
         np.testing.assert_allclose(ours, theirs, rtol=1e-8, atol=1e-10)
         worst = max(worst, np.max(np.abs(ours - theirs)))
 print(f"3 nestings × 5 random (x, v): adlib == JAX, largest difference {worst:.1e}")
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## What an HVP costs / Стоимость HVP
-#
-# A softplus layer $f(x) = \mathbf 1^\top \log(1 + e^{Ax}) + \tfrac12\|x\|^2$ with $A \in \mathbb R^{n\times n}$:
-# one gradient costs $O(n^2)$. An HVP should be a small constant times that, **whatever $n$**; the dense
-# Hessian (`jacfwd(grad(f))`, i.e. $n$ HVPs) costs $n$ times more. Best-of-5 wall-clock times (they vary from
-# machine to machine; the ratios are what to look at).
-
-# %% slideshow={"slide_type": "skip"}
-def best_time(fn, repeat=5):
-    """Best wall-clock time of ``fn()`` over ``repeat`` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def softplus_problem(n, seed=0):
-    r = np.random.default_rng(seed)
-    A = r.standard_normal((n, n)) / np.sqrt(n)
-
-    def f(x):
-        z = A @ x
-        return anp.sum(anp.logsumexp(anp.stack([anp.zeros_like(z), z]), axis=0)) + 0.5 * anp.sum(x**2)
-
-    return f, r.standard_normal(n), r.standard_normal(n)
-
-
-# %% slideshow={"slide_type": "subslide"}
-def time_everything(n):
-    """Times of one gradient, one HVP of each nesting and (n ≤ 256) the dense Hessian, in seconds."""
-    f_n, x_n, v_n = softplus_problem(n)
-    row = {"n": n, "grad": best_time(lambda: adlib.grad(f_n)(x_n))}
-    for name, hvp in curvature.HVP_METHODS.items():
-        row[name] = best_time(lambda hvp=hvp: hvp(f_n, x_n, v_n))
-    row["hessian"] = best_time(lambda: adlib.jacfwd(adlib.grad(f_n))(x_n), repeat=1) if n <= 256 else np.nan
-    return row
-
-
-rows = [time_everything(n) for n in [16, 64, 256, 1024, 2048]]
-
-print(f"{'n':>6} {'grad':>9} | {'HVP / grad':^38} | {'Hessian / grad':>14}")
-print(f"{'':>6} {'[ms]':>9} | {'fwd-over-rev':>12} {'rev-over-rev':>12} {'rev-over-fwd':>12} |")
-for row in rows:
-    ratios = [row[name] / row["grad"] for name in curvature.HVP_METHODS]
-    hess = f"{row['hessian'] / row['grad']:14.0f}" if np.isfinite(row["hessian"]) else f"{'(skipped)':>14}"
-    print(f"{row['n']:6d} {1e3 * row['grad']:9.3f} | {ratios[0]:12.2f} {ratios[1]:12.2f} {ratios[2]:12.2f} |{hess}")
+claim(worst < 1e-12, "they agree to rounding", worst=worst)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Read the table: for large $n$ (where NumPy's matmuls dominate, not Python's bookkeeping) each HVP costs a
-# small constant number of gradients — the theory says about 2–4 — and that constant does not grow with $n$.
-# The dense Hessian costs about $n$ gradient-sized passes, so it becomes hopeless long before $n = 10^6$.
-
-# %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(6.6, 4.2))
-ns = np.array([row["n"] for row in rows])
-ax.loglog(ns, [row["grad"] for row in rows], "o-", color="k", label="gradient")
-for name, marker in zip(curvature.HVP_METHODS, "s^v"):
-    ax.loglog(ns, [row[name] for row in rows], marker + "-", label=f"HVP, {name}")
-hess = np.array([row["hessian"] for row in rows])
-ax.loglog(ns[np.isfinite(hess)], hess[np.isfinite(hess)], "D-", color="tab:red", label="dense Hessian (n HVPs)")
-ax.set_xlabel("dimension n")
-ax.set_ylabel("time [s] (best of 5)")
-ax.set_title("An HVP costs a few gradients; the Hessian costs n of them")
-ax.legend(fontsize=8)
-fig.tight_layout()
-plt.show()
+# They agree to rounding ($< 10^{-12}$).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The Hessian spectrum of a network / Спектр Гессиана нейронной сети
+# ## Training dynamics through the Hessian spectrum and HVPs / Динамика обучения нейронной сети через спектр Гессиана и hvp
 #
 # Рис. 28 of the lecture (Ghorbani, Krishnan, Xiao 2019): for ResNet-32 the Hessian of the loss has large
 # **negative** eigenvalues at initialisation, and they disappear during training. The tool is **stochastic
@@ -258,12 +206,14 @@ for label, w in [("initialisation", w_init), ("after training", w_trained)]:
     ritz = curvature.lanczos_eigenvalues(H_op, None, 40, np.random.default_rng(2))
     top = curvature.power_iteration(H_op, None, np.random.default_rng(3), k=1, num_iters=2000, tol=1e-12)
     H_dense = np.column_stack([H_op(e) for e in np.eye(w.size)])
-    exact = np.linalg.eigvalsh((H_dense + H_dense.T) / 2)
     np.testing.assert_allclose(H_dense, H_dense.T, atol=1e-10)  # a Hessian is symmetric
-    scale = np.max(np.abs(exact))  # extreme Ritz values agree with the dense ones to 1e-5 of the spectrum's scale
+    H_dense = (H_dense + H_dense.T) / 2
+    exact = np.linalg.eigvalsh(H_dense)
+    scale = np.max(np.abs(exact))  # extreme Ritz values and SLQ nodes agree with the dense ones to 1e-5 of the scale
     np.testing.assert_allclose([ritz[0], ritz[-1]], [exact[0], exact[-1]], rtol=0, atol=1e-5 * scale)
+    np.testing.assert_allclose([nodes.min(), nodes.max()], [exact[0], exact[-1]], rtol=0, atol=1e-5 * scale)
     np.testing.assert_allclose(abs(top.eigenvalues[0]), np.max(np.abs(exact)), rtol=1e-5)
-    spectra[label] = dict(nodes=nodes, weights=weights, exact=exact, ritz=ritz, hvps=slq_hvps)
+    spectra[label] = dict(w=w, H=H_dense, nodes=nodes, weights=weights, exact=exact, ritz=ritz, hvps=slq_hvps)
     print(f"{label:15} SLQ: {slq_hvps} HVPs | Lanczos (40 HVPs): λ_min = {ritz[0]: .5f}, λ_max = {ritz[-1]: .5f}"
           f" | dense: λ_min = {exact[0]: .5f}, λ_max = {exact[-1]: .5f} | power iteration: "
           f"|λ|_max = {abs(top.eigenvalues[0]):.5f} ({top.matvecs} HVPs)")
@@ -272,35 +222,266 @@ for label, w in [("initialisation", w_init), ("after training", w_trained)]:
 print(f"{'':15} {'λ_min/λ_max':>12} {'negative share of Σ|λ| (dense)':>32} {'(SLQ)':>8}")
 for label, s in spectra.items():
     lam, nodes, wts = s["exact"], s["nodes"], s["weights"]
-    neg_dense = np.sum(np.abs(lam[lam < 0])) / np.sum(np.abs(lam))
-    neg_slq = np.sum(wts[nodes < 0] * np.abs(nodes[nodes < 0])) / np.sum(wts * np.abs(nodes))
-    s["neg_share"] = neg_dense
-    print(f"{label:15} {lam[0] / lam[-1]:12.2e} {neg_dense:32.3f} {neg_slq:8.3f}")
-assert spectra["after training"]["neg_share"] < spectra["initialisation"]["neg_share"]
+    s["neg_share"] = np.sum(np.abs(lam[lam < 0])) / np.sum(np.abs(lam))
+    s["neg_share_slq"] = np.sum(wts[nodes < 0] * np.abs(nodes[nodes < 0])) / np.sum(wts * np.abs(nodes))
+    print(f"{label:15} {lam[0] / lam[-1]:12.2e} {s['neg_share']:32.3f} {s['neg_share_slq']:8.3f}")
+init, trained = spectra["initialisation"], spectra["after training"]
+shrink = init["exact"][0] / trained["exact"][0]
+claim(init["neg_share"] > 0.2 and trained["neg_share"] < 0.01 and shrink > 100,
+      "a sizeable negative part at initialisation; after training orders of magnitude smaller", shrink=shrink)
+claim(all(abs(s["neg_share_slq"] - s["neg_share"]) < 0.1 for s in spectra.values()),
+      "the SLQ estimate of the negative share is close to the dense one")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2))
 for ax, (label, s) in zip(axes, spectra.items()):
     # both measures smoothed with the same Gaussian kernel: curvature.spectral_density(nodes, weights, grid, sigma)
     curvature.plot_spectral_density(ax, s["exact"], s["nodes"], s["weights"], s["hvps"])
-    ax.set_title(f"{label}: λ_min = {s['exact'][0]:.3g}, λ_max = {s['exact'][-1]:.3g}")
+    ax.set_title(f"{label}: λ_min = {s['exact'][0]:.2g}, λ_max = {s['exact'][-1]:.2g}")
 fig.suptitle("Hessian eigenvalue density of the MLP's loss (SLQ, Gaussian kernel)")
 fig.tight_layout()
 plt.show()
+say(f"Negative eigenvalues carry **{init['neg_share']:.0%}** of $\\sum|\\lambda|$ at initialisation and "
+    f"**{trained['neg_share']:.1%}** after training; the most negative one shrinks **{shrink:.0f}×** "
+    f"({init['exact'][0]:.3f} → {trained['exact'][0]:.1e}) while $\\lambda_{{\\max}}$ stays "
+    f"{init['exact'][-1]:.2f} → {trained['exact'][-1]:.2f}.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: at initialisation the density has a sizeable negative tail (saddle-like curvature, comparable in
-# size to the positive part); after training the negative eigenvalues have shrunk by orders of magnitude and the
-# spectrum is a spike at 0 with a few positive outliers — Рис. 28 in miniature. The SLQ curve (a few hundred
-# HVPs) lies on the dense one, including the extreme eigenvalues, which Lanczos finds first.
+# What to see: at initialisation the density has a sizeable negative tail (saddle-like curvature); after
+# training the negative eigenvalues have shrunk by orders of magnitude and the spectrum is a spike at 0 with a
+# few positive outliers — Рис. 28 in miniature. The SLQ curve (a few hundred HVPs) follows the dense one, and
+# its extreme nodes are the extreme eigenvalues (checked above to $10^{-5}$ of the spectrum's scale), which
+# Lanczos finds first.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Newton without the Hessian / Метод Ньютона без Гессиана
+# ## Beyond the lecture: why the negative curvature fades / За рамками лекции: почему исчезает отрицательная кривизна
+#
+# With the logits $z_i(w)$ and $\ell_i(z) = \log(1 + e^{-y_i z})$, $L(w) = \frac1N\sum_i \ell_i(z_i(w))$, the
+# chain rule applied twice splits the Hessian in two (the **Gauss–Newton split**):
+#
+# $$\nabla^2 L = \underbrace{\tfrac1N J^\top \operatorname{diag}(\ell_i'')\, J}_{G\ \text{(Gauss–Newton)}}
+#   + \underbrace{\tfrac1N \textstyle\sum_i r_i\, \nabla^2 z_i}_{R},
+#   \qquad J = \frac{\partial z}{\partial w}, \quad r_i = \ell_i'(z_i) = \sigma(z_i) - t_i ,$$
+#
+# $t_i \in \{0, 1\}$ the target. $\ell_i'' = \sigma(z_i)(1 - \sigma(z_i)) > 0$, so $G \succeq 0$: **every negative
+# eigenvalue of $H$ comes from $R$**, the curvature of the network itself weighted by the residuals $r_i$
+# (prediction minus target, as in least squares). Training drives the residuals to 0, and $R$ with them.
+# A $G$-vector product is one jvp ($Jv$) and one vjp ($J^\top u$): `problem.gauss_newton_operator(w)`.
+
+# %% slideshow={"slide_type": "subslide"}
+print(f"{'':15} {'RMS r':>8} {'max |r|':>8} {'‖w‖':>6} | {'λ_min(H)':>10} {'λ_min(G)':>10} | "
+      f"{'λ_min(R)':>10} {'λ_max(R)':>9} {'‖R‖/‖H‖':>8}")
+for label, s in spectra.items():
+    G_op = problem.gauss_newton_operator(s["w"])
+    G = np.column_stack([G_op(e) for e in np.eye(s["w"].size)])
+    s["gn"] = np.linalg.eigvalsh((G + G.T) / 2)
+    rest = np.linalg.eigvalsh(s["H"] - (G + G.T) / 2)  # R = H − G
+    res = problem.residuals(s["w"])
+    s.update(rms_r=np.sqrt(np.mean(res**2)), rest_min=rest[0], rest_norm=np.max(np.abs(rest)) / np.max(np.abs(s["exact"])))
+    print(f"{label:15} {s['rms_r']:8.1e} {np.max(np.abs(res)):8.1e} {np.linalg.norm(s['w']):6.1f} | "
+          f"{s['exact'][0]:10.2e} {s['gn'][0]:10.1e} | {rest[0]:10.2e} {rest[-1]:9.2e} {s['rest_norm']:8.2f}")
+    claim(s["gn"][0] > -1e-12 * s["gn"][-1], "G is positive semidefinite", lam_min=s["gn"][0])
+    claim(s["exact"][0] >= rest[0] - 1e-12, "H's most negative eigenvalue is no lower than R's (Weyl, as G ⪰ 0)")
+r_shrink = init["rms_r"] / trained["rms_r"]
+rest_shrink = init["rest_min"] / trained["rest_min"]
+claim(r_shrink > 50 and rest_shrink > 100 and trained["rest_norm"] < init["rest_norm"],
+      "training shrinks the residuals and the negative part of R by orders of magnitude",
+      r_shrink=r_shrink, rest_shrink=rest_shrink)
+claim(-trained["rest_min"] < 0.01 * trained["rest_norm"] * np.max(np.abs(trained["exact"])),
+      "what is left of R after training is almost entirely positive")
+say(f"The residuals shrink **{r_shrink:.0f}×** (RMS), the most negative eigenvalue of $R$ **{rest_shrink:.0f}×**. "
+    f"$R$ does not vanish altogether: its norm falls only from {init['rest_norm']:.0%} to "
+    f"{trained['rest_norm']:.0%} of $\\|H\\|$, because the weights (and with them the curvature $\\nabla^2 z_i$ "
+    f"of the logits) grow during training — but what is left of $R$ is almost entirely positive.")
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2))
+for ax, (label, s) in zip(axes, spectra.items()):
+    curvature.plot_eigenvalue_densities(ax, {"Hessian H": s["exact"], "Gauss–Newton G": s["gn"]},
+                                        colors=["0.6", "tab:orange"])
+    ax.set_title(f"{label}: λ_min(H) = {s['exact'][0]:.2g}, λ_min(G) = {s['gn'][0]:.0e}")
+fig.suptitle("H = G + R: the Gauss–Newton part G has no negative eigenvalues")
+fig.tight_layout()
+plt.show()
+say(f"After training: $\\lambda_{{\\max}}(G) = {trained['gn'][-1]:.2f}$ against $\\lambda_{{\\max}}(H) = "
+    f"{trained['exact'][-1]:.2f}$ — the positive remainder of $R$ moves the outliers; $\\lambda_{{\\min}}(H) = "
+    f"{trained['exact'][0]:.1e}$ is all that is left of the negative tail.")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What to see: the Gauss–Newton density (orange) has no eigenvalue below 0, before and after training (its
+# left flank at 0 is the width of the smoothing kernel); at initialisation $H$'s negative tail is all $R$'s
+# doing. After training the residuals are near zero, $R$'s negative part has gone with them, and $H$ differs
+# from $G$ only by a positive remainder — which is why Рис. 28's negative eigenvalues disappear as the loss goes
+# to zero. (It is also why Gauss–Newton and natural-gradient methods use $G$: positive semidefinite, so CG and
+# Newton-like steps are always well defined.)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: what an HVP costs / За рамками лекции: стоимость HVP
+#
+# A softplus layer $f(x) = \mathbf 1^\top \log(1 + e^{Ax}) + \tfrac12\|x\|^2$ with $A \in \mathbb R^{n\times n}$:
+# one gradient costs $O(n^2)$. An HVP should be a small constant times that, **whatever $n$**; the dense
+# Hessian (`jacfwd(grad(f))`: $n$ forward-over-reverse HVPs) costs $n$ HVPs. Best-of-11 wall-clock times, taken
+# in turns (they vary from machine to machine and run to run; the ratios are what to look at).
+
+# %% slideshow={"slide_type": "skip"}
+def best_times(fns, repeat=11):
+    """Best wall-clock time of each ``fns[name]()`` over ``repeat`` rounds, in seconds. The functions take turns
+    within every round, so a change of the machine's load hits all of them alike (their ratios stay fair)."""
+    times = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(t) for name, t in times.items()}
+
+
+def softplus_problem(n, seed=0):
+    r = np.random.default_rng(seed)
+    A = r.standard_normal((n, n)) / np.sqrt(n)
+
+    def f(x):
+        z = A @ x
+        return anp.sum(anp.logsumexp(anp.stack([anp.zeros_like(z), z]), axis=0)) + 0.5 * anp.sum(x**2)
+
+    return f, r.standard_normal(n), r.standard_normal(n)
+
+
+# %% slideshow={"slide_type": "subslide"}
+def time_everything(n):
+    """Times of one gradient, one HVP of each nesting and (n ≤ 256) the dense Hessian, in seconds."""
+    f_n, x_n, v_n = softplus_problem(n)
+    fns = {"grad": lambda: adlib.grad(f_n)(x_n)}
+    fns.update({name: lambda hvp=hvp: hvp(f_n, x_n, v_n) for name, hvp in curvature.HVP_METHODS.items()})
+    row = {"n": n, **best_times(fns)}
+    if n <= 256:  # the gradient once more, in turn with the (slow) Hessian
+        both = best_times({"grad": fns["grad"], "hessian": lambda: adlib.jacfwd(adlib.grad(f_n))(x_n)}, repeat=5)
+        row["hessian"] = both["hessian"] * row["grad"] / both["grad"]  # on the gradient's scale of this row
+    else:
+        row["hessian"] = np.nan
+    return row
+
+
+rows = [time_everything(n) for n in [16, 64, 256, 1024, 2048]]
+
+print(f"{'n':>6} {'grad':>9} | {'HVP / grad':^38} | {'Hessian / grad':>14} {'Hessian / (n·HVP)':>18}")
+print(f"{'':>6} {'[ms]':>9} | {'fwd-over-rev':>12} {'rev-over-rev':>12} {'rev-over-fwd':>12} |")
+for row in rows:
+    ratios = [row[name] / row["grad"] for name in curvature.HVP_METHODS]
+    if np.isfinite(row["hessian"]):
+        hess = f"{row['hessian'] / row['grad']:14.0f} {row['hessian'] / (row['n'] * row['forward-over-reverse']):18.2f}"
+    else:
+        hess = f"{'(skipped)':>14}"
+    print(f"{row['n']:6d} {1e3 * row['grad']:9.3f} | {ratios[0]:12.2f} {ratios[1]:12.2f} {ratios[2]:12.2f} | {hess}")
+
+# %% slideshow={"slide_type": "subslide"}
+f_64, x_64, _ = softplus_problem(64)
+gradient_calls = []
+
+
+def counted_grad(x):
+    gradient_calls.append(1)
+    return adlib.grad(f_64)(x)
+
+
+adlib.jacfwd(counted_grad)(x_64)  # one jvp of the gradient (= one forward-over-reverse HVP) per column
+claim(len(gradient_calls) == 64, "the dense Hessian is n HVPs", calls=len(gradient_calls))
+
+hvp_ratios = np.array([[row[name] / row["grad"] for name in curvature.HVP_METHODS] for row in rows])
+dense = [row for row in rows if np.isfinite(row["hessian"])]
+per_n_grads = np.array([row["hessian"] / (row["n"] * row["grad"]) for row in dense])
+per_n_hvps = np.array([row["hessian"] / (row["n"] * row["forward-over-reverse"]) for row in dense])
+big = dict(zip(curvature.HVP_METHODS, hvp_ratios[-1]))
+claim(hvp_ratios.max() < 8, "every HVP costs a few gradients (under 8), at every n", largest=hvp_ratios.max())
+claim(np.all(per_n_grads > 1), "the dense Hessian costs more than n gradients", per_n_grads=per_n_grads)
+say(f"Measured: an HVP costs **{hvp_ratios.min():.1f}–{hvp_ratios.max():.1f} gradients** across the table, "
+    f"from $n = {rows[0]['n']}$ to ${rows[-1]['n']}$; at $n = {rows[-1]['n']}$: {big['forward-over-reverse']:.2f} (forward-over-reverse), "
+    f"{big['reverse-over-reverse']:.2f} (reverse-over-reverse), {big['reverse-over-forward']:.2f} "
+    f"(reverse-over-forward). The dense Hessian (exactly $n$ HVPs, counted) costs "
+    f"**{per_n_grads.min():.1f}–{per_n_grads.max():.1f} × n gradients** "
+    f"({per_n_hvps.min():.1f}–{per_n_hvps.max():.1f} × n HVPs of the same run), not $n$ gradients.")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What the theory says, and what it does not. Forward mode applied to *any* program costs at most a small
+# constant times that program's operations (about 2.5, Griewank & Walther's bound for a tangent), and an HVP is
+# forward mode applied to the gradient program: so an HVP costs at most a few gradients, **whatever $f$ and
+# $n$**. That is an upper bound on operation counts, not a prediction of seconds. For this $f$ one can count
+# exactly where the time goes once $n$ is large — the $n \times n$ matrix-vector products: the gradient makes 2
+# ($Ax$, $A^\top \bar z$), forward-over-reverse and reverse-over-reverse 4, reverse-over-forward 3 (its tangent
+# $Av$ does not depend on $x$, so reverse mode never goes back through it). The count predicts ratios of 2, 2
+# and 1.5 at large $n$, where Python's bookkeeping no longer matters; compare the last row of the table (timings
+# on a busy machine scatter around such counts). The dense Hessian is $n$ HVPs, hence $4n$ of these products
+# against the gradient's 2, about $2n$ gradients: hopeless long before $n = 10^6$.
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(7.5, 4.6))
+ns = np.array([row["n"] for row in rows])
+ax.loglog(ns, [row["grad"] for row in rows], "o-", color="k", label="gradient")
+for name, marker in zip(curvature.HVP_METHODS, "s^v"):
+    ax.loglog(ns, [row[name] for row in rows], marker + "-", label=f"HVP, {name}")
+hess = np.array([row["hessian"] for row in rows])
+ax.loglog(ns[np.isfinite(hess)], hess[np.isfinite(hess)], "D-", color="tab:red", label="dense Hessian (n HVPs)")
+ax.set_xlabel("dimension n")
+ax.set_ylabel("time [s] (best of 11)")
+ax.set_title("An HVP costs a few gradients; the Hessian, n HVPs")
+ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Peak memory: where forward-over-reverse wins / Пиковая память
+#
+# Time is not what makes forward-over-reverse the recommended nesting. Memory is: it records **one** tape, the
+# gradient's, with a tangent riding along every value; reverse-over-reverse also records a tape of the whole
+# backward sweep, and reverse-over-forward tapes the primal *and* tangent values of the jvp. Peak bytes
+# allocated during one call (`peak_bytes` of `adlib.checkpoint`, with `tracemalloc`), as a multiple of one
+# gradient's, on the softplus layer above and on a chain of $d$ layers $x \mapsto \tanh(W_k x)$ ($n = 256$):
+
+# %% slideshow={"slide_type": "fragment"}
+def tanh_chain(n, depth, seed=0):
+    r = np.random.default_rng(seed)
+    Ws = [r.standard_normal((n, n)) / np.sqrt(n) for _ in range(depth)]
+
+    def f(x):
+        for W in Ws:
+            x = anp.tanh(W @ x)
+        return anp.sum(x**2)
+
+    return f, r.standard_normal(n), r.standard_normal(n)
+
+
+problems = {f"softplus, n = {n_}": softplus_problem(n_) for n_ in [256, 1024, 2048]}
+problems.update({f"tanh chain, d = {d}": tanh_chain(256, d) for d in [4, 16, 64]})
+print(f"{'':20} {'grad [kB]':>10} | {'peak memory / grad':^38}")
+print(f"{'':20} {'':>10} | {'fwd-over-rev':>12} {'rev-over-rev':>12} {'rev-over-fwd':>12}")
+memory = {}
+for label, (f_p, x_p, v_p) in problems.items():
+    g_bytes = peak_bytes(adlib.grad(f_p), x_p)[1]  # (result, peak bytes) of one call
+    memory[label] = {name: peak_bytes(hvp, f_p, x_p, v_p)[1] / g_bytes for name, hvp in curvature.HVP_METHODS.items()}
+    print(f"{label:20} {g_bytes / 1e3:10.1f} | " + " ".join(f"{m:12.2f}" for m in memory[label].values()))
+mem = np.array([list(m.values()) for m in memory.values()])
+claim(np.all(mem[:, 0] < 0.9 * mem[:, 1:].min(axis=1)),
+      "forward-over-reverse needs the least memory in every row, by at least 10%", mem=mem)
+gap = mem[:, 1:].min(axis=1) - mem[:, 0]  # what the next best nesting needs more, in gradients' memory
+claim(gap[-1] > gap[-3], "the gap widens with depth", gap=gap[-3:])
+
+# %% slideshow={"slide_type": "fragment"}
+say(f"Forward-over-reverse needs **{mem[:, 0].min():.1f}–{mem[:, 0].max():.1f}×** a gradient's memory in every "
+    f"row; reverse-over-reverse {mem[:, 1].min():.1f}–{mem[:, 1].max():.1f}×, reverse-over-forward "
+    f"{mem[:, 2].min():.1f}–{mem[:, 2].max():.1f}× (the gap widens with depth). In time the fastest at "
+    f"$n = {rows[-1]['n']}$ was {min(big, key=big.get)} — "
+    + choose(min(big, key=big.get) == "forward-over-reverse", "it wins both tables here.",
+             "so the recommendation is about memory, which on a GPU is usually what runs out first."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: Newton without the Hessian / За рамками лекции: метод Ньютона без Гессиана
 #
 # A Newton step solves $\nabla^2 f(x)\, p = -\nabla f(x)$. Conjugate gradients solve a symmetric positive
 # definite system touching the matrix only through products $p \mapsto \nabla^2 f(x)\,p$ — so an HVP is all
-# Newton needs ("Hessian-free" or truncated Newton). On L2-regularised logistic regression (convex, 50 weights,
-# 2000 points):
+# Newton needs ("Hessian-free" or truncated Newton). CG is stopped early, at a relative residual
+# $\eta = \min(0.5, \sqrt{\|\nabla f\|})$ (*inexact* Newton). On L2-regularised logistic regression (convex,
+# 50 weights, 2000 points), with the measured order of convergence
+# $p_k = \log(g_{k+1}/g_k) / \log(g_k/g_{k-1})$, $g_k = \|\nabla L(w_k)\|$ (1: linear, 2: quadratic):
 
 # %% slideshow={"slide_type": "fragment"}
 r = np.random.default_rng(4)
@@ -314,14 +495,21 @@ def logistic_loss(w):
 
 
 result = curvature.newton_cg(logistic_loss, np.zeros(50), tol=1e-10)
-print(f"{'iteration':>9} {'loss':>20} {'‖∇L‖':>10} {'HVPs so far':>12}")
+orders = curvature.convergence_orders(result.grad_norms)  # p_k for k = 1 … K−1
+print(f"{'iteration':>9} {'loss':>20} {'‖∇L‖':>10} {'HVPs so far':>12} {'order p_k':>10}")
 for k, (loss, gn, h) in enumerate(zip(result.losses, result.grad_norms, result.hvps)):
-    print(f"{k:9d} {loss:20.15f} {gn:10.2e} {h:12d}")
+    p_k = f"{orders[k - 1]:10.2f}" if 1 <= k <= len(orders) else ""
+    print(f"{k:9d} {loss:20.15f} {gn:10.2e} {h:12d} {p_k}")
+claim(result.converged and np.all((orders[-2:] > 1.2) & (orders[-2:] < 1.8)),
+      "the last steps converge superlinearly with order about 1.5, not quadratically", orders=orders[-2:])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The gradient norm squares at every step near the end (quadratic convergence) after a few dozen HVPs. The same
-# problem with plain gradient descent (step $1/L$, $L$ from power iteration on the HVP) for comparison, and
-# SciPy's Newton-CG (given our gradient and HVP) as a cross-check of the optimum:
+# Superlinear, of order about 1.5 — **not quadratic**. That is the forcing term: CG leaves a relative residual
+# $\eta \approx \|\nabla f\|^{1/2}$, so the next gradient is about $\eta\,\|\nabla f\| = \|\nabla f\|^{1.5}$ (plus
+# the exact Newton step's $O(\|\nabla f\|^2)$). A forcing term $\eta \propto \|\nabla f\|$ would give quadratic
+# convergence, at the price of more CG iterations (HVPs) per Newton step. The same problem with plain gradient
+# descent (step $1/L$, $L$ from power iteration on the HVP) for comparison, and SciPy's Newton-CG (given our
+# gradient and HVP) as a cross-check of the optimum:
 
 # %% slideshow={"slide_type": "fragment"}
 from scipy.optimize import minimize
@@ -344,26 +532,35 @@ print(f"‖w_ours − w_scipy‖ = {np.linalg.norm(result.x - scipy_result.x):.1
       f"{np.linalg.norm(grad_L(scipy_result.x)):.1e}, ours {result.grad_norms[-1]:.1e}); "
       f"gradient descent after 200 steps: ‖∇L‖ = {gd_norms[-1]:.1e}")
 
-fig, ax = plt.subplots(figsize=(6.4, 3.8))
+fig, ax = plt.subplots(figsize=(8, 4.6))
 ax.semilogy(result.hvps[: len(result.grad_norms)], result.grad_norms, "o-", label="Newton-CG (x: HVPs spent)")
 ax.semilogy(np.arange(len(gd_norms)), gd_norms, "-", label="gradient descent (x: gradients spent)")
-ax.set_xlabel("matrix-free products spent (HVPs for Newton-CG, gradients for GD)")
+ax.set_xlabel("products spent (HVPs for Newton-CG, gradients for GD)")
 ax.set_ylabel("‖∇L(w)‖")
 ax.set_title("Hessian-free Newton-CG on logistic regression")
 ax.legend()
 fig.tight_layout()
 plt.show()
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: gradient descent crawls linearly; Newton-CG reaches $\|\nabla L\| < 10^{-10}$ after a few dozen
-# HVPs — and never held a $50 \times 50$ matrix (it would equally work with $50$ million weights).
+gd_rate = (gd_norms[-1] / gd_norms[-101]) ** (1 / 100)  # the factor per step over the last 100 steps
+claim(gd_norms[-1] > 1e4 * result.grad_norms[-1] and 0.9 < gd_rate < 1,
+      "gradient descent is still far behind, shrinking the gradient by a constant factor per step", gd_rate=gd_rate)
+say(f"Gradient descent shrinks $\\|\\nabla L\\|$ by a factor of only **{gd_rate:.3f}** per step (linear "
+    f"convergence): {gd_norms[-1]:.1e} after 200 gradients. Newton-CG reaches {result.grad_norms[-1]:.1e} after "
+    f"**{result.hvps[-1]} HVPs** and {len(result.losses) - 1} Newton steps — and never held a $50 \\times 50$ "
+    f"matrix (it would equally work with 50 million weights).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
 #
 # * $\nabla^2 f(x) v = \nabla[\nabla f(x)^\top v]$: three nestings of the two modes, all equal (to rounding,
-#   and to JAX); forward-over-reverse is the recommended one.
-# * An HVP costs a few gradients, independently of $n$; the dense Hessian costs $n$ of them.
+#   and to JAX); forward-over-reverse is the recommended one — for its memory (one tape), not its speed.
 # * Lanczos + HVPs give the extreme eigenvalues and (SLQ) the whole eigenvalue density: the negative curvature
 #   of a network at initialisation fades with training (Рис. 28).
-# * Newton's method needs only HVPs: CG solves the Newton system matrix-free.
+# * Beyond the lecture: in the Gauss–Newton split $H = \frac1N J^\top \operatorname{diag}(\ell'')\,J +
+#   \frac1N\sum_i r_i \nabla^2 z_i$ the first part is positive semidefinite; the negative curvature lives in the
+#   second, weighted by the residuals $r_i$, which training drives to zero.
+# * Beyond the lecture: an HVP costs a few gradients whatever $n$ (and forward-over-reverse the least memory);
+#   the dense Hessian is $n$ HVPs. Newton's method needs only HVPs (CG); with an inexact CG solve
+#   ($\eta = \sqrt{\|\nabla f\|}$) it converges superlinearly, with order about 1.5.
+#
+# Next: [09 — Hutchinson's trace estimator](09_hutchinson.ipynb): the trace of a Hessian from HVPs (Рис. 29).

@@ -1,6 +1,7 @@
 """adlib.curvature: the three HVP nestings against dense Hessians (adlib and JAX), the trace estimators against
 their variance formulas, Hutch++ against Hutchinson, power iteration / Lanczos / SLQ against eigvalsh, and
-Hessian-free Newton-CG."""
+Hessian-free Newton-CG (superlinear, its order measured), the Gauss–Newton split of an MLP's Hessian, and the
+plots (readable on a projector)."""
 
 import jax
 import jax.numpy as jnp
@@ -303,9 +304,24 @@ def test_newton_cg_logistic_regression_matches_jax_optimum():
     g_jax = jax.grad(lambda w: jnp.mean(jnp.logaddexp(0.0, -y * (X @ w))) + 0.01 * jnp.sum(w**2))(res.x)
     assert np.linalg.norm(g_jax) < 1e-9
     assert np.all(np.diff(res.losses) <= 1e-15)
-    # quadratic convergence at the end: the gradient norm at least squares (up to a constant)
+    # superlinear at the end, of order about 1.5 (the forcing term min(0.5, √‖g‖)), not quadratic
     gn = res.grad_norms
     assert gn[-1] < 10 * gn[-2] ** 1.5
+    orders = C.convergence_orders(gn)
+    assert np.all((orders[-2:] > 1.2) & (orders[-2:] < 1.8)), orders
+
+
+def test_convergence_orders_of_known_rates():
+    np.testing.assert_allclose(C.convergence_orders(0.5 ** np.arange(8)), 1.0)  # linear
+    np.testing.assert_allclose(C.convergence_orders([1e-1, 1e-2, 1e-4, 1e-8, 1e-16]), 2.0)  # quadratic
+    e = [0.1]
+    for _ in range(5):
+        e.append(3.0 * e[-1] ** 1.5)
+    np.testing.assert_allclose(C.convergence_orders(e)[-1], 1.5, rtol=0.05)  # the constant fades: order 1.5
+    with pytest.raises(ValueError, match="at least 3"):
+        C.convergence_orders([1.0, 0.1])
+    with pytest.raises(ValueError, match="stalled"):
+        C.convergence_orders([1.0, 0.1, 0.1])
 
 
 def test_newton_cg_bad_input():
@@ -355,6 +371,37 @@ def test_mlp_fit_lowers_the_loss_and_removes_negative_curvature():
         P.fit(P.w0, steps=0)
 
 
+def test_gauss_newton_split_of_the_mlp_hessian():
+    """∇²L = G + (1/N) Σ rᵢ ∇²zᵢ with G = (1/N) Jᵀ diag(σ(1−σ)) J ⪰ 0 and r = σ(z) − t, checked against JAX."""
+    P = C.mlp_problem(num_samples=16, hidden=(4,))
+    w = P.w0 + 0.3 * np.random.default_rng(19).standard_normal(P.w0.size)
+    n, N = w.size, P.y.size
+    G_op = P.gauss_newton_operator(w)
+    G = np.column_stack([G_op(e) for e in np.eye(n)])
+    assert G_op.calls == n
+
+    def logits_jax(w):
+        W1, b1 = w[:8].reshape(2, 4), w[8:12]
+        W2, b2 = w[12:16].reshape(4, 1), w[16:17]
+        return (jnp.tanh(P.X @ W1 + b1) @ W2 + b2).reshape(-1)
+
+    J = np.asarray(jax.jacfwd(logits_jax)(w))
+    s = 1 / (1 + np.exp(-np.asarray(logits_jax(w))))
+    np.testing.assert_allclose(G, J.T @ ((s * (1 - s) / N)[:, None] * J), rtol=1e-10, atol=1e-14)
+    assert np.linalg.eigvalsh(G)[0] > -1e-12  # positive semidefinite
+    r = P.residuals(w)
+    np.testing.assert_allclose(r, s - (1 + P.y) / 2, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(adlib.grad(P.loss)(w), J.T @ r / N, rtol=1e-10, atol=1e-14)  # ∇L = Jᵀ r / N
+    # the rest of the Hessian is the residual-weighted curvature of the outputs
+    H = np.column_stack([C.hvp_forward_over_reverse(P.loss, w, e) for e in np.eye(n)])
+    rest = np.asarray(jax.hessian(lambda w: jnp.sum(r * logits_jax(w)) / N)(w))
+    np.testing.assert_allclose(H, G + rest, rtol=1e-8, atol=1e-12)
+    with pytest.raises(ValueError, match="curvature has shape"):
+        C.gauss_newton_operator(P.logits, w, np.ones(3))
+    with pytest.raises(TypeError, match="callable"):
+        C.gauss_newton_operator(None, w, np.ones(N))
+
+
 def test_spectral_density_default_width_integrates_to_one():
     nodes, weights = np.array([-1.0, 0.0, 2.0]), np.array([0.2, 0.5, 0.3])
     grid = np.linspace(-2, 3, 20001)
@@ -372,6 +419,42 @@ def test_plot_spectral_density_draws_dense_and_slq_lines():
     assert ax.get_yscale() == "log" and ax.get_xlim()[0] < -1.0 and ax.get_xlim()[1] > 3.0
     with pytest.raises(ValueError, match="distinct eigenvalues"):
         C.plot_spectral_density(ax, [1.0, 1.0], [1.0], [1.0])
+
+
+def test_plot_eigenvalue_densities_shares_grid_and_kernel():
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    lam = np.array([-1.0, 0.5, 2.0, 3.0])
+    lines = C.plot_eigenvalue_densities(ax, {"H": lam, "G": lam + 0.0, "shifted": lam + 1.0})
+    assert [line.get_label() for line in lines] == ["H", "G", "shifted"]
+    np.testing.assert_allclose(lines[0].get_xdata(), lines[2].get_xdata())  # one grid for all
+    np.testing.assert_allclose(lines[0].get_ydata(), lines[1].get_ydata())  # same eigenvalues, same line
+    assert ax.get_xlim()[0] < -1.0 and ax.get_xlim()[1] > 4.0 and ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="non-empty dict"):
+        C.plot_eigenvalue_densities(ax, {})
+    with pytest.raises(ValueError, match="distinct"):
+        C.plot_eigenvalue_densities(ax, {"one": [1.0]})
+
+
+def test_curvature_plots_are_readable_on_a_projector():
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    lam = np.linspace(-1.0, 3.0, 50)
+    m = np.array([6.0, 12.0, 24.0, 48.0])
+    with mpl.rc_context(projector.RC):
+        fig, axes = plt.subplots(1, 3, figsize=(11.5, 3.9))
+        C.plot_spectral_density(axes[0], lam, lam, np.full(50, 1 / 50), hvps=40)
+        C.plot_eigenvalue_densities(axes[1], {"H": lam, "Gauss–Newton": np.abs(lam)})
+        C.plot_trace_errors(axes[2], m, {"hutchinson": m**-0.5, "hutch++": m**-1.0})
+        try:
+            projector.check_readable(fig)
+            assert fig.get_figwidth() * fig.dpi <= projector.CONTENT_WIDTH_PX
+        finally:
+            plt.close(fig)
 
 
 def test_plot_trace_errors_labels_the_fitted_slopes():
