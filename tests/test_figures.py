@@ -59,3 +59,17 @@ def test_figures_of_notebooks_01_and_03_are_projector_readable(make_figures, nam
         projector.check_readable(fig)
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["hessian_spectral_density.png", "trace_error.png"])
+def test_curvature_figures_are_readable_on_a_projector(make_figures, name):
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    fig = make_figures.FIGURES[name]()
+    try:
+        projector.check_readable(fig)
+        assert fig.get_figwidth() * fig.dpi <= projector.CONTENT_WIDTH_PX
+    finally:
+        plt.close(fig)
