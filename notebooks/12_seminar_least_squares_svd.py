@@ -28,18 +28,21 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # Seminar: gradients through least squares and the SVD / Семинар: градиент через наименьшие квадраты и SVD
 #
+# The lecture's «Дополнительные материалы» ([11 — what AD is not](11_what_ad_is_not.ipynb)) point to this seminar.
 # Two places where "differentiate the code line by line" is the wrong idea and a **derived rule** is the right
 # one:
 #
-# * the linear solve $x = A^{-1}b$ (and least squares through it): derive $\partial L/\partial A$ and
-#   $\partial L/\partial b$ once, instead of differentiating $O(n^3)$ elimination steps;
+# * the linear solve $x = A^{-1}b$ and least squares $x^\star = \arg\min_x \|Ax - b\|^2$: derive
+#   $\partial L/\partial A$ and $\partial L/\partial b$ once, instead of differentiating $O(n^3)$ elimination
+#   steps;
 # * the SVD $W = U\Sigma V^\top$: for a loss on the singular values, $\partial L/\partial W = U\,\mathrm{diag}
 #   (\partial L/\partial\sigma)\,V^\top$; the nuclear norm $\|W\|_* = \mathrm{tr}\,\Sigma$ has gradient $UV^\top$.
 #
-# Each rule is written as a **custom rule** (`adlib.custom_vjp`, like `jax.custom_vjp`), compared with the
-# library primitives `anp.linalg.solve` / `anp.linalg.svdvals`, with unrolled differentiation, with JAX and with
-# finite differences. Then: where the SVD rule breaks (repeated singular values), and a small application,
-# low-rank matrix completion.
+# Each rule is a reverse-mode rule, a VJP ([05 — reverse mode](05_reverse_mode.ipynb)), written as a **custom
+# rule** (`adlib.custom_vjp`, like `jax.custom_vjp`) and compared with the library primitives
+# `anp.linalg.solve` / `anp.linalg.svdvals`, with unrolled differentiation, with JAX and with finite
+# differences. Beyond the lecture, at the end: the singular vectors' rule, where the SVD rule breaks (repeated
+# singular values), and a small application, low-rank matrix completion.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/12_seminar_least_squares_svd.ipynb)
@@ -64,11 +67,16 @@ import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
 
+jax.config.update("jax_enable_x64", True)  # before any JAX array exists
+
 import adlib
 import adlib.numpy as anp
+from adlib.course import projector
+from adlib.course.claims import claim
+from adlib.graph import tape_memory
 from adlib.testing import check_grads
 
-jax.config.update("jax_enable_x64", True)
+projector.use()
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(12)
 
@@ -187,12 +195,14 @@ print("unrolled elimination = rule, largest difference:",
 
 
 # %% slideshow={"slide_type": "fragment"}
-from adlib.graph import tape_memory  # noqa: E402
-
+nodes = {}
 for name, f in [("anp.linalg.solve", anp.linalg.solve), ("my_solve (custom_vjp)", my_solve),
                 ("gauss_solve (unrolled)", gauss_solve)]:
     t = tape_memory(f, A, b)
     print(f"{name:>23}: {t['nodes']:4d} tape nodes (2 are the inputs), {t['bytes']:6d} bytes kept for the sweep")
+    nodes[name] = t["nodes"]
+claim(nodes["my_solve (custom_vjp)"] == nodes["anp.linalg.solve"] == 3 and nodes["gauss_solve (unrolled)"] > 100,
+      "the rule records one node for the whole solve, the elimination one per operation", nodes=nodes)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Against finite differences / Сравнение с конечными разностями
@@ -216,31 +226,107 @@ print("check_grads(solve, order=2): passed")
 # ## Least squares / Распространение градиента через линейные наименьшие квадраты
 #
 # For a tall $A$ ($m > n$, full column rank) $x^\star = \arg\min_x \|Ax - b\|^2$ solves the normal equations
-# $A^\top A\,x = A^\top b$, i.e. $x^\star = (A^\top A)^{-1}A^\top b$. Built from `solve` and `matmul`, it is
-# differentiable by composition: `anp.linalg.least_squares` is exactly these two lines.
+# $A^\top A\,x^\star = A^\top b$. Differentiate the identity, with the residual $r = b - Ax^\star$:
+#
+# $$dA^\top A\,x^\star + A^\top dA\,x^\star + A^\top A\,dx^\star = dA^\top b + A^\top db
+#   \quad\Longrightarrow\quad
+#   A^\top A\,dx^\star = A^\top(db - dA\,x^\star) + dA^\top r .$$
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Reverse rule: $g = \partial L/\partial x^\star$ and $z = (A^\top A)^{-1} g$ ($A^\top A$ is symmetric), so
+#
+# $$dL = \langle g, dx^\star\rangle = \langle z, A^\top db\rangle - \langle z, A^\top dA\,x^\star\rangle
+#      + \langle z, dA^\top r\rangle
+#      = \langle Az, db\rangle - \langle Az\,x^{\star\top}, dA\rangle + \langle r z^\top, dA\rangle,$$
+#
+# hence
+#
+# $$\frac{\partial L}{\partial b} = A z, \qquad \frac{\partial L}{\partial A} = r z^\top - A z\,x^{\star\top},
+#   \qquad z = (A^\top A)^{-1}\frac{\partial L}{\partial x^\star}.$$
+#
+# For a square $A$: $r = 0$ and $Az = A^{-\top}g$, the solve's rule. For a tall one the term $r z^\top$ is new:
+# moving $A$ also moves the fit's residual.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# As a custom VJP: `fwd` computes $x^\star$ with LAPACK's `lstsq` (via the SVD: accurate, and nothing adlib could
+# trace), and keeps $A$, $b$, $x^\star$; `bwd` is the two formulas. The rule needs only the optimality condition,
+# not the algorithm that found $x^\star$.
+
+
+# %% slideshow={"slide_type": "fragment"}
+@adlib.custom_vjp
+def my_lstsq(A, b):
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+
+
+def my_lstsq_fwd(A, b):
+    x = np.linalg.lstsq(A, b, rcond=None)[0]
+    return x, (A, b, x)
+
+
+def my_lstsq_bwd(residuals, g):
+    A, b, x = residuals
+    z = np.linalg.solve(A.T @ A, g)  # z = (AᵀA)⁻¹ ∂L/∂x*
+    r = b - A @ x  # the residual
+    return np.outer(r, z) - np.outer(A @ z, x), A @ z  # ∂L/∂A, ∂L/∂b
+
+
+my_lstsq.defvjp(my_lstsq_fwd, my_lstsq_bwd)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Checks, for a loss of the fitted coefficients $L = \|x^\star\|^2$: against autodiff *through* the solve
+# (`anp.linalg.least_squares` is $x^\star = (A^\top A)^{-1}A^\top b$ built from `solve` and `matmul`, so it is
+# differentiable by composition), against JAX (`jnp.linalg.lstsq`), and against finite differences: one entry by
+# a central difference, then `check_grads` (reverse mode only: the dot-product test against finite differences).
 
 # %% slideshow={"slide_type": "fragment"}
 m = 12
 A_tall, b_tall = rng.normal(size=(m, n)), rng.normal(size=m)
-x_ls = anp.linalg.least_squares(A_tall, b_tall)
-np.testing.assert_allclose(x_ls, np.linalg.lstsq(A_tall, b_tall, rcond=None)[0], rtol=1e-10)
+x_ls = my_lstsq(A_tall, b_tall)
+np.testing.assert_allclose(anp.linalg.least_squares(A_tall, b_tall), x_ls, rtol=1e-10)
 
 
 def fit_loss(ls):  # the fitted coefficients enter a further loss
     return lambda A, b: (ls(A, b) ** 2).sum()
 
 
-g_ls = adlib.grad(fit_loss(anp.linalg.least_squares), argnums=(0, 1))(A_tall, b_tall)
+g_rule = adlib.grad(fit_loss(my_lstsq), argnums=(0, 1))(A_tall, b_tall)
+g_through = adlib.grad(fit_loss(anp.linalg.least_squares), argnums=(0, 1))(A_tall, b_tall)
 g_ls_jax = jax.grad(fit_loss(lambda A, b: jnp.linalg.lstsq(A, b)[0]), argnums=(0, 1))(A_tall, b_tall)
-for g, ref in zip(g_ls, g_ls_jax, strict=True):
-    np.testing.assert_allclose(g, ref, rtol=1e-8, atol=1e-10)
-check_grads(anp.linalg.least_squares, (A_tall, b_tall), order=2)
-print("least squares: adlib (normal equations) vs JAX (lstsq via SVD), largest difference",
-      f"{max(np.max(np.abs(g - r)) for g, r in zip(g_ls, g_ls_jax, strict=True)):.1e}")
+for other in (g_through, g_ls_jax):
+    for g, ref in zip(g_rule, other, strict=True):
+        np.testing.assert_allclose(g, ref, rtol=1e-8, atol=1e-10)
+E = np.zeros_like(A_tall)
+E[4, 2] = 1.0
+h = 1e-6
+L_fit = fit_loss(my_lstsq)
+fd = (L_fit(A_tall + h * E, b_tall) - L_fit(A_tall - h * E, b_tall)) / (2 * h)
+np.testing.assert_allclose(fd, g_rule[0][4, 2], rtol=1e-6)
+check_grads(my_lstsq, (A_tall, b_tall), order=1, modes=("rev",))
+for name, other in [("autodiff through the solve", g_through), ("JAX lstsq", g_ls_jax)]:
+    print(f"rule vs {name:26s}: largest difference "
+          f"{max(np.max(np.abs(g - r)) for g, r in zip(g_rule, other, strict=True)):.1e}")
+print(f"∂L/∂A[4,2]: rule {g_rule[0][4, 2]:.10f}, central difference {fd:.10f};  check_grads(my_lstsq): passed")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# How much does the new term $r z^\top$ weigh in $\partial L/\partial A$?
+
+# %% slideshow={"slide_type": "fragment"}
+z = np.linalg.solve(A_tall.T @ A_tall, 2 * x_ls)  # g = ∂‖x*‖²/∂x* = 2x*
+r = b_tall - A_tall @ x_ls
+np.testing.assert_allclose(np.outer(r, z) - np.outer(A_tall @ z, x_ls), g_rule[0], rtol=1e-12)
+share = np.linalg.norm(np.outer(r, z)) / np.linalg.norm(g_rule[0])
+print(f"‖r zᵀ‖ / ‖∂L/∂A‖ = {share:.2f}")
+claim(share > 0.1, "the residual term is a sizeable part of the gradient", share=share)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# A sizeable part: the solve's rule $-A z\,x^{\star\top}$ alone, applied to a tall $A$, would be wrong by that
+# much.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The normal equations square the condition number of $A$; for ill-conditioned problems a QR- or SVD-based
-# solve is the accurate forward computation, and the derivative rule is then written for that solve.
+# The normal equations square the condition number of $A$: for ill-conditioned problems a QR- or SVD-based
+# solve is the accurate forward computation (as in `my_lstsq`), and $z$ is then computed from the same
+# factors ($A = QR$: $z = R^{-1}R^{-\top}g$) rather than from $A^\top A$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The derivative of the singular values / Распространение градиента через SVD
@@ -318,7 +404,22 @@ np.testing.assert_allclose(adlib.grad(lambda W: (anp.linalg.svdvals(W) ** 2).sum
 check_grads(anp.linalg.svdvals, (W,), order=1)  # order 2 needs dU, dV: implemented for square W (below)
 print("U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_grads(svdvals) passed")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary / Итоги
+#
+# * A derived rule replaces differentiating an algorithm: for $x = A^{-1}b$, one extra solve with $A^\top$ gives
+#   $\partial L/\partial b = A^{-\top}\partial L/\partial x$ and $\partial L/\partial A = -(\partial L/\partial b)\,x^\top$;
+#   same numbers as the unrolled elimination (one tape node for the whole solve instead of one per arithmetic
+#   operation), JAX and finite differences.
+# * Least squares, from the normal equations: $z = (A^\top A)^{-1}\partial L/\partial x^\star$,
+#   $\partial L/\partial b = Az$, $\partial L/\partial A = r z^\top - A z\,x^{\star\top}$; the rule needs only the
+#   optimality condition, so the forward solve can be any accurate algorithm (here LAPACK's `lstsq`).
+# * For losses on singular values $\partial L/\partial W = U\,\mathrm{diag}(\partial L/\partial\sigma)V^\top$;
+#   $\partial\|W\|_*/\partial W = UV^\top$.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: the singular vectors / За рамками лекции: сингулярные векторы
+#
 # The singular **vectors** are differentiable too (where the $\sigma_i$ are distinct): the off-diagonal part of
 # the identity above gives, with $dP = U^\top dW\,V$ and $F_{ij} = 1/(\sigma_j^2 - \sigma_i^2)$ ($F_{ii} = 0$),
 #
@@ -343,11 +444,12 @@ np.testing.assert_allclose(H, H_jax, rtol=1e-8, atol=1e-10)
 print(f"full SVD: gradient and 16×16 Hessian equal JAX's, largest difference {np.max(np.abs(H - H_jax)):.1e}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Where the rule breaks: repeated singular values / Где правило ломается: кратные сингулярные числа
+# ## Beyond the lecture: where the rule breaks, repeated singular values / За рамками лекции: где правило ломается, кратные сингулярные числа
 #
 # If $\sigma_1 = \sigma_2$, the singular vectors are not unique (any rotation inside the 2-dimensional
 # singular subspace works), and so $u_1 v_1^\top$ is not unique either. Take $W = \mathrm{diag}(2, 2, 1)$ and the
-# loss $L = \sigma_1(W) = \|W\|_2$ (the spectral norm):
+# loss $L = \sigma_1(W) = \|W\|_2$ (the spectral norm); compare both rules with one-sided finite differences along
+# $E_{11} = e_1e_1^\top$ and $E_{22} = e_2e_2^\top$.
 
 # %% slideshow={"slide_type": "fragment"}
 W_deg = np.diag([2.0, 2.0, 1.0])
@@ -356,15 +458,10 @@ g_adlib = adlib.grad(sigma1)(W_deg)
 g_jax_deg = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W, compute_uv=False)[0])(W_deg))
 print("adlib (u1 as NumPy's SVD picks it):\n", g_adlib)
 print("JAX (u1 as JAX's SVD picks it):\n", g_jax_deg)
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Both rules return $u_1 u_1^\top$ for whichever unit vector $u_1$ of $\mathrm{span}(e_1, e_2)$ the SVD routine
-# happened to return, and neither is "the" gradient: $\sigma_1$ is not differentiable there. One-sided finite differences along
-# $E_{11} = e_1e_1^\top$ and $E_{22} = e_2e_2^\top$ show a kink: the slope is 1 to the right and 0 to the left.
-# Each rule returns one subgradient $u v^\top$ ($u$ a unit vector of the top singular subspace); their directional
-# derivatives lie between the two one-sided slopes.
-
-# %% slideshow={"slide_type": "fragment"}
+for g in (g_adlib, g_jax_deg):  # u1 u1ᵀ for a unit vector u1 of span(e1, e2)
+    u1 = np.linalg.svd(g)[0][:, 0]
+    claim(np.allclose(g, np.outer(u1, u1), atol=1e-12) and abs(u1[2]) < 1e-12,
+          "both rules return u1 u1ᵀ for a unit vector u1 of span(e1, e2)", g=g)
 h = 1e-6
 s1 = lambda W: np.linalg.svd(W, compute_uv=False)[0]  # noqa: E731
 for i in (0, 1):
@@ -373,42 +470,18 @@ for i in (0, 1):
     right, left = (s1(W_deg + h * Ei) - s1(W_deg)) / h, (s1(W_deg) - s1(W_deg - h * Ei)) / h
     print(f"direction E{i + 1}{i + 1}: slope right {right:.3f}, left {left:.3f}; "
           f"adlib says {np.sum(g_adlib * Ei):.3f}, JAX says {np.sum(g_jax_deg * Ei):.3f}")
+    claim(abs(right - 1) < 1e-6 and abs(left) < 1e-6, "the slope is 1 to the right and 0 to the left",
+          right=right, left=left)
     for g in (g_adlib, g_jax_deg):
-        assert left - 1e-6 <= np.sum(g * Ei) <= right + 1e-6
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The singular **vectors** are worse: their derivative contains $1/(\sigma_j^2 - \sigma_i^2)$, which is infinite
-# at a repeated singular value ($F_{ij} = 1/0$). JAX's full-SVD derivative returns nan there, and so does
-# `anp.linalg.svd`, even for a quantity that is smooth at that point, such as $UV^\top$ at $W = I$ (the polar
-# factor): the nan of the intermediate $dU$ poisons it.
-
-# %% slideshow={"slide_type": "fragment"}
-g_U = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W, full_matrices=False)[0][0, 0])(W_deg))
-g_UVt_at_I = np.asarray(jax.grad(lambda W: (jnp.linalg.svd(W, full_matrices=False)[0] @ jnp.linalg.svd(W, full_matrices=False)[2]).sum())(np.eye(3)))
-with np.errstate(divide="ignore", invalid="ignore"):
-    g_U_adlib = adlib.grad(lambda W: anp.linalg.svd(W)[0][0, 0])(W_deg)
-print("JAX ∂U[0,0]/∂W at diag(2, 2, 1):\n", g_U)
-print("adlib ∂U[0,0]/∂W at diag(2, 2, 1):\n", g_U_adlib)
-print("JAX ∂ sum(U Vᵀ)/∂W at I (U Vᵀ = polar factor, smooth there!):\n", g_UVt_at_I)
-assert np.isnan(g_U).any() and np.isnan(g_UVt_at_I).any() and np.isnan(g_U_adlib).any()
+        claim(left - 1e-6 <= np.sum(g * Ei) <= right + 1e-6, "each rule's directional derivative lies between the "
+              "one-sided slopes", g=g)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The nuclear norm itself is fine at $W = I$: for full-rank $W$, $UV^\top$ is unique (the polar factor) even
-# with repeated $\sigma$. It is non-differentiable where $W$ loses rank: at $W = \mathrm{diag}(1, 0)$ the
-# subdifferential is $\{u_1v_1^\top + Z : Z \perp u_1, v_1,\ \|Z\|_2 \le 1\}$, and the rule returns the element
-# that the SVD routine's choice of $u_2, v_2$ happens to give.
-
-# %% slideshow={"slide_type": "fragment"}
-W_rank1 = np.diag([1.0, 0.0])
-print("adlib custom_vjp at diag(1, 0):", adlib.grad(nuclear_norm)(W_rank1).ravel())
-g_jax_rank1 = jax.grad(lambda W: jnp.linalg.svd(W, compute_uv=False).sum())(W_rank1)
-print("JAX at diag(1, 0):             ", np.asarray(g_jax_rank1).ravel())
-print("the smallest subgradient:       ", np.diag([1.0, 0.0]).ravel())
-print("adlib at I (unique gradient I): ", adlib.grad(nuclear_norm)(np.eye(2)).ravel())
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The rule is also discontinuous across the degenerate point: a perturbation of $10^{-12}$ on either side
-# decides which direction wins.
+# Both rules return $u_1 u_1^\top$ for whichever unit vector $u_1$ of $\mathrm{span}(e_1, e_2)$ the SVD routine
+# happened to return, and neither is "the" gradient: $\sigma_1$ is not differentiable there. The one-sided finite
+# differences show a kink: the slope is 1 to the right and 0 to the left. Each rule returns one subgradient
+# $u v^\top$ ($u$ a unit vector of the top singular subspace); their directional derivatives lie between the two
+# one-sided slopes.
 
 # %% slideshow={"slide_type": "fragment"}
 for eps in (1e-12, -1e-12):
@@ -416,8 +489,77 @@ for eps in (1e-12, -1e-12):
     print(f"W = diag(2 {eps:+.0e}, 2, 1): ∂σ1/∂W diagonal = {np.diag(g_eps)}")
     np.testing.assert_allclose(np.diag(g_eps), [1.0, 0.0, 0.0] if eps > 0 else [0.0, 1.0, 0.0], atol=1e-9)
 
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The rule is also discontinuous across the degenerate point: a perturbation of $10^{-12}$ on either side
+# decides which direction wins.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The singular **vectors** are worse: their derivative contains $1/(\sigma_j^2 - \sigma_i^2)$, which is infinite
+# at a repeated singular value ($F_{ij} = 1/0$). What do JAX and `anp.linalg.svd` return there, for $U$ itself
+# at $\mathrm{diag}(2, 2, 1)$, and for a quantity that is smooth at its point: the polar factor $Q = UV^\top$ at
+# $W = I$, through $\langle C, Q\rangle$ for a fixed $C$? Near $I$, $Q(I + dW) = I + \tfrac12(dW - dW^\top)
+# + O(\|dW\|^2)$, so the true gradient is $\tfrac12(C - C^\top)$; central differences of $Q$ (NumPy's SVD, no
+# derivative rule) check it.
+
+# %% slideshow={"slide_type": "fragment"}
+C = np.arange(9.0).reshape(3, 3)  # a fixed weighting of Q's entries
+
+
+def polar_loss(np_):  # ⟨C, U Vᵀ⟩, U Vᵀ = the polar factor of W
+    def f(W):
+        U, _, Vt = np_.linalg.svd(W, full_matrices=False)
+        return (C * (U @ Vt)).sum()
+
+    return f
+
+
+g_U = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W, full_matrices=False)[0][0, 0])(W_deg))
+g_polar_jax = np.asarray(jax.grad(polar_loss(jnp))(np.eye(3)))
+with np.errstate(divide="ignore", invalid="ignore"):  # 1/(σ_j² − σ_i²) = 1/0 at repeated σ: the point here
+    g_U_adlib = adlib.grad(lambda W: anp.linalg.svd(W)[0][0, 0])(W_deg)
+    g_polar_adlib = adlib.grad(polar_loss(anp))(np.eye(3))
+h, E = 1e-6, np.eye(9).reshape(9, 3, 3)  # E[k]: the 9 unit directions
+g_polar_fd = np.array([(polar_loss(np)(np.eye(3) + h * Ek) - polar_loss(np)(np.eye(3) - h * Ek)) / (2 * h)
+                       for Ek in E]).reshape(3, 3)
+for name, g in [("JAX ∂U[0,0]/∂W at diag(2, 2, 1)", g_U), ("adlib ∂U[0,0]/∂W at diag(2, 2, 1)", g_U_adlib),
+                ("JAX ∂⟨C, UVᵀ⟩/∂W at I", g_polar_jax), ("adlib ∂⟨C, UVᵀ⟩/∂W at I", g_polar_adlib)]:
+    print(f"{name:34s}: {np.isnan(g).sum()} of 9 entries nan")
+print("central differences of ⟨C, UVᵀ⟩ at I:\n", g_polar_fd, "\n(C − Cᵀ)/2:\n", (C - C.T) / 2)
+claim(all(np.isnan(g).any() for g in (g_U, g_U_adlib, g_polar_jax, g_polar_adlib)),
+      "JAX and anp.linalg.svd return nan for U and for the polar factor at repeated singular values")
+claim(np.allclose(g_polar_fd, (C - C.T) / 2, atol=1e-6), "the polar factor is smooth at I, gradient (C − Cᵀ)/2",
+      g_polar_fd=g_polar_fd)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Both return nan, for $U$ and for the polar factor alike, though the polar factor is smooth at $I$ (central
+# differences give $\tfrac12(C - C^\top)$): the nan of the intermediate $dU$ poisons the product $U V^\top$.
+#
+# The nuclear norm's own rule needs no $dU$: it returns $UV^\top$, which for full-rank $W$ is unique (the polar
+# factor) even with repeated $\sigma$. It breaks where $W$ loses rank: at $W = \mathrm{diag}(1, 0)$.
+
+# %% slideshow={"slide_type": "fragment"}
+W_rank1 = np.diag([1.0, 0.0])
+g_rank1 = adlib.grad(nuclear_norm)(W_rank1)
+g_jax_rank1 = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W, compute_uv=False).sum())(W_rank1))
+g_at_I = adlib.grad(nuclear_norm)(np.eye(2))
+print("adlib custom_vjp at diag(1, 0):", g_rank1.ravel())
+print("JAX at diag(1, 0):             ", g_jax_rank1.ravel())
+print("the smallest subgradient:       ", np.diag([1.0, 0.0]).ravel())
+print("adlib at I (unique gradient I): ", g_at_I.ravel())
+claim(np.allclose(g_at_I, np.eye(2)), "the rule gives the unique gradient I at W = I", g_at_I=g_at_I)
+for g in (g_rank1, g_jax_rank1):  # u1 v1ᵀ + Z, Z ⊥ u1 = v1 = e1, ‖Z‖₂ ≤ 1: a subgradient
+    Z = g - np.diag([1.0, 0.0])
+    claim(np.allclose(Z[0], 0) and np.allclose(Z[:, 0], 0) and np.linalg.norm(Z, 2) <= 1 + 1e-12,
+          "the rule returns an element of the subdifferential", g=g)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# At $W = I$ the rule gives the unique gradient $I$. At $W = \mathrm{diag}(1, 0)$ the nuclear norm is not
+# differentiable: its subdifferential is $\{u_1v_1^\top + Z : Z \perp u_1, v_1,\ \|Z\|_2 \le 1\}$, and the rule
+# returns the element that the SVD routine's choice of $u_2, v_2$ happens to give, not necessarily the smallest
+# subgradient $\mathrm{diag}(1, 0)$.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Application: low-rank matrix completion / Приложение: восстановление матрицы низкого ранга
+# ## Beyond the lecture: low-rank matrix completion / За рамками лекции: восстановление матрицы низкого ранга
 #
 # A $40\times 40$ matrix $M$ of rank 3; we see about half of its entries (the mask $\Omega$). Find $W$ minimising
 #
@@ -466,12 +608,18 @@ def unseen_error(W):
     return np.linalg.norm((~mask) * (W - M)) / np.linalg.norm((~mask) * M)
 
 
+ranks = {}
 for name, W_fit in [("subgradient", W_sub), ("proximal", W_prox)]:
     sv = np.linalg.svd(W_fit, compute_uv=False)
+    ranks[name] = int(np.sum(sv > 1e-6 * sv[0]))
     print(f"{name:>11}: F = {objective(W_fit):9.3f}, relative error on the unseen entries {unseen_error(W_fit):.3f}, "
-          f"numerical rank (σ > 1e-6·σ1) {np.sum(sv > 1e-6 * sv[0])}")
-assert hist["proximal"][-1] < hist["subgradient"][-1]
-assert unseen_error(W_prox) < 0.2
+          f"numerical rank (σ > 1e-6·σ1) {ranks[name]}")
+k_prox = int(np.argmax(np.asarray(hist["proximal"]) <= hist["subgradient"][-1]))
+print(f"proximal gradient is below subgradient descent's final F after {k_prox} of {iters} iterations")
+claim(hist["proximal"][-1] < hist["subgradient"][-1] and k_prox < iters / 5,
+      "the proximal method reaches a lower objective far faster", k_prox=k_prox)
+claim(3 <= ranks["proximal"] <= 5 and ranks["subgradient"] == size and unseen_error(W_prox) < 0.2,
+      "the proximal fit has a rank close to 3, the subgradient iterates a full tail", ranks=ranks)
 
 # %% slideshow={"slide_type": "subslide"}
 F_best = min(min(h) for h in hist.values())
@@ -489,19 +637,11 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: the proximal method reaches a lower objective far faster than subgradient descent, and its fit has
-# a rank close to the true 3 (the thresholding sets small singular values to exactly zero; the $\lambda$-shrinkage
-# biases the kept ones), while the subgradient iterates keep a full tail of small nonzero singular values: the gradient $UV^\top$ of the nuclear norm pushes every
-# $\sigma_i$ down by the same amount each step but never lands on 0 exactly.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Summary / Итоги
+# What to see: the proximal method reaches a lower objective far faster than subgradient descent (it passes the
+# latter's final value within the first fifth of the iterations), and its fit has a rank close to the true 3 (the
+# thresholding sets small singular values to exactly zero; the $\lambda$-shrinkage biases the kept ones), while
+# the subgradient iterates keep a full tail of small nonzero singular values: the gradient $UV^\top$ of the
+# nuclear norm pushes every $\sigma_i$ down by the same amount each step but never lands on 0 exactly.
 #
-# * A derived rule replaces differentiating an algorithm: for $x = A^{-1}b$, one extra solve with $A^\top$ gives
-#   $\partial L/\partial b = A^{-\top}\partial L/\partial x$ and $\partial L/\partial A = -(\partial L/\partial b)\,x^\top$;
-#   same numbers as the unrolled elimination (3 tape nodes instead of 128), JAX and finite differences.
-# * Least squares by the normal equations inherits the rule by composition.
-# * For losses on singular values $\partial L/\partial W = U\,\mathrm{diag}(\partial L/\partial\sigma)V^\top$;
-#   $\partial\|W\|_*/\partial W = UV^\top$; the singular vectors' rule has $1/(\sigma_j^2 - \sigma_i^2)$.
-# * At repeated singular values $\sigma_i$ are not differentiable (the rule returns one subgradient, chosen by the
-#   SVD routine, and jumps under tiny perturbations); the singular vectors' derivatives are infinite (JAX: nan).
+# Back to [11 — what AD is not](11_what_ad_is_not.ipynb); the VJPs written here are the reverse mode of
+# [05 — reverse mode](05_reverse_mode.ipynb), one rule per whole function.
