@@ -23,12 +23,20 @@ What is here
 :func:`sweep_functions`, :func:`jacobian_methods`, :func:`time_jacobians`, :func:`crossover`
     The Рис. 25 experiment: ``f(x) = A x`` (or ``tanh(A x)``, or ``max_i (A x)_i``), n fixed, m swept, adlib's
     and JAX's jacfwd/jacrev timed, and the m/n where the curves cross.
+:func:`loglog_slope`
+    How fast a time grows with m: the slope of log t against log m (1: linear, 2: quadratic).
 :func:`compare_modes`
-    What the notebook's widget shows: for given n and m, which mode wins and by how much.
+    What the notebook's widget shows: for given n and m, which mode wins, by how much, and whether that is the
+    winner the pass counts predict.
+:func:`trace_outputs`, :func:`draw_outputs_graph`
+    The graph of a function with several outputs (Рис. 24, Рис. 26), traced and drawn with ``adlib.graph`` /
+    ``adlib.graph_plot`` (which trace scalar functions).
 :func:`plot_sweep`
-    The Рис. 25 plot of a :func:`time_jacobians` result (matplotlib is imported only there).
+    The Рис. 25 plot of a :func:`time_jacobians` result (matplotlib is imported only there and in
+    :func:`draw_outputs_graph`).
 """
 
+import dataclasses
 import math
 import statistics
 import time
@@ -38,6 +46,7 @@ import numpy as np
 from . import numpy as anp
 from .core import Primitive
 from .differential_operators import jacfwd, jacrev
+from .graph import Graph, trace_graph
 
 __all__ = [
     "PassCounter",
@@ -49,7 +58,10 @@ __all__ = [
     "jacobian_methods",
     "time_jacobians",
     "crossover",
+    "loglog_slope",
     "compare_modes",
+    "trace_outputs",
+    "draw_outputs_graph",
     "plot_sweep",
 ]
 
@@ -291,8 +303,7 @@ def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=
             if name in over:
                 continue
             warmup = 1 if name.startswith("jax") or m <= 100 else 0  # JAX: compile; adlib: nothing to warm up
-            times[name][i] = median_time(fn, repeat=repeat, warmup=warmup, min_time=0.0 if m > 100 else 1e-3,
-                                         best=True)
+            times[name][i] = median_time(fn, repeat=repeat, warmup=warmup, best=True)  # calls < 1 ms: batched
             if times[name][i] > budget:
                 over.add(name)
     return {"m": ms, "n": int(n), "kind": kind, "times": times}
@@ -321,17 +332,31 @@ def crossover(ratio, t_fwd, t_rev):
     return float(math.exp((r[k] + r[k + 1]) / 2))  # noisy neighbours: the middle of the gap
 
 
+def loglog_slope(x, t, x_min=None):
+    """The least-squares slope of ``log t`` against ``log x`` over the points with ``x ≥ x_min`` (all if ``None``)
+    where ``t`` is finite and positive: how fast a time grows (1 linear, 2 quadratic). Needs two such points."""
+    x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    if x.shape != t.shape or x.ndim != 1:
+        raise ValueError("loglog_slope expects two 1-D arrays of the same length")
+    ok = np.isfinite(t) & (t > 0) & (x > 0) & (x >= (x_min if x_min is not None else -np.inf))
+    if np.count_nonzero(ok) < 2 or np.ptp(x[ok]) == 0:
+        raise ValueError(f"loglog_slope needs two distinct positive x with finite positive t; got {int(ok.sum())}")
+    return float(np.polyfit(np.log(x[ok]), np.log(t[ok]), 1)[0])
+
+
 # ----------------------------------------------------------------------------------------------------------
 # The widget's function
 # ----------------------------------------------------------------------------------------------------------
 
 
-def compare_modes(n, m, kind="linear", repeat=3, seed=0):
+def compare_modes(n, m, kind="linear", repeat=5, seed=0):
     """adlib's jacfwd against jacrev for ``A ~ N(0, 1)`` of shape (m, n): passes counted, times measured.
 
     Returns a dict with ``counts`` (``{"fwd": {...}, "rev": {...}}`` from :func:`count_passes`), ``times``
-    (seconds, median of ``repeat``), ``winner`` (``"fwd"``/``"rev"``), ``speedup`` (loser's time / winner's),
-    ``predicted`` (the mode the pass counts predict: fewer of n passes vs m sweeps), and a one-line ``text``."""
+    (seconds, the best of ``repeat`` after a warm-up call: on a shared machine other processes only ever add time),
+    ``winner`` (``"fwd"``/``"rev"``), ``speedup`` (loser's time / winner's), ``predicted`` (the mode the pass counts
+    predict: the fewer of n passes and m sweeps), ``agrees`` (the measured winner is the predicted one), and a
+    one-line ``text`` that says all of it. Near ``m ≈ n`` the per-pass constants decide and the two may differ."""
     for name, v in (("n", n), ("m", m)):
         if not isinstance(v, int | np.integer) or isinstance(v, bool) or v < 1:
             raise ValueError(f"compare_modes: {name} must be a positive integer, got {v!r}")
@@ -341,20 +366,108 @@ def compare_modes(n, m, kind="linear", repeat=3, seed=0):
     counts, times, jacs = {}, {}, {}
     for mode, jac in (("fwd", jacfwd), ("rev", jacrev)):
         jacs[mode], counts[mode] = count_passes(jac, lambda x: f(A, x), x)
-        times[mode] = median_time(lambda jac=jac: jac(lambda x: f(A, x))(x), repeat=repeat, warmup=0, min_time=0)
+        times[mode] = median_time(lambda jac=jac: jac(lambda x: f(A, x))(x), repeat=repeat, warmup=1, best=True)
     np.testing.assert_allclose(jacs["fwd"], jacs["rev"], rtol=1e-10, atol=1e-12)
     winner = "fwd" if times["fwd"] <= times["rev"] else "rev"
     loser = "rev" if winner == "fwd" else "fwd"
     speedup = times[loser] / times[winner]
     out_size = int(np.size(jacs["fwd"])) // int(n)
     predicted = "fwd" if n <= out_size else "rev"
+    name = {"fwd": "forward", "rev": "reverse"}
+    agreement = ("as the pass counts predict" if winner == predicted else
+                 f"against the pass counts, which predict {name[predicted]} (near m ≈ n the per-pass costs decide)")
     text = (
         f"n = {n} inputs, {out_size} output(s): jacfwd {counts['fwd']['jvps']} JVPs in {times['fwd'] * 1e3:.2f} ms, "
         f"jacrev 1 forward pass + {counts['rev']['vjps']} VJPs in {times['rev'] * 1e3:.2f} ms → "
-        f"{'forward' if winner == 'fwd' else 'reverse'} mode wins, {speedup:.1f}× faster"
+        f"{name[winner]} mode wins, {speedup:.1f}× faster, {agreement}"
     )
     return {"counts": counts, "times": times, "winner": winner, "speedup": speedup, "predicted": predicted,
-            "out_size": out_size, "text": text}
+            "agrees": winner == predicted, "out_size": out_size, "text": text}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Graphs with several outputs (Рис. 24, Рис. 26), traced and drawn by adlib.graph / adlib.graph_plot
+# ----------------------------------------------------------------------------------------------------------
+
+
+def trace_outputs(f, *args, input_names=None, output_names=None):
+    """The computational graph of ``f(w_1, …, w_n) = (L_1, …, L_m)`` (real inputs, a tuple of scalar outputs).
+
+    :func:`adlib.graph.trace_graph` traces scalar functions: here it traces ``L_1 + … + L_m`` and the ``m − 1``
+    additions it appended are dropped again, so the graph is exactly ``f``'s. Returns ``(graph, outputs)``:
+    ``outputs`` the node indices of ``L_1 … L_m`` (named ``output_names``, default ``L1, L2, …``); the other inner
+    nodes are renumbered ``v1, v2, …``. Every output must be a distinct node that depends on the inputs."""
+    if not callable(f):
+        raise TypeError(f"trace_outputs expects a function, got {type(f).__name__}")
+    seen = {}
+
+    def total(*w):
+        outs = f(*w)
+        if not isinstance(outs, tuple | list) or not outs:
+            raise ValueError("trace_outputs: f must return a non-empty tuple of scalar outputs (L_1, …, L_m)")
+        seen["m"] = len(outs)
+        s = outs[0]
+        for out in outs[1:]:
+            s = s + out
+        return s
+
+    g = trace_graph(total, *args, input_names=input_names, output_name=None)
+    m = seen["m"]
+    names = list(output_names) if output_names is not None else [f"L{k + 1}" for k in range(m)]
+    if len(names) != m or len(set(names)) != m:
+        raise ValueError(f"output_names must be {m} distinct names, got {output_names!r}")
+    cut = len(g) - (m - 1)  # the additions are the last m − 1 nodes, in the order they were made
+    adds = g.nodes[cut:]
+    if m == 1:
+        outputs = [g.output]
+    else:
+        if any(a.prim is None or a.prim.name != "add" or len(a.parents) != 2 for a in adds):
+            raise ValueError("trace_outputs: every output must depend on the inputs")
+        outputs = [adds[0].parents[0]] + [a.parents[1] for a in adds]
+    if len(set(outputs)) != m or any(i >= cut or i in g.inputs for i in outputs):
+        raise ValueError("trace_outputs: the outputs must be distinct nodes computed from the inputs, not inputs")
+    rename, inner = {}, 0
+    for node in g.nodes[:cut]:
+        if node.index in outputs:
+            rename[node.index] = names[outputs.index(node.index)]
+        elif not node.is_input:
+            inner += 1
+            rename[node.index] = f"v{inner}"
+    nodes = [dataclasses.replace(node, name=rename.get(node.index, node.name),
+                                 consumers=[c for c in node.consumers if c < cut]) for node in g.nodes[:cut]]
+    return Graph(nodes, g.inputs, outputs[-1]), outputs
+
+
+def draw_outputs_graph(graph, outputs, ax=None, middle=None, title=None, fontsize=12):
+    """Draw a :func:`trace_outputs` graph with :func:`adlib.graph_plot.draw_graph` (no values, no edge labels:
+    the shape is the point), the outputs ``L_i`` shaded, and, if ``middle`` is a label, a box around every inner
+    node (Рис. 26's "arbitrary graph G in the middle"). Returns the axes."""
+    from matplotlib.patches import Circle, FancyBboxPatch  # only here: adlib itself needs nothing but NumPy
+
+    from .graph_plot import RADIUS, draw_graph, layout
+
+    if not isinstance(graph, Graph):
+        raise TypeError(f"draw_outputs_graph expects the graph of trace_outputs, got {type(graph).__name__}")
+    ax = draw_graph(graph, ax=ax, edge_labels=False, values=False, fontsize=fontsize,
+                    title=title if title is not None else "")
+    pos = layout(graph)
+    for i in outputs:
+        ax.add_patch(Circle(pos[i], RADIUS, fc="#ffe0b3", ec="black", lw=1.2, zorder=2.5))
+    all_x, all_y = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    top = max(all_y) + RADIUS + 0.15  # no values are drawn under the nodes: the limits hug the nodes
+    inner = [i for i in pos if i not in outputs and i not in graph.inputs]
+    if middle and inner:
+        xs, ys = [pos[i][0] for i in inner], [pos[i][1] for i in inner]
+        pad = RADIUS + 0.2
+        ax.add_patch(FancyBboxPatch((min(xs) - pad, min(ys) - pad), max(xs) - min(xs) + 2 * pad,
+                                    max(ys) - min(ys) + 2 * pad, boxstyle="round,pad=0.05", fc="#d9f2d9",
+                                    ec="tab:green", lw=1.5, zorder=0))
+        ax.text((min(xs) + max(xs)) / 2, max(ys) + pad + 0.12, middle, ha="center", va="bottom",
+                fontsize=fontsize + 2, color="darkgreen")
+        top = max(top, max(ys) + pad + 0.7)
+    ax.set_xlim(min(all_x) - RADIUS - 0.15, max(all_x) + RADIUS + 0.15)
+    ax.set_ylim(min(all_y) - RADIUS - 0.15, top)
+    return ax
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -369,10 +482,11 @@ _STYLE = {
 }
 
 
-def plot_sweep(result, ax=None, title=None, mark_crossover=True):
+def plot_sweep(result, ax=None, title=None, mark_crossover=True, legend_loc="best"):
     """Time vs m/n on log–log axes for every method of a :func:`time_jacobians` result, the line m/n = 1 and each
-    library's crossover (a vertical mark, from :func:`crossover`; not drawn with ``mark_crossover=False``).
-    Returns ``{library: crossover m/n or None}``."""
+    library's crossover (a vertical mark, from :func:`crossover`; not drawn with ``mark_crossover=False``); the
+    legend goes where it hides the fewest points (``legend_loc``: matplotlib's ``loc``, ``"outside"`` to the right
+    of the axes, or ``None`` for no legend). Returns ``{library: crossover m/n or None}``."""
     import matplotlib.pyplot as plt  # only here: adlib itself needs nothing but NumPy
 
     if not isinstance(result, dict) or not {"m", "n", "times"} <= set(result):
@@ -396,5 +510,8 @@ def plot_sweep(result, ax=None, title=None, mark_crossover=True):
     ax.set_ylabel("time per Jacobian, ms")
     ax.set_title(title or KINDS.get(result.get("kind"), ""))
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    if legend_loc == "outside":
+        ax.legend(fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    elif legend_loc is not None:
+        ax.legend(fontsize=10, loc=legend_loc)
     return crossings

@@ -7,7 +7,8 @@
 
 1. Рис. 25: f(x) = A x, tanh(A x) and max_i (A x)_i with n = 100 inputs and m swept; adlib.jacfwd/jacrev and
    jax.jit(jax.jacfwd/jacrev); best of repeats, JAX compilation excluded (warm-up call, ``block_until_ready``).
-   Reported: every time, and the m/n where forward and reverse cost the same (``adlib.jacobian.crossover``).
+   Reported: every time, the m/n where forward and reverse cost the same (``adlib.jacobian.crossover``), and how
+   fast each grows at large m (``adlib.jacobian.loglog_slope``: forward is linear in m, reverse quadratic).
 2. Рис. 26: a narrow waist R^1000 → R^2 → R^2 → R^1000; jacfwd, jacrev and the mixed-mode ``jac_chain``
    (reverse into the waist, forward out of it), each checked against jacfwd.
 
@@ -22,7 +23,7 @@ import numpy as np
 
 import adlib
 import adlib.numpy as anp
-from adlib.jacobian import KINDS, crossover, jac_chain, median_time, time_jacobians
+from adlib.jacobian import KINDS, crossover, jac_chain, loglog_slope, median_time, time_jacobians
 
 try:
     import jax
@@ -55,6 +56,9 @@ def sweep(kind, ms, repeat, budget, lines):
         else:
             c = crossover(result["m"] / 100, fwd, rev)
             text = f"{lib}: forward = reverse at m/n ≈ {c:.2f}" if c else f"{lib}: one mode wins on the whole grid"
+            if np.sum(np.isfinite(rev) & (result["m"] >= 200)) >= 2:  # how fast each grows at large m (m ≥ 2n)
+                text += (f"; log-log slopes over m ≥ 200: jacfwd {loglog_slope(result['m'], fwd, 200):.2f}, "
+                         f"jacrev {loglog_slope(result['m'], rev, 200):.2f} (flop counts: 1 and 2)")
         print("  " + text)
         lines.append(f"\n{text}")
     return result

@@ -14,6 +14,7 @@ import numpy as np
 from make_figures import figure
 
 import adlib
+from adlib.course import projector
 from adlib.jacobian import count_passes, plot_sweep, sweep_functions, time_jacobians
 
 
@@ -31,17 +32,24 @@ def jacobians_fig25():
 
         jax.config.update("jax_enable_x64", True)
         ms, libraries, repeat = np.unique(np.logspace(0, 3.5, 12).astype(int)), ("adlib", "jax"), 5
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
+    with plt.rc_context(projector.RC):  # the course's font sizes, for this figure only
+        return _fig25(ms, libraries, repeat)
+
+
+def _fig25(ms, libraries, repeat):
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5.4))
     for ax, kind, title in [
-        (axes[0], "linear", r"$f(x) = Ax$: the curves cross near $m/n \approx 1$"),
-        (axes[1], "max", r"$f(x) = \max_i (Ax)_i$ (scalar): reverse wins"),
+        (axes[0], "linear", r"$f(x) = Ax$: n JVPs against m VJPs"),
+        (axes[1], "max", r"$f(x) = \max_i (Ax)_i$ (scalar): n JVPs against 1 VJP"),
     ]:
         result = time_jacobians(ms, n=100, kind=kind, libraries=libraries, repeat=repeat, budget=3.0)
-        plot_sweep(result, ax, title=title, mark_crossover=kind == "linear")
+        plot_sweep(result, ax, title=title, mark_crossover=kind == "linear", legend_loc=None)
     axes[1].set_xlabel("m / n  (rows of A / inputs; one output)")
     fig.suptitle("Рис. 25: time of jacfwd and jacrev, n = 100 inputs; JAX jit-compiled, compilation excluded, "
-                 "best of repeats", fontsize=10)
-    fig.tight_layout()
+                 "best of repeats", fontsize=11)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=4, fontsize=10)  # one legend, below
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
+    projector.check_readable(fig)
     return fig
 
 
@@ -57,7 +65,12 @@ def jacobian_passes():
         f = lambda x, A=A: sweep_functions("tanh")(A, x)
         counts["jacfwd"].append(count_passes(adlib.jacfwd, f, x)[1]["jvps"])
         counts["jacrev"].append(count_passes(adlib.jacrev, f, x)[1]["vjps"])
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    with plt.rc_context(projector.RC):  # the course's font sizes, for this figure only
+        return _passes(ms, n, counts)
+
+
+def _passes(ms, n, counts):
+    fig, ax = plt.subplots(figsize=(7, 4.6))
     ax.loglog(ms / n, counts["jacfwd"], "o-", color="tab:blue", label="jacfwd: JVPs (one per input)")
     ax.loglog(ms / n, counts["jacrev"], "s-", color="tab:orange", label="jacrev: VJPs (one per output)")
     ax.axvline(1.0, color="gray", ls=":", label="m = n")
@@ -67,4 +80,5 @@ def jacobian_passes():
     ax.legend()
     ax.grid(True, which="major", alpha=0.3)
     fig.tight_layout()
+    projector.check_readable(fig)
     return fig

@@ -29,13 +29,19 @@
 # # Choose your fighter: forward or reverse mode for a Jacobian / Choose your fighter: какой режим AD выбрать для якобиана
 #
 # For $f:\mathbb R^n \to \mathbb R^m$ the Jacobian $J = \{\partial f_i / \partial w_j\}$ has $m$ rows and $n$
-# columns. Forward mode gets it **column by column** ($n$ JVPs), reverse mode **row by row** ($m$ VJPs). We
+# columns. Forward mode gets it **column by column** ($n$ JVPs), reverse mode **row by row** ($m$ VJPs). Following
+# the lecture's three slides we
 #
-# 1. *count* the passes each of `adlib.jacfwd` / `adlib.jacrev` really makes;
-# 2. reproduce Рис. 25 (n = 100, m swept) for adlib **and** for JAX, with JIT compilation excluded from the times,
-#    for a linear map, a nonlinear one and a scalar output;
-# 3. take Рис. 26's "arbitrary graph in the middle" with a narrow waist and beat both pure modes by mixing them;
-# 4. play with $n$ and $m$ in a widget.
+# 1. answer Рис. 24's question (few inputs, many outputs) and *count* the passes `adlib.jacfwd` / `adlib.jacrev`
+#    really make;
+# 2. reproduce Рис. 25 (n = 100, m swept) for adlib **and** for JAX, with JIT compilation excluded from the times;
+# 3. take Рис. 26's "arbitrary graph G in the middle" with a narrow waist and beat both pure modes by mixing them.
+#
+# Beyond the lecture: a nonlinear map, a scalar output, and a widget to try your own n and m.
+#
+# Builds on [04 — forward mode](04_forward_mode.ipynb) and [05 — reverse mode](05_reverse_mode.ipynb); leads to
+# [07 — feed-forward networks](07_feedforward.ipynb) (reverse mode on a network, every shape) and
+# [08 — Hessian-vector products](08_hvp.ipynb) (forward over reverse: both modes in one product).
 #
 # Runs in ~20 s. `ADLIB_FULL=1` sweeps m up to ~30 000 as in the course (a few minutes).
 
@@ -70,15 +76,22 @@ from IPython.display import display
 
 import adlib
 import adlib.numpy as anp
+from adlib.course import projector
+from adlib.course.claims import choose, claim, say
 from adlib.jacobian import (
+    PassCounter,
     compare_modes,
     count_passes,
+    draw_outputs_graph,
     jac_chain,
+    loglog_slope,
     median_time,
     plot_sweep,
     time_jacobians,
+    trace_outputs,
 )
 
+projector.use()
 FULL = os.environ.get("ADLIB_FULL") == "1"  # the course's big sweep (minutes) instead of the quick one (seconds)
 np.set_printoptions(precision=4, suppress=True)
 print(f"ADLIB_FULL={'1: full sweep' if FULL else 'unset: quick sweep'}; jax {jax.__version__}, float64")
@@ -88,14 +101,30 @@ print(f"ADLIB_FULL={'1: full sweep' if FULL else 'unset: quick sweep'}; jax {jax
 #
 # **Question (Рис. 24).** We need the Jacobian $J = \{\partial L_i / \partial w_j\}_{i,j}$ of a graph with few
 # inputs $w_j$ and many outputs $L_i$. Forward or reverse?
+#
+# A graph of that shape, traced and drawn with the course's `adlib.graph` (`trace_outputs` traces a function with
+# several outputs, `draw_outputs_graph` draws it with `adlib.graph_plot.draw_graph`):
+
+
+# %% slideshow={"slide_type": "fragment"}
+def fig24(w1, w2):  # 2 inputs, 5 outputs
+    v1, v2, v3 = anp.sin(w1), w1 * w2, anp.log(w2)
+    return anp.exp(v1), v1 * v2, anp.sqrt(v2), v2 - v3, anp.cos(v3)
+
+
+graph24, outputs24 = trace_outputs(fig24, 1.5, 2.0)
+fig, ax = plt.subplots(figsize=(4.6, 5))
+draw_outputs_graph(graph24, outputs24, ax=ax, title="Рис. 24: 2 inputs $w_j$, 5 outputs $L_i$")
+fig.tight_layout()
+plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Answer.** Reverse-mode time is proportional to the number of **outputs** (one backward sweep per row of $J$),
 # forward-mode time to the number of **inputs** (one JVP per column). Few inputs and many outputs: forward mode.
 #
-# Let us first check that this is literally what the library does — by counting.
+# Let us check that this is literally what the library does — by counting, first on the graph above.
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Counting the passes / Считаем проходы
 #
 # `adlib.jacobian.count_passes` puts an identity *primitive* on the input of $f$ whose JVP rule and VJP rule
@@ -103,10 +132,21 @@ print(f"ADLIB_FULL={'1: full sweep' if FULL else 'unset: quick sweep'}; jax {jax
 # reaches the input. Nothing in `jacfwd`/`jacrev` is changed or mocked.
 
 # %% slideshow={"slide_type": "fragment"}
+f24 = lambda w: anp.stack(fig24(w[0], w[1]))  # the same function, R^2 -> R^5
+w24 = np.array([1.5, 2.0])
+J24_fwd, c24_fwd = count_passes(adlib.jacfwd, f24, w24)
+J24_rev, c24_rev = count_passes(adlib.jacrev, f24, w24)
+np.testing.assert_allclose(J24_fwd, J24_rev, rtol=1e-13)
+np.testing.assert_allclose(J24_fwd, jax.jacfwd(lambda w: jnp.stack([
+    jnp.exp(jnp.sin(w[0])), jnp.sin(w[0]) * w[0] * w[1], jnp.sqrt(w[0] * w[1]), w[0] * w[1] - jnp.log(w[1]),
+    jnp.cos(jnp.log(w[1]))]))(w24), rtol=1e-13)
+print(f"Рис. 24, J is {J24_fwd.shape[0]}×{J24_fwd.shape[1]}: jacfwd {c24_fwd['jvps']} JVPs, "
+      f"jacrev 1 forward pass + {c24_rev['vjps']} VJPs (both equal jax.jacfwd)")
+
 rng = np.random.default_rng(0)
 n = 100
 x = rng.standard_normal(n)
-print(f"{'f(x) = A x, A is m×n':<28}{'evaluations of f':>18}{'JVPs':>8}{'VJPs':>8}")
+print(f"\n{'f(x) = A x, A is m×n':<28}{'evaluations of f':>18}{'JVPs':>8}{'VJPs':>8}")
 for m in [10, 100, 1000]:
     A = rng.standard_normal((m, n))
     for name, jac in [("jacfwd", adlib.jacfwd), ("jacrev", adlib.jacrev)]:
@@ -115,13 +155,16 @@ for m in [10, 100, 1000]:
         print(f"{f'm = {m:4d}, n = {n}: {name}':<28}{c['calls']:>18}{c['jvps']:>8}{c['vjps']:>8}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# `jacfwd` always makes $n = 100$ forward passes; `jacrev` makes one forward pass (recording the tape) and then
-# $m$ backward sweeps. Each pass or sweep through $A x$ costs about one matrix–vector product, $O(mn)$, so
+# On Рис. 24's graph forward mode needs 2 passes and reverse mode 5 sweeps. For $Ax$, `jacfwd` always makes
+# $n = 100$ forward passes; `jacrev` makes one forward pass (recording the tape) and then $m$ backward sweeps. Each
+# pass or sweep through $A x$ costs about one matrix–vector product, $O(mn)$, so
 #
 # $$T_\text{fwd} \approx n \cdot c_\text{fwd}\, mn, \qquad T_\text{rev} \approx m \cdot c_\text{rev}\, mn,
 #   \qquad \frac{T_\text{fwd}}{T_\text{rev}} \approx \frac{c_\text{fwd}}{c_\text{rev}} \cdot \frac{n}{m}:$$
 #
-# the two cost the same near $m/n \approx 1$, up to the ratio of the per-pass constants.
+# the two cost the same near $m/n \approx 1$, up to the ratio of the per-pass constants. As $m$ grows with $n$
+# fixed, forward mode grows **linearly** in $m$ ($n$ passes of $O(mn)$), reverse mode **quadratically** ($m$
+# sweeps of $O(mn)$).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Рис. 25 reproduced / Рис. 25: время вычисления якобиана в зависимости от m/n
@@ -136,68 +179,88 @@ for m in [10, 100, 1000]:
 if FULL:
     ms, repeat = np.unique(np.logspace(0, 4.5, 20).astype(int)), 7
 else:
-    ms, repeat = np.unique(np.logspace(0, 3.3, 10).astype(int)), 5
+    ms, repeat = np.unique(np.logspace(0, 3.5, 11).astype(int)), 5
 sweep = {"linear": time_jacobians(ms, n=100, kind="linear", repeat=repeat, budget=3.0)}
 
-fig, ax = plt.subplots(figsize=(7.5, 4.8))
-crossings = plot_sweep(sweep["linear"], ax, title="Рис. 25: Jacobian of f(x) = A x, n = 100 (compile time excluded)")
+fig, ax = plt.subplots(figsize=(11, 5.2))
+crossings = plot_sweep(sweep["linear"], ax, title="Рис. 25: Jacobian of f(x) = A x, n = 100 (compile time excluded)",
+                       legend_loc="outside")
 fig.tight_layout()
 plt.show()
+t, ratio = sweep["linear"]["times"], ms / 100
 for lib, c in crossings.items():
     print(f"{lib}: forward and reverse take equal time at m/n ≈ {c:.2f}" if c else f"{lib}: no crossover on this grid")
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: for $m \ll n$ (well left of the dotted line) the reverse curves (orange) are below the forward ones
-# (blue); for $m \gg n$ it is the other way round, for adlib (solid) and for JAX (dashed) alike. The curves cross
-# near $m/n \approx 1$ (printed above) — not exactly at 1, because one JVP pass and one backward sweep do not cost
-# exactly the same ($c_\text{fwd} \ne c_\text{rev}$ above), and at small $m$ both libraries pay fixed
-# per-call overheads. At large $m$ both grow faster than linearly: each of the $m$ sweeps costs $O(mn)$ itself,
-# so reverse mode is $O(m^2 n)$ against forward mode's $O(m n^2)$. JAX is faster by a constant (compiled,
-# vectorised over the basis vectors with `vmap`) but obeys the **same** cost model.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## A nonlinear map and a scalar output / Нелинейное отображение и скалярный выход
-#
-# $\tanh(Ax)$ behaves like $Ax$: the pass counts are the same, only each pass is a little dearer (adlib only in the
-# quick run; `ADLIB_FULL=1` adds JAX). The course's
-# unused second experiment, the **scalar** output $\max_i (Ax)_i$, is the case of every loss function: $m = 1$
-# whatever the size of $A$, so reverse mode needs **one** sweep while forward mode still needs $n$ passes.
-
-# %% slideshow={"slide_type": "subslide"}
-ms_small = np.unique(np.logspace(0, 4.5 if FULL else 3.3, 12 if FULL else 5).astype(int))
-libraries = ("adlib", "jax") if FULL else ("adlib",)  # JAX compiles once per m (~0.2 s each): only in the full run
-sweep["tanh"] = time_jacobians(ms_small, n=100, kind="tanh", libraries=libraries, repeat=repeat, budget=3.0)
-sweep["max"] = time_jacobians(ms_small, n=100, kind="max", repeat=repeat, budget=3.0)
-
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
-plot_sweep(sweep["tanh"], axes[0], title=r"$f(x) = \tanh(Ax)$, n = 100")
-plot_sweep(sweep["max"], axes[1], title=r"$f(x) = \max_i (Ax)_i$: one output, A has m rows", mark_crossover=False)
-axes[1].set_xlabel("m / n  (rows of A / inputs; the output is a scalar)")
-fig.tight_layout()
-plt.show()
-t = sweep["max"]["times"]
-print("scalar output: jacrev / jacfwd time ratio per m  (< 1: reverse wins)")
+print("jacfwd / jacrev time per m/n (> 1: reverse faster):")
+print(f"  {'m/n':6}" + "".join(f"{r:>7.2g}" for r in ratio))
 for lib in ["adlib", "jax"]:
-    print(f"  {lib:6}", np.round(t[f"{lib} jacrev"] / t[f"{lib} jacfwd"], 3))
+    print(f"  {lib:6}" + "".join(f"{r:>7.2g}" for r in t[f"{lib} jacfwd"] / t[f"{lib} jacrev"]))
+slopes = {name: loglog_slope(ms, t[name], x_min=200) for name in t}  # the large-m end: m ≥ 2n
+print("log-log slopes over m ≥ 200 (1: linear in m, 2: quadratic):",
+      ", ".join(f"{name} {s:.2f}" for name, s in slopes.items()))
+fwd_over_rev = {lib: t[f"{lib} jacfwd"] / t[f"{lib} jacrev"] for lib in ["adlib", "jax"]}
+for lib in ["adlib", "jax"]:
+    claim(fwd_over_rev[lib][0] > 2, "at m = 1 reverse mode is faster", lib=lib, ratio=fwd_over_rev[lib][0])
+    claim(fwd_over_rev[lib][-1] < 0.5, "at the largest m forward mode is faster", lib=lib, ratio=fwd_over_rev[lib][-1])
+    claim(crossings[lib] is not None, "the curves cross on this grid", lib=lib)
+    s_fwd, s_rev = slopes[f"{lib} jacfwd"], slopes[f"{lib} jacrev"]
+    claim(s_fwd < 1.4, "forward mode grows at most linearly in m (slope below 1.4)", lib=lib, slope=s_fwd)
+    claim(s_rev > 1.2 and s_rev > s_fwd + 0.4, "reverse mode grows faster than linearly, and faster than forward",
+          lib=lib, slope_rev=s_rev, slope_fwd=s_fwd)
+claim(0.2 < crossings["adlib"] < 5, "adlib's curves cross within a factor 5 of m = n", crossing=crossings["adlib"])
+mid = (ratio >= 0.04) & (ratio <= 1)  # m ≪ n, but not the smallest m
+jax_mid = fwd_over_rev["jax"][mid]
+claim(np.max(np.abs(np.log(jax_mid))) < np.log(4), "for 0.04 ≤ m/n ≤ 1 JAX's two modes are within 4× of each other",
+      ratios=jax_mid)
+claim(np.nanmin(t["adlib jacfwd"] / t["jax jacfwd"]) > 1, "JAX's forward mode is faster than adlib's at every m")
+
+# %% slideshow={"slide_type": "fragment"}
+say(f"""What to see. **adlib** (solid): for $m \\ll n$ reverse (orange) is far below forward (blue), by
+{fwd_over_rev['adlib'][0]:.0f}× at $m = 1$; the curves cross at $m/n \\approx {crossings['adlib']:.2g}$; at the
+largest $m$ forward wins by {1 / fwd_over_rev['adlib'][-1]:.0f}×. **JAX** (dashed) is
+{np.nanmin(t['adlib jacfwd'] / t['jax jacfwd']):.0f}–{np.nanmax(t['adlib jacfwd'] / t['jax jacfwd']):.0f}× faster
+than adlib in forward mode, but at small $m$ it does **not** look like adlib: reverse wins by
+{fwd_over_rev['jax'][0]:.1f}× at $m = 1$, and for $0.04 \\le m/n \\le 1$ both modes cost about the same fixed
+per-call time, within a factor of {np.exp(np.max(np.abs(np.log(jax_mid)))):.1f} of each other — compiled and
+vectorised with `vmap`, a call that does $m$ or $n$ tiny passes costs a few tens of microseconds either way. On
+that floor the two are so close that where exactly JAX's curves cross (here $m/n \\approx {crossings['jax']:.2g}$)
+moves from run to run; past $m \\approx n$ reverse mode leaves the floor and, at the largest $m$, forward mode wins
+by {1 / fwd_over_rev['jax'][-1]:.0f}×.""")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: on the left the same crossing as for $Ax$. On the right, with one output, adlib's reverse mode is
-# below its forward mode on the whole grid, by a factor approaching $n = 100$ (ratios printed above). Compiled JAX
-# needs some tens of microseconds per call whatever it computes, so for small $A$ the gap between its two modes is
-# mostly that overhead's noise; as $A$ grows, reverse pulls ahead. One output, one sweep: that is why training
-# uses reverse mode.
+# **How fast they grow.** The slopes printed above (log time against log m, over $m \ge 2n$) tell the two cost
+# models apart: forward mode grows **at most linearly** in $m$ (slope below 1.4 in both libraries: $n$ passes of
+# $O(mn)$ each, plus a fixed cost per pass), reverse mode **faster than linearly** and at least 0.4 steeper than
+# forward mode in both libraries ($m$ sweeps of $O(mn)$ each: $O(m^2 n)$, slope 2 in the flop count; memory
+# traffic and per-sweep overheads move the measured slopes away from 1 and 2). The checks stand in the cell that
+# prints the slopes.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## An arbitrary graph in the middle / Произвольный граф G посередине
 #
 # **Question (Рис. 26).** What if $J = \partial L / \partial w$ goes through an arbitrary graph $G$?
-#
+
+
+# %% slideshow={"slide_type": "fragment"}
+def fig26(w1, w2, w3, w4):  # 4 inputs, 4 outputs, and G in the middle
+    u1, u2 = w1 * w2, w3 * w4  # R^4 -> R^2
+    s, p = u1 + u2, u1 * u2  # R^2 -> R^2
+    return anp.sin(s), s * p, s - p, anp.cos(p)  # R^2 -> R^4
+
+
+graph26, outputs26 = trace_outputs(fig26, 0.5, 1.0, 1.5, 2.0)
+fig, ax = plt.subplots(figsize=(6, 4.8))
+draw_outputs_graph(graph26, outputs26, ax=ax, middle="G", title="Рис. 26: inputs $w_j$, a graph G, outputs $L_i$")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Answer.** In general it cannot be said without knowing the structure of $G$; there are approaches that mix
 # forward and reverse mode depending on it.
 #
-# A concrete case: a **narrow waist**, $\mathbb R^{1000} \xrightarrow{g} \mathbb R^2 \xrightarrow{G}
-# \mathbb R^2 \xrightarrow{h} \mathbb R^{1000}$. Both pure modes need 1000 passes. The chain rule
-# $J = J_h \, J_G \, J_g$ lets each factor pick its own mode:
+# The $G$ drawn above has a **narrow waist**: everything passes through 2 nodes ($v_1, v_2$, then $v_3, v_4$). The
+# same shape at scale: $\mathbb R^{1000} \xrightarrow{g} \mathbb R^2 \xrightarrow{G} \mathbb R^2 \xrightarrow{h}
+# \mathbb R^{1000}$. Both pure modes need 1000 passes. The chain rule $J = J_h \, J_G \, J_g$ lets each factor
+# pick its own mode:
 #
 # | factor | shape | cheaper mode | passes |
 # |---|---|---|---|
@@ -241,10 +304,15 @@ J_h = adlib.jacfwd(h)(v0)  # 2 forward passes
 J_mixed = J_h @ J_G @ J_g
 print(f"J_h {J_h.shape} · J_G {J_G.shape} · J_g {J_g.shape} = J {J_mixed.shape}")
 
-J_fwd = adlib.jacfwd(f)(x0)
+J_fwd, c_fwd = count_passes(adlib.jacfwd, f, x0)
 np.testing.assert_allclose(J_mixed, J_fwd, rtol=1e-10, atol=1e-13)
-np.testing.assert_allclose(jac_chain([g, G, h], x0), J_fwd, rtol=1e-10, atol=1e-13)  # the same, automated
-print("mixed-mode J == jacfwd J to 1e-10; jac_chain picks the modes:", jac_chain([g, G, h], x0, return_info=True)[1])
+counters = [PassCounter() for _ in range(3)]  # the same, automated (jac_chain picks the modes), counted per stage
+J_chain, info = jac_chain([c.wrap(stage) for c, stage in zip(counters, [g, G, h])], x0, return_info=True)
+np.testing.assert_allclose(J_chain, J_fwd, rtol=1e-10, atol=1e-13)
+print("mixed-mode J == jacfwd J to 1e-10; jac_chain picks the modes:", [mode for mode, _ in info])
+print(f"passes: jacfwd {c_fwd['jvps']} JVPs; jac_chain " + ", ".join(
+    f"{name} {c.jvps} JVPs + {c.vjps} VJPs" for name, c in zip(["g", "G", "h"], counters)))
+print(f"numbers in the factors: {J_h.size + J_G.size + J_g.size} (J itself: {J_fwd.size})")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same function in JAX: the mixed Jacobian must agree with `jax.jacfwd` too, and we time all three strategies
@@ -275,64 +343,116 @@ narrow_times = {
     "jax": {k: median_time(lambda fn=fn: fn(x0).block_until_ready(), repeat=5, best=True) for k, fn in jax_fns.items()},
 }
 print(f"{'R^1000 -> R^2 -> R^2 -> R^1000':<32}{'jacfwd':>12}{'jacrev':>12}{'mixed':>12}{'best pure / mixed':>20}")
-for lib, t in narrow_times.items():
-    best_pure = min(t["jacfwd"], t["jacrev"])
-    print(f"{lib:<32}" + "".join(f"{t[k] * 1e3:>9.3f} ms" for k in ["jacfwd", "jacrev", "mixed"])
-          + f"{best_pure / t['mixed']:>19.1f}×")
+for lib, t_ in narrow_times.items():
+    best_pure = min(t_["jacfwd"], t_["jacrev"])
+    print(f"{lib:<32}" + "".join(f"{t_[k] * 1e3:>9.3f} ms" for k in ["jacfwd", "jacrev", "mixed"])
+          + f"{best_pure / t_['mixed']:>19.1f}×")
+    claim(best_pure > 1.5 * t_["mixed"], "the mixed Jacobian is the fastest of the three", lib=lib, times=t_)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: the mixed Jacobian is the fastest of the three in both libraries (the last column: best pure mode
-# divided by mixed). In adlib it makes 6 passes instead of 1000; what remains is mostly writing the $10^6$ entries
-# of $J$. In JAX, compiled and vectorised with `vmap`, the pure modes are already fast, and mixing still wins.
+# divided by mixed; the check in the cell asks for at least 1.5×). In adlib it makes 6 passes instead of 1000. In
+# JAX, compiled and vectorised with `vmap`, the pure modes are already fast, and mixing still wins.
 # Bonus: the factors are the Jacobian in *factored* form — $J$ has rank ≤ 2, and $J_h, J_G, J_g$ hold $4004$
 # numbers instead of $10^6$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Try it: who wins for your n and m? / Попробуйте: кто побеждает при ваших n и m?
+# ## Beyond the lecture: a nonlinear map and a scalar output / За рамками лекции: нелинейное отображение и скалярный выход
+#
+# $\tanh(Ax)$ behaves like $Ax$: the pass counts are the same, only each pass is a little dearer (adlib only in the
+# quick run; `ADLIB_FULL=1` adds JAX). The course's unused second experiment, the **scalar** output
+# $\max_i (Ax)_i$, is the case of every loss function: $m = 1$ whatever the size of $A$, so reverse mode needs
+# **one** sweep while forward mode still needs $n$ passes.
+
+# %% slideshow={"slide_type": "subslide"}
+ms_small = np.unique(np.logspace(0, 4.5 if FULL else 3.3, 12 if FULL else 5).astype(int))
+libraries = ("adlib", "jax") if FULL else ("adlib",)  # JAX compiles once per m (~0.2 s each): only in the full run
+sweep["tanh"] = time_jacobians(ms_small, n=100, kind="tanh", libraries=libraries, repeat=repeat, budget=3.0)
+sweep["max"] = time_jacobians(ms_small, n=100, kind="max", repeat=repeat, budget=3.0)
+
+fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.8))
+crossing_tanh = plot_sweep(sweep["tanh"], axes[0], title=r"$f(x) = \tanh(Ax)$, n = 100")["adlib"]
+plot_sweep(sweep["max"], axes[1], title=r"$f(x) = \max_i (Ax)_i$: one output, A has m rows", mark_crossover=False)
+axes[1].set_xlabel("m / n  (rows of A / inputs; one output)")
+fig.tight_layout()
+plt.show()
+t_max = sweep["max"]["times"]
+rev_over_fwd = {lib: t_max[f"{lib} jacrev"] / t_max[f"{lib} jacfwd"] for lib in ["adlib", "jax"]}
+print("scalar output: jacrev / jacfwd time ratio per m  (< 1: reverse wins)")
+print(f"  {'m':6}", ms_small)
+for lib, r in rev_over_fwd.items():
+    print(f"  {lib:6}", np.round(r, 3))
+claim(crossing_tanh is not None and 0.2 < crossing_tanh < 5, "for tanh(Ax) adlib's curves cross within 5× of m = n",
+      crossing=crossing_tanh)
+claim(np.all(rev_over_fwd["adlib"] < 0.2), "adlib's reverse mode is at least 5× faster at every m",
+      ratios=rev_over_fwd["adlib"])
+claim(rev_over_fwd["jax"][-1] < 1 / 1.5, "JAX's reverse mode is faster at the largest m", ratio=rev_over_fwd["jax"][-1])
+
+# %% slideshow={"slide_type": "fragment"}
+r_ad, r_jx = rev_over_fwd["adlib"], rev_over_fwd["jax"]
+say(f"""What to see: on the left a crossing as for $Ax$, at $m/n \\approx {crossing_tanh:.2g}$. On the right, with one output, adlib's reverse mode
+is below its forward mode at every $m$, by {1 / r_ad.max():.0f}× to {1 / r_ad.min():.0f}× (one sweep instead of
+$n = 100$ passes). Compiled JAX's reverse mode is faster {choose(np.all(r_jx < 1),
+f"at every size, by {1 / r_jx.max():.1f}× to {1 / r_jx.min():.1f}×", f"at {np.sum(r_jx < 1)} of {r_jx.size} sizes")}:
+where both of its calls take tens of microseconds, per-call overheads set the ratio; at the largest $A$ reverse mode wins by {1 / r_jx[-1]:.1f}×. One output, one sweep:
+that is why training uses reverse mode.""")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: who wins for your n and m? / За рамками лекции: кто побеждает при ваших n и m?
 #
 # `compare_modes(n, m, kind)` (a pure function in `adlib.jacobian`) counts the passes of `adlib.jacfwd` and
-# `adlib.jacrev`, times them, and says who wins by how much; the widget only calls it. The bar heights are times,
-# the labels are the pass counts.
+# `adlib.jacrev`, times them (best of 5 after a warm-up call), says who wins by how much, and whether that is the
+# winner the pass counts predict; the widget only calls it. The bar heights are times, the labels are the pass
+# counts. The default, $n = 20$ inputs and $m = 400$ outputs, is Рис. 24's case, far from the crossover.
 
 
 # %% slideshow={"slide_type": "subslide"}
-def show_modes(n=100, m=300, kind="linear"):
-    result = compare_modes(n, m, kind=kind, repeat=3)
+def show_modes(n=20, m=400, kind="linear"):
+    result = compare_modes(n, m, kind=kind, repeat=5)
     t, c = result["times"], result["counts"]
-    fig, ax = plt.subplots(figsize=(6, 2.6))
+    fig, ax = plt.subplots(figsize=(7.5, 2.8))
     bars = ax.barh(["jacfwd (forward)", "jacrev (reverse)"], [t["fwd"] * 1e3, t["rev"] * 1e3],
                    color=["tab:blue", "tab:orange"])
     ax.bar_label(bars, [f"{c['fwd']['jvps']} JVPs", f"1 forward + {c['rev']['vjps']} VJPs"], padding=3)
-    ax.set_xlabel("time per Jacobian, ms")
-    ax.set_xlim(0, 1.45 * max(t.values()) * 1e3)
+    ax.set_xlabel("time per Jacobian, ms (best of 5)")
+    ax.set_xlim(0, 1.6 * max(t.values()) * 1e3)
+    verdict = "as predicted" if result["agrees"] else "against the pass counts"
     ax.set_title(f"n = {n}, outputs = {result['out_size']}: "
-                 f"{'forward' if result['winner'] == 'fwd' else 'reverse'} wins, {result['speedup']:.1f}×")
+                 f"{'forward' if result['winner'] == 'fwd' else 'reverse'} wins, {result['speedup']:.1f}×, {verdict}")
     fig.tight_layout()
     plt.show()
     print(result["text"])
-    print(f"the pass counts predict: {'forward' if result['predicted'] == 'fwd' else 'reverse'}")
 
 
 slider = dict(min=1, max=1000, step=1, continuous_update=False)
 display(widgets.interactive(
     show_modes,
-    n=widgets.IntSlider(value=100, description="n (inputs)", **slider),
-    m=widgets.IntSlider(value=300, description="m (rows of A)", **slider),
+    n=widgets.IntSlider(value=20, description="n (inputs)", **slider),
+    m=widgets.IntSlider(value=400, description="m (rows of A)", **slider),
     kind=widgets.Dropdown(options=["linear", "tanh", "max"], value="linear", description="f"),
 ))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The same function without the widget (what the slide shows in a static export):
+# The same function without the widget (what the slide shows in a static export), at the default and with the
+# roles swapped; far from $m = n$ the measured winner is the one the pass counts predict:
 
 # %% slideshow={"slide_type": "fragment"}
-for n_, m_ in [(100, 10), (10, 100)]:
-    print(compare_modes(n_, m_)["text"])
+for n_, m_ in [(20, 400), (400, 20)]:
+    result = compare_modes(n_, m_)
+    print(result["text"])
+    claim(result["agrees"], "far from m = n the measured winner is the predicted one", n=n_, m=m_,
+          times=result["times"])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
 #
-# * `jacfwd` = $n$ JVPs, `jacrev` = 1 forward pass + $m$ VJPs — counted, not assumed.
-# * Time follows the counts: the curves cross near $m/n \approx 1$, for adlib and for compiled JAX alike
-#   (compile time excluded); for a scalar output reverse mode wins everywhere.
-# * Through a narrow waist neither pure mode is right: cut the chain rule there and give each side its own
-#   mode (`adlib.jacobian.jac_chain`).
+# * `jacfwd` = $n$ JVPs, `jacrev` = 1 forward pass + $m$ VJPs — counted, not assumed. Few inputs and many outputs
+#   (Рис. 24): forward mode.
+# * Time follows the counts (Рис. 25): forward mode grows at most linearly in $m$, reverse mode faster; adlib's
+#   curves cross near $m = n$; compiled JAX pays a fixed per-call cost that hides the difference until $m \approx n$
+#   (compile time excluded). For a scalar output reverse mode wins.
+# * Through a narrow waist neither pure mode is right (Рис. 26): cut the chain rule there and give each side its
+#   own mode (`adlib.jacobian.jac_chain`).
+#
+# Next: [07 — feed-forward networks](07_feedforward.ipynb), reverse mode through a network with every shape, and
+# [08 — Hessian-vector products](08_hvp.ipynb), where forward mode runs over reverse mode.

@@ -26,11 +26,15 @@ from adlib.jacobian import (  # noqa: E402
     compare_modes,
     count_passes,
     crossover,
+    draw_outputs_graph,
     jac_chain,
     jacobian_methods,
+    loglog_slope,
     median_time,
+    plot_sweep,
     sweep_functions,
     time_jacobians,
+    trace_outputs,
 )
 
 # ----------------------------------------------------------------------------------------------------------
@@ -246,8 +250,102 @@ def test_compare_modes():
     slower = "rev" if wide["winner"] == "fwd" else "fwd"
     assert wide["times"][slower] >= wide["times"][wide["winner"]]
     assert "3 JVPs" in wide["text"] and "40 VJPs" in wide["text"]
+    assert wide["agrees"] == (wide["winner"] == "fwd")
+    assert ("as the pass counts predict" in wide["text"]) == wide["agrees"]
+    assert ("against the pass counts, which predict forward" in wide["text"]) == (not wide["agrees"])
     scalar = compare_modes(n=20, m=50, kind="max", repeat=1)
     assert scalar["out_size"] == 1 and scalar["counts"]["rev"]["vjps"] == 1 and scalar["predicted"] == "rev"
     for bad in [(0, 3), (3, 2.0)]:
         with pytest.raises(ValueError, match="positive integer"):
             compare_modes(*bad)
+
+
+def test_loglog_slope():
+    m = np.array([1.0, 10, 100, 1000])
+    assert loglog_slope(m, 3 * m) == pytest.approx(1.0)
+    assert loglog_slope(m, 0.5 * m**2) == pytest.approx(2.0)
+    assert loglog_slope(m, np.where(m < 50, 7.0, m**2), x_min=50) == pytest.approx(2.0)  # only the large-m end
+    assert loglog_slope(m, np.array([1.0, np.nan, 100, 1000])) == pytest.approx(1.0)  # skipped (over budget)
+    with pytest.raises(ValueError, match="two distinct"):
+        loglog_slope(m, m, x_min=500)
+    with pytest.raises(ValueError, match="same length"):
+        loglog_slope(m, m[:2])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Graphs with several outputs (Рис. 24, Рис. 26)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def fan_out(w1, w2):
+    v1, v2 = anp.sin(w1), w1 * w2
+    return anp.exp(v1), v1 * v2, anp.cos(v2)
+
+
+def test_trace_outputs_is_the_graph_of_f_without_the_sum():
+    g, outputs = trace_outputs(fan_out, 0.5, 2.0)
+    assert g.names == ["w1", "w2", "v1", "v2", "L1", "L2", "L3"]
+    assert [g.nodes[i].name for i in outputs] == ["L1", "L2", "L3"] and g.output == outputs[-1]
+    assert [g.plain(i) for i in outputs] == ["exp(v1)", "multiply(v1, v2)", "cos(v2)"]
+    values = [float(v) for v in fan_out(0.5, 2.0)]
+    np.testing.assert_allclose([g.nodes[i].value for i in outputs], values, rtol=1e-15)
+    for i in outputs:  # the additions are gone, also from the consumers
+        assert g.nodes[i].consumers == []
+    assert g["v1"].consumers == [4, 5] and g["v2"].consumers == [5, 6]
+    named, _ = trace_outputs(fan_out, 0.5, 2.0, input_names=("a", "b"), output_names=("y1", "y2", "y3"))
+    assert named.names == ["a", "b", "v1", "v2", "y1", "y2", "y3"]
+    single, out = trace_outputs(lambda w: (anp.sin(w),), 1.0)
+    assert single.names == ["w1", "L1"] and out == [1]
+
+
+def test_trace_outputs_errors():
+    with pytest.raises(TypeError, match="expects a function"):
+        trace_outputs(3, 1.0)
+    with pytest.raises(ValueError, match="tuple of scalar outputs"):
+        trace_outputs(lambda w: anp.sin(w), 1.0)
+    with pytest.raises(ValueError, match="distinct nodes"):
+        trace_outputs(lambda w: (anp.sin(w), w), 1.0)  # an output that is an input
+    with pytest.raises(ValueError, match="distinct nodes"):
+        trace_outputs(lambda w: (anp.sin(w),) * 2, 1.0)  # the same node twice
+    with pytest.raises(ValueError, match="output_names"):
+        trace_outputs(fan_out, 0.5, 2.0, output_names=("y1", "y2"))
+
+
+def test_draw_outputs_graph_is_readable():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    projector.use()
+    g, outputs = trace_outputs(fan_out, 0.5, 2.0)
+    fig, ax = plt.subplots(figsize=(5, 4))
+    assert draw_outputs_graph(g, outputs, ax=ax, middle="G", title="three outputs") is ax
+    assert "G" in [t.get_text() for t in ax.texts] and ax.get_title() == "three outputs"
+    projector.check_readable(fig)
+    with pytest.raises(TypeError, match="trace_outputs"):
+        draw_outputs_graph("graph", outputs)
+    plt.close(fig)
+
+
+def test_plot_sweep_is_readable_and_reports_the_crossover():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    projector.use()
+    m = np.array([1, 10, 100, 1000])
+    result = {"m": m, "n": 100, "kind": "linear",
+              "times": {"adlib jacfwd": np.full(4, 1e-3), "adlib jacrev": 1e-3 * m / 200}}  # equal at m/n = 2
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    crossings = plot_sweep(result, ax)
+    assert crossings["adlib"] == pytest.approx(2.0)
+    projector.check_readable(fig)
+    with pytest.raises(TypeError, match="time_jacobians"):
+        plot_sweep({"m": m})
+    plt.close(fig)
