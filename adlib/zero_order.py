@@ -35,13 +35,21 @@ __all__ = [
     "gradient_descent",
     "random_unit_vector",
     "two_point",
+    "two_point_bias",
+    "sphere_sine_factor",
     "Problem",
     "strongly_convex_quadratic",
     "convex_logcosh",
+    "convex_flat",
+    "nonconvex_log",
+    "CRITERIA",
     "standard_step",
     "iterations_to_accuracy",
     "loglog_slope",
     "rate_table",
+    "RATE_COLUMNS",
+    "ESTIMATOR_LABELS",
+    "plot_rate_table",
     "compare_estimators",
     "evaluations_per_step",
 ]
@@ -205,6 +213,57 @@ def gaussian_smoothing(L, w, eps=1e-6, rng=None):
     return (_value(L, w + eps * u) - _value(L, w - eps * u)) / (2 * eps) * u
 
 
+def two_point_bias(L, w, eps, samples=1000, rng=None):
+    """Monte Carlo estimate of the bias ``E[G_ε] − ∇L(w)`` of ``two_point`` for every ε in ``eps``:
+    an array of shape ``(len(eps),) + w.shape``.
+
+    Common random numbers: the same ``samples`` directions v serve every ε, and each ``G_ε(v)`` is compared with
+    its own limit ε → 0, ``d ⟨∇L(w), v⟩ v`` (∇L from ``adlib.grad``), whose mean is exactly ``∇L(w)``; so the
+    noise of the directions largely cancels and what is left is the bias (plus a sampling error that shrinks like
+    ``1/√samples``, in proportion to the bias)."""
+    from . import grad
+
+    w = _point(w)
+    eps = np.atleast_1d(np.asarray(eps, dtype=float))
+    if eps.ndim != 1 or eps.size == 0 or not np.all(np.isfinite(eps) & (eps > 0)):
+        raise ValueError(f"eps must be one or more finite numbers > 0, got {eps}")
+    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or samples < 1:
+        raise ValueError(f"samples must be a positive integer, got {samples!r}")
+    rng = _rng(rng)
+    g = np.asarray(grad(L)(w), dtype=float)
+    d = w.size
+    total = np.zeros((eps.size,) + w.shape)
+    for _ in range(samples):
+        v = random_unit_vector(w.shape, rng)
+        limit = d * np.sum(g * v) * v
+        for j, e in enumerate(eps):
+            total[j] += d * (_value(L, w + e * v) - _value(L, w - e * v)) / (2 * e) * v - limit
+    return total / samples
+
+
+def sphere_sine_factor(eps, d):
+    """``s(ε) = (d/ε) E[v₁ sin(ε v₁)]`` for v uniform on the unit sphere of R^d: for ``L(w) = Σ_i a_i sin(w_i)``
+    the two-point estimator has, exactly, ``E[G_ε] = s(ε) ∇L(w)`` (coordinate by coordinate,
+    ``(sin(w_i + εv_i) − sin(w_i − εv_i))/2 = cos(w_i) sin(εv_i)`` and the cross terms average to zero), so its
+    bias is ``(s(ε) − 1) ∇L(w)`` at every ε, not only small ones.
+
+    From the moments ``E v₁^{2m} = (2m−1)!! / (d (d+2) ⋯ (d+2m−2))``: ``s(ε) = Σ_k (−1)^k a_k`` with ``a_0 = 1``,
+    ``a_k = a_{k−1} ε² / (2k (d + 2k))``, so ``s(ε) = 1 − ε²/(2(d + 2)) + O(ε⁴)`` (``d = 1``: ``sin ε / ε``).
+    The alternating series loses digits for large ε: ε ≤ 20 is accepted."""
+    if isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1:
+        raise ValueError(f"the dimension d must be a positive integer, got {d!r}")
+    eps = np.asarray(eps, dtype=float)
+    if not np.all(np.isfinite(eps) & (eps > 0) & (eps <= 20)):
+        raise ValueError(f"eps must be in (0, 20] (the series loses accuracy beyond), got {eps}")
+    total, term, k = np.ones_like(eps), np.ones_like(eps), 0
+    while True:
+        k += 1
+        term = term * eps**2 / (2 * k * (d + 2 * k))
+        total = total + (-1) ** k * term
+        if np.all(term < 1e-17 * np.abs(total)) and k > 2 * float(np.max(eps)):
+            return total
+
+
 def _gradient_estimator(grad_cost):
     def gradient(L, w, eps, rng):
         from . import grad  # reverse mode; imported here so that adlib.zero_order loads without the engine
@@ -264,6 +323,7 @@ def gradient_descent(
     record_every=1,
     keep_path=False,
     grad_cost=GRAD_COST,
+    stop=None,
 ):
     """``w_{k+1} = w_k − α_k G(w_k)`` for ``n_iter`` iterations, with ``G`` given by ``estimator``.
 
@@ -279,6 +339,9 @@ def gradient_descent(
         stop as soon as ``L(w_k) − f_star ≤ target`` (checked every iteration, not counted).
     record_every
         record ``L`` (not counted) every so many iterations, and always at the start and at the end.
+    stop
+        a callable ``w -> bool`` (e.g. ``‖∇L(w)‖² ≤ tol``), checked at the start and after every iteration, not
+        counted: the run stops, ``converged``, as soon as it is true (or ``target`` is reached).
     """
     if isinstance(estimator, str):
         if estimator not in ESTIMATORS:
@@ -312,13 +375,18 @@ def gradient_descent(
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     if target is not None and not (isinstance(target, numbers.Real) and target >= 0):
         raise ValueError(f"target must be a number >= 0, got {target!r}")
+    if stop is not None and not callable(stop):
+        raise TypeError(f"stop must be a callable w -> bool, got {type(stop).__name__}")
+
+    def reached(w, loss):
+        return (target is not None and loss - f_star <= target) or (stop is not None and bool(stop(w)))
 
     counted = CountedFunction(L)
     loss = _value(L, w)
     losses, evaluations, recorded = [loss], [0.0], [0]
     path = [w.copy()] if keep_path else []
     w_sum = np.zeros_like(w)
-    converged = target is not None and loss - f_star <= target
+    converged = reached(w, loss)
     diverged = False
     k = 0
     while k < n_iter and not converged:
@@ -335,11 +403,18 @@ def gradient_descent(
             k += 1
             w_sum += w
             loss = float(L(w)) if target is not None or k % record_every == 0 or k == n_iter else None
+        if stop is not None and loss is None:  # the stop rule alone: L is needed only once it holds
+            if not np.all(np.isfinite(w)):
+                diverged = True
+                break
+            if stop(w):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    loss = float(L(w))
         if loss is not None:
             if not np.isfinite(loss):
                 diverged = True
                 break
-            converged = target is not None and loss - f_star <= target
+            converged = reached(w, loss)
             if k % record_every == 0 or k == n_iter or converged:
                 losses.append(loss)
                 evaluations.append(counted.evaluations)
@@ -368,13 +443,17 @@ def gradient_descent(
 @dataclass
 class Problem:
     """A test problem in dimension ``n``: ``L`` (written with adlib.numpy), the start ``w0``, the minimum value
-    ``f_star``, the smoothness constant ``smoothness`` (the L of "L-smooth") and a ``name``."""
+    ``f_star``, the smoothness constant ``smoothness`` (the L of "L-smooth") and a ``name``; optionally a minimiser
+    ``x_star`` and the gradient in closed form ``gradient`` (plain NumPy: to *measure* ‖∇L‖, never used by a
+    method)."""
 
     L: object
     w0: np.ndarray
     f_star: float
     smoothness: float
     name: str
+    x_star: np.ndarray | None = None
+    gradient: object = None
 
 
 def strongly_convex_quadratic(n, mu=0.1, smoothness=1.0):
@@ -385,7 +464,7 @@ def strongly_convex_quadratic(n, mu=0.1, smoothness=1.0):
     _dimension(n)
     lam = np.linspace(mu, smoothness, n) if n > 1 else np.array([mu])
     return Problem(lambda w: 0.5 * anp.sum(lam * w * w), np.ones(n) / np.sqrt(n), 0.0, smoothness,
-                   f"strongly convex quadratic, μ/L = {mu / smoothness:g}")  # fmt: skip
+                   f"strongly convex quadratic, μ/L = {mu / smoothness:g}", np.zeros(n), lambda w: lam * w)  # fmt: skip
 
 
 def convex_logcosh(n):
@@ -396,7 +475,34 @@ def convex_logcosh(n):
     _dimension(n)
     lam = np.arange(1, n + 1) / n
     return Problem(lambda w: anp.sum(lam * anp.log(anp.cosh(w))), 2.0 * np.ones(n), 0.0, 1.0,
-                   "convex (weighted log-cosh)")  # fmt: skip
+                   "convex (weighted log-cosh)", np.zeros(n), lambda w: lam * np.tanh(w))  # fmt: skip
+
+
+def convex_flat(n, w0=2.0):
+    """``Σ λ_i φ(w_i)``, ``φ(t) = t⁴ / (1 + t²)``, λ spread evenly over [0.1, 1]: smooth (``0 ≤ φ'' ≤ 5/2``, so
+    L = 5/2) and convex, but **not** strongly convex — ``φ ≈ t⁴`` at the minimum 0, where the curvature vanishes —
+    so GD converges sublinearly, at a rate that does not depend on n at any accuracy (unlike ``convex_logcosh``,
+    whose curvature at the minimum is λ_min = 1/n). Started at ``w0·(1, …, 1)``."""
+    from . import numpy as anp
+
+    _dimension(n)
+    lam = np.linspace(0.1, 1.0, n) if n > 1 else np.array([1.0])
+    return Problem(lambda w: anp.sum(lam * w**4 / (1 + w * w)), w0 * np.ones(n), 0.0, 2.5,
+                   "convex, not strongly convex: Σ λ_i w_i⁴/(1 + w_i²)", np.zeros(n),
+                   lambda w: lam * (2 * w - 2 * w / (1 + w * w) ** 2))  # fmt: skip
+
+
+def nonconvex_log(n, w0=2.0):
+    """``Σ λ_i log(1 + w_i²)``, λ spread evenly over [0.1, 1]: smooth (``−1/4 ≤ φ'' ≤ 2``, so L = 2) and
+    **non-convex** (concave in every coordinate where ``|w_i| > 1``), started at ``w0·(1, …, 1)``; the default
+    ``w0 = 2`` lies in the concave part of every coordinate (``φ''(2) = −6/25``). Its only stationary point is the
+    minimum 0."""
+    from . import numpy as anp
+
+    _dimension(n)
+    lam = np.linspace(0.1, 1.0, n) if n > 1 else np.array([1.0])
+    return Problem(lambda w: anp.sum(lam * anp.log(1 + w * w)), w0 * np.ones(n), 0.0, 2.0,
+                   "non-convex: Σ λ_i log(1 + w_i²)", np.zeros(n), lambda w: lam * 2 * w / (1 + w * w))  # fmt: skip
 
 
 def _dimension(n):
@@ -416,19 +522,53 @@ def standard_step(estimator, n, smoothness):
     raise ValueError(f"no standard step for estimator {estimator!r}")
 
 
-def iterations_to_accuracy(make_problem, n, estimator, accuracy=1e-6, seeds=(0,), max_iter=10**6, grad_cost=GRAD_COST):
-    """Run ``gradient_descent`` with ``standard_step`` on ``make_problem(n)`` until ``L − f* ≤ accuracy·(L(w0) − f*)``.
+CRITERIA = {
+    "loss": r"$f(x_k) - f^* \leq \delta\,(f(x_0) - f^*)$",
+    "distance": r"$\|x_k - x^*\|^2 \leq \delta\,\|x_0 - x^*\|^2$",
+    "gradient": r"$\|\nabla f(x_k)\|^2 \leq \delta\,\|\nabla f(x_0)\|^2$",
+}
+"""The accuracy criteria of ``iterations_to_accuracy`` (as TeX, for Markdown and matplotlib): the quantities of the
+three columns of the lecture's rate table (smooth: the gradient norm; convex: the loss; strongly convex: the
+distance to the minimiser), δ = ``accuracy``."""
+
+
+def _stop_rule(problem, criterion, accuracy):
+    """``(target, stop)`` for ``gradient_descent``: the run stops when ``criterion`` (of ``CRITERIA``) holds."""
+    if criterion == "loss":
+        return accuracy * (float(problem.L(problem.w0)) - problem.f_star), None
+    if criterion == "distance":
+        if problem.x_star is None:
+            raise ValueError(f"criterion 'distance' needs the minimiser x_star of {problem.name}")
+        x_star = np.asarray(problem.x_star, float)
+        tol = accuracy * float(np.sum((problem.w0 - x_star) ** 2))
+        return None, lambda w: float(np.sum((w - x_star) ** 2)) <= tol
+    if criterion == "gradient":
+        if problem.gradient is not None:
+            gradient = problem.gradient
+        else:
+            from . import grad
+
+            gradient = grad(problem.L)
+        tol = accuracy * float(np.sum(np.asarray(gradient(problem.w0)) ** 2))
+        return None, lambda w: float(np.sum(np.asarray(gradient(w)) ** 2)) <= tol
+    raise ValueError(f"unknown criterion {criterion!r}; known: {', '.join(CRITERIA)}")
+
+
+def iterations_to_accuracy(make_problem, n, estimator, accuracy=1e-6, seeds=(0,), max_iter=10**6, grad_cost=GRAD_COST,
+                           criterion="loss"):  # fmt: skip
+    """Run ``gradient_descent`` with ``standard_step`` on ``make_problem(n)`` until the ``criterion`` of
+    ``CRITERIA`` holds with δ = ``accuracy`` (default ``"loss"``: ``L − f* ≤ accuracy·(L(w0) − f*)``).
     Returns ``(mean iterations, mean evaluations)`` over the seeds (a run that fails to converge raises)."""
     problem = make_problem(n)
-    target = accuracy * (float(problem.L(problem.w0)) - problem.f_star)
+    target, stop = _stop_rule(problem, criterion, accuracy)
     iterations, evaluations = [], []
     for seed in seeds:
         run = gradient_descent(problem.L, problem.w0, estimator, step=standard_step(estimator, n, problem.smoothness),
                                n_iter=max_iter, rng=seed, target=target, f_star=problem.f_star, record_every=max_iter,
-                               grad_cost=grad_cost)  # fmt: skip
+                               grad_cost=grad_cost, stop=stop)  # fmt: skip
         if not run.converged:
-            raise RuntimeError(f"{estimator} did not reach accuracy {accuracy:g} on {problem.name}, n = {n}, "
-                               f"in {max_iter} iterations")  # fmt: skip
+            raise RuntimeError(f"{estimator} did not reach {CRITERIA[criterion]} with δ = {accuracy:g} on "
+                               f"{problem.name}, n = {n}, in {max_iter} iterations")  # fmt: skip
         iterations.append(run.iterations)
         evaluations.append(run.total_evaluations)
     return float(np.mean(iterations)), float(np.mean(evaluations))
@@ -442,15 +582,17 @@ def loglog_slope(x, y):
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
-def rate_table(make_problem, ns, estimators=("gradient", "two_point"), accuracy=1e-6, seeds=(0,), progress=None):
-    """Iterations and evaluations to a relative ``accuracy`` for every n in ``ns`` and every estimator:
+def rate_table(make_problem, ns, estimators=("gradient", "two_point"), accuracy=1e-6, seeds=(0,), progress=None,
+               criterion="loss"):  # fmt: skip
+    """Iterations and evaluations to a relative ``accuracy`` (in the sense of ``criterion``, see ``CRITERIA``) for
+    every n in ``ns`` and every estimator:
     ``{estimator: {"iterations": array, "evaluations": array, "slope_iterations": s, "slope_evaluations": s}}``.
     ``progress`` wraps the loop over ``ns`` (e.g. ``tqdm``)."""
     ns = list(ns)
     table = {e: {"iterations": [], "evaluations": []} for e in estimators}
     for n in progress(ns) if progress else ns:
         for e in estimators:
-            iterations, evaluations = iterations_to_accuracy(make_problem, n, e, accuracy, seeds)
+            iterations, evaluations = iterations_to_accuracy(make_problem, n, e, accuracy, seeds, criterion=criterion)
             table[e]["iterations"].append(iterations)
             table[e]["evaluations"].append(evaluations)
     for row in table.values():
@@ -458,6 +600,36 @@ def rate_table(make_problem, ns, estimators=("gradient", "two_point"), accuracy=
             row[key] = np.array(row[key])
             row[f"slope_{key}"] = loglog_slope(ns, row[key])
     return table
+
+
+RATE_COLUMNS = {
+    "smooth (non-convex)": (nonconvex_log, "gradient", 1e-2),
+    "smooth and convex": (convex_flat, "loss", 1e-3),
+    "smooth and strongly convex": (strongly_convex_quadratic, "distance", 1e-4),
+}
+"""The three columns of the lecture's rate table as experiments: ``column -> (problem, criterion, δ)``; the
+criterion (see ``CRITERIA``) is the quantity of that column of the table (‖∇f‖², f − f*, ‖x − x*‖²)."""
+
+ESTIMATOR_LABELS = {"gradient": "GD", "central": "central differences", "two_point": "two-point",
+                    "gaussian": "Gaussian smoothing", "forward": "forward differences"}  # fmt: skip
+
+
+def plot_rate_table(ax, ns, table, title=None):
+    """Draw ``table`` (from ``rate_table``) on ``ax``: iterations to the accuracy against n on log-log axes, one
+    line per estimator, labelled with its fitted slope. Returns the lines."""
+    ns = list(ns)
+    if not isinstance(table, dict) or not table:
+        raise TypeError("table must be the non-empty dict returned by rate_table")
+    lines = []
+    for estimator, row in table.items():
+        label = f"{ESTIMATOR_LABELS.get(estimator, estimator)}: slope {row['slope_iterations']:.2f}"
+        lines += ax.loglog(ns, row["iterations"], marker="o", label=label)
+    ax.set_xlabel("dimension $n$")
+    ax.set_ylabel("iterations to the accuracy")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return lines
 
 
 def evaluations_per_step(estimator, n, grad_cost=GRAD_COST):

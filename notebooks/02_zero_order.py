@@ -29,12 +29,18 @@
 # # Gradient descent without a gradient / Градиентный спуск без градиента
 #
 # Can we replace $\nabla_w L(w_k)$ in gradient descent by something computed from values of $L$ only? *Yes, but at a
-# price.* We build the two estimators of the lecture, measure their bias and variance, and then **reproduce the
-# lecture's rate table**: how many iterations (and evaluations of $L$) zero-order GD needs compared with GD, as the
-# dimension $n$ grows — with fitted slopes on log-log axes — and the $\sqrt n$ statement for two-point estimators.
+# price.* First the lecture, slide by slide: the two-point estimator (Рис. 4), finite differences (Рис. 5), and
+# the **rate table** of «Проклятие размерности» reproduced as an experiment — iterations to a fixed accuracy against
+# the dimension $n$, one test problem per column of the table, with fitted slopes on log-log axes — and the
+# $\sqrt n$ statement for two-point estimators. Then, **beyond the lecture**: Gaussian smoothing, the bias and the
+# variance of the random estimators measured, a widget, and a cross-check with JAX.
 #
-# The default run takes ~15 s with $n$ up to 256; `ADLIB_FULL=1` extends the sweeps to $n = 1024$ with more seeds
-# (a few minutes, with progress bars).
+# Builds on [01 — the problem and MDS](01_problem_mds.ipynb) (two-point GD against the gradient on the cities);
+# leads to [03 — finite differences](03_finite_differences.ipynb) (what the finite-difference estimator costs and
+# how accurate it is).
+#
+# The default run takes about 15 s with $n$ up to 256; `ADLIB_FULL=1` extends the sweeps to $n = 1024$ with more
+# seeds (many minutes, with progress bars).
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/02_zero_order.ipynb)
@@ -63,17 +69,22 @@ from tqdm.auto import tqdm
 import adlib
 import adlib.numpy as anp
 from adlib import zero_order as zo
+from adlib.course import projector
+from adlib.course.claims import claim, say
 
+projector.use()  # figure text readable on a 1280×720 slide
 FULL = os.environ.get("ADLIB_FULL") == "1"
 np.set_printoptions(precision=4, suppress=True)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The two-point estimator / Двухточечная оценка градиента
+# ## Gradient descent without a gradient / Пример: градиентный спуск без градиента
 #
-# Gradient descent (GD) is $w_{k+1} = w_k - \alpha_k \nabla_w L(w_k)$. Replace the gradient by
+# We want $L(w) \to \min_{w \in \mathbb{R}^d}$ by gradient descent (GD), $w_{k+1} = w_k - \alpha_k \nabla_w L(w_k)$.
+# Can $\nabla_w L(w_k)$ be replaced using zero-order information only, values of $L$? *Yes, at a price.* The
+# lecture's **two-point estimate** of the gradient:
 #
-# $$G = d\, \frac{L(w + \varepsilon v) - L(w - \varepsilon v)}{2\varepsilon}\, v, \qquad v \text{ uniform on the
-#   unit sphere}.$$
+# $$G = d\, \frac{L(w + \varepsilon v) - L(w - \varepsilon v)}{2\varepsilon}\, v, \qquad v \text{ spherically
+#   symmetric (here: uniform on the unit sphere)}.$$
 #
 # For small $\varepsilon$ the fraction is the directional derivative $\langle \nabla L, v\rangle$, and
 # $\mathbb{E}[v v^\top] = I/d$, so $\mathbb{E}\,G = \nabla L$: an unbiased estimate from **two** evaluations, in any
@@ -87,38 +98,32 @@ def two_point(L, w, eps, rng):
     return w.size * (L(w + eps * v) - L(w - eps * v)) / (2 * eps) * v
 
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The **Gaussian-smoothing** variant (Nesterov & Spokoiny) takes $u \sim \mathcal{N}(0, I)$ and drops the factor
-# $d$ (since $\mathbb{E}[u u^\top] = I$): $G = \frac{L(w + \varepsilon u) - L(w - \varepsilon u)}{2\varepsilon} u$.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Finite differences / Пример: конечные разности
-#
-# The deterministic alternative: one coordinate at a time, $2d$ evaluations per gradient,
-#
-# $$G = \sum_{i=1}^d \frac{L(w + \varepsilon e_i) - L(w - \varepsilon e_i)}{2\varepsilon}\, e_i .$$
-
 # %% slideshow={"slide_type": "fragment"}
 problem = zo.convex_logcosh(5)
 w = np.array([0.3, -1.0, 2.0, 0.5, -0.2])
 rng = np.random.default_rng(0)
 exact = adlib.grad(problem.L)(w)
-print("adlib.grad            ", exact)
-print("central differences   ", zo.central_difference(problem.L, w))
-print("one two-point estimate", two_point(problem.L, w, 1e-6, rng))
+one = two_point(problem.L, w, 1e-6, rng)
 mean = np.mean([two_point(problem.L, w, 1e-6, rng) for _ in range(10_000)], axis=0)
+print("adlib.grad            ", exact)
+print("one two-point estimate", one)
 print("mean of 10000 of them ", mean)
+error_one, error_mean = (np.linalg.norm(G - exact) / np.linalg.norm(exact) for G in (one, mean))
+print(f"relative error: one estimate {error_one:.2f}, the mean of 10000 {error_mean:.3f}")
 np.testing.assert_allclose(zo.two_point(problem.L, w, 1e-6, np.random.default_rng(1)),
                            two_point(problem.L, w, 1e-6, np.random.default_rng(1)), rtol=1e-12)  # fmt: skip
+claim(error_one > 1 and error_mean < 0.05, "one estimate is far off, the average is the gradient",
+      error_one=error_one, error_mean=error_mean)  # fmt: skip
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# One two-point estimate points somewhere else entirely; only the *average* is the gradient. That noise is the price.
+# One two-point estimate is off by more than the gradient's own length; only the *average* is the gradient. That
+# noise is the price.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Рис. 4–5: what the estimates look like / Как выглядят оценки
+# ### Рис. 4: the two-point estimator at work / Иллюстрация двухточечной оценки градиентного спуска
 #
-# On a 2-D quadratic: 30 two-point estimates at one point (thin arrows) against the gradient (thick), and GD
-# paths with each estimator for the same number of iterations.
+# On a 2-D quadratic: 30 two-point estimates at one point (thin arrows, $-G$) against the gradient (thick), and 25
+# steps of GD with the two-point estimate against GD with the gradient.
 
 # %% slideshow={"slide_type": "subslide"}
 A = np.array([[1.0, 0.4], [0.4, 0.3]])
@@ -129,13 +134,16 @@ def L2(w):
 
 
 w_start = np.array([2.0, 2.0])
+g_start = A @ w_start
 rng = np.random.default_rng(2)
 estimates = np.array([zo.two_point(L2, w_start, 1e-6, rng) for _ in range(30)])
 grid = np.linspace(-3.5, 3.5, 141)
 X, Y = np.meshgrid(grid, grid)
 Z = 0.5 * (A[0, 0] * X**2 + 2 * A[0, 1] * X * Y + A[1, 1] * Y**2)
+paths = {estimator: zo.gradient_descent(L2, w_start, estimator, step=step, n_iter=25, rng=3, keep_path=True)
+         for estimator, step in (("gradient", 0.9), ("central", 0.9), ("two_point", 0.45))}  # two-point: step / d
 
-fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(10, 4.6))
 for ax in axes:
     ax.contour(X, Y, Z, levels=15, colors="0.7", linewidths=0.7)
     ax.set_aspect("equal")
@@ -144,101 +152,93 @@ for ax in axes:
 scale = 0.5
 for G in estimates:
     axes[0].arrow(*w_start, *(-scale * G), color="tab:orange", alpha=0.4, width=0.01, length_includes_head=True)
-axes[0].arrow(*w_start, *(-scale * A @ w_start), color="k", width=0.04, length_includes_head=True)
-axes[0].set_title(r"$-G$ (two-point, orange) vs $-\nabla L$ (black)")
-for estimator, style in (("gradient", dict(color="k", lw=4, alpha=0.35)), ("central", dict(color="tab:blue", ls="--")),
-                         ("two_point", dict(color="tab:orange"))):  # fmt: skip
-    step = 0.9 / (2 if estimator == "two_point" else 1)  # the two-point step is divided by d = 2
-    run = zo.gradient_descent(L2, w_start, estimator, step=step, n_iter=25, rng=3, keep_path=True)
-    axes[1].plot(*np.array(run.path).T, "o-", ms=3, **style, label=f"{estimator}, α = {step:g} ({run.total_evaluations:g} evaluations)")
+axes[0].arrow(*w_start, *(-scale * g_start), color="k", width=0.04, length_includes_head=True)
+d2 = w_start.size  # G = d <∇L, v> v ends on the circle with diameter d ∇L (Thales)
+axes[0].add_patch(plt.Circle(w_start - scale * d2 / 2 * g_start, scale * d2 / 2 * np.linalg.norm(g_start),
+                             fill=False, ls="--", color="tab:orange"))  # fmt: skip
+axes[0].set_title(r"30 estimates $-G$ and $-\nabla L$ (black)")
+for estimator, style in (("gradient", dict(color="k", lw=4, alpha=0.35)), ("two_point", dict(color="tab:orange"))):
+    run = paths[estimator]
+    axes[1].plot(*np.array(run.path).T, marker="o", ms=3, **style,
+                 label=f"{zo.ESTIMATOR_LABELS[estimator]}, {run.total_evaluations:g} evaluations")  # fmt: skip
 axes[1].set_title("25 steps of GD")
-axes[1].legend(fontsize=8, loc="lower right")
+axes[1].legend(loc="lower right")
 fig.tight_layout()
 plt.show()
+
+cosines = estimates @ g_start / (np.linalg.norm(estimates, axis=1) * np.linalg.norm(g_start))
+lengths = np.linalg.norm(estimates, axis=1) / np.linalg.norm(g_start)
+loss = {estimator: run.losses[-1] for estimator, run in paths.items()}
+claim(cosines.min() > 0, "no estimate points uphill", smallest_cosine=cosines.min())
+claim(np.allclose(np.linalg.norm(estimates - d2 / 2 * g_start, axis=1), d2 / 2 * np.linalg.norm(g_start)),
+      "the estimates end on the circle with diameter d∇L")  # fmt: skip
+claim(loss["two_point"] < 0.01 * L2(w_start), "the two-point path gets close to the minimum", loss=loss)
+say(f"Cosine of the angle between $G$ and $\\nabla L$: from **{cosines.min():.3f}** to {cosines.max():.3f} (never "
+    f"negative); length $\\|G\\| / \\|\\nabla L\\|$ from {lengths.min():.2f} to {lengths.max():.2f}. After 25 steps "
+    f"from $L = {L2(w_start):.1f}$: GD {loss['gradient']:.1e}, two-point GD {loss['two_point']:.1e}.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: the orange arrows scatter around the gradient and some point uphill; yet their average is the
-# gradient, so the zig-zagging two-point path still heads to the minimum. Central differences retrace GD exactly (for
-# a quadratic they are exact up to rounding) at $2d$ evaluations per step.
+# What to see: the orange arrows scatter widely, in length and in direction — but **none points uphill**. On a
+# quadratic the central difference in $G$ is exact, so $G = d\,\langle \nabla L, v\rangle\, v$ and
+# $\langle G, \nabla L\rangle = d\,\langle \nabla L, v\rangle^2 \ge 0$: every $-G$ is a descent direction (or, for
+# $v \perp \nabla L$, no step at all). Its tip lies on the dashed circle whose diameter is $d\,\nabla L$ (Thales), so
+# the well-aligned estimates are the long ones and those nearly orthogonal to $\nabla L$ are short. The two-point
+# path zig-zags, yet heads to the minimum: on average it follows the gradient.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Bias of the two-point estimator against ε / Смещение двухточечной оценки
+# ## Finite differences / Пример: конечные разности
 #
-# $\mathbb{E}\,G$ is the gradient of a *smoothed* $L$: exact for quadratics, and for a cubic
-# $L(w) = \sum_i w_i^3$ the extra term is $d\varepsilon^2 \mathbb{E}[v_j^4] = \frac{3\varepsilon^2}{d + 2}$ in every
-# coordinate: **bias $= O(\varepsilon^2)$**. We measure it with common random numbers (the same directions for every
-# $\varepsilon$, so the noise cancels in the difference).
+# The same update $w_{k+1} = w_k - \alpha_k G$ with the deterministic finite-difference estimate, one coordinate at
+# a time:
+#
+# $$G = \sum_{i=1}^d \frac{L(w + \varepsilon e_i) - L(w - \varepsilon e_i)}{2\varepsilon}\, e_i
+#   \qquad (2d \text{ evaluations}).$$
 
-# %% slideshow={"slide_type": "subslide"}
-def cubic(w):
-    return anp.sum(w**3)
+# %% slideshow={"slide_type": "fragment"}
+counted = zo.CountedFunction(problem.L)
+central = zo.central_difference(counted, w)
+print("adlib.grad          ", exact)
+print("central differences ", central)
+error_central = np.linalg.norm(central - exact) / np.linalg.norm(exact)
+print(f"relative error {error_central:.1e}, for {counted.evaluations:g} evaluations of L (d = {w.size})")
+claim(error_central < 1e-8 and counted.evaluations == 2 * w.size, "accurate, at 2d evaluations",
+      error_central=error_central)  # fmt: skip
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Рис. 5: finite differences at work / Иллюстрация метода конечных разностей
+#
+# The same quadratic and start, 25 steps of GD with the central-difference estimate (step $0.9$, as for GD).
 
-d_bias, samples = 10, 1000
-w_bias = np.linspace(-1, 1, d_bias)
-eps_grid = np.logspace(-3, 0, 5)
-directions_seed = 4
-reference = np.mean([zo.two_point(cubic, w_bias, 1e-7, rng)
-                     for rng in [np.random.default_rng(directions_seed)] for _ in range(samples)], axis=0)  # fmt: skip
-bias = []
-for eps in eps_grid:
-    rng = np.random.default_rng(directions_seed)  # the same directions
-    mean = np.mean([zo.two_point(cubic, w_bias, eps, rng) for _ in range(samples)], axis=0)
-    bias.append(np.linalg.norm(mean - reference))
-bias = np.array(bias)
-theory = 3 * eps_grid**2 / (d_bias + 2) * np.sqrt(d_bias)
-slope_bias = zo.loglog_slope(eps_grid, bias)
-
-fig, ax = plt.subplots(figsize=(6, 3.8))
-ax.loglog(eps_grid, bias, "o", label=f"measured (slope {slope_bias:.2f})")
-ax.loglog(eps_grid, theory, "k--", label=r"theory $\sqrt{d}\cdot 3\varepsilon^2/(d+2)$")
-ax.set_xlabel(r"$\varepsilon$")
-ax.set_ylabel(r"$\|\mathbb{E}\,G - \mathbb{E}\,G_{\varepsilon \to 0}\|$")
-ax.set_title(f"Bias of the two-point estimator, cubic, d = {d_bias}")
-ax.legend()
+# %% slideshow={"slide_type": "fragment"}
+fig, ax = plt.subplots(figsize=(5.6, 4.6))
+ax.contour(X, Y, Z, levels=15, colors="0.7", linewidths=0.7)
+ax.set_aspect("equal")
+for estimator, style in (("gradient", dict(color="k", lw=5, alpha=0.35)), ("central", dict(color="tab:blue", ls="--"))):
+    run = paths[estimator]
+    ax.plot(*np.array(run.path).T, marker="o", ms=3, **style,
+            label=f"{zo.ESTIMATOR_LABELS[estimator]}, {run.total_evaluations:g} evaluations")  # fmt: skip
+ax.set_xlabel("$w_1$")
+ax.set_ylabel("$w_2$")
+ax.set_title("25 steps: central differences vs GD")
+ax.legend(loc="lower right")
 fig.tight_layout()
 plt.show()
-print(f"fitted slope {slope_bias:.3f} (theory 2); measured / theory: {np.round(bias / theory, 3)}")
-assert abs(slope_bias - 2) < 0.1
+gap = np.max(np.abs(np.array(paths["central"].path) - np.array(paths["gradient"].path)))
+print(f"largest distance between the two paths: {gap:.1e}")
+claim(gap < 1e-8, "central differences retrace GD", gap=gap)
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Variance against the dimension / Дисперсия и размерность
-#
-# The price: $\mathbb{E}\|G\|^2 = d\,\|\nabla L\|^2$ for the two-point estimator, $(d + 2)\|\nabla L\|^2$ for
-# Gaussian smoothing, so the relative variance $\mathbb{E}\|G - \nabla L\|^2 / \|\nabla L\|^2$ is $d - 1$ and
-# $d + 1$. Measured on a linear $L$ (where $G$ has no bias at all):
-
-# %% slideshow={"slide_type": "subslide"}
-dims = np.array([2, 8, 32, 128, 512])
-relative_variance = {"two_point": [], "gaussian": []}
-for d in dims:
-    g = np.random.default_rng(5).standard_normal(d)
-    linear = lambda w, g=g: anp.sum(g * w)  # noqa: E731
-    for name, estimator in (("two_point", zo.two_point), ("gaussian", zo.gaussian_smoothing)):
-        rng = np.random.default_rng(6)
-        G = np.array([estimator(linear, np.zeros(d), 1e-3, rng) for _ in range(600)])
-        relative_variance[name].append(np.mean(np.sum((G - g) ** 2, axis=1)) / (g @ g))
-
-fig, ax = plt.subplots(figsize=(6, 3.8))
-for name, offset in (("two_point", -1), ("gaussian", 1)):
-    values = np.array(relative_variance[name])
-    ax.loglog(dims, values, "o", label=f"{name}: slope {zo.loglog_slope(dims, values):.2f}")
-    ax.loglog(dims, dims + offset, "--", lw=1, label=f"theory $d {offset:+d}$")
-ax.set_xlabel("dimension $d$")
-ax.set_ylabel(r"$\mathbb{E}\|G - \nabla L\|^2 / \|\nabla L\|^2$")
-ax.set_title("Variance of the random estimators grows like d")
-ax.legend(fontsize=8)
-fig.tight_layout()
-plt.show()
-for name, values in relative_variance.items():
-    print(f"{name:10} measured {np.round(values, 1)}  theory {dims + (-1 if name == 'two_point' else 1)}")
-    np.testing.assert_allclose(values, dims + (-1 if name == "two_point" else 1), rtol=0.2)
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Central differences retrace GD: for a quadratic they are exact up to rounding. The price is not noise but cost:
+# $2d$ evaluations per step, growing with the dimension (here $2d = 4$ is what the counted gradient is charged,
+# `zo.GRAD_COST` = 4, so both paths cost the same; in [03](03_finite_differences.ipynb) $d$ grows).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The curse of dimensionality for zero-order methods / Проклятие размерности для методов нулевого порядка
 #
-# The lecture's table (Duchi, Jordan, Wainwright, Wibisono 2015, *Optimal rates for zero-order convex optimization:
-# the power of two function evaluations*):
+# $\min_{x \in \mathbb{R}^n} f(x)$ by GD, $x_{k+1} = x_k - \alpha_k \nabla f(x_k)$, or by zero-order GD,
+# $x_{k+1} = x_k - \alpha_k G$ with a two-point or multi-point estimate $G$. The lecture's table (Duchi, Jordan,
+# Wainwright, Wibisono 2015, *Optimal rates for zero-order convex optimization: the power of two function
+# evaluations*):
 #
 # | | $f$ smooth | smooth and convex | smooth and strongly convex |
 # |---|---|---|---|
@@ -246,41 +246,57 @@ for name, values in relative_variance.items():
 # | zero-order GD | $\mathcal{O}(n/k)$ | $\mathcal{O}(n/k)$ | $\mathcal{O}((1 - \mu/(nL))^k)$ |
 #
 # Every entry says the same thing: **zero-order GD needs about $n$ times more iterations**. First, one run at
-# $n = 100$ on the convex problem $\sum_i \frac{i}{n} \log\cosh w_i$, with the textbook steps $1/L$ (GD, central
-# differences), $1/(nL)$ (two-point), $1/((n+4)L)$ (Gaussian).
+# $n = 100$ on the convex $\sum_i \frac{i}{n} \log\cosh w_i$, with the textbook steps $1/L$ (GD, central
+# differences) and $1/(nL)$ (two-point), and the same budget of 6000 evaluations of $L$ for each method.
 
 # %% slideshow={"slide_type": "subslide"}
-runs = zo.compare_estimators(zo.convex_logcosh, 100, budget=6000)
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
-styles = {"gradient": dict(lw=2), "central": dict(ls="--", marker="o", ms=3), "two_point": dict(),
-          "gaussian": dict(ls=":", lw=2)}  # fmt: skip
+runs = zo.compare_estimators(zo.convex_logcosh, 100, budget=6000, estimators=("gradient", "central", "two_point"))
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+styles = {"gradient": dict(lw=2), "central": dict(ls="--", marker="o", ms=3), "two_point": dict()}
 for name, run in runs.items():
-    axes[0].loglog(np.maximum(run.iterations_recorded, 1), run.losses, label=name, **styles[name])
-    axes[1].loglog(np.maximum(run.evaluations, 1), run.losses, label=name, **styles[name])
+    axes[0].loglog(np.maximum(run.iterations_recorded, 1), run.losses, label=zo.ESTIMATOR_LABELS[name], **styles[name])
+    axes[1].loglog(np.maximum(run.evaluations, 1), run.losses, label=zo.ESTIMATOR_LABELS[name], **styles[name])
 axes[0].set_xlabel("iteration $k$")
 axes[1].set_xlabel(f"evaluations of $L$ (gradient = {zo.GRAD_COST:g})")
 axes[0].set_ylabel("$f(x_k) - f^*$")
 axes[0].set_title("per iteration")
 axes[1].set_title("per evaluation")
 axes[1].legend()
-fig.suptitle("n = 100, convex log-cosh problem")
+fig.suptitle("n = 100, convex log-cosh problem, 6000 evaluations each")
 fig.tight_layout()
 plt.show()
 
+big = zo.convex_logcosh(100)
+k_central = runs["central"].iterations
+gd_short = zo.gradient_descent(big.L, big.w0, "gradient", step=1.0, n_iter=k_central)  # GD for as many steps
+tp_short = zo.gradient_descent(big.L, big.w0, "two_point", step=1 / 100, n_iter=k_central, rng=0)
+final = {name: run.losses[-1] for name, run in runs.items()}
+claim(abs(runs["central"].losses[-1] / gd_short.losses[-1] - 1) < 1e-6, "per iteration, central = GD")
+claim(tp_short.losses[-1] > 100 * gd_short.losses[-1], "per iteration, two-point is far behind")
+claim(final["gradient"] < 1e-6 * min(final["central"], final["two_point"]), "per evaluation, only GD is fast",
+      final=final)  # fmt: skip
+say(f"Steps bought by 6000 evaluations: GD {runs['gradient'].iterations}, central differences {k_central}, "
+    f"two-point {runs['two_point'].iterations}. After {k_central} steps: GD {gd_short.losses[-1]:.3g}, central "
+    f"differences {runs['central'].losses[-1]:.3g}, two-point {tp_short.losses[-1]:.3g}. After 6000 evaluations: "
+    f"GD {final['gradient']:.1e}, central differences {final['central']:.3g}, two-point {final['two_point']:.3g}.")
+
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Each method gets the same budget of 6000 evaluations (so GD makes 1500 steps, central differences 30, the random
-# estimators 3000). What to see: per iteration, central differences are as good as the gradient and the random
-# estimators are much slower; per evaluation, central differences pay $2n = 200$ evaluations per step and fall
-# behind as well. Only the reverse-mode gradient is cheap in both senses.
+# Per iteration, central differences are as good as the gradient and the two-point estimator is much slower; per
+# evaluation, central differences pay $2n = 200$ evaluations per step and fall far behind GD as well. Only the
+# reverse-mode gradient is cheap in both senses.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Reproducing the rate table / Воспроизводим таблицу скоростей
+# ### Reproducing the rate table / Воспроизводим таблицу скоростей
 #
-# For each $n$: iterations until $f(x_k) - f^* \le \delta\,(f(x_0) - f^*)$ on
+# One experiment per column: for each $n$, the iterations until the column's quantity has dropped by the factor
+# $\delta$, with the textbook steps $1/L$ (GD) and $1/(nL)$ (two-point); $\lambda_i$ are spread evenly over
+# $[0.1, 1]$ in every problem, so the problems have the same shape in every dimension.
 #
-# * the **strongly convex** quadratic $\frac12\sum_i \lambda_i x_i^2$, $\lambda$ evenly spread on $[0.1, 1]$ (the
-#   same $\mu/L$ for every $n$), $\delta = 10^{-4}$;
-# * the **convex** $\sum_i \frac{i}{n}\log\cosh x_i$ from $x_0 = (2, \dots, 2)$, $\delta = 10^{-3}$.
+# | column | test problem | stop when |
+# |---|---|---|
+# | smooth | **non-convex** $\sum_i \lambda_i \log(1 + x_i^2)$ from $x_0 = (2, \dots, 2)$ (concave in every coordinate there) | $\|\nabla f(x_k)\|^2 \le 10^{-2}\, \|\nabla f(x_0)\|^2$ |
+# | smooth and convex | $\sum_i \lambda_i \frac{x_i^4}{1 + x_i^2}$ from $(2, \dots, 2)$: convex, but flat ($\approx x^4$) at the minimum, *not* strongly convex | $f(x_k) - f^* \le 10^{-3}\,(f(x_0) - f^*)$ |
+# | smooth and strongly convex | $\frac12\sum_i \lambda_i x_i^2$ from $\|x_0\| = 1$ ($\mu/L = 0.1$) | $\|x_k - x^*\|^2 \le 10^{-4}\,\|x_0 - x^*\|^2$ |
 #
 # Theory: GD's count does not depend on $n$ (slope 0); zero-order GD's grows like $n$ (slope 1). Random runs are
 # averaged over seeds.
@@ -290,62 +306,77 @@ ns = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] if FULL else [8, 16, 32, 64, 128
 seeds = (0, 1, 2, 3, 4) if FULL else (0, 1)
 estimators = ("gradient", "two_point", "gaussian") if FULL else ("gradient", "two_point")
 progress = (lambda xs: tqdm(xs, desc="n")) if FULL else None
-settings = {"strongly convex": (zo.strongly_convex_quadratic, 1e-4), "convex": (zo.convex_logcosh, 1e-3)}
-tables = {name: zo.rate_table(make, ns, estimators, accuracy, seeds, progress)
-          for name, (make, accuracy) in settings.items()}  # fmt: skip
+tables = {column: zo.rate_table(make, ns, estimators, accuracy, seeds, progress, criterion)
+          for column, (make, criterion, accuracy) in zo.RATE_COLUMNS.items()}  # fmt: skip
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-for ax, (name, table) in zip(axes, tables.items()):
-    for estimator, row in table.items():
-        ax.loglog(ns, row["iterations"], "o-", label=f"{estimator}: slope {row['slope_iterations']:.2f}")
-        ax.loglog(ns, row["evaluations"], "s:", alpha=0.6,
-                  label=f"{estimator}, evaluations: slope {row['slope_evaluations']:.2f}")  # fmt: skip
-    gd = table["gradient"]
-    ax.loglog(ns, 2 * np.array(ns) * gd["iterations"], "^:", color="tab:gray",
-              label=f"central differences, evaluations ($2n$ × GD's iterations): slope "
-                    f"{zo.loglog_slope(ns, 2 * np.array(ns) * gd['iterations']):.2f}")  # fmt: skip
-    ax.set_xlabel("dimension $n$")
-    ax.set_ylabel("iterations (o) / evaluations (s) to the accuracy")
-    ax.set_title(f"{name}")
-    ax.legend(fontsize=7)
-fig.suptitle("Iterations and evaluations to a fixed accuracy vs dimension (log-log, fitted slopes)")
+fig, axes = plt.subplots(1, 3, figsize=(11.6, 4.2), sharey=True)
+for ax, (column, table) in zip(axes, tables.items()):
+    _, criterion, accuracy = zo.RATE_COLUMNS[column]
+    zo.plot_rate_table(ax, ns, table, f"{column}\n{zo.CRITERIA[criterion]}, $\\delta = 10^{{{np.log10(accuracy):.0f}}}$")
+for ax in axes[1:]:
+    ax.set_ylabel("")
+fig.suptitle("Iterations to a fixed accuracy vs dimension (log-log, fitted slopes)")
 fig.tight_layout()
 plt.show()
 
 # %% slideshow={"slide_type": "subslide"}
 print(f"n = {ns}, seeds = {seeds}\n")
-large = [j for j, n in enumerate(ns) if n >= 32]  # the asymptotic slope, once the spectrum is fine enough
-print(f"{'problem':17}{'estimator':11}{'iterations to accuracy':>62}{'slope':>7}{'n ≥ 32':>8}{'theory':>7}")
-for name, table in tables.items():
+fitted = [j for j, n in enumerate(ns) if n >= 8]  # the claims are about n ≥ 8 (all of the default run)
+print(f"{'column':28}{'estimator':11}{'iterations to accuracy':>56}{'slope':>7}{'theory':>7}{'evaluations':>13}")
+slopes = {}
+for column, table in tables.items():
     for estimator, row in table.items():
-        theory = 0 if estimator == "gradient" else 1
-        tail = zo.loglog_slope(np.array(ns)[large], row["iterations"][large])
-        print(f"{name:17}{estimator:11}{str(row['iterations'].round().astype(int)):>62}"
-              f"{row['slope_iterations']:>7.2f}{tail:>8.2f}{theory:>7}")
-for table in tables.values():  # the claims of the table, as checks (asymptotic slopes, n ≥ 32)
-    tail = {e: zo.loglog_slope(np.array(ns)[large], table[e]["iterations"][large]) for e in ("gradient", "two_point")}
-    assert abs(tail["gradient"]) < 0.15 and 0.8 < tail["two_point"] < 1.25
+        slopes[column, estimator] = zo.loglog_slope(np.array(ns)[fitted], row["iterations"][fitted])
+        print(f"{column:28}{estimator:11}{str(row['iterations'].round().astype(int)):>56}"
+              f"{slopes[column, estimator]:>7.2f}{0 if estimator == 'gradient' else 1:>7}"
+              f"{row['slope_evaluations']:>13.2f}")  # fmt: skip
+    central = 2 * np.array(ns) * table["gradient"]["iterations"]  # central differences: GD's steps, 2n each
+    slopes[column, "central"] = zo.loglog_slope(ns, central)
+    print(f"{column:28}{'central':11}{'(evaluations: 2n × GD iterations)':>56}{'':>14}{slopes[column, 'central']:>13.2f}")
+for column in tables:
+    claim(abs(slopes[column, "gradient"]) < 0.15 and 0.8 < slopes[column, "two_point"] < 1.25,
+          "GD flat, two-point GD ~ n, in every column", column=column,
+          gd=slopes[column, "gradient"], two_point=slopes[column, "two_point"])  # fmt: skip
+    claim(0.8 < slopes[column, "central"] < 1.25, "central differences: slope ≈ 1 in evaluations")
 # central differences take exactly GD's iterations here, at 2n evaluations each (checked at the smallest n):
 n0 = ns[0]
-central = zo.iterations_to_accuracy(zo.strongly_convex_quadratic, n0, "central", 1e-4)
-assert central[0] == tables["strongly convex"]["gradient"]["iterations"][0] and central[1] == 2 * n0 * central[0]
+make, criterion, accuracy = zo.RATE_COLUMNS["smooth and strongly convex"]
+central_run = zo.iterations_to_accuracy(make, n0, "central", accuracy, criterion=criterion)
+gd_iterations = tables["smooth and strongly convex"]["gradient"]["iterations"][0]
+claim(central_run[0] == gd_iterations and central_run[1] == 2 * n0 * central_run[0], "central = GD's iterations")
+ratio = {c: t["two_point"]["iterations"][-1] / t["gradient"]["iterations"][-1] for c, t in tables.items()}
+say(f"At $n = {ns[-1]}$, two-point GD over GD's iterations: " + "; ".join(f"{c}: **{r:.0f}×**" for c, r in ratio.items()))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The measured slopes are printed above (default run: $n = 8 \dots 256$, 2 seeds): GD flat (≈ −0.1 strongly convex;
-# on the convex problem its count creeps up while $n$ is small, because the spectrum $\lambda_i = i/n$ is still coarse,
-# then stays flat: slope ≈ 0 for $n \ge 32$), two-point GD ≈ 1 — the lecture's factor $n$.
-# The full run (`ADLIB_FULL=1`: $n = 2 \dots 1024$, 5 seeds, Gaussian smoothing too; ~2 min) gave, all $n$ / $n \ge 32$:
-#
-# | problem | GD | two-point | Gaussian |
-# |---|---|---|---|
-# | strongly convex, $\delta = 10^{-4}$ | −0.08 / −0.02 | 0.94 / 0.99 | 0.79 / 0.97 |
-# | convex, $\delta = 10^{-3}$ | 0.24 / 0.02 | 1.28 / 0.99 | 1.12 / 0.96 |
-#
-# (at $n = 1024$: GD 20 and 37 iterations, two-point 23 485 and 49 470). In evaluations, central differences
-# cost $2n$ per step: the same slope 1 — finite differences are *also* a zero-order method.
+# The lecture's table, column by column: GD's count stays flat in $n$ (fitted slope within $\pm 0.15$ of 0) and
+# two-point GD's grows like $n$ (slope between 0.8 and 1.25), for the non-convex, the convex and the strongly convex
+# problem alike. In evaluations the slopes are the same (2 per two-point step, `GRAD_COST` = 4 per gradient), and
+# central differences, which take GD's steps at $2n$ evaluations each, grow like $n$ too: finite differences are
+# *also* a zero-order method. `ADLIB_FULL=1` runs $n = 2 \dots 1024$ with 5 seeds and Gaussian smoothing as well.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Why the convex column uses a flat-bottomed function: on $\sum_i \frac{i}{n}\log\cosh x_i$ the curvature at the
+# minimum is $\lambda_{\min} = 1/n$, so near the end GD's contraction per step is $1 - 1/n$ and its count depends on
+# $n$ once $\delta$ is small. Measured, GD only:
+
+# %% slideshow={"slide_type": "fragment"}
+gd_counts = {}
+for make in (zo.convex_logcosh, zo.convex_flat):
+    for accuracy in (1e-3, 1e-6):
+        counts = [zo.iterations_to_accuracy(make, n, "gradient", accuracy)[0] for n in ns]
+        gd_counts[make.__name__, accuracy] = zo.loglog_slope(np.array(ns)[fitted], np.array(counts)[fitted])
+        print(f"{make.__name__:15} δ = {accuracy:g}: GD iterations {np.array(counts, int)}, "
+              f"slope {gd_counts[make.__name__, accuracy]:.2f}")  # fmt: skip
+claim(gd_counts["convex_logcosh", 1e-6] > 0.5 and max(abs(gd_counts["convex_flat", a]) for a in (1e-3, 1e-6)) < 0.1,
+      "log-cosh: GD's count grows with n at δ = 1e-6; flat-bottomed: flat at both δ", slopes=gd_counts)  # fmt: skip
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# On log-cosh GD's count grows with $n$ at $\delta = 10^{-6}$ (slope above 0.5): it is flat only while
+# $\delta$ is large enough that the slowest coordinates do not matter yet. On the flat-bottomed problem (curvature
+# 0 at the minimum: not strongly convex at any accuracy) it is flat at both accuracies.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Two points cannot beat √n / Для двухточечных оценок нельзя лучше, чем √n
+# ### For two-point estimates, √n cannot be beaten / Для 2-точечных оценок нельзя лучше, чем √n
 #
 # Duchi et al. prove that for convex **Lipschitz** (possibly non-smooth) functions, any method that sees two values
 # of $f$ per step has, after $k$ steps, an error at least of order $\sqrt{n/k}$, while a subgradient method has
@@ -372,55 +403,215 @@ for n in tqdm(ns_sqrt, desc="n") if FULL else ns_sqrt:
 
 slope_sqrt = zo.loglog_slope(ns_sqrt, error["two_point"])
 slope_sub = zo.loglog_slope(ns_sqrt, error["gradient"])
-fig, ax = plt.subplots(figsize=(6, 3.8))
+fig, ax = plt.subplots(figsize=(6.4, 4.2))
 ax.loglog(ns_sqrt, error["gradient"], "o-", label=f"subgradient method (slope {slope_sub:.2f})")
 ax.loglog(ns_sqrt, error["two_point"], "s-", label=f"two-point zero-order (slope {slope_sqrt:.2f})")
 ax.loglog(ns_sqrt, error["two_point"][0] * np.sqrt(np.array(ns_sqrt) / ns_sqrt[0]), "k--", lw=1, label=r"$\propto \sqrt{n}$")
 ax.set_xlabel("dimension $n$")
 ax.set_ylabel(r"$f(\bar x_k) - f^*$ after $k$ steps")
 ax.set_title(rf"$f(x) = \|x - x^*\|$, k = {K}: the $\sqrt{{n}}$ factor")
-ax.legend(fontsize=8)
+ax.legend()
 fig.tight_layout()
 plt.show()
 print(f"error after {K} steps: subgradient {np.round(error['gradient'], 4)}, two-point {np.round(error['two_point'], 4)}")
-print(f"fitted slope of the two-point error vs n: {slope_sqrt:.2f} (theory 0.5); subgradient: {slope_sub:.2f} (theory 0)")
-assert 0.35 < slope_sqrt < 0.7 and abs(slope_sub) < 0.1
+claim(0.35 < slope_sqrt < 0.7 and abs(slope_sub) < 0.1, "two-point error ~ √n, subgradient flat",
+      slope_sqrt=slope_sqrt, slope_sub=slope_sub)  # fmt: skip
+say(f"Fitted slope of the error against $n$: **{slope_sqrt:.2f}** for the two-point method (theory 0.5), "
+    f"{slope_sub:.2f} for the subgradient method (theory 0); $n = {ns_sqrt[0]} \\dots {ns_sqrt[-1]}$, $k = {K}$.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The full run ($k = 4000$, $n = 2 \dots 512$, 8 seeds) gives slope 0.55 for the two-point error and 0.00 for the
-# subgradient method.
+# With the same number of steps, the two-point error grows like $\sqrt n$ while the subgradient method's does not
+# depend on $n$: the lecture's «мы не можем сделать зависимость лучше, чем от $\sqrt{n}$».
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary / Итоги
 #
-# The same $\sqrt n$ in one line of geometry: a random direction $v$ has $\mathbb{E}|\cos\angle(v, \nabla f)| =
-# \mathbb{E}|v_1| \approx \sqrt{2/(\pi n)}$ — two values of $f$ reveal only a $1/\sqrt n$ fraction of the gradient.
+# * Two evaluations of $L$ give a gradient estimate in any dimension, unbiased up to $O(\varepsilon^2)$ (exactly so
+#   on a quadratic); a single estimate is far off, only the average is the gradient.
+# * Finite differences are exact enough but cost $2d$ evaluations per step.
+# * The noise forces steps $n$ times smaller: iterations to a fixed accuracy grow with slope ≈ 1 in $n$ for
+#   zero-order GD and stay flat for GD, in all three columns of the lecture's table. Finite differences keep GD's
+#   iteration count but pay $2n$ evaluations per step: slope 1 as well.
+# * For two-point methods the $\sqrt n$ factor in the error is unavoidable (measured slope ≈ 0.5).
+# * Reverse-mode AD gives the exact gradient for a constant number of evaluations: no factor $n$ anywhere.
+#
+# Next: [03 — finite differences](03_finite_differences.ipynb), their cost and accuracy.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture / За рамками лекции
+#
+# Gaussian smoothing, the bias and the variance of the random estimators measured, why two values see only
+# $1/\sqrt n$ of the gradient, a widget, and a cross-check with JAX.
+#
+# ### Gaussian smoothing / Гауссово сглаживание (beyond the lecture)
+#
+# The **Gaussian-smoothing** variant (Nesterov & Spokoiny) takes $u \sim \mathcal{N}(0, I)$ and drops the factor
+# $d$ (since $\mathbb{E}[u u^\top] = I$): $G = \frac{L(w + \varepsilon u) - L(w - \varepsilon u)}{2\varepsilon} u$
+# (`zo.gaussian_smoothing`), with the textbook step $1/((n + 4)L)$.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Bias of the two-point estimator against ε / Смещение двухточечной оценки (beyond the lecture)
+#
+# $\mathbb{E}\,G$ is the gradient of a *smoothed* $L$: exact for quadratics, and off by $O(\varepsilon^2)$
+# otherwise. On $L(w) = \sum_i \sin w_i$ (not a polynomial: every derivative is present) it is known exactly,
+# $\mathbb{E}\,G = s(\varepsilon)\,\nabla L$ with $s(\varepsilon) = \frac{d}{\varepsilon}\,\mathbb{E}[v_1 \sin
+# \varepsilon v_1] = 1 - \frac{\varepsilon^2}{2(d + 2)} + O(\varepsilon^4)$ (`zo.sphere_sine_factor`), so the
+# bias is $|1 - s(\varepsilon)|\,\|\nabla L\|$ at every $\varepsilon$. We measure it by Monte Carlo with common random
+# numbers (`zo.two_point_bias`: each $G_\varepsilon(v)$ minus its own limit $d\langle\nabla L, v\rangle v$, the same
+# directions for every $\varepsilon$, so the noise largely cancels).
+
+# %% slideshow={"slide_type": "subslide"}
+def sines(w):
+    return anp.sum(anp.sin(w))
+
+
+d_bias = 10
+w_bias = np.linspace(-1, 1, d_bias)
+eps_grid = np.logspace(-2, np.log10(5), 7)
+bias = np.linalg.norm(zo.two_point_bias(sines, w_bias, eps_grid, samples=1000, rng=4), axis=1)
+grad_norm = np.linalg.norm(np.cos(w_bias))
+exact_bias = np.abs(1 - zo.sphere_sine_factor(eps_grid, d_bias)) * grad_norm
+leading = eps_grid**2 / (2 * (d_bias + 2)) * grad_norm
+small = eps_grid <= 0.3
+slope_bias = zo.loglog_slope(eps_grid[small], bias[small])
+
+fig, ax = plt.subplots(figsize=(6.4, 4.2))
+ax.loglog(eps_grid, bias, "o", ms=8, label=f"measured (slope {slope_bias:.2f} for ε ≤ 0.3)")
+ax.loglog(eps_grid, exact_bias, "k-", label=r"exact $|1 - s(\varepsilon)|\,\|\nabla L\|$")
+ax.loglog(eps_grid, leading, "k:", label=r"leading term $\varepsilon^2 \|\nabla L\| / (2(d+2))$")
+ax.set_xlabel(r"$\varepsilon$")
+ax.set_ylabel(r"$\|\mathbb{E}\,G - \nabla L\|$")
+ax.set_title(rf"Bias of the two-point estimator, $\sum \sin w_i$, d = {d_bias}")
+ax.legend()
+fig.tight_layout()
+plt.show()
+print(f"ε                {np.round(eps_grid, 3)}")
+print(f"measured / exact {np.round(bias / exact_bias, 3)}")
+print(f"leading / exact  {np.round(leading / exact_bias, 3)}")
+claim(abs(slope_bias - 2) < 0.05, "bias = O(ε²)", slope_bias=slope_bias)
+claim(np.all(np.abs(bias / exact_bias - 1) < 0.1), "the measured bias is the exact one within 10 %")
+claim(leading[-1] / exact_bias[-1] > 1.3, "at large ε the leading term overestimates the bias")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The measured bias follows the exact curve within 10 % (the sampling error of 1000 directions) at every
+# $\varepsilon$, with slope 2 while $\varepsilon$ is small: **bias $= O(\varepsilon^2)$**. At the largest
+# $\varepsilon$ the leading term $\varepsilon^2/(2(d+2))$ overestimates it by more than 30 % and the measurement
+# sides with the exact curve, so the check could have failed. With $\varepsilon = 10^{-6}$, as in all runs here,
+# the bias is negligible next to the noise.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Variance against the dimension / Дисперсия и размерность (beyond the lecture)
+#
+# The price: $\mathbb{E}\|G\|^2 = d\,\|\nabla L\|^2$ for the two-point estimator, $(d + 2)\|\nabla L\|^2$ for
+# Gaussian smoothing, so the relative variance $\mathbb{E}\|G - \nabla L\|^2 / \|\nabla L\|^2$ is $d - 1$ and
+# $d + 1$. Measured on a linear $L$ (where $G$ has no bias at all):
+
+# %% slideshow={"slide_type": "subslide"}
+dims = np.array([2, 8, 32, 128, 512])
+relative_variance = {"two_point": [], "gaussian": []}
+for d in dims:
+    g = np.random.default_rng(5).standard_normal(d)
+    linear = lambda w, g=g: anp.sum(g * w)  # noqa: E731
+    for name, estimator in (("two_point", zo.two_point), ("gaussian", zo.gaussian_smoothing)):
+        rng = np.random.default_rng(6)
+        G = np.array([estimator(linear, np.zeros(d), 1e-3, rng) for _ in range(600)])
+        relative_variance[name].append(np.mean(np.sum((G - g) ** 2, axis=1)) / (g @ g))
+
+fig, ax = plt.subplots(figsize=(6.4, 4.2))
+for name, offset in (("two_point", -1), ("gaussian", 1)):
+    values = np.array(relative_variance[name])
+    ax.loglog(dims, values, "o", label=f"{zo.ESTIMATOR_LABELS[name]}: slope {zo.loglog_slope(dims, values):.2f}")
+    ax.loglog(dims, dims + offset, "--", lw=1, label=f"theory $d {offset:+d}$")
+ax.set_xlabel("dimension $d$")
+ax.set_ylabel(r"$\mathbb{E}\|G - \nabla L\|^2 / \|\nabla L\|^2$")
+ax.set_title("Variance of the random estimators grows like d")
+ax.legend()
+fig.tight_layout()
+plt.show()
+for name, values in relative_variance.items():
+    theory = dims + (-1 if name == "two_point" else 1)
+    print(f"{name:10} measured {np.round(values, 1)}  theory {theory}")
+    claim(np.allclose(values, theory, rtol=0.2), "the relative variance is d ∓ 1 (within 20 %)", name=name)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Both match $d \mp 1$ within the sampling error (20 % with 600 samples): the noise of one estimate is $\sqrt d$
+# times the gradient, which is why the step must shrink by $d$.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Why √n: two values see 1/√n of the gradient / Почему √n (beyond the lecture)
+#
+# A random direction $v$ has $\mathbb{E}|\cos\angle(v, \nabla f)| = \mathbb{E}|v_1| \approx \sqrt{2/(\pi n)}$: two
+# values of $f$ reveal only a $1/\sqrt n$ fraction of the gradient.
 
 # %% slideshow={"slide_type": "fragment"}
 for n in (2, 10, 100, 1000):
     V = np.random.default_rng(7).standard_normal((4000, n))
-    cosines = np.abs(V[:, 0]) / np.linalg.norm(V, axis=1)
-    print(f"n = {n:5}: E|cos| = {cosines.mean():.4f}, √(2/(πn)) = {np.sqrt(2 / (np.pi * n)):.4f}")
+    cosines_n = np.abs(V[:, 0]) / np.linalg.norm(V, axis=1)
+    print(f"n = {n:5}: E|cos| = {cosines_n.mean():.4f}, √(2/(πn)) = {np.sqrt(2 / (np.pi * n)):.4f}")
+    if n >= 100:
+        claim(abs(cosines_n.mean() / np.sqrt(2 / (np.pi * n)) - 1) < 0.05, "E|cos| ≈ √(2/(πn)) for large n", n=n)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# For $n \ge 100$ the two agree within 5 %; for small $n$ the approximation is rough (it is the large-$n$ limit).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Try it: n, ε and the step / Попробуйте: n, ε и шаг
+# ### Try it: n, ε and the step / Попробуйте: n, ε и шаг (beyond the lecture)
 #
 # `zo.compare_estimators(problem, n, eps, step_scale, budget)` — the pure function behind the widget — runs GD and
-# the three estimators with `step_scale` × the textbook step and 5000 evaluations each. Try a step scale above 2 (GD diverges), a tiny $\varepsilon$
-# (round-off), or a large $n$ (the random estimators slow down, central differences get expensive).
+# the three estimators with `step_scale` × the textbook step and 5000 evaluations each; the plot shows
+# $(f(x_k) - f^*)/(f(x_0) - f^*)$, floored at $10^{-16}$. First, what a step scale above 2 does (at the widget's
+# $n = 50$, step × 2.5):
+
+# %% slideshow={"slide_type": "fragment"}
+problems = {"log-cosh (convex)": zo.convex_logcosh, "quadratic (strongly convex)": zo.strongly_convex_quadratic}
+probe = {name: zo.compare_estimators(make, 50, step_scale=2.5, budget=5000, estimators=("gradient", "two_point"))
+         for name, make in problems.items()}  # fmt: skip
+for name, runs_probe in probe.items():
+    for estimator, run in runs_probe.items():
+        state = "diverged" if run.diverged else f"final / initial loss {run.losses[-1] / run.losses[0]:.1e}"
+        print(f"{name:28} {estimator:10} step × 2.5: {state}")
+logcosh_gd, quadratic_gd = probe["log-cosh (convex)"]["gradient"], probe["quadratic (strongly convex)"]["gradient"]
+claim(quadratic_gd.diverged, "GD diverges on the quadratic at step × 2.5")
+claim(not logcosh_gd.diverged and logcosh_gd.losses.min() > 1e-2 * logcosh_gd.losses[0],
+      "on log-cosh GD does not diverge but stalls above 1 % of its initial loss")  # fmt: skip
+claim(all(r["two_point"].losses[-1] < 1e-3 * r["two_point"].losses[0] for r in probe.values()),
+      "two-point GD still converges at step × 2.5")  # fmt: skip
+lam_50, w_end = np.arange(1, 51) / 50, logcosh_gd.w  # log-cosh's λ_i = i/n; two more GD steps from the end:
+w_two = w_end - 2.5 * lam_50 * np.tanh(w_end)
+w_two = w_two - 2.5 * lam_50 * np.tanh(w_two)
+stiff = 2.5 * lam_50 > 2 + 1e-9  # α λ_i > 2 (λ = 0.8 gives exactly 2: not stiff)
+claim(np.max(np.abs(w_two - w_end)) < 1e-3 and np.all(np.abs(w_end[stiff]) > 0.1) and np.all(np.abs(w_end[~stiff]) < 0.1),
+      "the stiff coordinates settle into a two-cycle, the others converge")  # fmt: skip
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Above step × 2, GD's step exceeds $2/\lambda_{\max}$. On the strongly convex quadratic that is divergence. On
+# log-cosh it is not: the gradient $\lambda_i \tanh w_i$ is bounded by $\lambda_i$, so the stiff coordinates (those
+# with $\alpha\lambda_i > 2$) settle into a bounded two-cycle around 0, the others converge, and GD's loss
+# **stalls** (above 1 % of its start here) instead of growing. Two-point GD, whose step is $n$ times smaller, still
+# converges at step × 2.5 on both. Try also a tiny $\varepsilon$ (round-off) or a large $n$ (the random estimators
+# slow down, central differences get expensive).
 
 # %% slideshow={"slide_type": "fragment"}
 import ipywidgets as widgets
 
+FLOOR = 1e-16  # relative accuracy below which the curves are cut (a loss of exactly 0 has no logarithm)
 
-def show_runs(n=50, log10_eps=-6.0, step_scale=1.0, problem="convex"):
-    make = zo.convex_logcosh if problem == "convex" else zo.strongly_convex_quadratic
+
+def show_runs(n=50, log10_eps=-6.0, step_scale=1.0, problem="log-cosh (convex)"):
+    make = problems[problem]
     runs = zo.compare_estimators(make, n, eps=10.0**log10_eps, step_scale=step_scale, budget=5000)
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    top = 1.0
     for name, run in runs.items():
         note = " (diverged)" if run.diverged else ""
-        ax.loglog(np.maximum(run.evaluations, 1), np.maximum(run.losses, 1e-300), label=name + note)
+        relative = (run.losses - make(n).f_star) / (run.losses[0] - make(n).f_star)
+        ax.loglog(np.maximum(run.evaluations, 1), np.clip(relative, FLOOR, 1e8), label=zo.ESTIMATOR_LABELS[name] + note)
+        top = max(top, min(np.max(relative), 1e8))
+    ax.set_ylim(FLOOR / 3, 10 * top)
     ax.set_xlabel("evaluations of $L$")
-    ax.set_ylabel("$f(x_k) - f^*$")
-    ax.set_title(f"{problem}, n = {n}, ε = 1e{log10_eps:g}, step × {step_scale:g}", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_ylabel(r"$(f(x_k) - f^*) / (f(x_0) - f^*)$")
+    ax.set_title(f"{problem}, n = {n}, ε = 1e{log10_eps:g}, step × {step_scale:g}")
+    ax.legend(loc="lower left")
     plt.show()
 
 
@@ -429,14 +620,14 @@ runs_widget = widgets.interact(
     n=widgets.IntSlider(value=50, min=2, max=500, description="n"),
     log10_eps=widgets.FloatSlider(value=-6.0, min=-14.0, max=0.0, step=0.5, description="log10 ε"),
     step_scale=widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1, description="step × "),
-    problem=widgets.Dropdown(options=["convex", "strongly convex"], value="convex", description="problem"),
+    problem=widgets.Dropdown(options=list(problems), value="log-cosh (convex)", description="problem"),
 )
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Cross-check with JAX / Проверка с помощью JAX
+# ### Cross-check with JAX / Проверка с помощью JAX (beyond the lecture)
 #
-# The gradients GD used, against `jax.grad` in float64; and the mean of many two-point estimates against JAX's
-# gradient, within the sampling error.
+# The gradients GD used (and the closed-form gradients the rate table's stopping rules use), against `jax.grad` in
+# float64; and the mean of many two-point estimates against JAX's gradient, within the sampling error.
 
 # %% slideshow={"slide_type": "fragment"}
 import jax
@@ -447,23 +638,19 @@ import jax.numpy as jnp
 n = 20
 lam_sc, lam_cvx = np.linspace(0.1, 1.0, n), np.arange(1, n + 1) / n
 x = np.random.default_rng(8).standard_normal(n)
-pairs = ((zo.strongly_convex_quadratic(n).L, lambda w: 0.5 * jnp.sum(lam_sc * w * w)),
-         (zo.convex_logcosh(n).L, lambda w: jnp.sum(lam_cvx * jnp.log(jnp.cosh(w)))))  # fmt: skip
-for f_adlib, f_jax in pairs:
+pairs = ((zo.strongly_convex_quadratic(n), lambda w: 0.5 * jnp.sum(lam_sc * w * w)),
+         (zo.convex_logcosh(n), lambda w: jnp.sum(lam_cvx * jnp.log(jnp.cosh(w)))),
+         (zo.convex_flat(n), lambda w: jnp.sum(lam_sc * w**4 / (1 + w**2))),
+         (zo.nonconvex_log(n), lambda w: jnp.sum(lam_sc * jnp.log1p(w**2))))  # fmt: skip
+for problem_n, f_jax in pairs:
     reference = np.asarray(jax.grad(f_jax)(jnp.asarray(x)))
-    np.testing.assert_allclose(adlib.grad(f_adlib)(x), reference, rtol=1e-12)
+    np.testing.assert_allclose(adlib.grad(problem_n.L)(x), reference, rtol=1e-12)
+    np.testing.assert_allclose(problem_n.gradient(x), reference, rtol=1e-12, atol=1e-15)
     rng = np.random.default_rng(9)
-    G = np.array([zo.two_point(f_adlib, x, 1e-6, rng) for _ in range(2000)])
-    assert np.all(np.abs(G.mean(axis=0) - reference) < 5 * G.std(axis=0) / np.sqrt(len(G)))
-print("adlib.grad == jax.grad (rtol 1e-12); mean two-point estimate == jax.grad within 5 standard errors")
+    G = np.array([zo.two_point(problem_n.L, x, 1e-6, rng) for _ in range(1000)])
+    claim(np.all(np.abs(G.mean(axis=0) - reference) < 5 * G.std(axis=0) / np.sqrt(len(G))),
+          "the mean two-point estimate is jax.grad within 5 standard errors", problem=problem_n.name)  # fmt: skip
+print("adlib.grad == closed form == jax.grad (rtol 1e-12); mean two-point estimate == jax.grad within 5 standard errors")
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Summary / Итоги
-#
-# * Two evaluations of $L$ give an unbiased (up to $O(\varepsilon^2)$) gradient estimate in any dimension, but its
-#   variance is $\approx d\,\|\nabla L\|^2$.
-# * That variance forces steps $n$ times smaller: measured iterations to a fixed accuracy grow with slope ≈ 1 in $n$
-#   for zero-order GD and stay flat for GD — the lecture's table. Finite differences keep GD's iteration count but
-#   pay $2n$ evaluations per step: slope 1 as well.
-# * For two-point methods the $\sqrt n$ factor in the error is unavoidable (measured slope ≈ 0.5).
-# * Reverse-mode AD gives the exact gradient for a constant number of evaluations: no factor $n$ anywhere.
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Back to [01 — the problem and MDS](01_problem_mds.ipynb) · next: [03 — finite differences](03_finite_differences.ipynb)

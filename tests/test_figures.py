@@ -61,6 +61,19 @@ def test_figures_of_notebooks_01_and_03_are_projector_readable(make_figures, nam
         plt.close(fig)
 
 
+def test_zero_order_rates_figure_of_notebook_02_is_projector_readable(make_figures):
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    fig = make_figures.FIGURES["zero_order_rates.png"]()
+    try:
+        projector.check_readable(fig)
+        assert len(fig.axes) == 3  # the three columns of the lecture's rate table
+    finally:
+        plt.close(fig)
+
+
 @pytest.mark.parametrize("name", ["hessian_spectral_density.png", "trace_error.png"])
 def test_curvature_figures_are_readable_on_a_projector(make_figures, name):
     import matplotlib.pyplot as plt

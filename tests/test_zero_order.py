@@ -120,6 +120,44 @@ def test_two_point_bias_is_three_eps_squared_over_d_plus_two_on_a_cubic():
     assert biases[0] / biases[1] == pytest.approx(4, rel=1e-6)
 
 
+def test_sphere_sine_factor_has_the_closed_forms_of_d_1_and_3_and_the_eps_squared_term():
+    eps = np.array([1e-3, 0.1, 1.0, 3.0, 10.0])
+    np.testing.assert_allclose(zo.sphere_sine_factor(eps, 1), np.sin(eps) / eps, rtol=1e-12, atol=1e-12)
+    # d = 3: v₁ is uniform on [−1, 1] (Archimedes), so s = 3 (sin ε − ε cos ε) / ε³
+    np.testing.assert_allclose(zo.sphere_sine_factor(eps[1:], 3), 3 * (np.sin(eps[1:]) - eps[1:] * np.cos(eps[1:]))
+                               / eps[1:] ** 3, rtol=1e-12)  # fmt: skip
+    for d in (2, 10, 100):
+        small = np.array([1e-3, 1e-2])
+        np.testing.assert_allclose(1 - zo.sphere_sine_factor(small, d), small**2 / (2 * (d + 2)), rtol=1e-3)
+    with pytest.raises(ValueError, match="dimension"):
+        zo.sphere_sine_factor(0.1, 0)
+    with pytest.raises(ValueError, match="eps"):
+        zo.sphere_sine_factor([0.1, 25.0], 3)
+
+
+def test_two_point_bias_matches_the_exact_bias_on_sines_and_vanishes_on_a_quadratic():
+    """On L = Σ sin w_i, E G_ε = s(ε) ∇L exactly: the Monte Carlo bias (common random numbers) must match
+    (s(ε) − 1) ∇L — not the leading term ε²/(2(d+2)), which is 50 % off at ε = 5 for d = 4."""
+    L = lambda w: anp.sum(anp.sin(w))
+    w = np.array([0.3, -1.0, 0.8, 2.0])
+    eps = np.array([0.05, 0.5, 5.0])
+    bias = zo.two_point_bias(L, w, eps, samples=2000, rng=0)
+    assert bias.shape == (3, 4)
+    exact = (zo.sphere_sine_factor(eps, 4) - 1)[:, None] * np.cos(w)
+    np.testing.assert_allclose(np.linalg.norm(bias, axis=1) / np.linalg.norm(exact, axis=1), 1, atol=0.1)
+    cosine = np.sum(bias * exact, axis=1) / (np.linalg.norm(bias, axis=1) * np.linalg.norm(exact, axis=1))
+    assert np.all(cosine > 0.9)  # and the same direction
+    leading = eps[-1] ** 2 / (2 * 6) * np.linalg.norm(np.cos(w))
+    assert leading > 1.3 * np.linalg.norm(bias[-1])
+    A = np.diag([1.0, 2.0, 3.0])
+    quadratic_bias = zo.two_point_bias(lambda x: 0.5 * anp.sum(x * (A @ x)), np.ones(3), [0.1, 1.0], 200, rng=1)
+    np.testing.assert_allclose(quadratic_bias, 0, atol=1e-12)  # central differences are exact on quadratics
+    with pytest.raises(ValueError, match="samples"):
+        zo.two_point_bias(L, w, 0.1, samples=0)
+    with pytest.raises(ValueError, match="eps"):
+        zo.two_point_bias(L, w, [0.1, -1.0], rng=0)
+
+
 def test_random_estimators_are_reproducible_and_cost_two_evaluations():
     for estimator in (zo.two_point, zo.gaussian_smoothing):
         a = estimator(smooth, W_POINT, 1e-5, np.random.default_rng(7))
@@ -402,6 +440,82 @@ def test_compare_estimators_runs_every_estimator_on_one_budget_and_reports_diver
         zo.compare_estimators(zo.convex_logcosh, 3, step_scale=0)
     with pytest.raises(ValueError, match="unknown estimator"):
         zo.evaluations_per_step("adam", 3)
+
+
+def test_new_problems_are_what_their_docstrings_say():
+    for make in (zo.convex_flat, zo.nonconvex_log, zo.strongly_convex_quadratic, zo.convex_logcosh):
+        problem = make(6)
+        x = np.random.default_rng(0).standard_normal(6) * 2
+        np.testing.assert_allclose(problem.gradient(x), adlib.grad(problem.L)(x), rtol=1e-12)
+        np.testing.assert_array_equal(problem.x_star, np.zeros(6))
+        assert problem.L(problem.x_star) == problem.f_star
+    t = np.linspace(-6, 6, 2001)
+    h = 1e-4  # second derivatives of φ (λ = 1 in dimension 1) from the closed-form gradients
+    for make, low, high in ((zo.convex_flat, 0.0, 2.5), (zo.nonconvex_log, -0.25, 2.0)):
+        one = make(1)
+        curvature = np.array([(one.gradient(np.array([s + h])) - one.gradient(np.array([s - h])))[0] / (2 * h)
+                              for s in t])  # fmt: skip
+        assert low - 1e-6 <= curvature.min() and curvature.max() <= high + 1e-6 and one.smoothness == high
+    flat, nonconvex = zo.convex_flat(1), zo.nonconvex_log(1)
+    assert abs(flat.gradient(np.array([h]))[0] - flat.gradient(np.array([-h]))[0]) / (2 * h) < 1e-6  # flat at 0
+    w0 = nonconvex.w0[0]  # the start is in the concave part
+    assert (nonconvex.gradient(np.array([w0 + h])) - nonconvex.gradient(np.array([w0 - h])))[0] < 0
+
+
+def test_stop_rules_of_the_three_columns():
+    f = lambda x: 0.5 * anp.sum(x * x)
+    run = zo.gradient_descent(f, np.ones(3), "gradient", step=0.5, n_iter=100, stop=lambda w: np.sum(w * w) <= 1e-6)
+    # w_k = 2^{-k} (1, 1, 1): ‖w_k‖² = 3 · 4^{-k} ≤ 1e-6 first at k = 11
+    assert run.converged and run.iterations == 11 and run.losses[-1] == pytest.approx(0.5 * 3 * 0.25**11)
+    assert run.iterations_recorded[-1] == 11  # the stopping iterate is recorded
+    never = zo.gradient_descent(f, np.ones(3), "gradient", step=2.5, n_iter=3000, stop=lambda w: False)
+    assert never.diverged and not never.converged
+    for criterion in zo.CRITERIA:
+        iterations, evaluations = zo.iterations_to_accuracy(zo.strongly_convex_quadratic, 4, "gradient", 1e-4,
+                                                             criterion=criterion)  # fmt: skip
+        lam = np.linspace(0.1, 1.0, 4)
+        factor = {"loss": lam, "distance": np.ones(4), "gradient": lam**2}[criterion]  # x_k = (1 − λ)^k x_0
+        k, tol = int(iterations), 1e-4 * np.sum(factor)
+        assert np.sum(factor * (1 - lam) ** (2 * k)) <= tol < np.sum(factor * (1 - lam) ** (2 * k - 2))
+        assert evaluations == zo.GRAD_COST * iterations
+    with pytest.raises(ValueError, match="criterion"):
+        zo.iterations_to_accuracy(zo.strongly_convex_quadratic, 3, "gradient", criterion="angle")
+    with pytest.raises(ValueError, match="x_star"):
+        no_minimiser = lambda n: zo.Problem(lambda w: anp.sum(w * w), np.ones(n), 0.0, 2.0, "no x*")  # noqa: E731
+        zo.iterations_to_accuracy(no_minimiser, 3, "gradient", criterion="distance")
+    with pytest.raises(TypeError, match="stop"):
+        zo.gradient_descent(f, np.ones(3), "gradient", stop=1e-3)
+
+
+def test_every_column_of_the_rate_table_gd_flat_two_point_like_n():
+    ns = [4, 8, 16, 32]
+    for column, (make, criterion, accuracy) in zo.RATE_COLUMNS.items():
+        table = zo.rate_table(make, ns, ("gradient", "two_point"), accuracy, seeds=(0, 1), criterion=criterion)
+        assert abs(table["gradient"]["slope_iterations"]) < 0.2, column
+        assert 0.7 < table["two_point"]["slope_iterations"] < 1.4, column
+
+
+def test_plot_rate_table_labels_slopes_and_is_projector_readable():
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    ns = [8, 16, 32]
+    table = {"gradient": {"iterations": np.array([20.0, 20, 20]), "slope_iterations": 0.0},
+             "two_point": {"iterations": np.array([160.0, 320, 640]), "slope_iterations": 1.0}}  # fmt: skip
+    with mpl.rc_context(projector.RC):
+        fig, ax = plt.subplots(figsize=(5, 4))
+        lines = zo.plot_rate_table(ax, ns, table, "convex")
+    try:
+        assert [line.get_label() for line in lines] == ["GD: slope 0.00", "two-point: slope 1.00"]
+        assert ax.get_xscale() == ax.get_yscale() == "log" and ax.get_title() == "convex"
+        np.testing.assert_array_equal(lines[1].get_ydata(), [160, 320, 640])
+        projector.check_readable(fig)
+        with pytest.raises(TypeError, match="rate_table"):
+            zo.plot_rate_table(ax, ns, {})
+    finally:
+        plt.close(fig)
 
 
 def test_plot_loss_vs_evaluations_draws_one_labelled_line_per_method():
