@@ -207,6 +207,8 @@ def gap_after(method, evaluations):  # L − L_min after at most so many evaluat
 
 
 gd = results["gradient"]
+error_gd = mds.distance_error_km(gd["W"], D, km_per_unit)
+claim(0.5 < error_gd < 10, "at the minimum the distances are a few km off, not 0", km=error_gd)
 to_minimum = gd["evaluations"][np.argmax(gd["losses"] - L_min < 1e-10)]
 claim(gd["losses"][-1] - L_min < 1e-10 and to_minimum <= 5000,
       "GD reaches the minimum within a few thousand evaluations", evaluations=to_minimum)
