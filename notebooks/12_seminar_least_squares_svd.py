@@ -161,6 +161,8 @@ for mine in (grads_custom, grads_prim):
         np.testing.assert_allclose(g, ref, rtol=1e-10, atol=1e-12)
 err = max(np.max(np.abs(g - r)) for m in (grads_custom, grads_prim) for g, r in zip(m, grads_jax, strict=True))
 print(f"largest difference from JAX: {err:.1e}")
+off_diagonal = np.abs(A).sum(axis=1) - np.abs(np.diag(A))
+claim(np.all(np.abs(np.diag(A)) > off_diagonal), "A is diagonally dominant (elimination needs no pivoting)")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Against unrolled differentiation / Сравнение с дифференцированием алгоритма
