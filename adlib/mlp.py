@@ -8,7 +8,10 @@ shape ``n_{k−1} × n_k``, ``L = L(v_t)``. The hand-written forward and backwar
 
 import numpy as np
 
-__all__ = ["two_spirals", "one_hot", "init_weights", "parse_widths", "layer_table", "memory_summary"]
+__all__ = [
+    "two_spirals", "one_hot", "init_weights", "parse_widths", "layer_table", "memory_summary", "format_bytes",
+    "shapes_table",
+]  # fmt: skip
 
 
 def two_spirals(n_per_class=200, turns=1.5, noise=0.08, seed=0):
@@ -70,10 +73,12 @@ def layer_table(b, widths, itemsize=8):
     """The shapes of everything backprop touches, layer by layer, and what storing it costs.
 
     For each ``k = 1 … t`` a dict with the shapes (tuples) of ``v_{k−1}`` (``b × n_{k−1}``), ``w_k``
-    (``n_{k−1} × n_k``), ``v_k`` and ``∂L/∂v_k`` (``b × n_k``), ``∂L/∂w_k`` (``n_{k−1} × n_k``), the per-sample
+    (``n_{k−1} × n_k``), ``v_k`` and ``∂L/∂v_k`` (``b × n_k``), ``∂L/∂w_k`` (``n_{k−1} × n_k``), the per-example
     Jacobian ``∂v_k/∂v_{k−1}`` (``n_k × n_{k−1}``), and bytes: ``stored`` (the activation ``v_k`` kept for the
-    backward pass), ``weights``, and ``full_jacobian`` — what ``∂v_k/∂v_{k−1}`` would take for the whole batch as
-    one ``(b·n_k) × (b·n_{k−1})`` matrix, which backprop never forms."""
+    backward pass), ``weights``, and ``jacobians`` — the ``b`` per-example Jacobians ``∂v_k/∂v_{k−1}`` (what
+    ``jax.vmap(jax.jacrev(layer))`` returns, ``b × n_k × n_{k−1}``), which backprop never forms: it applies
+    ``diag(σ'(z_k)) w_kᵀ`` from the stored ``v_k`` and the shared ``w_k``. (The Jacobian of the whole batch, one
+    ``(b·n_k) × (b·n_{k−1})`` matrix, is block diagonal with exactly these ``b`` blocks.)"""
     if not isinstance(b, int | np.integer) or isinstance(b, bool) or b < 1:
         raise ValueError(f"layer_table: the batch size b must be a positive integer, got {b!r}")
     widths = parse_widths(widths)
@@ -90,18 +95,47 @@ def layer_table(b, widths, itemsize=8):
             "jacobian_per_sample": (n_out, n_in),
             "stored": b * n_out * itemsize,
             "weights": n_in * n_out * itemsize,
-            "full_jacobian": (b * n_out) * (b * n_in) * itemsize,
+            "jacobians": b * n_out * n_in * itemsize,
         })
     return rows
 
 
 def memory_summary(b, widths, itemsize=8):
-    """Totals over :func:`layer_table`: bytes of the stored activations ``v_0 … v_t`` (``b·Σ n_k`` numbers),
-    of the weights, and of the batch Jacobians backprop avoids forming."""
+    """Totals over :func:`layer_table`: bytes of the stored activations ``v_0 … v_t`` (``b·Σ n_k`` numbers), of the
+    weights, and of the per-example Jacobians backprop avoids forming (``b·Σ n_k n_{k−1}`` numbers). Both the
+    activations and the Jacobians grow linearly in ``b``; their ratio depends on the widths only."""
     rows = layer_table(b, widths, itemsize)
     n0 = parse_widths(widths)[0]
     return {
         "activations": b * n0 * itemsize + sum(r["stored"] for r in rows),
         "weights": sum(r["weights"] for r in rows),
-        "full_jacobians": sum(r["full_jacobian"] for r in rows),
+        "jacobians": sum(r["jacobians"] for r in rows),
     }
+
+
+def format_bytes(n):
+    """``16384`` -> ``'16.0 KB'`` (powers of 1024; whole bytes below 1 KB)."""
+    if not isinstance(n, int | float | np.integer | np.floating) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"format_bytes expects a non-negative number of bytes, got {n!r}")
+    for unit in ["B", "KB", "MB", "GB", "TB"]:
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+def shapes_table(b, widths, itemsize=8):
+    """:func:`layer_table` and :func:`memory_summary` as a plain-text table (what notebook 07 prints)."""
+    widths = parse_widths(widths)
+    rows = layer_table(b, widths, itemsize)
+    lines = [f"widths n = {widths}, batch b = {b}",
+             f"{'k':>2}  {'v_k-1':>11} {'w_k':>11} {'v_k, ∂L/∂v_k':>13} {'∂L/∂w_k':>11} {'∂v_k/∂v_k-1':>12}"
+             f" {'stored v_k':>11} {'b Jacobians':>12}"]
+    for r in rows:
+        lines.append(f"{r['k']:>2}  {str(r['v_in']):>11} {str(r['w']):>11} {str(r['v_out']):>13} "
+                     f"{str(r['dL_dw']):>11} {str(r['jacobian_per_sample']):>12} {format_bytes(r['stored']):>11} "
+                     f"{format_bytes(r['jacobians']):>12}")
+    total = memory_summary(b, widths, itemsize)
+    lines.append(f"stored activations v_0…v_{len(rows)}: {format_bytes(total['activations'])};  weights: "
+                 f"{format_bytes(total['weights'])};  per-example Jacobians, if formed: "
+                 f"{format_bytes(total['jacobians'])}")
+    return "\n".join(lines)

@@ -31,8 +31,11 @@
 # The lecture's Рис. 27, in code: a multilayer perceptron $v_k = \sigma(v_{k-1} w_k)$ on a batch of data, its
 # forward pass and its backward pass **written out by hand**, with the shape of every tensor printed next to its
 # formula ($b \times n_k$, $n_{k+1} \times n_k$, …). The hand-written gradient is checked against `adlib.grad`
-# and `jax.grad` to $10^{-10}$, then it trains the network; a widget shows how the shapes and the memory of the
-# stored activations grow with the batch size and the widths.
+# and `jax.grad` to $10^{-10}$; a table and a widget show the shapes and the memory of the stored activations
+# for any batch size and widths. Beyond the lecture, the hand-written gradient trains the network.
+#
+# Builds on [06 — choose your fighter](06_choose_your_fighter.ipynb) (one scalar loss: reverse mode) and
+# [05 — reverse mode](05_reverse_mode.ipynb); leads to [08 — Hessian-vector products](08_hvp.ipynb).
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/07_feedforward.ipynb)
@@ -62,34 +65,12 @@ import numpy as np
 
 import adlib
 import adlib.numpy as anp
-from adlib.mlp import init_weights, layer_table, memory_summary, one_hot, two_spirals
+from adlib.course import projector
+from adlib.course.claims import claim
+from adlib.mlp import init_weights, memory_summary, one_hot, shapes_table, two_spirals
 
+projector.use()
 np.set_printoptions(precision=4, suppress=True)
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## The data / Данные
-#
-# Two interleaved spirals, generated with a seeded generator (`adlib.mlp.two_spirals`): 200 points per class,
-# 1.5 turns, Gaussian noise of standard deviation 0.08. No straight line separates them, so the network has to
-# bend space. Each input row is $(x_1, x_2, 1)$: the constant 1 lets $w_1$ carry a bias, so that every layer keeps
-# the slide's form $v_k = \sigma(v_{k-1} w_k)$ without a separate $+\,b_k$.
-
-# %% slideshow={"slide_type": "fragment"}
-X, y = two_spirals(n_per_class=200, turns=1.5, noise=0.08, seed=0)
-V0 = np.hstack([X, np.ones((len(X), 1))])  # v_0 for the whole data set: 400 × 3
-Y = one_hot(y, 2)  # 400 × 2, targets as rows of the identity
-print(f"X {X.shape}, labels {np.bincount(y)}, v_0 {V0.shape}, Y {Y.shape}")
-
-fig, ax = plt.subplots(figsize=(4.2, 4.2))
-for c, color in [(0, "tab:blue"), (1, "tab:orange")]:
-    ax.scatter(*X[y == c].T, s=10, color=color, label=f"class {c}")
-ax.set_aspect("equal")
-ax.set_xlabel("$x_1$")
-ax.set_ylabel("$x_2$")
-ax.set_title("two spirals (seed 0)")
-ax.legend(loc="lower right", fontsize=8)
-fig.tight_layout()
-plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Forward pass / Прямой проход
@@ -101,9 +82,17 @@ plt.show()
 # * $L = L(v_t)$: the mean cross-entropy $L = \frac1b \sum_i \bigl(\log \sum_j e^{v_{t,ij}} - \sum_j Y_{ij}
 #   v_{t,ij}\bigr)$.
 #
-# The network: $n = (3, 16, 16, 2)$, so $t = 3$ layers.
+# The data: two interleaved spirals (`adlib.mlp.two_spirals`, seeded: 200 points per class, 1.5 turns, noise
+# 0.08; drawn at the end). Each input row is $(x_1, x_2, 1)$: the constant 1 lets $w_1$ carry a bias, so that every
+# layer keeps the slide's form $v_k = \sigma(v_{k-1} w_k)$ without a separate $+\,b_k$. The network:
+# $n = (3, 16, 16, 2)$, so $t = 3$ layers, on a batch of $b = 8$ points.
 
 # %% slideshow={"slide_type": "subslide"}
+X, y = two_spirals(n_per_class=200, turns=1.5, noise=0.08, seed=0)
+V0 = np.hstack([X, np.ones((len(X), 1))])  # v_0 for the whole data set: 400 × 3
+Y = one_hot(y, 2)  # 400 × 2, targets as rows of the identity
+print(f"X {X.shape}, labels {np.bincount(y)}, v_0 {V0.shape}, Y {Y.shape}")
+
 widths = [3, 16, 16, 2]  # n_0 = 3 inputs, two hidden layers of 16, n_t = 2 classes
 ws = init_weights(widths, seed=1)  # w_k: n_{k-1} × n_k, entries N(0, 1/n_{k-1})
 t = len(ws)
@@ -235,13 +224,84 @@ for name, (xb, Yb_) in {"batch of 8": (x, Yb), "all 400 points": (V0, Y)}.items(
     print(f"{name}: hand-written ∂L/∂w_k == adlib.grad == jax.grad (k = 1…{t}), max |hand − adlib| = {worst:.1e}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Training with the hand-written gradient / Обучение на собственном обратном проходе
+# ## Shapes and memory / Размерности и память
 #
-# Stochastic gradient descent with momentum (batches of $b = 64$, seeded), using only `forward` and `backward`
-# above; the full-data loss is recorded every 20 steps.
+# The shapes are the slide's, for any $b$ and widths; the memory columns go beyond the lecture. Backprop keeps every activation $v_0, \dots, v_t$ of the forward pass until the backward pass has used it:
+# $b \sum_k n_k$ numbers, linear in the batch size. What would it take instead to keep the slide's Jacobians
+# $\partial v_k / \partial v_{k-1}$, one $n_k \times n_{k-1}$ matrix per example (what `jax.vmap(jax.jacrev(layer))`
+# returns)? $b \sum_k n_k n_{k-1}$ numbers: also linear in $b$, but each example's $n_k \times n_{k-1}$ matrix
+# takes the place of its row of $n_k$ activations, $n_{k-1}$ times as many numbers. Backprop
+# never forms them: $\operatorname{diag}(\sigma'(z_k))\, w_k^\top$ is applied from the stored $v_k$ and the shared
+# $w_k$ — a factored form of the same $b$ matrices. (The Jacobian of the whole batch as one
+# $(b\,n_k) \times (b\,n_{k-1})$ matrix is block diagonal with exactly these $b$ blocks; nobody stores its zeros.)
+#
+# `layer_table(b, widths)`, `memory_summary(b, widths)` and `shapes_table(b, widths)` (pure functions in
+# `adlib.mlp`) compute it; here for the network trained below, $n = (3, 32, 32, 2)$, $b = 64$:
 
 # %% slideshow={"slide_type": "subslide"}
-widths_train = [3, 32, 32, 2]
+widths_shown, b_shown = [3, 32, 32, 2], 64
+print(shapes_table(b_shown, widths_shown))
+memory = memory_summary(b_shown, widths_shown)
+ratio = memory["jacobians"] / memory["activations"]
+print(f"per-example Jacobians / stored activations = {ratio:.1f} (the same for every b: both are linear in b)")
+claim(ratio > 10 and memory_summary(10 * b_shown, widths_shown)["jacobians"] == 10 * memory["jacobians"],
+      "the per-example Jacobians take more than ten times the activations' memory, and grow linearly in b",
+      ratio=ratio)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Every shape in the table is the shape of the tensor the code above produced (`tests/test_mlp.py` checks them
+# against a forward pass, `adlib.grad` and `adlib.jacrev`). At these widths the per-example Jacobians would take
+# more than ten times the memory of the activations (the ratio printed above), at every batch size; the widget
+# shows how both grow with $b$ and with the widths.
+
+
+# %% slideshow={"slide_type": "subslide"}
+def show_shapes(b=64, width=32, depth=2):
+    widths = [3] + [width] * depth + [2]
+    print(shapes_table(b, widths))
+    bs = np.unique(np.logspace(0, 4, 30).astype(int))
+    totals = [memory_summary(int(bb), widths) for bb in bs]
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    ax.loglog(bs, [m["jacobians"] for m in totals], color="tab:red", label="per-example Jacobians ∝ b")
+    ax.loglog(bs, [m["activations"] for m in totals], color="tab:blue", label="stored activations ∝ b")
+    ax.loglog(bs, [m["weights"] for m in totals], color="gray", ls="--", label="weights (no b)")
+    ax.axvline(b, color="gray", ls=":", label=f"b = {b}")
+    ax.set_xlabel("batch size b")
+    ax.set_ylabel("bytes (float64)")
+    ax.set_title(f"memory for widths {widths}")
+    ax.legend(fontsize=10, loc="upper left")
+    fig.tight_layout()
+    plt.show()
+
+
+_ = widgets.interact(
+    show_shapes,
+    b=widgets.IntSlider(value=64, min=1, max=4096, step=1, description="batch b", continuous_update=False),
+    width=widgets.IntSlider(value=32, min=1, max=1024, step=1, description="width n_k", continuous_update=False),
+    depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description="hidden layers", continuous_update=False),
+)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: training with the hand-written gradient / За рамками лекции: обучение с обратным проходом, написанным вручную
+#
+# The data, two spirals: no straight line separates them, so the network has to bend space. Stochastic gradient
+# descent with momentum (batches of $b = 64$, seeded) on the network of the table above, $n = (3, 32, 32, 2)$, using
+# only `forward` and `backward`; the full-data loss is recorded every 20 steps.
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(4.6, 4.6))
+for c, color in [(0, "tab:blue"), (1, "tab:orange")]:
+    ax.scatter(*X[y == c].T, s=10, color=color, label=f"class {c}")
+ax.set_aspect("equal")
+ax.set_xlabel("$x_1$")
+ax.set_ylabel("$x_2$")
+ax.set_title("two spirals (seed 0)")
+ax.legend(loc="lower right", fontsize=10)
+fig.tight_layout()
+plt.show()
+
+# %% slideshow={"slide_type": "subslide"}
+widths_train = widths_shown  # [3, 32, 32, 2]
 ws_train = init_weights(widths_train, seed=1)
 rng = np.random.default_rng(2)
 lr, beta, steps, batch = 0.1, 0.9, 3000, 64
@@ -260,13 +320,16 @@ accuracy = np.mean(forward(ws_train, V0)[-1].argmax(axis=1) == y)
 for h, a in zip(backward(ws_train, forward(ws_train, V0), Y), adlib.grad(L_adlib)(ws_train, V0, Y)):
     np.testing.assert_allclose(h, a, rtol=1e-10, atol=1e-12)  # still exact at the trained weights
 print(f"after {steps} steps: loss {history[-1][1]:.4f} (from {history[0][1]:.4f}), training accuracy {accuracy:.1%}")
+claim(history[-1][1] < history[0][1] / 10, "the loss falls by more than an order of magnitude",
+      first=history[0][1], last=history[-1][1])
+claim(accuracy > 0.9, "the trained network classifies more than 90% of the points correctly", accuracy=accuracy)
 
 # %% slideshow={"slide_type": "subslide"}
 steps_, losses = np.array(history).T
 grid = np.linspace(-1.4, 1.4, 200)
 G1, G2 = np.meshgrid(grid, grid)
 logits = forward(ws_train, np.stack([G1.ravel(), G2.ravel(), np.ones(G1.size)], axis=1))[-1]
-fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
 axes[0].semilogy(steps_, losses)
 axes[0].set_xlabel("SGD step")
 axes[0].set_ylabel("cross-entropy on all 400 points (log scale)")
@@ -280,64 +343,14 @@ axes[1].set_aspect("equal")
 axes[1].set_xlabel("$x_1$")
 axes[1].set_ylabel("$x_2$")
 axes[1].set_title(f"decision regions, training accuracy {accuracy:.1%}")
-axes[1].legend(loc="lower right", fontsize=8)
+axes[1].legend(loc="lower right", fontsize=10)
 fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: the loss falls by more than an order of magnitude (left, log scale) and the decision boundary
-# (right) winds between the two spirals — a network no linear model could replace, trained with twenty lines of
-# hand-written backprop.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Shapes and memory / Размерности и память
-#
-# Backprop keeps every activation $v_0, \dots, v_t$ of the forward pass until the backward pass has used it:
-# $b \sum_k n_k$ numbers, linear in the batch size. The Jacobian $\partial v_k / \partial v_{k-1}$ of a whole
-# batch, a $(b\,n_k) \times (b\,n_{k-1})$ matrix, would grow with $b^2$ — which is why it is never formed.
-# `layer_table(b, widths)` and `memory_summary(b, widths)` (pure functions in `adlib.mlp`) compute the table below;
-# the widget only calls them.
-
-
-# %% slideshow={"slide_type": "subslide"}
-def fmt_bytes(n):
-    for unit in ["B", "KB", "MB", "GB", "TB"]:
-        if n < 1024 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-
-
-def show_shapes(b=64, width=32, depth=2):
-    widths = [3] + [width] * depth + [2]
-    rows = layer_table(b, widths)
-    print(f"widths n = {widths}, batch b = {b}")
-    print(f"{'k':>2}  {'v_k-1':>11} {'w_k':>11} {'v_k, ∂L/∂v_k':>13} {'∂L/∂w_k':>11} {'∂v_k/∂v_k-1':>12}"
-          f" {'stored v_k':>11} {'batch Jacobian':>15}")
-    for r in rows:
-        print(f"{r['k']:>2}  {str(r['v_in']):>11} {str(r['w']):>11} {str(r['v_out']):>13} {str(r['dL_dw']):>11} "
-              f"{str(r['jacobian_per_sample']):>12} {fmt_bytes(r['stored']):>11} {fmt_bytes(r['full_jacobian']):>15}")
-    total = memory_summary(b, widths)
-    print(f"stored activations v_0…v_{len(rows)}: {fmt_bytes(total['activations'])};  weights: "
-          f"{fmt_bytes(total['weights'])};  batch Jacobians if formed: {fmt_bytes(total['full_jacobians'])}")
-    bs = np.unique(np.logspace(0, 4, 30).astype(int))
-    fig, ax = plt.subplots(figsize=(6, 3))
-    ax.loglog(bs, [memory_summary(int(bb), widths)["activations"] for bb in bs], label="stored activations ∝ b")
-    ax.loglog(bs, [memory_summary(int(bb), widths)["full_jacobians"] for bb in bs], label="batch Jacobians ∝ b²")
-    ax.axvline(b, color="gray", ls=":", label=f"b = {b}")
-    ax.set_xlabel("batch size b")
-    ax.set_ylabel("bytes (float64)")
-    ax.set_title(f"memory for widths {widths}")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    plt.show()
-
-
-_ = widgets.interact(
-    show_shapes,
-    b=widgets.IntSlider(value=64, min=1, max=4096, step=1, description="batch b", continuous_update=False),
-    width=widgets.IntSlider(value=32, min=1, max=1024, step=1, description="width n_k", continuous_update=False),
-    depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description="hidden layers", continuous_update=False),
-)
+# (right) winds between the two spirals, with more than 90% of the points on their side (both checked in the
+# training cell) — a network no linear model could replace, trained with twenty lines of hand-written backprop.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
@@ -347,4 +360,7 @@ _ = widgets.interact(
 #   with $\delta_k = \partial L/\partial v_k \odot \sigma'(z_k)$ — two matrix products per layer, the per-example
 #   $n_k \times n_{k-1}$ Jacobian applied, never formed.
 # * The hand-written gradients equal `adlib.grad` and `jax.grad` to $10^{-10}$ and train the network.
-# * The price of reverse mode: every activation is stored, $b \sum_k n_k$ numbers.
+# * The price of reverse mode: every activation is stored, $b \sum_k n_k$ numbers — a factored form of the
+#   $b \sum_k n_k n_{k-1}$ numbers of the per-example Jacobians.
+#
+# Next: [08 — Hessian-vector products](08_hvp.ipynb), curvature of such a loss without forming the Hessian.

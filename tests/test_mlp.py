@@ -7,7 +7,16 @@ from hypothesis import strategies as st
 
 import adlib
 import adlib.numpy as anp
-from adlib.mlp import init_weights, layer_table, memory_summary, one_hot, parse_widths, two_spirals
+from adlib.mlp import (
+    format_bytes,
+    init_weights,
+    layer_table,
+    memory_summary,
+    one_hot,
+    parse_widths,
+    shapes_table,
+    two_spirals,
+)
 
 
 def test_two_spirals_is_seeded_balanced_and_not_linearly_separable():
@@ -72,12 +81,13 @@ def test_layer_table_shapes_are_the_shapes_backprop_produces(b, widths):
         J = adlib.jacrev(lambda v, w=w: anp.tanh(v @ w))(v_in[0])
         assert r["jacobian_per_sample"] == J.shape
         assert r["stored"] == v_out.nbytes and r["weights"] == w.nbytes
-        assert r["full_jacobian"] == v_out.size * v_in.size * 8
+        per_example = np.stack([adlib.jacrev(lambda v, w=w: anp.tanh(v @ w))(v) for v in v_in])  # b × n_k × n_{k-1}
+        assert r["jacobians"] == per_example.nbytes
         assert k == len([q for q in rows if q["k"] <= k])
     total = memory_summary(b, widths)
     assert total["activations"] == sum(v.nbytes for v in vs)
     assert total["weights"] == sum(w.nbytes for w in ws)
-    assert total["full_jacobians"] == sum(r["full_jacobian"] for r in rows)
+    assert total["jacobians"] == sum(r["jacobians"] for r in rows)
 
 
 def _net(ws, x):
@@ -87,12 +97,39 @@ def _net(ws, x):
     return v
 
 
-def test_memory_grows_linearly_for_activations_and_quadratically_for_batch_jacobians():
+def test_memory_of_activations_and_of_per_example_jacobians_grows_linearly():
     small, big = memory_summary(10, [3, 32, 2]), memory_summary(1000, [3, 32, 2])
     assert big["activations"] == 100 * small["activations"]
-    assert big["full_jacobians"] == 100**2 * small["full_jacobians"]
+    assert big["jacobians"] == 100 * small["jacobians"]  # b blocks n_k × n_{k-1}: linear in b, too
+    assert small["jacobians"] == 10 * (32 * 3 + 2 * 32) * 8 and small["activations"] == 10 * (3 + 32 + 2) * 8
     assert big["weights"] == small["weights"]
     assert memory_summary(10, [3, 32, 2], itemsize=4)["activations"] * 2 == small["activations"]
+
+
+def test_the_batch_jacobian_is_block_diagonal_with_the_per_example_blocks():
+    """The (b·n_k) × (b·n_{k-1}) Jacobian of a layer over the whole batch: its b diagonal blocks are the per-example
+    Jacobians that layer_table counts, everything else is zero."""
+    b, widths = 3, [4, 5]
+    (w,) = init_weights(widths, seed=2)
+    v = np.random.default_rng(0).standard_normal((b, 4))
+    J = adlib.jacrev(lambda x: anp.tanh(x.reshape(b, 4) @ w).reshape(-1))(v.reshape(-1))
+    blocks = np.zeros_like(J)
+    for i in range(b):
+        blocks[5 * i:5 * (i + 1), 4 * i:4 * (i + 1)] = adlib.jacrev(lambda x: anp.tanh(x @ w))(v[i])
+    np.testing.assert_allclose(J, blocks, rtol=1e-13, atol=1e-15)
+    assert layer_table(b, widths)[0]["jacobians"] == b * 5 * 4 * 8
+
+
+def test_format_bytes_and_shapes_table():
+    assert format_bytes(512) == "512 B" and format_bytes(16384) == "16.0 KB" and format_bytes(3 * 2**20) == "3.0 MB"
+    assert format_bytes(2**50) == "1024.0 TB"
+    with pytest.raises(ValueError, match="non-negative"):
+        format_bytes(-1)
+    text = shapes_table(64, [3, 32, 32, 2])
+    lines = text.splitlines()
+    assert lines[0] == "widths n = [3, 32, 32, 2], batch b = 64" and len(lines) == 2 + 3 + 1
+    assert "(64, 3)" in lines[2] and "(3, 32)" in lines[2] and "(32, 3)" in lines[2] and "48.0 KB" in lines[2]
+    assert lines[-1].startswith("stored activations v_0…v_3: 34.5 KB") and "592.0 KB" in lines[-1]
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.0, True])
