@@ -39,7 +39,7 @@
 # leads to [03 — finite differences](03_finite_differences.ipynb) (what the finite-difference estimator costs and
 # how accurate it is).
 #
-# The default run takes about 15 s with $n$ up to 256; `ADLIB_FULL=1` extends the sweeps to $n = 1024$ with more
+# The default run takes under a minute, with $n$ up to 256; `ADLIB_FULL=1` extends the sweeps to $n = 1024$ with more
 # seeds (many minutes, with progress bars).
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
@@ -496,8 +496,8 @@ claim(leading[-1] / exact_bias[-1] > 1.3, "at large ε the leading term overesti
 # The measured bias follows the exact curve within 10 % (the sampling error of 1000 directions) at every
 # $\varepsilon$, with slope 2 while $\varepsilon$ is small: **bias $= O(\varepsilon^2)$**. At the largest
 # $\varepsilon$ the leading term $\varepsilon^2/(2(d+2))$ overestimates it by more than 30 % and the measurement
-# sides with the exact curve, so the check could have failed. With $\varepsilon = 10^{-6}$, as in all runs here,
-# the bias is negligible next to the noise.
+# sides with the exact curve, so the check could have failed. With $\varepsilon = 10^{-6}$, as in the GD runs
+# here, the bias is negligible next to the noise.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Variance against the dimension / Дисперсия и размерность (beyond the lecture)
