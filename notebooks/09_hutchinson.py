@@ -55,6 +55,8 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
+import functools
+import math
 import os
 
 # One BLAS thread (before NumPy loads; set the variable yourself to override): the matrices here are small, and
@@ -67,12 +69,23 @@ import numpy as np
 from IPython.display import display
 
 from adlib import curvature
+from adlib.course import projector
+from adlib.course.claims import choose, claim, say
 
+projector.use()  # the course's font sizes: figures readable on a projector
 FULL = os.environ.get("ADLIB_FULL") == "1"
 np.set_printoptions(precision=4)
 
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Builds on [08 — Hessian-vector products](08_hvp.ipynb) (each probe here costs one HVP; the network and its
+# Hessian spectrum are the ones of 08). Leads to [10 — gradient checkpointing](10_checkpointing.ipynb); the
+# estimator comes back in [11 — what AD is not](11_what_ad_is_not.ipynb)'s summary.
+#
+# The lecture's slide and Рис. 29 come first; the variance of different probes, Hutch++ and the widget come
+# after them, **beyond the lecture**.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The estimator / Оценка Хатчинсона
+# ## Hutchinson's idea for estimating the trace / Идея Хатчинсона для оценки следа матрицы
 #
 # For a random vector $v$ with $\mathbb E[v v^\top] = I$,
 #
@@ -90,130 +103,28 @@ def hutchinson_slide(matvec, n, V, rng):
 rng = np.random.default_rng(0)
 B = rng.standard_normal((50, 50))
 X = (B + B.T) / 2 + np.diag(rng.uniform(1, 4, 50))  # symmetric, with a heavy diagonal
+sigma_X = np.sqrt(curvature.hutchinson_variance(X, "rademacher"))  # std of one term vᵀXv (formula: see below)
+z = {}
+print(f"{'V':>5} {'estimate':>9} {'error':>8} {'σ/√V':>7} {'error/(σ/√V)':>13}   exact tr X = {np.trace(X):.3f}")
 for V in [1, 10, 100, 1000]:
-    print(f"V = {V:5d}: estimate {hutchinson_slide(lambda v: X @ v, 50, V, rng):9.3f}   exact tr X = {np.trace(X):.3f}")
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Which probes? Variance / Дисперсия оценки
-#
-# All three probes below have $\mathbb E[vv^\top] = I$, so all are unbiased; they differ in the variance of a
-# single term $v^\top X v$ (symmetric $X$):
-#
-# | probe | $v$ | $\operatorname{Var}(v^\top X v)$ |
-# |---|---|---|
-# | Rademacher | $\pm 1$ entries | $2\bigl(\|X\|_F^2 - \sum_i X_{ii}^2\bigr)$ — the diagonal is seen exactly |
-# | Gaussian | $\mathcal N(0, I)$ | $2\|X\|_F^2$ |
-# | sphere | uniform on $\|v\| = \sqrt n$ | $\frac{2n}{n+2}\bigl(\|X\|_F^2 - (\operatorname{tr} X)^2/n\bigr)$ — a multiple of $I$ is seen exactly |
-#
-# Measured with 20 000 probes of each kind; the tolerance is the sampling error of a sample variance,
-# $\sqrt{(\mu_4 - \sigma^4)/N}$, estimated from the same samples.
-
-# %% slideshow={"slide_type": "subslide"}
-N = 20_000
-samples = {}
-print(f"{'probe':>11} {'measured var':>13} {'formula':>10} {'std. error':>11} {'z':>6}")
-for k, probe in enumerate(curvature.PROBES):
-    s = curvature.hutchinson_samples(X, None, N, np.random.default_rng(10 + k), probe)
-    samples[probe] = s
-    measured, theory = s.var(ddof=1), curvature.hutchinson_variance(X, probe)
-    se = np.sqrt((np.mean((s - s.mean()) ** 4) - measured**2) / N)
-    z = (measured - theory) / se
-    print(f"{probe:>11} {measured:13.2f} {theory:10.2f} {se:11.2f} {z:6.2f}")
-    assert abs(z) < 4, f"{probe}: the measured variance is {z:.1f} standard errors off the formula"
-
-# %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(6.6, 3.8))
-bins = np.linspace(np.trace(X) - 250, np.trace(X) + 250, 80)
-for probe, color in zip(curvature.PROBES, ["tab:blue", "tab:orange", "tab:green"]):
-    sd = np.sqrt(curvature.hutchinson_variance(X, probe))
-    ax.hist(samples[probe], bins=bins, histtype="step", lw=1.5, color=color, density=True,
-            label=f"{probe}: std {sd:.1f} (formula)")
-ax.axvline(np.trace(X), color="k", lw=1, label=f"tr X = {np.trace(X):.1f}")
-ax.set_xlabel("single-probe estimate $v^T X v$")
-ax.set_ylabel("density")
-ax.set_title("One probe's estimate: same mean, different spread")
-ax.legend(fontsize=8)
-fig.tight_layout()
-plt.show()
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: all three histograms are centred on the trace; Rademacher's is the narrowest here because $X$
-# has a heavy diagonal, which Rademacher probes see without error. Averaging $V$ probes divides the variance by
-# $V$: the error falls like $1/\sqrt V$ — to gain one digit, a hundred times more HVPs.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Hutch++ / Hutch++: след по низкоранговой части точно
-#
-# The variance $\approx 2\|X\|_F^2$ is dominated by the large eigenvalues. Hutch++ (Meyer, Musco, Musco, Woodruff
-# 2021) removes them first: with a budget of $m$ matvecs,
-#
-# 1. sketch $Q = \operatorname{orth}(X S)$ for $m/3$ random probes $S$ — it spans (about) the top eigenvectors;
-# 2. trace that part exactly: $\operatorname{tr}(Q^\top X Q)$ ($m/3$ more matvecs);
-# 3. Hutchinson on what is left, $(I - QQ^\top) X (I - QQ^\top)$, with the last $m/3$ probes.
-#
-# In code (the same draws as `curvature.hutchpp`, which also checks its input):
+    est = hutchinson_slide(lambda v: X @ v, 50, V, rng)
+    z[V] = (est - np.trace(X)) / (sigma_X / np.sqrt(V))
+    print(f"{V:5d} {est:9.3f} {est - np.trace(X):8.3f} {sigma_X / np.sqrt(V):7.3f} {z[V]:13.2f}")
 
 # %% slideshow={"slide_type": "fragment"}
-def hutchpp_slide(X, m, rng):
-    n, k = X.shape[0], m // 3
-    Q, _ = np.linalg.qr(X @ rng.choice([-1.0, 1.0], size=(n, k)))  # 1. the top eigenspace, roughly
-    G = rng.choice([-1.0, 1.0], size=(n, m - 2 * k))
-    G = G - Q @ (Q.T @ G)  # 3. probes with the sketched part projected out
-    return np.trace(Q.T @ X @ Q) + np.mean(np.sum(G * (X @ G), axis=0))  # 2. + 3.
-
-
-np.testing.assert_allclose(hutchpp_slide(X, 30, np.random.default_rng(1)),
-                           curvature.hutchpp(X, None, 30, np.random.default_rng(1)), rtol=1e-12)
-print(f"Hutch++ with 30 matvecs: {hutchpp_slide(X, 30, np.random.default_rng(1)):.3f}  (tr X = {np.trace(X):.3f})")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Error against the number of matvecs / Ошибка в зависимости от числа умножений
-#
-# Three $1000 \times 1000$ matrices $U \operatorname{diag}(\lambda) U^\top$ (random orthogonal $U$) with a flat
-# spectrum ($\lambda_i$ evenly in $[1, 2]$), a polynomially decaying one ($\lambda_i = 1/i$) and an exponentially
-# decaying one ($\lambda_i = e^{-i/20}$). Root-mean-square relative error over independent trials, and the
-# least-squares slope of $\log(\text{error})$ against $\log(\text{matvecs})$. (Hutchinson's estimates
-# at the different budgets of one trial are running means of one probe sequence, as in Рис. 29.)
-
-# %% slideshow={"slide_type": "subslide"}
-budgets = [6, 12, 24, 48, 96, 192, 384] + ([768] if FULL else [])
-trials = 50 if FULL else 12
-rng = np.random.default_rng(2)
-errors, slopes = {}, {}
-for kind in curvature.SPECTRA:
-    A = curvature.spectrum_matrix(1000, kind, rng)
-    errors[kind] = curvature.trace_errors(A, budgets, trials, rng)
-    slopes[kind] = {method: curvature.loglog_slope(budgets, e) for method, e in errors[kind].items()}
-
-print(f"{'spectrum':>12} {'slope Hutchinson':>17} {'slope Hutch++':>14}   relative error at m = {budgets[-1]}:"
-      f" Hutchinson / Hutch++")
-for kind in curvature.SPECTRA:
-    e = errors[kind]
-    print(f"{kind:>12} {slopes[kind]['hutchinson']:17.2f} {slopes[kind]['hutch++']:14.2f}   "
-          f"{e['hutchinson'][-1]:.2e} / {e['hutch++'][-1]:.2e}")
-for kind in ["polynomial", "exponential"]:  # the claim of Hutch++, checked on the decaying spectra
-    assert slopes[kind]["hutch++"] < slopes[kind]["hutchinson"] - 0.3
-    assert errors[kind]["hutch++"][-1] < errors[kind]["hutchinson"][-1] / 3
-
-# %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), sharey=True)
-for ax, kind in zip(axes, curvature.SPECTRA):  # log-log, each method's fitted slope, references m^-1/2 and m^-1
-    curvature.plot_trace_errors(ax, budgets, errors[kind])
-    ax.set_title(f"{kind} spectrum, n = 1000")
-axes[0].set_ylabel(f"RMS relative error ({trials} trials)")
-fig.tight_layout()
-plt.show()
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: Hutchinson's error falls like $m^{-1/2}$ whatever the spectrum. On the flat spectrum Hutch++ has
-# nothing to gain (there is no dominant part) and loses a little: two thirds of its budget go to the sketch. On
-# decaying spectra its error falls like $m^{-1}$ (polynomial $1/i$: exactly the theory's rate) or faster
-# (exponential: once the sketch holds the whole effective rank, the rest is tiny) — and from a few dozen
-# matvecs on, a lower error at equal budget (at m = 384: several times lower on $1/i$, hundreds of times on
-# $e^{-i/20}$).
+p_1000 = math.erfc(abs(z[1000]) / math.sqrt(2))  # two-sided tail probability of such a deviation (Gaussian)
+worse = abs(z[1000]) * sigma_X / np.sqrt(1000) > abs(z[100]) * sigma_X / np.sqrt(100)
+say(f"The errors are random: what shrinks like $1/\\sqrt V$ is their typical size, the standard error "
+    f"$\\sigma/\\sqrt V$ ({sigma_X / np.sqrt(100):.2f} at $V = 100$, {sigma_X / np.sqrt(1000):.2f} at "
+    f"$V = 1000$). The $V = 100$ estimate landed {abs(z[100]):.1f} standard errors from the trace, the "
+    f"$V = 1000$ one {abs(z[1000]):.1f} "
+    + choose(z[1000] < 0, "below", "above")
+    + f" (a deviation that large happens with probability ≈ {p_1000:.1%}) — so here $V = 1000$ is "
+    + choose(worse, "**worse** than $V = 100$ in absolute terms: an unlucky draw, not a flaw of the estimator.",
+             "also better than $V = 100$ in absolute terms."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The trace of a network's Hessian / След Гессиана нейронной сети
+# ## The trace of a network's Hessian (Рис. 29) / След Гессиана нейронной сети (Рис. 29)
 #
 # Рис. 29 (from BackPACK's example) estimates the trace of an MLP's loss Hessian with $V$ from 10 to 1000
 # Rademacher probes and compares it with the exact trace. The same here on a small tanh MLP (2 → 12 → 12 → 1,
@@ -257,87 +168,302 @@ V_max = 1000
 single = curvature.hutchinson_samples(H_op, None, V_max, np.random.default_rng(3), "rademacher")  # 1000 HVPs
 V = np.arange(1, V_max + 1)
 running = np.cumsum(single) / V
-sd = np.sqrt(curvature.hutchinson_variance(H, "rademacher"))
-pp_budgets = [15, 45, 150, 300]
-pp = [curvature.hutchpp(H_op, None, m_, np.random.default_rng(4 + i)) for i, m_ in enumerate(pp_budgets)]
-print(f"HVPs used: {H_op.calls} ({V_max} Hutchinson + {sum(pp_budgets)} Hutch++)")
+sd = np.sqrt(curvature.hutchinson_variance(H, "rademacher"))  # σ of one probe, from the dense H
+print(f"HVPs used: {H_op.calls}")
 for v_ in [10, 100, 1000]:
     print(f"Hutchinson, V = {v_:4d}: {running[v_ - 1]:.5f}  (error {abs(running[v_ - 1] - exact_trace):.1e}, "
           f"expected ±{sd / np.sqrt(v_):.1e})")
-for m_, est in zip(pp_budgets, pp):
-    print(f"Hutch++,    m = {m_:4d}: {est:.5f}  (error {abs(est - exact_trace):.1e})")
 assert abs(running[-1] - exact_trace) < 4 * sd / np.sqrt(V_max)
 
-# %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(6.8, 4.0))
-ax.semilogx(V[9:], running[9:], color="tab:blue", label="Hutchinson (Rademacher), running mean over V probes")
+fig, ax = plt.subplots(figsize=(8.8, 4.8))
+ax.semilogx(V[9:], running[9:], color="tab:blue", label="Hutchinson (Rademacher): mean of V probes")
 ax.fill_between(V[9:], exact_trace - 2 * sd / np.sqrt(V[9:]), exact_trace + 2 * sd / np.sqrt(V[9:]),
-                color="tab:blue", alpha=0.15, label=r"exact $\pm 2\sigma/\sqrt{V}$ (variance formula)")
-ax.semilogx(pp_budgets, pp, "s", color="tab:red", label="Hutch++ with m HVPs")
+                color="tab:blue", alpha=0.15, label=r"exact $\pm 2\sigma/\sqrt{V}$")
 ax.axhline(exact_trace, color="k", lw=1, label=f"exact trace {exact_trace:.4f}")
-ax.set_xlabel("number of HVPs (V probes, or m for Hutch++)")
+ax.set_xlabel("number of probes V (= HVPs)")
 ax.set_ylabel(r"estimate of tr $\nabla^2 L$")
 ax.set_title("Trace of the MLP's loss Hessian from HVPs (cf. Рис. 29)")
-ax.legend(fontsize=8)
+ax.legend(loc="lower right")
 fig.tight_layout()
 plt.show()
+inside = np.abs(running[9:] - exact_trace) <= 2 * sd / np.sqrt(V[9:])  # V = 10 … 1000
+outside = V[9:][~inside]
+claim(inside.mean() > 0.9, "the running estimate stays mostly inside the funnel", inside=inside.mean())
+say(f"The running estimate is inside the $\\pm 2\\sigma/\\sqrt V$ funnel for **{inside.mean():.0%}** of the "
+    f"$V$ from 10 to 1000"
+    + (f" — it leaves it for {outside.size} values of $V$, between {outside.min()} and {outside.max()}."
+       if outside.size else "."))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# What to see: the running Hutchinson estimate wanders inside the $\pm 2\sigma/\sqrt V$ funnel around the exact
-# trace and settles slowly; Hutch++ with a few hundred HVPs is already closer, because this Hessian — like most
-# network Hessians — has a few large eigenvalues and a bulk near zero (notebook 08).
+# What to see: the running Hutchinson estimate wanders around the exact trace, mostly inside the
+# $\pm 2\sigma/\sqrt V$ funnel ($\sigma$: the standard deviation of one probe's $v^\top H v$), and settles
+# slowly. The funnel is a pointwise 95% band: a running mean is one random walk, its neighbouring values are
+# strongly correlated, so when it leaves the band it does so for a stretch of $V$, not at isolated points.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Try it: probe and budget / Попробуйте: тип проб и бюджет
+# ## Beyond the lecture: which probes? Variance / За рамками лекции: дисперсия оценки
+#
+# All three probes below have $\mathbb E[vv^\top] = I$, so all are unbiased; they differ in the variance of a
+# single term $v^\top X v$ (symmetric $X$):
+#
+# | probe | $v$ | $\operatorname{Var}(v^\top X v)$ |
+# |---|---|---|
+# | Rademacher | $\pm 1$ entries | $2\bigl(\|X\|_F^2 - \sum_i X_{ii}^2\bigr)$ — the diagonal is seen exactly |
+# | Gaussian | $\mathcal N(0, I)$ | $2\|X\|_F^2$ |
+# | sphere | uniform on $\|v\| = \sqrt n$ | $\frac{2n}{n+2}\bigl(\|X\|_F^2 - (\operatorname{tr} X)^2/n\bigr)$ — a multiple of $I$ is seen exactly |
+#
+# Measured with 20 000 probes of each kind on the $X$ of the first demo; the tolerance is the sampling error of
+# a sample variance, $\sqrt{(\mu_4 - \sigma^4)/N}$, estimated from the same samples.
+
+# %% slideshow={"slide_type": "subslide"}
+N = 20_000
+samples, measured, theory, se = {}, {}, {}, {}
+print(f"{'probe':>11} {'measured var':>13} {'formula':>10} {'std. error':>11} {'z':>6}")
+for k, probe in enumerate(curvature.PROBES):
+    s = curvature.hutchinson_samples(X, None, N, np.random.default_rng(10 + k), probe)
+    samples[probe] = s
+    measured[probe], theory[probe] = s.var(ddof=1), curvature.hutchinson_variance(X, probe)
+    se[probe] = np.sqrt((np.mean((s - s.mean()) ** 4) - measured[probe] ** 2) / N)
+    z_ = (measured[probe] - theory[probe]) / se[probe]
+    print(f"{probe:>11} {measured[probe]:13.2f} {theory[probe]:10.2f} {se[probe]:11.2f} {z_:6.2f}")
+    assert abs(z_) < 4, f"{probe}: the measured variance is {z_:.1f} standard errors off the formula"
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(8.8, 4.6))
+bins = np.linspace(np.trace(X) - 250, np.trace(X) + 250, 80)
+for probe, color in zip(curvature.PROBES, ["tab:blue", "tab:orange", "tab:green"]):
+    ax.hist(samples[probe], bins=bins, histtype="step", lw=1.5, color=color, density=True,
+            label=f"{probe}: std {np.sqrt(theory[probe]):.1f} (formula)")
+ax.axvline(np.trace(X), color="k", lw=1, label=f"tr X = {np.trace(X):.1f}")
+ax.set_xlabel("single-probe estimate $v^T X v$")
+ax.set_ylabel("density")
+ax.set_title("One probe's estimate: same mean, different spread")
+ax.legend(loc="upper left")
+fig.tight_layout()
+plt.show()
+tie = abs(measured["rademacher"] - measured["sphere"]) / np.hypot(se["rademacher"], se["sphere"])
+gain = 1 - max(measured["rademacher"], measured["sphere"]) / measured["gaussian"]
+claim(theory["rademacher"] < theory["sphere"] < theory["gaussian"], "the formulas order Rademacher < sphere < Gaussian")
+claim(tie < 3 and gain > 0.1, "Rademacher and sphere are tied within the sampling error, both clearly below Gaussian",
+      tie=tie, gain=gain)
+say(f"Gaussian probes are the widest (variance {measured['gaussian']:.0f} measured); Rademacher and sphere "
+    f"probes have a **{gain:.0%} smaller variance and are tied with each other**: by the formulas Rademacher wins by only "
+    f"{theory['sphere'] / theory['rademacher'] - 1:.1%} ({theory['rademacher']:.0f} vs {theory['sphere']:.0f}), "
+    f"while the measured variances ({measured['rademacher']:.0f} vs {measured['sphere']:.0f}) differ by "
+    f"{tie:.1f} standard errors — 20 000 probes cannot tell them apart.")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Why: a Gaussian probe sees the diagonal with noise ($v_i^2$ varies) and has a random length; a Rademacher
+# probe sees the heavy diagonal of $X$ exactly ($v_i^2 = 1$), a sphere probe has a fixed length (it sees
+# $\operatorname{tr}X/n \cdot I$ exactly, and its factor $\frac{2n}{n+2}$ is below 2). Here the two savings are
+# about equal. Whatever the probe, averaging $V$ of them divides the variance by $V$: the error falls like
+# $1/\sqrt V$ — to gain one digit, a hundred times more HVPs.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: Hutch++ / За рамками лекции: Hutch++, след по низкоранговой части точно
+#
+# The variance $\approx 2\|X\|_F^2$ is dominated by the large eigenvalues. Hutch++ (Meyer, Musco, Musco, Woodruff
+# 2021) removes them first: with a budget of $m$ matvecs,
+#
+# 1. sketch $Q = \operatorname{orth}(X S)$ for $m/3$ random probes $S$ — it spans (about) the top eigenvectors;
+# 2. trace that part exactly: $\operatorname{tr}(Q^\top X Q)$ ($m/3$ more matvecs);
+# 3. Hutchinson on what is left, $(I - QQ^\top) X (I - QQ^\top)$, with the last $m/3$ probes.
+#
+# In code (the same draws as `curvature.hutchpp`, which also checks its input), on the $X$ of the first demo:
+
+# %% slideshow={"slide_type": "fragment"}
+def hutchpp_slide(X, m, rng):
+    n, k = X.shape[0], m // 3
+    Q, _ = np.linalg.qr(X @ rng.choice([-1.0, 1.0], size=(n, k)))  # 1. the top eigenspace, roughly
+    G = rng.choice([-1.0, 1.0], size=(n, m - 2 * k))
+    G = G - Q @ (Q.T @ G)  # 3. probes with the sketched part projected out
+    return np.trace(Q.T @ X @ Q) + np.mean(np.sum(G * (X @ G), axis=0))  # 2. + 3.
+
+
+np.testing.assert_allclose(hutchpp_slide(X, 30, np.random.default_rng(1)),
+                           curvature.hutchpp(X, None, 30, np.random.default_rng(1)), rtol=1e-12)
+print(f"Hutch++ with 30 matvecs: {hutchpp_slide(X, 30, np.random.default_rng(1)):.3f}  (tr X = {np.trace(X):.3f})")
+rms = {method: np.sqrt(np.mean((curvature.trace_estimates(X, method, 30, 400, np.random.default_rng(6))
+                                - np.trace(X)) ** 2)) for method in ("hutchinson", "hutch++")}
+lam_X = np.linalg.eigvalsh(X)
+top10 = np.sum(np.sort(lam_X**2)[::-1][:10]) / np.sum(lam_X**2)  # what a perfect 10-vector sketch could remove
+print(f"RMS error over 400 runs with 30 matvecs: Hutchinson {rms['hutchinson']:.2f}, Hutch++ {rms['hutch++']:.2f}")
+print(f"eigenvalues of X in [{lam_X[0]:.1f}, {lam_X[-1]:.1f}]; the 10 largest |λ| hold {top10:.0%} of ‖X‖_F²")
+claim(rms["hutch++"] > rms["hutchinson"] and top10 < 2 / 3,
+      "on this X Hutch++ loses to Hutchinson: the spectrum is flat", rms=rms, top10=top10)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# On this $X$ Hutch++ **loses** to plain Hutchinson at the same budget. Its spectrum is flat — a semicircle with
+# no few dominant eigenvalues — so even a perfect 10-vector sketch would leave a third or more of
+# $\|X\|_F^2$ to the last 10 probes, against Hutchinson's 30 probes for all of it. Hutch++ pays off when the
+# spectrum decays, as below.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Error against the number of matvecs / Ошибка в зависимости от числа умножений
+#
+# Three $1000 \times 1000$ matrices $U \operatorname{diag}(\lambda) U^\top$ (random orthogonal $U$) with a flat
+# spectrum ($\lambda_i$ evenly in $[1, 2]$), a polynomially decaying one ($\lambda_i = 1/i$) and an exponentially
+# decaying one ($\lambda_i = e^{-i/20}$). Root-mean-square relative error over independent trials, and the
+# least-squares slope of $\log(\text{error})$ against $\log(\text{matvecs})$. (Hutchinson's estimates
+# at the different budgets of one trial are running means of one probe sequence, as in Рис. 29.)
+
+# %% slideshow={"slide_type": "subslide"}
+budgets = [6, 12, 24, 48, 96, 192, 384] + ([768] if FULL else [])
+trials = 50 if FULL else 12
+rng = np.random.default_rng(2)
+errors, slopes = {}, {}
+for kind in curvature.SPECTRA:
+    A = curvature.spectrum_matrix(1000, kind, rng)
+    errors[kind] = curvature.trace_errors(A, budgets, trials, rng)
+    slopes[kind] = {method: curvature.loglog_slope(budgets, e) for method, e in errors[kind].items()}
+
+print(f"{'spectrum':>12} {'slope Hutchinson':>17} {'slope Hutch++':>14}   relative error at m = {budgets[-1]}:"
+      f" Hutchinson / Hutch++")
+for kind in curvature.SPECTRA:
+    e = errors[kind]
+    print(f"{kind:>12} {slopes[kind]['hutchinson']:17.2f} {slopes[kind]['hutch++']:14.2f}   "
+          f"{e['hutchinson'][-1]:.2e} / {e['hutch++'][-1]:.2e}")
+for kind in ["polynomial", "exponential"]:  # the claim of Hutch++, checked on the decaying spectra
+    assert slopes[kind]["hutch++"] < slopes[kind]["hutchinson"] - 0.3
+    assert errors[kind]["hutch++"][-1] < errors[kind]["hutchinson"][-1] / 3
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 3, figsize=(11.5, 4.6), sharey=True)
+for ax, kind in zip(axes, curvature.SPECTRA):  # log-log, each method's fitted slope, references m^-1/2 and m^-1
+    curvature.plot_trace_errors(ax, budgets, errors[kind])
+    ax.set_title(f"{kind} spectrum")
+axes[0].set_ylabel(f"RMS relative error ({trials} trials)")
+fig.tight_layout()
+plt.show()
+ratio = {kind: errors[kind]["hutchinson"] / errors[kind]["hutch++"] for kind in curvature.SPECTRA}
+# the first budget from which Hutch++ stays ahead on both decaying spectra
+ahead = [m for j, m in enumerate(budgets)
+         if all(np.all(ratio[kind][j:] > 1) for kind in ("polynomial", "exponential"))]
+claim(np.all(ratio["flat"] < 1), "on the flat spectrum Hutch++ loses at every budget", ratio=ratio["flat"])
+claim(abs(slopes["flat"]["hutchinson"] + 0.5) < 0.15 and abs(slopes["polynomial"]["hutch++"] + 1) < 0.2
+      and slopes["exponential"]["hutch++"] < -1.2, "slopes ≈ −1/2 (Hutchinson), ≈ −1 on 1/i and steeper on e^(−i/20)")
+claim(bool(ahead) and ahead[0] <= 100, "from a few dozen matvecs on Hutch++ stays ahead", ahead=ahead)
+say(f"At $m = {budgets[-1]}$ Hutch++'s error is **{ratio['polynomial'][-1]:.0f}×** lower than Hutchinson's on "
+    f"$1/i$ and **{ratio['exponential'][-1]:.0f}×** lower on $e^{{-i/20}}$, but **{1 / ratio['flat'][-1]:.1f}×** "
+    f"higher on the flat spectrum; on both decaying spectra it stays ahead from $m = {ahead[0]}$ on.")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What to see: Hutchinson's error falls like $m^{-1/2}$ whatever the spectrum. On the flat spectrum Hutch++ has
+# nothing to gain (there is no dominant part) and loses at every budget: two thirds of its budget go to the
+# sketch. On decaying spectra its error falls like $m^{-1}$ (polynomial $1/i$: the theory's rate) or faster
+# (exponential: once the sketch holds the whole effective rank, the rest is tiny) — and, once the budget
+# reaches a few dozen matvecs, a lower error at equal budget.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Hutch++ on the network's Hessian / Hutch++ для Гессиана сети
+#
+# The Hessian of Рис. 29 has a few large eigenvalues and a bulk near zero (notebook 08): a decaying spectrum.
+# Hutch++ with $m$ HVPs against Hutchinson with the same number of probes (the running mean above):
+
+# %% slideshow={"slide_type": "fragment"}
+H_op.calls = 0
+pp_budgets = [15, 45, 150, 300]
+pp = np.array([curvature.hutchpp(H_op, None, m_, np.random.default_rng(4 + i)) for i, m_ in enumerate(pp_budgets)])
+print(f"HVPs used: {H_op.calls}")
+print(f"{'m':>5} {'Hutch++ error':>14} {'Hutchinson error':>17} {'Hutchinson σ/√m':>16}")
+for m_, est in zip(pp_budgets, pp):
+    print(f"{m_:5d} {abs(est - exact_trace):14.1e} {abs(running[m_ - 1] - exact_trace):17.1e} {sd / np.sqrt(m_):16.1e}")
+lam_H = np.linalg.eigvalsh((H + H.T) / 2)
+top10_H = np.sum(np.sort(lam_H**2)[::-1][:10]) / np.sum(lam_H**2)
+
+fig, ax = plt.subplots(figsize=(8.8, 4.6))
+ax.loglog(V[9:], np.abs(running[9:] - exact_trace), color="tab:blue", lw=1, label="Hutchinson |error| (V probes)")
+ax.loglog(V[9:], sd / np.sqrt(V[9:]), "k:", label=r"Hutchinson's $\sigma/\sqrt{V}$")
+ax.loglog(pp_budgets, np.abs(pp - exact_trace), "s-", color="tab:red", label="Hutch++ |error| (m HVPs)")
+ax.set_xlabel("HVPs")
+ax.set_ylabel(r"|estimate − tr $\nabla^2 L$|")
+ax.set_title("The MLP's Hessian: Hutch++ against Hutchinson")
+ax.legend(loc="lower left")
+fig.tight_layout()
+plt.show()
+gain_150 = abs(running[-1] - exact_trace) / abs(pp[2] - exact_trace)
+claim(np.all(np.abs(pp[2:] - exact_trace) < sd / np.sqrt(V_max)) and gain_150 > 3,
+      "Hutch++ with 150 HVPs beats Hutchinson with 1000", gain_150=gain_150)
+say(f"Hutch++ with **150** HVPs is {gain_150:.0f}× closer to the trace than Hutchinson with **1000** (errors "
+    f"{abs(pp[2] - exact_trace):.1e} and {abs(running[-1] - exact_trace):.1e}): the 10 largest $|\\lambda|$ of "
+    f"this Hessian hold {top10_H:.0%} of $\\|H\\|_F^2$ (the flat $X$ above: {top10:.0%}).")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture — try it: probe and budget / За рамками лекции — попробуйте: тип проб и бюджет
 #
 # 300 independent estimates of $\operatorname{tr} \nabla^2 L$ for the chosen probe type and budget $m$,
 # Hutchinson against Hutch++. (The widget multiplies by the dense Hessian computed above, so that it reacts
 # instantly; the estimators only ever call its matvec.) `trace_estimate_figure` computes and draws; the widget
-# only wires the controls to it.
+# only wires the controls to it. First the static figure, at $m = 90$:
 
 # %% slideshow={"slide_type": "subslide"}
-def trace_estimate_figure(probe="rademacher", budget=90, trials=300, seed=0):
-    """Histograms of ``trials`` Hutchinson and Hutch++ estimates of tr H with ``budget`` matvecs each."""
+@functools.lru_cache(maxsize=128)  # the widget redraws a setting it has seen without recomputing it
+def trace_estimates_of_H(probe="rademacher", budget=90, trials=300, seed=0):
+    """``trials`` seeded Hutchinson and Hutch++ estimates of tr H with ``budget`` matvecs each, and their RMS errors."""
     rng = np.random.default_rng(seed)
     estimates = {method: curvature.trace_estimates(H, method, budget, trials, rng, probe)
                  for method in ("hutchinson", "hutch++")}
-    fig, ax = plt.subplots(figsize=(6.6, 3.6))
+    return estimates, {method: np.sqrt(np.mean((e - exact_trace) ** 2)) for method, e in estimates.items()}
+
+
+def trace_estimate_figure(probe="rademacher", budget=90, trials=300, seed=0):
+    """Histograms of the estimates of ``trace_estimates_of_H``; returns the figure and the RMS errors."""
+    estimates, rmse = trace_estimates_of_H(probe, budget, trials, seed)
+    fig, ax = plt.subplots(figsize=(8.8, 4.6))
     lo = min(e.min() for e in estimates.values())
     hi = max(e.max() for e in estimates.values())
     bins = np.linspace(lo, hi, 50)
     for (method, e), color in zip(estimates.items(), ["tab:blue", "tab:red"]):
-        rmse = np.sqrt(np.mean((e - exact_trace) ** 2))
-        ax.hist(e, bins=bins, alpha=0.5, color=color, label=f"{method}: RMS error {rmse:.2e}")
+        ax.hist(e, bins=bins, alpha=0.5, color=color, label=f"{method}: RMS error {rmse[method]:.1e}")
     ax.axvline(exact_trace, color="k", lw=1.2, label="exact trace")
     ax.set_xlabel(r"estimate of tr $\nabla^2 L$")
     ax.set_ylabel("count")
-    ax.set_title(f"{trials} estimates, {probe} probes, budget m = {budget} matvecs")
-    ax.legend(fontsize=8)
+    ax.set_title(f"{trials} estimates, {probe} probes, m = {budget} matvecs")
+    ax.legend(loc="upper left")
     fig.tight_layout()
-    return fig, estimates
+    return fig, rmse
 
 
-fig, estimates = trace_estimate_figure()
+fig, rmse_90 = trace_estimate_figure()
 plt.show()
+claim(rmse_90["hutch++"] < rmse_90["hutchinson"] / 2, "at m = 90 Hutch++ is several times more accurate")
+say(f"At $m = 90$: Hutch++'s RMS error is **{rmse_90['hutchinson'] / rmse_90['hutch++']:.1f}×** smaller.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The widget starts at $m = 300$, which the figure above does not show: there the sketch (100 vectors) holds
+# nearly all of the Hessian's weight, and Hutch++'s estimates collapse onto the exact trace. Lower the budget
+# to see where the two methods meet (at very small $m$ the sketch is too thin and Hutch++ loses), or change
+# the probes.
 
 # %% slideshow={"slide_type": "subslide"}
 def show(probe, budget):
-    trace_estimate_figure(probe, budget)
+    _, rmse = trace_estimate_figure(probe, budget)
     plt.show()
+    return rmse
 
 
+WIDGET_BUDGET = 300
+_, rmse_300 = trace_estimates_of_H("rademacher", WIDGET_BUDGET)  # what the widget's first render shows
+_, rmse_9 = trace_estimates_of_H("rademacher", 9)
+claim(rmse_300["hutch++"] < rmse_300["hutchinson"] / 100, "at m = 300 Hutch++'s estimates collapse onto the trace",
+      rmse=rmse_300)
+claim(rmse_9["hutch++"] > rmse_9["hutchinson"], "at very small m Hutch++ loses", rmse=rmse_9)
 display(widgets.interactive(
     show,
     probe=widgets.Dropdown(options=list(curvature.PROBES), value="rademacher", description="probe"),
-    budget=widgets.IntSlider(value=90, min=3, max=300, step=3, description="budget m"),
+    budget=widgets.IntSlider(value=WIDGET_BUDGET, min=3, max=300, step=3, description="budget m"),
 ))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
 #
-# * Hutchinson: $\operatorname{tr} X = \mathbb E[v^\top X v]$ for any $v$ with $\mathbb E[vv^\top] = I$ — only
-#   matvecs, i.e. HVPs for a Hessian. The variances match the formulas: Rademacher $2(\|X\|_F^2 - \sum X_{ii}^2)$,
-#   Gaussian $2\|X\|_F^2$, sphere $\frac{2n}{n+2}(\|X\|_F^2 - (\operatorname{tr}X)^2/n)$.
-# * Error $\propto m^{-1/2}$: every extra digit costs 100× more HVPs.
-# * Hutch++ traces a sketched top eigenspace exactly and uses Hutchinson only on the rest: error $\propto m^{-1}$
-#   (or faster) on decaying spectra, like those of network Hessians.
+# * Hutchinson (the lecture): $\operatorname{tr} X = \mathbb E[v^\top X v]$ for any $v$ with
+#   $\mathbb E[vv^\top] = I$ — only matvecs, i.e. HVPs for a Hessian; the error falls like $1/\sqrt V$ (every
+#   extra digit costs 100× more HVPs), and one run's error is a random draw of that size (Рис. 29).
+# * Beyond the lecture: the variances match the formulas — Rademacher $2(\|X\|_F^2 - \sum X_{ii}^2)$, Gaussian
+#   $2\|X\|_F^2$, sphere $\frac{2n}{n+2}(\|X\|_F^2 - (\operatorname{tr}X)^2/n)$; Gaussian probes are the widest.
+# * Beyond the lecture: Hutch++ traces a sketched top eigenspace exactly and uses Hutchinson only on the rest:
+#   error $\propto m^{-1}$ (or faster) on decaying spectra, like those of network Hessians — and no gain (a loss)
+#   on flat ones.
+#
+# Previous: [08 — Hessian-vector products](08_hvp.ipynb). Next: [10 — gradient checkpointing](10_checkpointing.ipynb).
