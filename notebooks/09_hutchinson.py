@@ -437,9 +437,8 @@ say(f"At $m = 90$: Hutch++'s RMS error is **{rmse_90['hutchinson'] / rmse_90['hu
 
 # %% slideshow={"slide_type": "subslide"}
 def show(probe, budget):
-    _, rmse = trace_estimate_figure(probe, budget)
+    trace_estimate_figure(probe, budget)
     plt.show()
-    return rmse
 
 
 WIDGET_BUDGET = 300
