@@ -62,16 +62,28 @@ from IPython.display import Math, display
 import adlib
 import adlib.numpy as anp
 from adlib.checkpoint import peak_bytes
+from adlib.course import projector
+from adlib.course.claims import claim
 from adlib.graph import reverse_trace, tape_memory, trace_graph
 from adlib.graph_plot import draw_graph, draw_steps
 from adlib.widgets import graph_stepper
 
+projector.use()  # figure text readable on a 1280×720 slide
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Builds on [04 — forward mode](04_forward_mode.ipynb): the same graph, and its «Notation» slide (the adjoint
+# $\bar v_i = \frac{dL}{dv_i}$ is a *total* derivative, written with $d$; $\frac{\partial v_i}{\partial x_j}$ on an
+# edge a *local* one; the slides write $\partial$ for both). Leads to
+# [06 — choose your fighter](06_choose_your_fighter.ipynb) (forward or reverse mode for a Jacobian) and
+# [10 — checkpointing](10_checkpointing.ipynb) (the price of reverse mode is memory: how to pay less of it).
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The forward pass: compute and store / Прямой проход: вычислить и сохранить
+# ## Reverse mode: the forward pass stores every $v_i$ / Обратный режим автоматического дифференцирования
 #
-# The same graph as in notebook 04: $v_1 = \log w_1$, $v_2 = w_2 v_1$, $v_3 = \sqrt{v_2}$, $L = v_2 + v_3$. The
-# forward pass computes every node **and keeps it**: the backward sweep will need $w_1$ (for $1/w_1$), $v_1$ and
-# $w_2$ (for the product), $v_2$ (for $1/(2\sqrt{v_2})$). This table is exactly what `adlib` stores on its tape.
+# «Мы рассмотрим ту же функцию с вычислительным графом»: $v_1 = \log w_1$, $v_2 = w_2 v_1$, $v_3 = \sqrt{v_2}$,
+# $L = v_2 + v_3$. The forward pass computes every node **and keeps it**: the backward sweep will need $w_1$ (for
+# $1/w_1$), $v_1$ and $w_2$ (for the product), $v_2$ (for $1/(2\sqrt{v_2})$). This table is exactly what `adlib`
+# stores on its tape.
 
 
 # %% slideshow={"slide_type": "fragment"}
@@ -89,12 +101,14 @@ draw_graph(graph, title="Рис. 18: the graph of $L$ with the stored values")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The backward sweep, step by step / Пример обратного режима
+# ## The backward sweep, step by step / Пример обратного режима автоматического дифференцирования
 #
-# Write $\bar v_i = \partial L/\partial v_i$, the *adjoint*. Start at the end, $\partial L/\partial L = 1$, and walk
-# the graph backwards. A node's adjoint collects one term from **each node that uses it**:
-# $\bar v_j = \sum_{i \text{ uses } j} \bar v_i \, \partial v_i/\partial v_j$. The tape is in evaluation order, so
-# when the sweep reaches $v_j$, all of its consumers are done and its adjoint is complete.
+# «Давайте пойдем от конца графа к началу и вычислим производные $\frac{\partial L}{\partial w_1},
+# \frac{\partial L}{\partial w_2}$.» Write $\bar v_i = \frac{dL}{dv_i}$, the *adjoint* (the slides'
+# $\frac{\partial L}{\partial v_i}$). Start at the end, $\frac{dL}{dL} = 1$, and walk the graph backwards. A
+# node's adjoint collects one term from **each node that uses it**:
+# $\bar v_j = \sum_{i \text{ uses } j} \bar v_i \, \frac{\partial v_i}{\partial v_j}$. The tape is in evaluation
+# order, so when the sweep reaches $v_j$, all of its consumers are done and its adjoint is complete.
 
 # %% slideshow={"slide_type": "fragment"}
 trace = reverse_trace(graph)
@@ -120,104 +134,46 @@ show_step(trace, 4)  # Рис. 23
 show_step(trace, 5)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# (The slide's last formula reads $\frac{\partial L}{\partial w_2} = \dots = \frac{\partial L}{\partial v_1} v_1$; the
-# factor is $\frac{\partial L}{\partial v_2}$, the adjoint of the node $w_2$ feeds into, as computed above.)
+# (The slide's last formula reads $\frac{\partial L}{\partial w_2} = \dots = \frac{\partial L}{\partial v_1} v_1$;
+# the factor is the adjoint of $v_2$, the node that $w_2$ feeds into: $\frac{dL}{dv_2}\, v_1$, as computed above.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Two paths into $v_2$ / Два пути в $v_2$
 #
 # The fan-out of $v_2$ is where reverse mode *sums*: one term arrives from $v_3$, one from $L$. Each term is the
-# primitive's VJP rule applied to the consumer's adjoint.
+# primitive's VJP rule applied to the consumer's adjoint. Here the local $\frac{\partial L}{\partial v_2}$ (the
+# edge $v_2 \to L$) and the total $\frac{dL}{dv_2}$ (both paths) differ.
 
 # %% slideshow={"slide_type": "fragment"}
 row_v2 = trace.rows[2]
 for term in row_v2.terms:
     consumer = graph.nodes[term.target].name
-    print(f"from {consumer:>2}:  ∂L/∂{consumer} · ∂{consumer}/∂v2 = {term.contribution:.15f}")
-print(f"sum      ∂L/∂v2 = {row_v2.derivative:.15f}   (closed form 1 + 1/(2√v2) = {1 + 1 / (2 * np.sqrt(3 * np.log(2))):.15f})")
+    print(f"from {consumer:>2}:  dL/d{consumer} · ∂{consumer}/∂v2 = {term.contribution:.15f}")
+print(f"sum      dL/dv2 = {row_v2.derivative:.15f}   (closed form 1 + 1/(2√v2) = {1 + 1 / (2 * np.sqrt(3 * np.log(2))):.15f})")
 np.testing.assert_allclose(row_v2.derivative, 1 + 1 / (2 * np.sqrt(w2 * np.log(w1))), rtol=1e-15)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The whole reverse trace (Baydin et al. 2018, Table 3): the values from the forward pass, the adjoints from the
-# backward sweep. Its last two rows are **both** partial derivatives.
+# The whole reverse trace as one table (Baydin et al. 2018, Table 3): the values from the forward pass, the
+# adjoints from the backward sweep. Its last two rows are **both** partial derivatives.
 
 # %% slideshow={"slide_type": "fragment"}
 trace
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The six steps as pictures, for readers without a kernel. The orange node gets its adjoint at that step, along
-# the red edges from its consumers; under every finished node, its value and its adjoint $\bar v_i$.
+# the red edges from its consumers; under every finished node, its value and its adjoint $\bar v_i = dL/dv_i$.
 
 # %% slideshow={"slide_type": "fragment"}
-fig = draw_steps(graph, trace, ncols=3, panel=(4.4, 2.2), fontsize=8)
-fig.suptitle(r"Reverse mode at $(2, 3)$: one sweep from $\bar L = 1$ to $\bar w_1, \bar w_2$", fontsize=11)
+fig = draw_steps(graph, trace)
+fig.suptitle(r"Reverse mode at $(2, 3)$: adjoints $\bar v_i = dL/dv_i$, one sweep from $\bar L = 1$ to "
+             r"$\bar w_1, \bar w_2$")
 fig.tight_layout()
-plt.show()
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Your turn / Пошагово, с любыми $w_1, w_2$
-#
-# The stepping widget of notebook 04, opened in reverse mode. Switch between the three modes to compare: two
-# forward passes of six steps each against one backward sweep of six steps. Out-of-domain inputs give a message.
-
-# %% slideshow={"slide_type": "subslide"}
-graph_stepper(mode="reverse")
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## The algorithm / Алгоритм обратного режима автоматического дифференцирования
-#
-# Given the graph $v_i$, $i = 1, \dots, N$, write $\bar v_i = \partial L/\partial v_i = \partial v_N/\partial v_i$.
-#
-# * **Forward pass.** For $i = 1, \dots, N$: compute **and store** $v_i$ as a function of its parents.
-# * **Backward pass.** For $i = N, \dots, 1$: compute $\bar v_i = \sum_{j} \frac{\partial L}{\partial x_j}
-#   \frac{\partial x_j}{\partial v_i}$ over all consumers $x_j$ of $v_i$ (its *children*).
-#
-# On our graph, with each term computed by the primitive's VJP rule (what `adlib.grad` does in `core.backward`):
-
-
-# %% slideshow={"slide_type": "fragment"}
-def reverse_mode(graph):
-    """All of ∂(output)/∂w in one backward sweep over the stored graph."""
-    adjoint = {graph.output: 1.0}  # ∂L/∂L = 1
-    for node in reversed(graph.nodes):  # i = N .. 1: consumers come before their parents
-        if node.is_input or node.index not in adjoint:
-            continue
-        for argnum, parent in zip(node.argnums, node.parents):  # push v̄_i to each parent
-            contribution = node.prim.vjp[argnum](adjoint[node.index], node.value, *node.args)  # v̄_i · ∂v_i/∂x_j
-            adjoint[parent] = adjoint.get(parent, 0.0) + contribution  # fan-out: the paths add up
-    return tuple(float(adjoint.get(i, 0.0)) for i in graph.inputs)
-
-
-print("our sweep  :", reverse_mode(graph))
-print("adlib.grad :", tuple(float(g) for g in adlib.grad(L, argnums=(0, 1))(w1, w2)))
-np.testing.assert_allclose(reverse_mode(graph), trace.result, rtol=1e-15)
-np.testing.assert_allclose(reverse_mode(graph), adlib.grad(L, argnums=(0, 1))(w1, w2), rtol=1e-15)
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Baydin et al. (2018, Table 3): for $f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2$ at $(2, 5)$ one sweep gives
-# $\bar x = (5.5, 1.716)$.
-
-
-# %% slideshow={"slide_type": "fragment"}
-def f_baydin(x1, x2):
-    return anp.log(x1) + x1 * x2 - anp.sin(x2)
-
-
-graph_b = trace_graph(f_baydin, 2.0, 5.0, input_names=("x1", "x2"), output_name="y")
-trace_b = reverse_trace(graph_b)
-print(trace_b)
-print("x̄ =", reverse_mode(graph_b))
-np.testing.assert_allclose(reverse_mode(graph_b), (5.5, 2.0 - np.cos(5.0)), rtol=1e-15)
-np.testing.assert_allclose(trace_b.result, (5.5, 1.716), atol=5e-4)
-
-# %% slideshow={"slide_type": "subslide"}
-draw_graph(graph_b, trace_b, step=len(trace_b) - 1, title=r"Baydin et al.'s $f$ after the backward sweep")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Question: what is the price of the speed-up? / Какова стоимость ускорения?
 #
-# For the same amount of computation as one forward pass we got the whole gradient. What did we pay?
+# For the same amount of computation as one forward pass we got the whole gradient $\nabla_w L$. What did we pay?
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Memory.** The backward sweep needs the values of the forward pass, so all of them are kept until it is over.
@@ -251,42 +207,142 @@ for n in lengths:
     tape_bytes.append(stats["bytes"])
     peak_reverse.append(peak_bytes(adlib.grad(f), x)[1])  # (result, peak bytes) of one call
     peak_forward.append(peak_bytes(adlib.jvp, f, (x,), (np.ones(m),))[1])
-    assert stats["bytes"] == (n + 1) * m * 8 + 8  # input, n outputs of sin, the scalar sum
 
 print(f"{'n':>5} {'tape nodes':>11} {'tape kB':>9} {'peak reverse kB':>16} {'peak forward kB':>16}")
 for row in zip(lengths, tape_nodes, tape_bytes, peak_reverse, peak_forward):
     n, nodes, b, pr, pf = row
     print(f"{n:5d} {nodes:11d} {b / 1e3:9.1f} {pr / 1e3:16.1f} {pf / 1e3:16.1f}")
-slope_tape = np.polyfit(np.log(lengths), np.log(tape_bytes), 1)[0]
 print(f"tape bytes per primitive: {(tape_bytes[-1] - tape_bytes[0]) / (lengths[-1] - lengths[0]):.0f} "
-      f"(= one array of {m} float64); log-log slope {slope_tape:.2f}")
+      f"(= one array of {m} float64)")
+print(f"n = {lengths[-1]}: reverse mode keeps {peak_reverse[-1] / peak_forward[-1]:.0f}× the memory of forward mode")
+claim(all(b == (n + 1) * m * 8 + 8 for n, b in zip(lengths, tape_bytes)),
+      "the tape grows linearly with n, one stored array per primitive (input, n outputs of sin, the sum)")
+claim(peak_reverse[-1] > 0.9 * tape_bytes[-1], "the peak memory of adlib.grad follows the tape",
+      peak=peak_reverse[-1], tape=tape_bytes[-1])
+claim(peak_forward[-1] < 2 * peak_forward[0] + 10 * 8 * m, "forward mode's peak stays flat, a few arrays",
+      peak_forward=peak_forward)
+claim(tape_bytes[-1] > 10 * peak_forward[-1], "at n = 256 reverse mode keeps more than 10× forward mode's memory",
+      ratio=peak_reverse[-1] / peak_forward[-1])
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(6.2, 4))
+fig, ax = plt.subplots(figsize=(8.4, 4.8))
 ax.loglog(lengths, tape_bytes, "o-", label="reverse: bytes stored on the tape (tape_memory)")
 ax.loglog(lengths, peak_reverse, "s--", label="reverse: peak allocated during adlib.grad (tracemalloc)")
 ax.loglog(lengths, peak_forward, "^-", label="forward: peak allocated during adlib.jvp (tracemalloc)")
 ax.set_xlabel("graph length $n$ (primitives in the chain)")
 ax.set_ylabel("memory, bytes")
 ax.set_title(f"The price of reverse mode: memory for all $v_i$ ($m = {m}$ numbers per node)")
-ax.legend(fontsize=8)
+ax.legend()
 fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The tape grows **linearly with the length of the graph**, one stored array per primitive, and the peak memory of
-# `adlib.grad` follows it; forward mode's peak stays flat, a few arrays whatever $n$. For a deep network the tape
-# holds every layer's activations: this is what limits the batch size in training. The remedy the lecture
-# names is **checkpointing** — store only some of the $v_i$ and recompute the rest during the backward sweep
-# (notebook 10).
-
-# %% slideshow={"slide_type": "fragment"}
-assert peak_forward[-1] < 2 * peak_forward[0] + 10 * 8 * m  # flat: a few arrays
-assert peak_reverse[-1] > 0.9 * tape_bytes[-1] > 10 * peak_forward[-1]  # the tape is what reverse mode keeps
-print(f"n = {lengths[-1]}: reverse mode keeps {peak_reverse[-1] / peak_forward[-1]:.0f}× the memory of forward mode")
+# `adlib.grad` follows it; forward mode's peak stays flat, a few arrays whatever $n$ (more than 10× less at
+# $n = 256$). For a deep network the tape holds every layer's activations: this is what limits the batch size in
+# training. The remedy the lecture names is **checkpointing** — store only some of the $v_i$ and recompute the rest
+# during the backward sweep ([10 — checkpointing](10_checkpointing.ipynb)).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Cross-check with JAX / Проверка с помощью JAX
+# ## The algorithm / Алгоритм обратного режима автоматического дифференцирования
+#
+# Given the graph $v_i$, $i = 1, \dots, N$, the goal is all of $\nabla_w v_N$. Write the adjoint
+# $\bar v_i = \frac{dL}{dv_i} = \frac{d v_N}{d v_i}$ (the slides' $\frac{\partial L}{\partial v_i}$).
+#
+# * **Forward pass.** For $i = 1, \dots, N$: compute **and store** $v_i$ as a function of its parents.
+# * **Backward pass.** For $i = N, \dots, 1$: compute $\bar v_i = \sum_{j} \frac{dL}{dx_j}
+#   \frac{\partial x_j}{\partial v_i}$ over all consumers $x_j$ of $v_i$ (its *children*).
+#
+# The formula **pulls**: $\bar v_i$ is computed in one go from its children's adjoints. Code, `adlib`'s
+# `core.backward` included, usually **pushes** instead: when the sweep reaches node $i$, its adjoint is complete,
+# and it adds $\bar v_i \frac{\partial v_i}{\partial x_j}$ to a running sum at each of its parents $x_j$. Both visit
+# the same edges and add the same terms (each computed by the primitive's VJP rule), so they give the same sums:
+
+
+# %% slideshow={"slide_type": "fragment"}
+def reverse_mode_push(graph):
+    """The code's way: each node, once its adjoint is complete, pushes v̄_i · ∂v_i/∂x_j to each parent x_j."""
+    adjoint = {graph.output: 1.0}  # dL/dL = 1
+    for node in reversed(graph.nodes):  # i = N .. 1: consumers come before their parents
+        if node.is_input or node.index not in adjoint:
+            continue
+        for argnum, parent in zip(node.argnums, node.parents):
+            contribution = node.prim.vjp[argnum](adjoint[node.index], node.value, *node.args)  # v̄_i · ∂v_i/∂x_j
+            adjoint[parent] = adjoint.get(parent, 0.0) + contribution  # a running sum: the paths add up
+    return adjoint
+
+
+def reverse_mode_pull(graph):
+    """The slide's formula: v̄_i = Σ over the children x_j of v_i of dL/dx_j · ∂x_j/∂v_i, all at once."""
+    adjoint = {graph.output: 1.0}
+    for node in reversed(graph.nodes[: graph.output]):  # i = N-1 .. 1: the children are done
+        children = [graph.nodes[c] for c in sorted(set(node.consumers))]
+        adjoint[node.index] = sum(
+            child.prim.vjp[argnum](adjoint[child.index], child.value, *child.args)  # dL/dx_j · ∂x_j/∂v_i
+            for child in children
+            for argnum, parent in zip(child.argnums, child.parents)
+            if parent == node.index
+        )
+    return adjoint
+
+
+push, pull = reverse_mode_push(graph), reverse_mode_pull(graph)
+for node in reversed(graph.nodes):
+    print(f"{node.name:>2}:  pushed {push[node.index]:.15f}   pulled {pull[node.index]:.15f}")
+print("adlib.grad :", tuple(float(g) for g in adlib.grad(L, argnums=(0, 1))(w1, w2)))
+claim(push == pull, "pushing and pulling give the same sums, to the last bit", push=push, pull=pull)
+claim(max(len(node.consumers) for node in graph.nodes) <= 2, "every adjoint here is a sum of at most two terms")
+np.testing.assert_allclose([push[i] for i in graph.inputs], trace.result, rtol=1e-15)
+np.testing.assert_allclose([push[i] for i in graph.inputs], adlib.grad(L, argnums=(0, 1))(w1, w2), rtol=1e-15)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The same sums, to the last bit: every adjoint here is a sum of at most two terms, and adding two numbers does
+# not depend on their order. (With three or more terms, the order of a floating-point sum can change its last
+# bits, never more.) Pushing needs no list of children — only the parents, which the tape records anyway.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Your turn / Пошагово, с любыми $w_1, w_2$
+#
+# The stepping widget of [notebook 04](04_forward_mode.ipynb), opened in reverse mode. Switch between the three
+# modes to compare: two forward passes of six steps each against one backward sweep of six steps. Out-of-domain
+# inputs give a message.
+
+# %% slideshow={"slide_type": "subslide"}
+graph_stepper(mode="reverse")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture / За рамками лекции
+#
+# Beyond the slides: the same sweep on Baydin et al.'s published example, and a cross-check with JAX.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Any graph: Baydin et al.'s example / Любой граф: пример Baydin et al.
+#
+# Baydin et al. (2018, Table 3): for $f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2$ at $(2, 5)$ one sweep gives
+# $\bar x = (5.5, 1.716)$.
+
+
+# %% slideshow={"slide_type": "fragment"}
+def f_baydin(x1, x2):
+    return anp.log(x1) + x1 * x2 - anp.sin(x2)
+
+
+graph_b = trace_graph(f_baydin, 2.0, 5.0, input_names=("x1", "x2"), output_name="y")
+trace_b = reverse_trace(graph_b)
+print(trace_b)
+push_b, pull_b = reverse_mode_push(graph_b), reverse_mode_pull(graph_b)
+print("x̄ pushed:", tuple(float(push_b[i]) for i in graph_b.inputs))
+print("x̄ pulled:", tuple(float(pull_b[i]) for i in graph_b.inputs))
+np.testing.assert_allclose([push_b[i] for i in graph_b.inputs], (5.5, 2.0 - np.cos(5.0)), rtol=1e-15)
+np.testing.assert_allclose([pull_b[i] for i in graph_b.inputs], (5.5, 2.0 - np.cos(5.0)), rtol=1e-15)
+np.testing.assert_allclose(trace_b.result, (5.5, 1.716), atol=5e-4)
+
+# %% slideshow={"slide_type": "subslide"}
+draw_graph(graph_b, trace_b, step=len(trace_b) - 1, title=r"Baydin et al.'s $f$ after the backward sweep")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Cross-check with JAX / Проверка с помощью JAX
 #
 # `jax.grad` and `jax.vjp` are reverse mode too. In float64 the backward traces agree with them to $10^{-12}$; the
 # adjoint seed $\bar L$ scales the result linearly (`vjp_fn(2.0)` is twice the gradient).
@@ -315,8 +371,11 @@ print("jax.grad at (2, 3):", tuple(float(v) for v in jax.grad(L_jax, argnums=(0,
 # ## Summary / Итоги
 #
 # * Reverse mode: a forward pass that **stores** every $v_i$, then one backward sweep from $\bar L = 1$ with
-#   $\bar v_j = \sum_{i \text{ uses } j} \bar v_i\, \partial v_i/\partial v_j$; where a value fans out, the paths add.
+#   $\bar v_j = \sum_{i \text{ uses } j} \bar v_i\, \frac{\partial v_i}{\partial v_j}$ (adjoints
+#   $\bar v_i = dL/dv_i$, notation of [04](04_forward_mode.ipynb)); where a value fans out, the paths add.
+#   The formula pulls from the children, the code pushes to the parents: the same sums.
 # * One sweep gives the whole gradient $\nabla_w L$, for about the cost of one evaluation: $\mathcal{O}(T)$
-#   instead of forward mode's $d \cdot \mathcal{O}(T)$.
+#   instead of forward mode's $d\,\mathcal{O}(T)$.
 # * The price is memory: the tape grows with the length of the graph (measured above: one array per primitive),
-#   while forward mode's memory stays flat. Checkpointing trades some of it back for recomputation (notebook 10).
+#   while forward mode's memory stays flat. [10 — checkpointing](10_checkpointing.ipynb) trades some of it back for
+#   recomputation; [06 — choose your fighter](06_choose_your_fighter.ipynb) asks which mode wins for a Jacobian.
