@@ -57,6 +57,7 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
+import gc
 import os
 import time
 
@@ -326,13 +327,19 @@ say(f"After training: $\\lambda_{{\\max}}(G) = {trained['gn'][-1]:.2f}$ against 
 # %% slideshow={"slide_type": "skip"}
 def best_times(fns, repeat=11):
     """Best wall-clock time of each ``fns[name]()`` over ``repeat`` rounds, in seconds. The functions take turns
-    within every round, so a change of the machine's load hits all of them alike (their ratios stay fair)."""
+    within every round, so a change of the machine's load hits all of them alike (their ratios stay fair), and
+    the garbage collector is off while they run (as in ``timeit``)."""
     times = {name: [] for name in fns}
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for name, fn in fns.items():
+                start = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - start)
+    finally:
+        gc.enable()
     return {name: min(t) for name, t in times.items()}
 
 
@@ -362,7 +369,7 @@ def time_everything(n):
     return row
 
 
-rows = [time_everything(n) for n in [16, 64, 256, 1024, 2048]]
+rows = [time_everything(n) for n in [16, 64, 256, 512, 1024]]
 
 print(f"{'n':>6} {'grad':>9} | {'HVP / grad':^38} | {'Hessian / grad':>14} {'Hessian / (n·HVP)':>18}")
 print(f"{'':>6} {'[ms]':>9} | {'fwd-over-rev':>12} {'rev-over-rev':>12} {'rev-over-fwd':>12} |")
