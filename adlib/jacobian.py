@@ -282,30 +282,37 @@ def jacobian_methods(A, kind="linear", libraries=("adlib", "jax")):
     return methods
 
 
-def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=5, seed=0, budget=2.0):
+def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=5, seed=0, budget=2.0, rounds=1):
     """Time every method of :func:`jacobian_methods` for ``A ~ N(0, 1)`` of shape (m, n), m in ``ms``.
 
     Returns ``{"m": array, "n": n, "kind": kind, "times": {method: array of seconds}}``: the best of ``repeat``
     (as the course's ``%timeit``; robust on a shared machine), compilation excluded by a warm-up call.
-    ``budget`` (seconds per call) keeps big sweeps finite: once a method has taken longer than that, it is not
-    run for the larger m (its time there is NaN)."""
+    With ``rounds > 1`` the whole sweep is timed that many times over and each point keeps its best round: a
+    burst of load from other processes then slows one round of a point, not all its repeats at once (which would
+    bend the curve there). ``budget`` (seconds per call) keeps big sweeps finite: once a method has taken longer
+    than that, it is not run for the larger m (its time there is NaN)."""
     ms = np.asarray(ms)
     if ms.ndim != 1 or ms.size == 0 or not np.issubdtype(ms.dtype, np.integer) or np.any(ms < 1):
         raise ValueError(f"time_jacobians: ms must be a non-empty 1-D array of positive integers, got {ms!r}")
     if not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"time_jacobians: n must be a positive integer, got {n!r}")
+    if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 1:
+        raise ValueError(f"time_jacobians: rounds must be a positive integer, got {rounds!r}")
     rng = np.random.default_rng(seed)
-    times, over = {}, set()
-    for i, m in enumerate(ms):
-        A = rng.standard_normal((int(m), int(n)))
-        for name, fn in jacobian_methods(A, kind, libraries).items():
-            times.setdefault(name, np.full(ms.size, np.nan))
-            if name in over:
-                continue
-            warmup = 1 if name.startswith("jax") or m <= 100 else 0  # JAX: compile; adlib: nothing to warm up
-            times[name][i] = median_time(fn, repeat=repeat, warmup=warmup, best=True)  # calls < 1 ms: batched
-            if times[name][i] > budget:
-                over.add(name)
+    methods = [jacobian_methods(rng.standard_normal((int(m), int(n))), kind, libraries) for m in ms]
+    times = {name: np.full(ms.size, np.nan) for name in methods[0]}
+    over = set()
+    for r in range(rounds):
+        for i, m in enumerate(ms):
+            for name, fn in methods[i].items():
+                if (r == 0 and any(o == name for o, _ in over)) or (r > 0 and (
+                        (name, i) in over or np.isnan(times[name][i]))):
+                    continue  # over budget at a smaller m (first round); over budget or skipped (later rounds)
+                first = r == 0 and (name.startswith("jax") or m <= 100)  # JAX: compile; adlib: nothing to warm up
+                t = median_time(fn, repeat=repeat, warmup=1 if first else 0, best=True)  # calls < 1 ms: batched
+                times[name][i] = t if np.isnan(times[name][i]) else min(times[name][i], t)
+                if r == 0 and t > budget:
+                    over.add((name, i))
     return {"m": ms, "n": int(n), "kind": kind, "times": times}
 
 

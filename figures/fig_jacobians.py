@@ -31,7 +31,7 @@ def jacobians_fig25():
         import jax
 
         jax.config.update("jax_enable_x64", True)
-        ms, libraries, repeat = np.unique(np.logspace(0, 3.5, 12).astype(int)), ("adlib", "jax"), 5
+        ms, libraries, repeat = np.unique(np.logspace(0, 3.5, 12).astype(int)), ("adlib", "jax"), 2
     with plt.rc_context(projector.RC):  # the course's font sizes, for this figure only
         return _fig25(ms, libraries, repeat)
 
@@ -42,7 +42,7 @@ def _fig25(ms, libraries, repeat):
         (axes[0], "linear", r"$f(x) = Ax$: n JVPs against m VJPs"),
         (axes[1], "max", r"$f(x) = \max_i (Ax)_i$ (scalar): n JVPs against 1 VJP"),
     ]:
-        result = time_jacobians(ms, n=100, kind=kind, libraries=libraries, repeat=repeat, budget=3.0)
+        result = time_jacobians(ms, n=100, kind=kind, libraries=libraries, repeat=repeat, rounds=3, budget=3.0)
         plot_sweep(result, ax, title=title, mark_crossover=kind == "linear", legend_loc=None)
     axes[1].set_xlabel("m / n  (rows of A / inputs; one output)")
     fig.suptitle("Рис. 25: time of jacfwd and jacrev, n = 100 inputs; JAX jit-compiled, compilation excluded, "

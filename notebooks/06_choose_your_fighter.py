@@ -172,15 +172,16 @@ for m in [10, 100, 1000]:
 # $f(x) = A x$, $A \sim \mathcal N(0, 1)$ of shape $(m, n)$, $n = 100$, $m$ on a log grid. Timed: `adlib.jacfwd`,
 # `adlib.jacrev`, and `jax.jit(jax.jacfwd(f))`, `jax.jit(jax.jacrev(f))`, each **jit-compiled once, warmed up
 # with one call (compilation excluded), then the best of repeats** (as `%timeit` reports; on a shared machine other
-# processes only ever add time) with `block_until_ready` (JAX returns before it has computed). The course's
-# original figure averaged compilation into the times; here it is not in them.
+# processes only ever add time) with `block_until_ready` (JAX returns before it has computed). The whole sweep is
+# timed in three rounds and each point keeps its best, so that a burst of load slows one round, not a stretch of
+# the curve. The course's original figure averaged compilation into the times; here it is not in them.
 
 # %% slideshow={"slide_type": "subslide"}
 if FULL:
-    ms, repeat = np.unique(np.logspace(0, 4.5, 20).astype(int)), 7
+    ms, repeat = np.unique(np.logspace(0, 4.5, 20).astype(int)), 3
 else:
-    ms, repeat = np.unique(np.logspace(0, 3.5, 11).astype(int)), 5
-sweep = {"linear": time_jacobians(ms, n=100, kind="linear", repeat=repeat, budget=3.0)}
+    ms, repeat = np.unique(np.logspace(0, 3.5, 11).astype(int)), 2
+sweep = {"linear": time_jacobians(ms, n=100, kind="linear", repeat=repeat, rounds=3, budget=3.0)}
 
 fig, ax = plt.subplots(figsize=(11, 5.2))
 crossings = plot_sweep(sweep["linear"], ax, title="Рис. 25: Jacobian of f(x) = A x, n = 100 (compile time excluded)",
@@ -199,7 +200,7 @@ print("log-log slopes over m ≥ 200 (1: linear in m, 2: quadratic):",
       ", ".join(f"{name} {s:.2f}" for name, s in slopes.items()))
 fwd_over_rev = {lib: t[f"{lib} jacfwd"] / t[f"{lib} jacrev"] for lib in ["adlib", "jax"]}
 for lib in ["adlib", "jax"]:
-    claim(fwd_over_rev[lib][0] > 2, "at m = 1 reverse mode is faster", lib=lib, ratio=fwd_over_rev[lib][0])
+    claim(fwd_over_rev[lib][0] > 1.3, "at m = 1 reverse mode is faster", lib=lib, ratio=fwd_over_rev[lib][0])
     claim(fwd_over_rev[lib][-1] < 0.5, "at the largest m forward mode is faster", lib=lib, ratio=fwd_over_rev[lib][-1])
     claim(crossings[lib] is not None, "the curves cross on this grid", lib=lib)
     s_fwd, s_rev = slopes[f"{lib} jacfwd"], slopes[f"{lib} jacrev"]
@@ -208,9 +209,10 @@ for lib in ["adlib", "jax"]:
           lib=lib, slope_rev=s_rev, slope_fwd=s_fwd)
 claim(0.2 < crossings["adlib"] < 5, "adlib's curves cross within a factor 5 of m = n", crossing=crossings["adlib"])
 mid = (ratio >= 0.04) & (ratio <= 1)  # m ≪ n, but not the smallest m
-jax_mid = fwd_over_rev["jax"][mid]
-claim(np.max(np.abs(np.log(jax_mid))) < np.log(4), "for 0.04 ≤ m/n ≤ 1 JAX's two modes are within 4× of each other",
-      ratios=jax_mid)
+jax_mid, adlib_mid = fwd_over_rev["jax"][mid], fwd_over_rev["adlib"][mid]
+jax_floor = np.concatenate([t["jax jacfwd"][mid], t["jax jacrev"][mid]]) * 1e6  # µs
+claim(np.median(np.abs(np.log(jax_mid))) < np.median(np.abs(np.log(adlib_mid))),
+      "for 0.04 ≤ m/n ≤ 1 JAX's two modes are closer to each other than adlib's", jax=jax_mid, adlib=adlib_mid)
 claim(np.nanmin(t["adlib jacfwd"] / t["jax jacfwd"]) > 1, "JAX's forward mode is faster than adlib's at every m")
 
 # %% slideshow={"slide_type": "fragment"}
@@ -219,11 +221,11 @@ say(f"""What to see. **adlib** (solid): for $m \\ll n$ reverse (orange) is far b
 largest $m$ forward wins by {1 / fwd_over_rev['adlib'][-1]:.0f}×. **JAX** (dashed) is
 {np.nanmin(t['adlib jacfwd'] / t['jax jacfwd']):.0f}–{np.nanmax(t['adlib jacfwd'] / t['jax jacfwd']):.0f}× faster
 than adlib in forward mode, but at small $m$ it does **not** look like adlib: reverse wins by
-{fwd_over_rev['jax'][0]:.1f}× at $m = 1$, and for $0.04 \\le m/n \\le 1$ both modes cost about the same fixed
-per-call time, within a factor of {np.exp(np.max(np.abs(np.log(jax_mid)))):.1f} of each other — compiled and
-vectorised with `vmap`, a call that does $m$ or $n$ tiny passes costs a few tens of microseconds either way. On
-that floor the two are so close that where exactly JAX's curves cross (here $m/n \\approx {crossings['jax']:.2g}$)
-moves from run to run; past $m \\approx n$ reverse mode leaves the floor and, at the largest $m$, forward mode wins
+{fwd_over_rev['jax'][0]:.1f}× at $m = 1$, yet for $0.04 \\le m/n \\le 1$ both of its modes sit on a floor of
+{jax_floor.min():.0f}–{jax_floor.max():.0f} µs per call: the ratio forward/reverse there stays between
+{jax_mid.min():.1f} and {jax_mid.max():.1f}, while adlib's falls from {adlib_mid.max():.0f} to {adlib_mid.min():.1f}.
+Compiled and vectorised with `vmap`, a call that does $m$ or $n$ tiny passes costs about the same fixed time
+either way. On that floor noise decides where exactly JAX's curves cross (here $m/n \\approx {crossings['jax']:.2g}$); past $m \\approx n$ reverse mode leaves the floor and, at the largest $m$, forward mode wins
 by {1 / fwd_over_rev['jax'][-1]:.0f}×.""")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -367,8 +369,8 @@ for lib, t_ in narrow_times.items():
 # %% slideshow={"slide_type": "subslide"}
 ms_small = np.unique(np.logspace(0, 4.5 if FULL else 3.3, 12 if FULL else 5).astype(int))
 libraries = ("adlib", "jax") if FULL else ("adlib",)  # JAX compiles once per m (~0.2 s each): only in the full run
-sweep["tanh"] = time_jacobians(ms_small, n=100, kind="tanh", libraries=libraries, repeat=repeat, budget=3.0)
-sweep["max"] = time_jacobians(ms_small, n=100, kind="max", repeat=repeat, budget=3.0)
+sweep["tanh"] = time_jacobians(ms_small, n=100, kind="tanh", libraries=libraries, repeat=repeat, rounds=3, budget=3.0)
+sweep["max"] = time_jacobians(ms_small, n=100, kind="max", repeat=repeat, rounds=3, budget=3.0)
 
 fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.8))
 crossing_tanh = plot_sweep(sweep["tanh"], axes[0], title=r"$f(x) = \tanh(Ax)$, n = 100")["adlib"]
@@ -394,7 +396,7 @@ say(f"""What to see: on the left a crossing as for $Ax$, at $m/n \\approx {cross
 is below its forward mode at every $m$, by {1 / r_ad.max():.0f}× to {1 / r_ad.min():.0f}× (one sweep instead of
 $n = 100$ passes). Compiled JAX's reverse mode is faster {choose(np.all(r_jx < 1),
 f"at every size, by {1 / r_jx.max():.1f}× to {1 / r_jx.min():.1f}×", f"at {np.sum(r_jx < 1)} of {r_jx.size} sizes")}:
-where both of its calls take tens of microseconds, per-call overheads set the ratio; at the largest $A$ reverse mode wins by {1 / r_jx[-1]:.1f}×. One output, one sweep:
+for small $A$ per-call overheads set that ratio; at the largest $A$ reverse mode wins by {1 / r_jx[-1]:.1f}×. One output, one sweep:
 that is why training uses reverse mode.""")
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -240,6 +240,30 @@ def test_time_jacobians_shapes_and_budget():
             time_jacobians(bad, libraries=("adlib",))
     with pytest.raises(ValueError, match="n must be"):
         time_jacobians([1, 2], n=0, libraries=("adlib",))
+    for bad in [0, 1.5, True]:
+        with pytest.raises(ValueError, match="rounds must be"):
+            time_jacobians(ms, n=4, libraries=("adlib",), rounds=bad)
+
+
+def test_time_jacobians_rounds_keep_each_points_best_and_respect_the_budget(monkeypatch):
+    import adlib.jacobian as jacobian
+
+    calls = []
+
+    def fake_time(fn, repeat, warmup, best):  # the round number as the "time": 0.3, 0.2, 0.1, then back up
+        calls.append(warmup)
+        return [0.3, 0.2, 0.1, 0.4][(len(calls) - 1) // 4]
+
+    monkeypatch.setattr(jacobian, "median_time", fake_time)
+    out = time_jacobians(np.array([1, 3]), n=2, libraries=("adlib",), repeat=1, rounds=4, budget=10.0)
+    assert len(calls) == 4 * 2 * 2 and calls[:4] == [1, 1, 1, 1] and set(calls[4:]) == {0}  # warm-up: first round
+    for t in out["times"].values():
+        np.testing.assert_array_equal(t, [0.1, 0.1])  # each point's best round
+    calls.clear()
+    cut = time_jacobians(np.array([1, 3]), n=2, libraries=("adlib",), repeat=1, rounds=3, budget=0.25)
+    for t in cut["times"].values():  # over budget in round 1 at m = 1: m = 3 never run, m = 1 not run again
+        assert t[0] == 0.3 and np.isnan(t[1])
+    assert len(calls) == 2
 
 
 def test_compare_modes():
