@@ -198,7 +198,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Сделайте аналогичные вычисления для $\partial L/\partial w_2$ / Do the same for $\partial L/\partial w_2$
+# ## Do the same for $\partial L/\partial w_2$ / Сделайте аналогичные вычисления для $\partial L/\partial w_2$
 #
 # $$L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$$
 #
@@ -384,7 +384,7 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The $d$ forward passes cost about $d$ times one pass: forward mode's time grows roughly in proportion to $d$
-# (log-log slope near 1), while one reverse sweep stays at about the cost of one pass (slope near 0). At these
+# (log-log slope near 1), while one reverse sweep stays at about the cost of one pass (slope far below 1). At these
 # small sizes $T$ itself hardly grows with $d$: Python's per-operation overhead, not the arithmetic on the arrays,
 # dominates one pass; with large arrays $T$ grows like $d$ too and forward mode's full gradient like $d^2$. The
 # times depend on the machine; the pass counts, $d$ against one, do not.

@@ -141,8 +141,7 @@ show_step(trace, 5)
 # ### Two paths into $v_2$ / Два пути в $v_2$
 #
 # The fan-out of $v_2$ is where reverse mode *sums*: one term arrives from $v_3$, one from $L$. Each term is the
-# primitive's VJP rule applied to the consumer's adjoint. Here the local $\frac{\partial L}{\partial v_2}$ (the
-# edge $v_2 \to L$) and the total $\frac{dL}{dv_2}$ (both paths) differ.
+# primitive's VJP rule applied to the consumer's adjoint.
 
 # %% slideshow={"slide_type": "fragment"}
 row_v2 = trace.rows[2]
@@ -151,6 +150,14 @@ for term in row_v2.terms:
     print(f"from {consumer:>2}:  dL/d{consumer} · ∂{consumer}/∂v2 = {term.contribution:.15f}")
 print(f"sum      dL/dv2 = {row_v2.derivative:.15f}   (closed form 1 + 1/(2√v2) = {1 + 1 / (2 * np.sqrt(3 * np.log(2))):.15f})")
 np.testing.assert_allclose(row_v2.derivative, 1 + 1 / (2 * np.sqrt(w2 * np.log(w1))), rtol=1e-15)
+local_L = next(term.local for term in row_v2.terms if graph.nodes[term.target].name == "L")
+claim(local_L == 1 and abs(row_v2.derivative - 1.347) < 5e-4, "the local ∂L/∂v2 = 1, the adjoint dL/dv2 ≈ 1.347",
+      local=local_L, adjoint=row_v2.derivative)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# So the local $\frac{\partial L}{\partial v_2} = 1$ of the edge $v_2 \to L$ is not the adjoint
+# $\frac{dL}{dv_2} \approx 1.347$, which counts both paths (the «Notation» slide of
+# [notebook 04](04_forward_mode.ipynb)).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The whole reverse trace as one table (Baydin et al. 2018, Table 3): the values from the forward pass, the
