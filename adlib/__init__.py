@@ -9,11 +9,12 @@
 
 Where to read: ``core.py`` (the engine: forward and reverse mode), ``numpy/rules.py`` (every primitive's two
 rules side by side), ``differential_operators.py`` (grad, jvp, vjp, jacfwd, jacrev, hessian, hvp),
-``custom.py`` (your own rule for a whole function), ``testing.py`` (``check_grads``).
+``custom.py`` (your own rule for a whole function; ``checkpoint``), ``testing.py`` (``check_grads``),
+``extend.py`` (your own primitives).
 """
 
 from . import numpy  # noqa: F401  (fills in the rules of the primitives)
-from .custom import custom_jvp, custom_vjp  # noqa: F401
+from .custom import checkpoint, custom_jvp, custom_vjp  # noqa: F401
 from .differential_operators import (  # noqa: F401
     grad,
     hessian,

@@ -60,8 +60,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .core import ByPosition, Primitive, VJPTrace, unbox
-from .differential_operators import jvp, vjp
+from .core import VJPTrace, unbox
+from .custom import checkpoint  # noqa: F401  (the library function; this module is its lesson)
+from .differential_operators import vjp
 
 __all__ = [
     "beta", "repetition_number", "revolve_cost", "SCHEDULES", "make_schedule", "schedule_store_all",
@@ -475,65 +476,6 @@ def _is_float(x):
     return type(value) is float or (
         isinstance(value, np.ndarray | np.generic) and np.issubdtype(value.dtype, np.floating)
     )
-
-
-def checkpoint(f):
-    """``f`` as a single primitive: the forward pass runs ``f`` on plain values (nothing of its inside goes on
-    the tape, only its inputs and output), the backward sweep re-runs ``f`` under ``adlib.vjp`` to get the
-    cotangents. Same derivatives as ``f`` (any order, both modes), less memory, one more evaluation of ``f``.
-    ``f`` must return one array; float arguments are differentiable, others (ints, …) are constants."""
-    if not callable(f):
-        raise TypeError(f"checkpoint expects a function, got {type(f).__name__}")
-    name = getattr(f, "__name__", "f")
-
-    def impl(*args, **kwargs):
-        out = f(*args, **kwargs)
-        if isinstance(out, tuple | list | dict):
-            raise TypeError(f"checkpoint({name}) must return a single array, but it returned a {type(out).__name__}")
-        return out
-
-    prim = Primitive(impl, name=f"checkpoint({name})")
-    last = []  # one backward step asks for each argument's cotangent: re-run f once, not once per argument
-
-    def cotangents(g, args, kwargs):
-        if (last and last[0] is g and len(last[1]) == len(args) and all(a is b for a, b in zip(last[1], args))
-                and last[2].keys() == kwargs.keys() and all(last[2][k] is kwargs[k] for k in kwargs)):
-            return last[3]
-        positions = [i for i, a in enumerate(args) if _is_float(a)]
-
-        def f_of_floats(*xs):
-            full = list(args)
-            for i, x in zip(positions, xs):
-                full[i] = x
-            return f(*full, **kwargs)
-
-        _, vjp_fn = vjp(f_of_floats, *[args[i] for i in positions])  # the recomputation, recorded this time
-        result = dict(zip(positions, vjp_fn(g)))
-        last[:] = [g, args, dict(kwargs), result]
-        return result
-
-    def vjp_rule(k):
-        return lambda g, ans, *args, **kwargs: cotangents(g, args, kwargs)[k]
-
-    def jvp_rule(k):
-        def rule(t, ans, *args, **kwargs):
-            def f_k(x):
-                return f(*args[:k], x, *args[k + 1 :], **kwargs)
-
-            return jvp(f_k, (args[k],), (t,))[1]
-
-        return rule
-
-    prim.vjp = ByPosition(vjp_rule)
-    prim.jvp = ByPosition(jvp_rule)
-
-    @functools.wraps(f)
-    def checkpointed(*args, **kwargs):
-        last.clear()
-        return prim(*args, **kwargs)
-
-    checkpointed.primitive = prim
-    return checkpointed
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ they are handled when the primitive calls itself again on the unboxed values. Th
 
 import itertools
 
-__all__ = ["Box", "JVPBox", "VJPBox", "Primitive", "ByPosition", "NonDifferentiable", "JVPTrace", "VJPTrace",
+__all__ = ["Box", "JVPBox", "VJPBox", "Primitive", "NonDifferentiable", "JVPTrace", "VJPTrace",
            "backward", "unbox", "shape"]
 
 
@@ -93,7 +93,9 @@ class Trace:
 
 
 class Box:
-    """A value being traced. ``adlib.numpy`` gives it NumPy's operators and attributes (``+``, ``@``, ``.T``…)."""
+    """A value being traced. It behaves like the NumPy array it holds: each operator and method below is the
+    function of ``adlib.numpy`` (imported as ``anp`` at the end of this file) that NumPy's would be, so
+    ``x * y`` on boxes is ``anp.multiply(x, y)``, a primitive that the traces record."""
 
     __slots__ = ("value", "trace")
 
@@ -103,6 +105,59 @@ class Box:
 
     def __repr__(self):
         return f"{type(self).__name__}({self.value!r}, level={self.trace.level})"
+
+    # arithmetic: primitives of adlib.numpy
+    __add__, __radd__ = lambda s, o: anp.add(s, o), lambda s, o: anp.add(o, s)
+    __sub__, __rsub__ = lambda s, o: anp.subtract(s, o), lambda s, o: anp.subtract(o, s)
+    __mul__, __rmul__ = lambda s, o: anp.multiply(s, o), lambda s, o: anp.multiply(o, s)
+    __truediv__, __rtruediv__ = lambda s, o: anp.divide(s, o), lambda s, o: anp.divide(o, s)
+    __pow__, __rpow__ = lambda s, o: anp.box_pow(s, o), lambda s, o: anp.power(o, s)
+    __matmul__, __rmatmul__ = lambda s, o: anp.matmul(s, o), lambda s, o: anp.matmul(o, s)
+    __neg__, __pos__, __abs__ = lambda s: anp.negative(s), lambda s: s, lambda s: anp.absolute(s)
+
+    # comparisons and truth: piecewise constant, computed on the plain values
+    __lt__, __le__ = lambda s, o: unbox(s) < unbox(o), lambda s, o: unbox(s) <= unbox(o)
+    __gt__, __ge__ = lambda s, o: unbox(s) > unbox(o), lambda s, o: unbox(s) >= unbox(o)
+    __eq__, __ne__ = lambda s, o: unbox(s) == unbox(o), lambda s, o: unbox(s) != unbox(o)
+    __hash__ = None
+    __bool__ = lambda s: bool(unbox(s))
+    __format__ = lambda s, spec: format(unbox(s), spec)
+
+    # shape, indexing, iteration
+    shape = property(lambda s: getattr(unbox(s), "shape", ()))
+    ndim = property(lambda s: len(s.shape))
+    size = property(lambda s: anp.size(s))
+    dtype = property(lambda s: anp.result_type(s))
+    T = property(lambda s: anp.transpose(s))
+    __len__ = lambda s: len(unbox(s))
+    __iter__ = lambda s: (s[i] for i in range(len(s)))
+    __getitem__ = lambda s, index: anp.box_getitem(s, index)
+    __setitem__ = lambda s, index, value: anp.box_setitem(s, index, value)
+
+    # methods of ndarray
+    sum = lambda s, axis=None, keepdims=False: anp.sum(s, axis=axis, keepdims=keepdims)
+    mean = lambda s, axis=None, keepdims=False: anp.mean(s, axis=axis, keepdims=keepdims)
+    max = lambda s, axis=None, keepdims=False: anp.max(s, axis=axis, keepdims=keepdims)
+    min = lambda s, axis=None, keepdims=False: anp.min(s, axis=axis, keepdims=keepdims)
+    reshape = lambda s, *shape, **kwargs: anp.box_reshape(s, *shape, **kwargs)
+    transpose = lambda s, *axes: anp.transpose(s, (axes[0] if len(axes) == 1 else axes) or None)
+    ravel = flatten = lambda s: anp.ravel(s)
+    squeeze = lambda s, axis=None: anp.squeeze(s, axis)
+    swapaxes = lambda s, a, b: anp.swapaxes(s, a, b)
+    dot = lambda s, o: anp.dot(s, o)
+    clip = lambda s, lo=None, hi=None: anp.clip(s, lo, hi)
+    astype = lambda s, dtype, **kwargs: anp.box_astype(s, dtype, **kwargs)
+
+    # leaving the trace: refused with a message that says what to do instead
+    __float__ = lambda s: anp.refuse_conversion("float")
+    __int__ = lambda s: anp.refuse_conversion("int")
+    __index__ = lambda s: anp.refuse_conversion("index")
+    __complex__ = lambda s: anp.refuse_conversion("complex")
+    __array__ = lambda s, *args, **kwargs: anp.refuse_conversion("numpy.asarray")
+
+    # NumPy's own functions called on a box (np.sin(x), np.sum(x)): adlib.numpy's, or a clear error
+    __array_ufunc__ = lambda s, ufunc, method, *inputs, **kwargs: anp.box_array_ufunc(ufunc, method, inputs, kwargs)
+    __array_function__ = lambda s, func, types, args, kwargs: anp.box_array_function(func, args, kwargs)
 
 
 class JVPBox(Box):
@@ -147,9 +202,18 @@ def shape(x):
 class Primitive:
     """A function whose derivative AD is *told*, not computed: the leaves of every computational graph.
 
-    ``impl`` computes the value on plain NumPy arrays. ``jvp[i]`` and ``vjp[i]`` are the forward and reverse
-    rules for argument ``i`` (``None``: not differentiable in that argument), both called as
-    ``rule(t_or_g, ans, *args, **kwargs)``. They are filled in by the rule table of ``adlib.numpy``.
+    ``impl`` computes the value on plain NumPy arrays. Its rules are given with these four methods, the one way
+    to define them (the rule table of ``adlib.numpy``, ``linalg``, ``custom_jvp``/``custom_vjp`` and the course's
+    own primitives all use them):
+
+    * ``prim.defjvp(rule_0, rule_1, …)`` and ``prim.defvjp(rule_0, …)``: one forward and one reverse rule per
+      argument (``None``: not differentiable in that argument), called as ``rule(t_or_g, ans, *args, **kwargs)``
+      and returning that argument's contribution (``∂φ/∂x_i · t`` forward, ``gᵀ ∂φ/∂x_i`` reverse);
+    * ``prim.defjvp_all(rule)`` and ``prim.defvjp_all(rule)``: one rule for all arguments at once, for a
+      primitive whose rules share work or whose number of arguments varies. ``rule(tangents, ans, *args,
+      **kwargs)`` gets a tangent per argument (``None`` for a constant) and returns the output's tangent;
+      ``rule(g, ans, *args, **kwargs)`` returns the adjoints of all arguments (a sequence, one entry per
+      argument) and is called once per backward step, however many of the arguments are traced.
     """
 
     def __init__(self, impl, name=None, nargs=1):
@@ -159,6 +223,27 @@ class Primitive:
         self.__doc__ = impl.__doc__
         self.jvp = (None,) * nargs
         self.vjp = (None,) * nargs
+        self.jvp_all = self.vjp_all = None
+
+    def defjvp(self, *rules):
+        """Forward rules, one per argument: ``rule(t, ans, *args, **kwargs) -> ∂φ/∂x_i · t``."""
+        self.jvp, self.jvp_all = rules, None
+        return self
+
+    def defvjp(self, *rules):
+        """Reverse rules, one per argument: ``rule(g, ans, *args, **kwargs) -> gᵀ ∂φ/∂x_i``."""
+        self.vjp, self.vjp_all = rules, None
+        return self
+
+    def defjvp_all(self, rule):
+        """One forward rule for all arguments: ``rule(tangents, ans, *args, **kwargs) -> the output's tangent``."""
+        self.jvp_all = rule
+        return self
+
+    def defvjp_all(self, rule):
+        """One reverse rule for all arguments: ``rule(g, ans, *args, **kwargs) -> (adjoint of each argument)``."""
+        self.vjp_all = rule
+        return self
 
     def __repr__(self):
         return f"<adlib primitive {self.name}>"
@@ -173,29 +258,27 @@ class Primitive:
         return top.apply(self, args, kwargs)
 
     def rule(self, kind, argnum):
+        """The ``kind`` ("jvp" or "vjp") rule for argument ``argnum`` alone, as ``rule(t_or_g, ans, *args,
+        **kwargs)`` (for tools that look at one edge of the graph at a time; the engine calls the rules itself)."""
+        self.require(kind, argnum)
+        if kind == "jvp" and self.jvp_all is not None:
+            return lambda t, ans, *args, **kwargs: self.jvp_all(
+                [t if j == argnum else None for j in range(len(args))], ans, *args, **kwargs)
+        if kind == "vjp" and self.vjp_all is not None:
+            return lambda g, ans, *args, **kwargs: self.vjp_all(g, ans, *args, **kwargs)[argnum]
+        return (self.jvp if kind == "jvp" else self.vjp)[argnum]
+
+    def require(self, kind, argnum):
+        """Raise a clear error if there is no ``kind`` ("jvp" or "vjp") rule for argument ``argnum``."""
+        if (self.jvp_all if kind == "jvp" else self.vjp_all) is not None:
+            return
         rules = self.jvp if kind == "jvp" else self.vjp
-        rule = rules[argnum] if argnum < len(rules) else None
-        if rule is None:
+        if argnum >= len(rules) or rules[argnum] is None:
             raise TypeError(
                 f"adlib cannot differentiate {self.name!r} with respect to its argument {argnum}: no {kind.upper()} "
                 "rule is defined for it. Pass that argument as a constant, or add the rule in "
                 "adlib/numpy/rules.py."
             )
-        return rule
-
-
-class ByPosition:
-    """Rules for a primitive with any number of array arguments (``concatenate``): ``rules[k]`` is built by
-    ``make_rule(k)``."""
-
-    def __init__(self, make_rule):
-        self.make_rule = make_rule
-
-    def __getitem__(self, k):
-        return self.make_rule(k)
-
-    def __len__(self):
-        return 2**31
 
 
 class NonDifferentiable:
@@ -223,12 +306,19 @@ class JVPTrace(Trace):
     """Forward mode: tangents travel with the values; nothing is stored."""
 
     def process(self, prim, ans, values, kwargs, argnums, boxes):
-        tangent = None
-        for i, box in zip(argnums, boxes):
-            t = prim.rule("jvp", i)(box.tangent, ans, *values, **kwargs)  # ∂φ/∂v_j · v̄_j
-            tangent = t if tangent is None else tangent + t
+        if prim.jvp_all is not None:  # one rule for all arguments
+            tangents = [None] * len(values)
+            for i, box in zip(argnums, boxes):
+                tangents[i] = box.tangent
+            tangent = prim.jvp_all(tangents, ans, *values, **kwargs)
+        else:
+            tangent = None
+            for i, box in zip(argnums, boxes):
+                prim.require("jvp", i)
+                t = prim.jvp[i](box.tangent, ans, *values, **kwargs)  # ∂φ/∂v_j · v̄_j
+                tangent = t if tangent is None else tangent + t
         if shape(tangent) != shape(ans):  # an input that was broadcast: its tangent is broadcast too
-            tangent = _broadcast_to(tangent, shape(ans))
+            tangent = anp.broadcast_to(tangent, shape(ans))
         return JVPBox(ans, self, tangent)
 
 
@@ -260,10 +350,11 @@ class VJPTrace(Trace):
         return VJPBox(value, self, len(self.tape) - 1)
 
     def process(self, prim, ans, values, kwargs, argnums, boxes):
-        rules = prim.vjp
-        for i in argnums:  # fail now, at the user's line, if a rule is missing
-            if i >= len(rules) or rules[i] is None:
-                prim.rule("vjp", i)
+        if prim.vjp_all is None:
+            rules = prim.vjp
+            for i in argnums:  # fail now, at the user's line, if a rule is missing
+                if i >= len(rules) or rules[i] is None:
+                    prim.require("vjp", i)
         tape = self.tape
         tape.append(Node(prim, ans, values, kwargs, argnums, [b.index for b in boxes]))
         return VJPBox(ans, self, len(tape) - 1)
@@ -287,10 +378,15 @@ def backward(tape, seeds):
         if node.prim is None:  # an input w_k
             inputs[i] = g
             continue
-        vjp_rules, ans, args, kwargs = node.prim.vjp, node.ans, node.args, node.kwargs
+        prim, ans, args, kwargs = node.prim, node.ans, node.args, node.kwargs
+        all_adjoints = None if prim.vjp_all is None else prim.vjp_all(g, ans, *args, **kwargs)  # once for all
         for argnum, parent in zip(node.argnums, node.parents):
-            rule = vjp_rules[argnum]
-            contribution = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)  # gᵀ ∂v_i/∂v_parent
+            if all_adjoints is not None:
+                contribution = all_adjoints[argnum]
+            elif kwargs:
+                contribution = prim.vjp[argnum](g, ans, *args, **kwargs)  # gᵀ ∂v_i/∂v_parent
+            else:  # speed: the same call without an empty **kwargs (most nodes have none)
+                contribution = prim.vjp[argnum](g, ans, *args)
             arg_shape = getattr(args[argnum], "shape", ())
             if getattr(contribution, "shape", ()) != arg_shape:
                 contribution = _unbroadcast(contribution, arg_shape)
@@ -302,10 +398,6 @@ def backward(tape, seeds):
 # ----------------------------------------------------------------------------------------------------------
 # Broadcasting, undone in one place
 # ----------------------------------------------------------------------------------------------------------
-# These two are set by adlib.numpy to its wrapped `broadcast_to` and `sum`, so that they are traced too.
-_broadcast_to = None
-_sum = None
-
 
 def _unbroadcast(g, target_shape):
     """Sum ``g`` over the axes along which an argument of shape ``target_shape`` was broadcast (its adjoint has
@@ -318,5 +410,13 @@ def _unbroadcast(g, target_shape):
         extra + k for k, n in enumerate(target_shape) if n == 1 and g_shape[extra + k] != 1
     )
     if axes:
-        g = _sum(g, axis=axes)
+        g = anp.sum(g, axis=axes)
     return g.reshape(target_shape) if shape(g) != target_shape else g
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The engine's one dependency on NumPy's vocabulary
+# ----------------------------------------------------------------------------------------------------------
+# A Box's operators are adlib.numpy's functions, and broadcasting is undone with its `sum` and `broadcast_to`, so
+# that both are traced like everything else. Imported last: adlib.numpy builds its primitives from this module.
+from .numpy import numpy_wrapper as anp  # noqa: E402

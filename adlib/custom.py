@@ -21,14 +21,18 @@ derivatives: derivatives of derivatives work as usual (the rule is differentiate
   its transpose, which adlib gets by running reverse mode *through the JVP rule* with respect to the tangents.
 * ``custom_vjp`` serves reverse mode; under forward mode ``f``'s own code is differentiated instead (JAX raises
   an error there).
+
+``checkpoint(f)`` (``jax.checkpoint``) uses the same mechanism with a rule that is not a formula: recompute ``f``.
 """
+
+import functools
 
 import numpy as np
 
-from .core import Box, ByPosition, JVPBox, JVPTrace, Primitive, VJPTrace
-from .differential_operators import vjp
+from .core import Box, JVPBox, JVPTrace, Primitive, VJPTrace, unbox
+from .differential_operators import jvp, vjp
 
-__all__ = ["custom_jvp", "custom_vjp"]
+__all__ = ["custom_jvp", "custom_vjp", "checkpoint"]
 
 
 def _top_trace(args):
@@ -46,26 +50,11 @@ def _split(args, trace):
     return values, argnums
 
 
-def _once_per_adjoint(compute):
-    """Reverse rules are asked argument by argument with the same adjoint ``g``; compute all of them once."""
-    last = [None, None]
-
-    def rule_for(k):
-        def rule(g, ans, *args):
-            if last[0] is not g:
-                last[0], last[1] = g, compute(g, args)
-            return last[1][k]
-
-        return rule
-
-    return ByPosition(rule_for)
-
-
-def _record(trace, fun, name, out, values, argnums, args, vjp_rules):
+def _record(trace, fun, name, out, values, argnums, args, vjp_all):
+    """One node on the tape for the whole call: a one-off primitive whose reverse rule gives every adjoint."""
     if isinstance(out, tuple | list | dict):
         raise TypeError(f"{name}: a custom rule is supported for functions returning one array")
-    prim = Primitive(fun, name, nargs=len(values))
-    prim.vjp = vjp_rules
+    prim = Primitive(fun, name, nargs=len(values)).defvjp_all(vjp_all)
     return trace.process(prim, out, values, {}, argnums, [args[i] for i in argnums])
 
 
@@ -100,11 +89,11 @@ class custom_jvp:
             return JVPBox(out, trace, t_out)
         out = self(*values)  # lower levels, if any, use this rule too
 
-        def transpose(g, vals):  # Jᵀg by reverse mode through the (linear) tangent map t ↦ J t
+        def transpose(g, ans, *vals):  # Jᵀg by reverse mode through the (linear) tangent map t ↦ J t
             zeros = tuple(np.zeros(np.shape(v)) for v in vals)
             return vjp(lambda *ts: self.jvp_rule(tuple(vals), ts)[1], *zeros)[1](g)
 
-        return _record(trace, self.fun, self.__name__, out, values, argnums, args, _once_per_adjoint(transpose))
+        return _record(trace, self.fun, self.__name__, out, values, argnums, args, transpose)
 
 
 class custom_vjp:
@@ -129,11 +118,71 @@ class custom_vjp:
         values, argnums = _split(args, trace)
         out, residuals = self.fwd(*values)
 
-        def adjoints(g, vals):
+        def adjoints(g, ans, *vals):
             cts = self.bwd(residuals, g)
             if not isinstance(cts, tuple | list) or len(cts) != len(vals):
                 raise ValueError(f"{self.__name__}: bwd must return a tuple with one adjoint per argument "
                                  f"({len(vals)}), got {type(cts).__name__}")
             return cts
 
-        return _record(trace, self.fun, self.__name__, out, values, argnums, args, _once_per_adjoint(adjoints))
+        return _record(trace, self.fun, self.__name__, out, values, argnums, args, adjoints)
+
+
+def checkpoint(f):
+    """``f`` with the same derivatives but a shorter tape, like ``jax.checkpoint`` (also called remat).
+
+    Reverse mode stores every intermediate value of ``f`` on its tape. ``checkpoint(f)`` is recorded as **one**
+    node: the forward pass runs ``f`` on plain values (only its inputs and output are kept), and the backward step
+    runs ``f`` again, this time under ``vjp``, to get the adjoints of its arguments. Memory for one more evaluation
+    of ``f``: the trade of gradient checkpointing (notebook 10). Derivatives of any order, in both modes; float
+    arguments are differentiable, others (ints, …) are constants. ``f`` must return one array.
+    """
+    if not callable(f):
+        raise TypeError(f"checkpoint expects a function, got {type(f).__name__}")
+    name = getattr(f, "__name__", "f")
+
+    def impl(*args, **kwargs):
+        out = f(*args, **kwargs)
+        if isinstance(out, tuple | list | dict):
+            raise TypeError(f"checkpoint({name}) must return a single array, but it returned a {type(out).__name__}")
+        return out
+
+    def f_of(positions, args, kwargs):
+        """``f`` as a function of the arguments at ``positions`` only (the others fixed)."""
+
+        def partial(*xs):
+            full = list(args)
+            for i, x in zip(positions, xs):
+                full[i] = x
+            return f(*full, **kwargs)
+
+        return partial
+
+    def jvp_all(tangents, ans, *args, **kwargs):  # forward mode: differentiate f's own code
+        positions = [i for i, t in enumerate(tangents) if t is not None]
+        return jvp(f_of(positions, args, kwargs), tuple(args[i] for i in positions),
+                   tuple(tangents[i] for i in positions))[1]
+
+    def vjp_all(g, ans, *args, **kwargs):  # the recomputation, recorded this time, then one backward sweep
+        positions = [i for i, a in enumerate(args) if _is_float(a)]
+        _, vjp_fn = vjp(f_of(positions, args, kwargs), *[args[i] for i in positions])
+        adjoints = [None] * len(args)
+        for i, adjoint in zip(positions, vjp_fn(g)):
+            adjoints[i] = adjoint
+        return adjoints
+
+    prim = Primitive(impl, name=f"checkpoint({name})").defjvp_all(jvp_all).defvjp_all(vjp_all)
+
+    @functools.wraps(f)
+    def checkpointed(*args, **kwargs):
+        return prim(*args, **kwargs)
+
+    checkpointed.primitive = prim
+    return checkpointed
+
+
+def _is_float(x):
+    value = unbox(x)
+    return type(value) is float or (
+        isinstance(value, np.ndarray | np.generic) and np.issubdtype(value.dtype, np.floating)
+    )

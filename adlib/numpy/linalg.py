@@ -174,13 +174,7 @@ def _svdvals_vjp(g, ans, w):
     return matmul(svd_u(w) * g, swapaxes(svd_v(w), 0, 1))
 
 
-def _set_rules():
-    from .rules import rules  # rules.py does not import this module; imported here to keep the order free
-
-    rules(solve, jvp=(_solve_jvp_a, lambda t, ans, a, b: solve(a, t)), vjp=(_solve_vjp_a, _solve_vjp_b))
-    rules(svdvals, jvp=(_svdvals_jvp,), vjp=(_svdvals_vjp,))
-    rules(svd_u, jvp=(_svd_u_jvp,), vjp=(_svd_u_vjp,))
-    rules(svd_v, jvp=(_svd_v_jvp,), vjp=(_svd_v_vjp,))
-
-
-_set_rules()
+solve.defjvp(_solve_jvp_a, lambda t, ans, a, b: solve(a, t)).defvjp(_solve_vjp_a, _solve_vjp_b)
+svdvals.defjvp(_svdvals_jvp).defvjp(_svdvals_vjp)
+svd_u.defjvp(_svd_u_jvp).defvjp(_svd_u_vjp)
+svd_v.defjvp(_svd_v_jvp).defvjp(_svd_v_vjp)

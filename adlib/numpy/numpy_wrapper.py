@@ -202,68 +202,60 @@ def missing_function_message(qualname):
     return (
         f"adlib.numpy does not (yet) differentiate {qualname}. Either write it with the functions adlib.numpy "
         f"has (they are differentiated automatically), or make it a primitive: in adlib/numpy/numpy_wrapper.py "
-        f"`{short} = Primitive(np.{short})`, and in adlib/numpy/rules.py give it a forward (JVP) and reverse "
-        f"(VJP) rule, e.g. `elementwise({short}, lambda t, ans, x: <∂{short}/∂x> * t)`."
+        f"`{short} = Primitive(np.{short})`, in adlib/numpy/rules.py its forward (JVP) and reverse (VJP) rule, "
+        f"e.g. `elementwise({short}, lambda t, ans, x: <∂{short}/∂x> * t)`, and a case in tests/functions.py "
+        "(the JAX cross-checks and check_grads run on every case there)."
     )
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Box: make traced values behave like NumPy arrays
+# What a Box's operators and methods need beyond the functions above (core.Box calls these)
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _pow(x, y):
-    if type(y) in (int, float) and y == 2:  # x ** 2 is common; square is one multiplication forward and back
+def box_pow(x, y):
+    if type(y) in (int, float) and y == 2:  # speed: x ** 2 is common; square is one multiplication both ways
         return square(x)
     return power(x, y)
 
 
-def _reshape_method(self, *shape, **kwargs):
+def box_reshape(self, *shape, **kwargs):
     return reshape(self, shape[0] if len(shape) == 1 else shape, **kwargs)
 
 
-def _transpose_method(self, *axes):
-    return transpose(self, (axes[0] if len(axes) == 1 else axes) or None)
-
-
-def _astype(self, dtype, **kwargs):
+def box_astype(self, dtype, **kwargs):
     if not np.issubdtype(np.dtype(dtype), np.floating):
         raise TypeError(f"a traced value cannot be cast to {np.dtype(dtype)}: its derivative would be lost")
     return self
 
 
-def _getitem_method(self, index):
+def box_getitem(self, index):
     if isinstance(index, tuple):
         index = tuple(unbox(i) for i in index)
     return getitem(self, unbox(index))
 
 
-def _setitem(self, index, value):
+def box_setitem(self, index, value):
     raise TypeError(
         "adlib traced arrays are immutable (like JAX arrays): `x[i] = y` would not be differentiated. "
         "Build a new array instead, e.g. with adlib.numpy.where(mask, y, x) or adlib.numpy.concatenate."
     )
 
 
-def _to_python(kind):
-    def convert(self):
+def refuse_conversion(kind):
+    if kind == "numpy.asarray":
         raise TypeError(
-            f"{kind}() of a traced value would drop its derivative. Keep it an array and use adlib.numpy "
-            "functions; to print it use f'{x:.3f}' or adlib.stop_gradient(x) for a plain value."
+            "a traced value cannot be converted to a NumPy array: its derivative would be lost. Use the functions "
+            "of `adlib.numpy` (import adlib.numpy as anp) instead of `numpy` inside functions you differentiate, "
+            "or adlib.stop_gradient(x) if you really want the plain value."
         )
-
-    return convert
-
-
-def _array(self, *args, **kwargs):
     raise TypeError(
-        "a traced value cannot be converted to a NumPy array: its derivative would be lost. Use the functions of "
-        "`adlib.numpy` (import adlib.numpy as anp) instead of `numpy` inside functions you differentiate, or "
-        "adlib.stop_gradient(x) if you really want the plain value."
+        f"{kind}() of a traced value would drop its derivative. Keep it an array and use adlib.numpy "
+        "functions; to print it use f'{x:.3f}' or adlib.stop_gradient(x) for a plain value."
     )
 
 
-def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+def box_array_ufunc(ufunc, method, inputs, kwargs):
     if method == "__call__" and not kwargs and ufunc in UFUNCS:
         return UFUNCS[ufunc](*inputs)  # numpy.sin(x) on a traced x: use adlib.numpy.sin, same result
     if kwargs.get("out") is not None:
@@ -275,7 +267,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
                                                                        f".{method}")))
 
 
-def _array_function(self, func, types, args, kwargs):
+def box_array_function(func, args, kwargs):
     from . import linalg
 
     namespace = linalg if func.__module__ == "numpy.linalg" else globals()
@@ -285,50 +277,13 @@ def _array_function(self, func, types, args, kwargs):
     return ours(*args, **kwargs)
 
 
-_BOX_METHODS = {
-    "__add__": lambda s, o: add(s, o), "__radd__": lambda s, o: add(o, s),
-    "__sub__": lambda s, o: subtract(s, o), "__rsub__": lambda s, o: subtract(o, s),
-    "__mul__": lambda s, o: multiply(s, o), "__rmul__": lambda s, o: multiply(o, s),
-    "__truediv__": lambda s, o: divide(s, o), "__rtruediv__": lambda s, o: divide(o, s),
-    "__pow__": _pow, "__rpow__": lambda s, o: power(o, s),
-    "__matmul__": lambda s, o: matmul(s, o), "__rmatmul__": lambda s, o: matmul(o, s),
-    "__neg__": lambda s: negative(s), "__pos__": lambda s: s, "__abs__": lambda s: absolute(s),
-    "__lt__": lambda s, o: unbox(s) < unbox(o), "__le__": lambda s, o: unbox(s) <= unbox(o),
-    "__gt__": lambda s, o: unbox(s) > unbox(o), "__ge__": lambda s, o: unbox(s) >= unbox(o),
-    "__eq__": lambda s, o: unbox(s) == unbox(o), "__ne__": lambda s, o: unbox(s) != unbox(o),
-    "__hash__": None,
-    "__bool__": lambda s: bool(unbox(s)),
-    "__len__": lambda s: len(unbox(s)),
-    "__iter__": lambda s: (s[i] for i in range(len(s))),
-    "__getitem__": _getitem_method, "__setitem__": _setitem,
-    "__float__": _to_python("float"), "__int__": _to_python("int"), "__index__": _to_python("index"),
-    "__complex__": _to_python("complex"),
-    "__format__": lambda s, spec: format(unbox(s), spec),
-    "__array__": _array, "__array_ufunc__": _array_ufunc, "__array_function__": _array_function,
-    "shape": property(lambda s: getattr(unbox(s), "shape", ())),
-    "ndim": property(lambda s: np.ndim(unbox(s))),
-    "size": property(lambda s: np.size(unbox(s))),
-    "dtype": property(lambda s: np.result_type(unbox(s))),
-    "T": property(lambda s: transpose(s)),
-    "sum": lambda s, axis=None, keepdims=False: sum(s, axis=axis, keepdims=keepdims),
-    "mean": lambda s, axis=None, keepdims=False: mean(s, axis=axis, keepdims=keepdims),
-    "max": lambda s, axis=None, keepdims=False: max(s, axis=axis, keepdims=keepdims),
-    "min": lambda s, axis=None, keepdims=False: min(s, axis=axis, keepdims=keepdims),
-    "reshape": _reshape_method, "transpose": _transpose_method,
-    "ravel": lambda s: ravel(s), "flatten": lambda s: ravel(s),
-    "squeeze": lambda s, axis=None: squeeze(s, axis),
-    "swapaxes": lambda s, a, b: swapaxes(s, a, b),
-    "dot": lambda s, o: dot(s, o), "clip": lambda s, lo=None, hi=None: clip(s, lo, hi),
-    "astype": _astype,
-}  # fmt: skip
-for _name, _method in _BOX_METHODS.items():
-    setattr(Box, _name, _method)
-
 UFUNCS = {
     f.impl: f
     for f in list(globals().values())
     if isinstance(f, Primitive | NonDifferentiable) and isinstance(f.impl, np.ufunc)
 }
 
-_INTERNAL = {"np", "Box", "NonDifferentiable", "Primitive", "unbox", "UFUNCS", "missing_function_message"}
+_INTERNAL = {"np", "Box", "NonDifferentiable", "Primitive", "unbox", "UFUNCS", "missing_function_message", "box_pow",
+             "box_reshape", "box_astype", "box_getitem", "box_setitem", "refuse_conversion", "box_array_ufunc",
+             "box_array_function"}
 __all__ = [n for n in list(globals()) if not n.startswith("_") and n not in _INTERNAL]

@@ -9,7 +9,9 @@ output, and
   contribution to the argument's adjoint.
 
 The engine sums the contributions of all traced arguments (forward) or of all consumers (reverse), and undoes
-broadcasting for both modes in one place (``core._unbroadcast``); no rule here has to think about it.
+broadcasting for both modes in one place (``core._unbroadcast``); no rule here has to think about it. The rules
+are given with the primitive's ``defjvp``/``defvjp`` (per argument) or ``defjvp_all``/``defvjp_all`` (all
+arguments at once), the one way to define rules anywhere (see ``core.Primitive``).
 
 Rules are written with the differentiable functions of ``adlib.numpy`` (``cos``, ``where``, ``sum`` …), never with
 raw NumPy, so that a rule is itself traced when it runs inside an outer ``grad`` or ``jvp``: this is what gives
@@ -24,7 +26,7 @@ Three kinds of entries keep the table short:
     For ``f`` linear in its first argument the JVP is ``f`` itself applied to the tangent; the VJP is its
     transpose (``sum`` ↔ ``broadcast_to``, ``getitem`` ↔ ``untake``, ``reshape`` ↔ ``reshape`` back …).
 ``rules(f, jvp=(…), vjp=(…))``
-    Anything else: both rules written out.
+    Anything else: both rules written out, one per argument.
 """
 
 import numpy as np
@@ -38,16 +40,15 @@ from .numpy_wrapper import (
 
 
 def elementwise(f, *rules):
-    f.jvp = f.vjp = rules
+    f.defjvp(*rules).defvjp(*rules)
 
 
 def linear(f, transpose_rule):
-    f.jvp = (lambda t, ans, x, *args, **kwargs: f(t, *args, **kwargs),)
-    f.vjp = (transpose_rule,)
+    f.defjvp(lambda t, ans, x, *args, **kwargs: f(t, *args, **kwargs)).defvjp(transpose_rule)
 
 
 def rules(f, jvp, vjp):
-    f.jvp, f.vjp = jvp, vjp
+    f.defjvp(*jvp).defvjp(*vjp)
 
 
 # --- elementwise, one argument ----------------------------------------------------------------------------
@@ -128,7 +129,7 @@ rules(max,
       jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _chosen(ans, x, axis, keepdims), axis, keepdims),),
       vjp=(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims) * _chosen(ans, x, axis,
                                                                                                  keepdims),))
-min.jvp, min.vjp = max.jvp, max.vjp
+rules(min, jvp=max.jvp, vjp=max.vjp)  # the same formulas: where x attains its extremum
 rules(logsumexp,
       jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _softmax(ans, x, axis, keepdims), axis, keepdims),),
       vjp=(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims) * _softmax(ans, x, axis,
@@ -174,24 +175,15 @@ linear(getitem,         lambda g, ans, x, index: untake(g, index, np.shape(x)))
 linear(untake,          lambda g, ans, x, index, shape: getitem(g, index))
 
 
-# concatenate(axis, *arrays): the rule for array k depends on k, so these two build it from the argument number
-def _concatenate_jvp(k):
-    return lambda t, ans, axis, *xs: concatenate_args(
-        axis, *[t if j == k else np.zeros(np.shape(x)) for j, x in enumerate(xs, 1)])
+# concatenate(axis, *arrays): any number of arrays, so one rule for all of them (the axis is argument 0)
+def _concatenate_jvp(tangents, ans, axis, *xs):
+    return concatenate_args(axis, *[np.zeros(np.shape(x)) if t is None else t for t, x in zip(tangents[1:], xs)])
 
 
-def _concatenate_vjp(k):
-    def rule(g, ans, axis, *xs):
-        sizes = [np.shape(x)[axis] for x in xs]
-        start = int(np.sum(sizes[: k - 1]))
-        index = (slice(None),) * (axis % np.ndim(ans)) + (slice(start, start + sizes[k - 1]),)
-        return g[index]
-    return rule
+def _concatenate_vjp(g, ans, axis, *xs):
+    ends = np.cumsum([np.shape(x)[axis] for x in xs])
+    before = (slice(None),) * (axis % np.ndim(ans))
+    return (None, *(g[before + (slice(end - np.shape(x)[axis], end),)] for x, end in zip(xs, ends)))
 
 
-concatenate_args.jvp = core.ByPosition(_concatenate_jvp)
-concatenate_args.vjp = core.ByPosition(_concatenate_vjp)
-
-# the engine's broadcasting helpers are traced too
-core._broadcast_to = broadcast_to
-core._sum = sum
+concatenate_args.defjvp_all(_concatenate_jvp).defvjp_all(_concatenate_vjp)
