@@ -7,8 +7,8 @@
 
 1. Рис. 25: f(x) = A x, tanh(A x) and max_i (A x)_i with n = 100 inputs and m swept; adlib.jacfwd/jacrev and
    jax.jit(jax.jacfwd/jacrev); best of repeats, JAX compilation excluded (warm-up call, ``block_until_ready``).
-   Reported: every time, the m/n where forward and reverse cost the same (``adlib.jacobian.crossover``), and how
-   fast each grows at large m (``adlib.jacobian.loglog_slope``: forward is linear in m, reverse quadratic).
+   Reported: every time, the m/n where forward and reverse cost the same (``adlib.course.jacobian.crossover``), and how
+   fast each grows at large m (``adlib.course.measure.loglog_slope``: forward is linear in m, reverse quadratic).
 2. Рис. 26: a narrow waist R^1000 → R^2 → R^2 → R^1000; jacfwd, jacrev and the mixed-mode ``jac_chain``
    (reverse into the waist, forward out of it), each checked against jacfwd.
 
@@ -23,7 +23,8 @@ import numpy as np
 
 import adlib
 import adlib.numpy as anp
-from adlib.jacobian import KINDS, crossover, jac_chain, loglog_slope, median_time, time_jacobians
+from adlib.course.jacobian import KINDS, crossover, jac_chain, time_jacobians
+from adlib.course.measure import loglog_slope, time_call
 
 try:
     import jax
@@ -79,9 +80,9 @@ def narrow_waist(repeat, lines, N=1000, K=2, M=1000):
     J = adlib.jacfwd(f)(x0)
     np.testing.assert_allclose(jac_chain([g, G, h], x0), J, rtol=1e-10, atol=1e-13)
     rows = {"adlib": {
-        "jacfwd": median_time(lambda: adlib.jacfwd(f)(x0), repeat=repeat, best=True),
-        "jacrev": median_time(lambda: adlib.jacrev(f)(x0), repeat=repeat, best=True),
-        "mixed (jac_chain)": median_time(lambda: jac_chain([g, G, h], x0), repeat=repeat, best=True),
+        "jacfwd": time_call(lambda: adlib.jacfwd(f)(x0), repeat=repeat),
+        "jacrev": time_call(lambda: adlib.jacrev(f)(x0), repeat=repeat),
+        "mixed (jac_chain)": time_call(lambda: jac_chain([g, G, h], x0), repeat=repeat),
     }}
     if jax:
         gj, Gj, hj = stages(jnp)
@@ -91,7 +92,7 @@ def narrow_waist(repeat, lines, N=1000, K=2, M=1000):
                "mixed (jac_chain)": jax.jit(mixed)}
         for fn in fns.values():
             np.testing.assert_allclose(fn(x0), J, rtol=1e-10, atol=1e-13)
-        rows["jax (jit)"] = {k: median_time(lambda fn=fn: fn(x0).block_until_ready(), repeat=repeat, best=True)
+        rows["jax (jit)"] = {k: time_call(lambda fn=fn: fn(x0).block_until_ready(), repeat=repeat)
                              for k, fn in fns.items()}
     title = f"R^{N} → R^{K} → R^{K} → R^{M}: ms per Jacobian (all three equal jacfwd's to 1e-10)"
     print(f"\n{title}")

@@ -3,9 +3,9 @@
     make bench                      # or: python benchmarks/run.py [--quick] [--markdown FILE]
 
 Every workload is timed for every library in the same process, one after the other: the median over repeats of
-the mean time per call (``timeit`` picks the number of calls per repeat). What matters are the ratios in the
-same run, not the absolute times, which depend on the machine. JAX runs in float64, eagerly and jit-compiled
-(compilation excluded by a warm-up call, results waited for with ``block_until_ready``).
+the mean time per call (``adlib.course.measure.time_call`` picks the number of calls per repeat). What
+matters are the ratios in the same run, not the absolute times, which depend on the machine. JAX runs in float64,
+eagerly and jit-compiled (compilation excluded by a warm-up call, results waited for with ``block_until_ready``).
 
 Targets (from the project's issue): adlib ≤ 0.9 × autograd's time on the MDS gradient at N = 1000; adlib's MDS
 gradient ≤ 2.5 × the NumPy loss itself; the scalar L(w1, w2) gradient ≤ 50 µs.
@@ -14,14 +14,13 @@ gradient ≤ 2.5 × the NumPy loss itself; the scalar L(w1, w2) gradient ≤ 50 
 import argparse
 import importlib.metadata
 import os
-import statistics
 import sys
-import timeit
 
 import numpy as np
 
 import adlib
 import adlib.numpy as anp
+from adlib.course.measure import time_call
 
 try:
     import autograd
@@ -39,20 +38,9 @@ except ImportError:  # pragma: no cover
 
 
 def timed(fn, repeat=5, min_time=0.05):
-    """Median over ``repeat`` runs of the mean time of one call of ``fn()``, in seconds."""
-    fn()  # warm-up (and JIT compilation for jax.jit)
-    timer = timeit.Timer(fn)
-    number, _ = timer.autorange() if min_time >= 0.2 else _autorange(timer, min_time)
-    return statistics.median(t / number for t in timer.repeat(repeat=repeat, number=number))
-
-
-def _autorange(timer, min_time):
-    number = 1
-    while True:
-        t = timer.timeit(number)
-        if t >= min_time or number >= 10_000:
-            return number, t
-        number *= 2 if t > min_time / 10 else 10
+    """Median over ``repeat`` batches of the mean time of one call of ``fn()``, in seconds (each batch lasts at
+    least ``min_time``): the course's one timer, ``adlib.course.measure.time_call``."""
+    return time_call(fn, repeat=repeat, warmup=1, min_time=min_time, best=False)
 
 
 def block(f):

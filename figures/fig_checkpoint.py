@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from make_figures import figure
 
-from adlib.checkpoint import animate_schedules, make_schedule, plot_schedules, revolve_cost, simulate
+from adlib.course.checkpointing import animate_schedules, make_schedule, plot_schedules, revolve_cost, simulate
 
 N_ANIMATED = 8  # steps in the animations: few frames, small GIFs
 

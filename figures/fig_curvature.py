@@ -1,4 +1,4 @@
-"""Figures of notebooks 08–09 (curvature without the Hessian), drawn with ``adlib.curvature``.
+"""Figures of notebooks 08–09 (curvature without the Hessian), drawn with ``adlib.course.curvature``.
 
 * ``hessian_spectral_density.png`` — Рис. 28 in miniature: the Hessian eigenvalue density (stochastic Lanczos
   quadrature over HVPs) of a small MLP's loss at initialisation and after training, over the dense spectrum, and
@@ -14,8 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from make_figures import figure
 
-from adlib import curvature
-from adlib.course import projector
+from adlib.course import curvature, projector
 
 
 def _projector_ticks(fig):

@@ -1,5 +1,5 @@
 """The computational graph of the lecture's L(w1, w2) (slides Рис. 6–23): plain, and stepped through forward and
-reverse mode, drawn by ``adlib.graph_plot`` from the graph that ``adlib.graph.trace_graph`` records.
+reverse mode, drawn by ``adlib.course.graph_plot`` from the graph that ``adlib.course.graph.trace_graph`` records.
 
 Notation as in notebook 04: under each node its tangent v̇_i = dv_i/dw_k (forward) or its adjoint v̄_i = dL/dv_i
 (reverse); on the edges the local partial derivatives ∂v_i/∂x_j. Every text is ≥ 10 pt on a 1280×720 slide
@@ -8,8 +8,8 @@ Notation as in notebook 04: under each node its tangent v̇_i = dv_i/dw_k (forwa
 from make_figures import figure
 
 import adlib.numpy as anp
-from adlib.graph import forward_trace, reverse_trace, trace_graph
-from adlib.graph_plot import draw_graph, draw_steps
+from adlib.course.graph import forward_trace, reverse_trace, trace_graph
+from adlib.course.graph_plot import draw_graph, draw_steps
 
 POINT = (2.0, 3.0)
 

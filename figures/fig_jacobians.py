@@ -15,7 +15,7 @@ from make_figures import figure
 
 import adlib
 from adlib.course import projector
-from adlib.jacobian import count_passes, plot_sweep, sweep_functions, time_jacobians
+from adlib.course.jacobian import count_passes, plot_sweep, sweep_functions, time_jacobians
 
 
 def _under_test():
@@ -75,7 +75,7 @@ def _passes(ms, n, counts):
     ax.loglog(ms / n, counts["jacrev"], "s-", color="tab:orange", label="jacrev: VJPs (one per output)")
     ax.axvline(1.0, color="gray", ls=":", label="m = n")
     ax.set_xlabel(f"m / n  (outputs / inputs, n = {n})")
-    ax.set_ylabel("passes counted (adlib.jacobian.count_passes)")
+    ax.set_ylabel("passes counted (adlib.course.jacobian.count_passes)")
     ax.set_title(r"Passes of adlib.jacfwd and adlib.jacrev for $\tanh(Ax)$")
     ax.legend()
     ax.grid(True, which="major", alpha=0.3)

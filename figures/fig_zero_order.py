@@ -10,9 +10,8 @@ from make_figures import figure
 
 import adlib
 import adlib.numpy as anp
-from adlib import mds
-from adlib import zero_order as zo
-from adlib.course import projector
+from adlib.course import mds, projector
+from adlib.course import zero_order as zo
 
 LABELS = {"gradient": "GD with adlib.grad", "two_point": "two-point zero-order GD", "nelder-mead": "Nelder–Mead"}
 BUDGET = 10_000

@@ -62,10 +62,10 @@ from IPython.display import HTML, display
 
 import adlib
 import adlib.numpy as anp
-from adlib import mds
-from adlib import zero_order as zo
-from adlib.course import projector
+from adlib.course import mds, projector
+from adlib.course import zero_order as zo
 from adlib.course.claims import choose, claim, say
+from adlib.course.measure import time_calls
 
 projector.use()  # figure text readable on a 1280×720 slide
 FULL = os.environ.get("ADLIB_FULL") == "1"
@@ -118,7 +118,7 @@ print(f"London–Paris: {np.sqrt(D[i, j]) * km_per_unit:.0f} km")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The loss in code / Функция потерь в коде
 #
-# `adlib.mds.mds_loss` is these lines, written with `adlib.numpy`, so `adlib.grad` differentiates it. We check the
+# `adlib.course.mds.mds_loss` is these lines, written with `adlib.numpy`, so `adlib.grad` differentiates it. We check the
 # gradient against JAX in float64.
 
 
@@ -156,15 +156,11 @@ print("adlib.grad(mds_loss) == jax.grad in float64 (rtol 1e-11); L(W_test) =", f
 #   Timing adlib itself (below) measures that number on this loss; notebook 03 shows that it does not grow with $d$.
 
 # %% slideshow={"slide_type": "fragment"}
-import time
-import timeit
-
 grad_loss = adlib.grad(mds.mds_loss)
-cpu = time.process_time  # CPU time of this process: other programs on the machine do not count
-t_L = t_grad = np.inf
-for _ in range(5):  # best of 5 rounds, taking turns: both are timed in the same moments of the machine
-    t_L = min(t_L, timeit.timeit(lambda: mds.mds_loss(W_test, D), number=100, timer=cpu) / 100)
-    t_grad = min(t_grad, timeit.timeit(lambda: grad_loss(W_test, D), number=25, timer=cpu) / 25)
+# CPU time of this process (other programs on the machine do not count), best of 5 rounds, taking turns: both are
+# timed in the same moments of the machine
+t_L, t_grad = time_calls([lambda: mds.mds_loss(W_test, D), lambda: grad_loss(W_test, D)], repeat=5, min_time=0.01,
+                         cpu=True)
 ratio = t_grad / t_L
 print(f"one L: {t_L * 1e6:.0f} µs, one adlib.grad: {t_grad * 1e6:.0f} µs, ratio {ratio:.1f} "
       f"(charged: {zo.GRAD_COST:g}; central differences would cost 2d = {2 * N * k})")
@@ -177,7 +173,7 @@ say(f"Measured: one gradient costs **{ratio:.1f}** evaluations of $L$, "
 # ## Three solvers, one budget / Три метода, один бюджет
 #
 # The slide's claim: methods without the gradient solve this problem much more slowly. The same seeded random
-# start, the same budget of evaluations. `mds.solve` runs `adlib.zero_order.gradient_descent` (estimator
+# start, the same budget of evaluations. `mds.solve` runs `adlib.course.zero_order.gradient_descent` (estimator
 # `"gradient"` or `"two_point"`, step $0.1/N$, divided by $d$ for the two-point estimator, whose variance is $d$
 # times larger) or Nelder–Mead (adaptive simplex parameters for high dimension). Besides the loss, the table gives an
 # error in km that needs no map: the root-mean-square error of the $N(N-1)/2$ distances of the solution

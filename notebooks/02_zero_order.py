@@ -68,9 +68,10 @@ from tqdm.auto import tqdm
 
 import adlib
 import adlib.numpy as anp
-from adlib import zero_order as zo
 from adlib.course import projector
+from adlib.course import zero_order as zo
 from adlib.course.claims import claim, say
+from adlib.course.measure import loglog_slope
 
 projector.use()  # figure text readable on a 1280×720 slide
 FULL = os.environ.get("ADLIB_FULL") == "1"
@@ -88,7 +89,7 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # For small $\varepsilon$ the fraction is the directional derivative $\langle \nabla L, v\rangle$, and
 # $\mathbb{E}[v v^\top] = I/d$, so $\mathbb{E}\,G = \nabla L$: an unbiased estimate from **two** evaluations, in any
-# dimension. In code (this is `adlib.zero_order.two_point` without its input checks):
+# dimension. In code (this is `adlib.course.zero_order.two_point` without its input checks):
 
 
 # %% slideshow={"slide_type": "fragment"}
@@ -326,12 +327,12 @@ print(f"{'column':28}{'estimator':11}{'iterations to accuracy':>56}{'slope':>7}{
 slopes = {}
 for column, table in tables.items():
     for estimator, row in table.items():
-        slopes[column, estimator] = zo.loglog_slope(np.array(ns)[fitted], row["iterations"][fitted])
+        slopes[column, estimator] = loglog_slope(np.array(ns)[fitted], row["iterations"][fitted])
         print(f"{column:28}{estimator:11}{str(row['iterations'].round().astype(int)):>56}"
               f"{slopes[column, estimator]:>7.2f}{0 if estimator == 'gradient' else 1:>7}"
               f"{row['slope_evaluations']:>13.2f}")  # fmt: skip
     central = 2 * np.array(ns) * table["gradient"]["iterations"]  # central differences: GD's steps, 2n each
-    slopes[column, "central"] = zo.loglog_slope(ns, central)
+    slopes[column, "central"] = loglog_slope(ns, central)
     print(f"{column:28}{'central':11}{'(evaluations: 2n × GD iterations)':>56}{'':>14}{slopes[column, 'central']:>13.2f}")
 for column in tables:
     claim(abs(slopes[column, "gradient"]) < 0.15 and 0.8 < slopes[column, "two_point"] < 1.25,
@@ -364,7 +365,7 @@ gd_counts = {}
 for make in (zo.convex_logcosh, zo.convex_flat):
     for accuracy in (1e-3, 1e-6):
         counts = [zo.iterations_to_accuracy(make, n, "gradient", accuracy)[0] for n in ns]
-        gd_counts[make.__name__, accuracy] = zo.loglog_slope(np.array(ns)[fitted], np.array(counts)[fitted])
+        gd_counts[make.__name__, accuracy] = loglog_slope(np.array(ns)[fitted], np.array(counts)[fitted])
         print(f"{make.__name__:15} δ = {accuracy:g}: GD iterations {np.array(counts, int)}, "
               f"slope {gd_counts[make.__name__, accuracy]:.2f}")  # fmt: skip
 claim(gd_counts["convex_logcosh", 1e-6] > 0.5 and max(abs(gd_counts["convex_flat", a]) for a in (1e-3, 1e-6)) < 0.1,
@@ -401,8 +402,8 @@ for n in tqdm(ns_sqrt, desc="n") if FULL else ns_sqrt:
                   for s in (sqrt_seeds if estimator == "two_point" else [0])]  # fmt: skip
         error[estimator].append(np.mean([f(run.w_mean) for run in runs_n]))
 
-slope_sqrt = zo.loglog_slope(ns_sqrt, error["two_point"])
-slope_sub = zo.loglog_slope(ns_sqrt, error["gradient"])
+slope_sqrt = loglog_slope(ns_sqrt, error["two_point"])
+slope_sub = loglog_slope(ns_sqrt, error["gradient"])
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
 ax.loglog(ns_sqrt, error["gradient"], "o-", label=f"subgradient method (slope {slope_sub:.2f})")
 ax.loglog(ns_sqrt, error["two_point"], "s-", label=f"two-point zero-order (slope {slope_sqrt:.2f})")
@@ -473,7 +474,7 @@ grad_norm = np.linalg.norm(np.cos(w_bias))
 exact_bias = np.abs(1 - zo.sphere_sine_factor(eps_grid, d_bias)) * grad_norm
 leading = eps_grid**2 / (2 * (d_bias + 2)) * grad_norm
 small = eps_grid <= 0.3
-slope_bias = zo.loglog_slope(eps_grid[small], bias[small])
+slope_bias = loglog_slope(eps_grid[small], bias[small])
 
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
 ax.loglog(eps_grid, bias, "o", ms=8, label=f"measured (slope {slope_bias:.2f} for ε ≤ 0.3)")
@@ -520,7 +521,7 @@ for d in dims:
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
 for name, offset in (("two_point", -1), ("gaussian", 1)):
     values = np.array(relative_variance[name])
-    ax.loglog(dims, values, "o", label=f"{zo.ESTIMATOR_LABELS[name]}: slope {zo.loglog_slope(dims, values):.2f}")
+    ax.loglog(dims, values, "o", label=f"{zo.ESTIMATOR_LABELS[name]}: slope {loglog_slope(dims, values):.2f}")
     ax.loglog(dims, dims + offset, "--", lw=1, label=f"theory $d {offset:+d}$")
 ax.set_xlabel("dimension $d$")
 ax.set_ylabel(r"$\mathbb{E}\|G - \nabla L\|^2 / \|\nabla L\|^2$")

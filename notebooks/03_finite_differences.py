@@ -55,17 +55,16 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
-import time
-import timeit
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 import adlib
 import adlib.numpy as anp
-from adlib import zero_order as zo
 from adlib.course import projector
+from adlib.course import zero_order as zo
 from adlib.course.claims import choose, claim, say
+from adlib.course.measure import loglog_slope, time_calls
 
 projector.use()  # figure text readable on a 1280×720 slide
 np.set_printoptions(precision=4)
@@ -79,7 +78,7 @@ np.set_printoptions(precision=4)
 #
 # The slide's formula is a loop over the $d$ coordinates: $L(w)$ once, then $L(w + \varepsilon e_k)$ for each $k$ —
 # $d + 1$ evaluations. Central differences $(L(w + \varepsilon e_k) - L(w - \varepsilon e_k)) / 2\varepsilon$,
-# the estimator of notebook 02, need $2d$. (`adlib.zero_order.forward_difference` / `central_difference` are these
+# the estimator of notebook 02, need $2d$. (`adlib.course.zero_order.forward_difference` / `central_difference` are these
 # lines plus input checks.)
 
 
@@ -191,8 +190,8 @@ fig.tight_layout()
 plt.show()
 
 right = (epsilons >= 1e-3) & (epsilons <= 1e-1)  # truncation dominates there, in float64
-claim(0.8 < zo.loglog_slope(epsilons[right], curves["forward", np.float64][right]) < 1.2
-      and 1.7 < zo.loglog_slope(epsilons[right], curves["central", np.float64][right]) < 2.3,
+claim(0.8 < loglog_slope(epsilons[right], curves["forward", np.float64][right]) < 1.2
+      and 1.7 < loglog_slope(epsilons[right], curves["central", np.float64][right]) < 2.3,
       "the right branch has slope 1 for forward and 2 for central differences")
 claim(ad_errors[np.float64] < 1e-15, "in float64 AD's error is at the level of 1e-16 or 0", error=ad_errors[np.float64])
 claim(all(np.all(errors[epsilons < np.finfo(dtype).eps / 4] == 1) for (_, dtype), errors in curves.items()),
@@ -259,18 +258,6 @@ say(f"At the best step, in float64 (≈ {-np.log10(np.finfo(f64).eps):.0f} digit
 
 
 # %% slideshow={"slide_type": "skip"}
-def best_times(functions, rounds=5):
-    """Best CPU time of one call of each function (seconds), over `rounds` rounds of enough calls to last ~20 ms.
-    The functions take turns within every round, so that all of them are timed in the same moments of the machine."""
-    cpu = time.process_time
-    numbers = {name: max(1, int(0.02 / max(timeit.timeit(f, number=1, timer=cpu), 1e-7))) for name, f in functions.items()}
-    best = dict.fromkeys(functions, np.inf)
-    for _ in range(rounds):
-        for name, f in functions.items():
-            best[name] = min(best[name], timeit.timeit(f, number=numbers[name], timer=cpu) / numbers[name])
-    return best
-
-
 def free(w):  # a "loss" that costs nothing: times the finite-difference loop itself
     return 0.0
 
@@ -281,12 +268,12 @@ grad_L = adlib.grad(L_big)
 rows = []
 for d in dims:
     w_d = np.random.default_rng(1).standard_normal(d)
-    rows.append(best_times({
+    rows.append(time_calls({
         "L (T)": lambda w_d=w_d: L_big(w_d),
         "central differences": lambda w_d=w_d: zo.central_difference(L_big, w_d),
         "adlib.grad": lambda w_d=w_d: grad_L(w_d),
         "the loop alone": lambda w_d=w_d: zo.central_difference(free, w_d),
-    }))  # fmt: skip
+    }, repeat=5, min_time=0.02, cpu=True))  # fmt: skip
 times = {name: np.array([row[name] for row in rows]) for name in rows[0]}
 T = times["L (T)"]
 ratio_fd, ratio_ad = times["central differences"] / T, times["adlib.grad"] / T

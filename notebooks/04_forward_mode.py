@@ -54,7 +54,6 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
-import timeit
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -64,9 +63,10 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import projector
 from adlib.course.claims import claim
-from adlib.graph import forward_trace, reverse_trace, trace_graph
-from adlib.graph_plot import draw_graph, draw_steps
-from adlib.widgets import graph_stepper
+from adlib.course.graph import forward_trace, reverse_trace, trace_graph
+from adlib.course.graph_plot import draw_graph, draw_steps
+from adlib.course.measure import time_call
+from adlib.course.widgets import graph_stepper
 
 projector.use()  # figure text readable on a 1280×720 slide
 
@@ -283,7 +283,7 @@ np.testing.assert_allclose(gradient_by_passes, adlib.grad(L, argnums=(0, 1))(w1,
 # formulas with the numbers substituted, and the trace so far; the third mode, `reverse`, is
 # [notebook 05](05_reverse_mode.ipynb)'s backward sweep. Outside the domain of $L$ ($w_1 \le 0$, or
 # $w_2 \log w_1 < 0$ under the root, or $= 0$ where $\sqrt{\cdot}$ has no derivative) it says so instead.
-# Everything shown is computed by `adlib.widgets.step_view`, a pure function; the widget only wires the controls.
+# Everything shown is computed by `adlib.course.widgets.step_view`, a pure function; the widget only wires the controls.
 
 # %% slideshow={"slide_type": "subslide"}
 graph_stepper()
@@ -346,19 +346,14 @@ def L_d(w):
     return anp.sum(anp.sin(w) * w)
 
 
-def best_time(f, repeat=3):
-    number = max(1, int(0.02 / max(timeit.timeit(f, number=1), 1e-7)))
-    return min(timeit.repeat(f, number=number, repeat=repeat)) / number
-
-
 rng = np.random.default_rng(0)
 dims = [10, 40, 160, 640]
 t_forward, t_reverse = [], []
 for d in dims:
     w = rng.normal(size=d)
     np.testing.assert_allclose(adlib.jacfwd(L_d)(w), adlib.grad(L_d)(w), rtol=1e-12)
-    t_forward.append(best_time(lambda w=w: adlib.jacfwd(L_d)(w)))
-    t_reverse.append(best_time(lambda w=w: adlib.grad(L_d)(w)))
+    t_forward.append(time_call(lambda w=w: adlib.jacfwd(L_d)(w), repeat=3, min_time=0.02))
+    t_reverse.append(time_call(lambda w=w: adlib.grad(L_d)(w), repeat=3, min_time=0.02))
     print(f"d = {d:4d}:  d forward passes {t_forward[-1] * 1e3:8.2f} ms   one reverse sweep {t_reverse[-1] * 1e3:6.3f} ms")
 
 slope_forward = np.polyfit(np.log(dims), np.log(t_forward), 1)[0]
@@ -420,7 +415,7 @@ print("jax.jvp at (2, 3), seed (1, 0):", float(jax.jvp(L_jax, (2.0, 3.0), (1.0, 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
 #
-# * A program is a graph of primitives; `adlib.graph.trace_graph` shows it. On its edges: the local derivatives
+# * A program is a graph of primitives; `adlib.course.graph.trace_graph` shows it. On its edges: the local derivatives
 #   $\partial v_i/\partial x_j$.
 # * Forward mode walks the graph once, in evaluation order, carrying the tangent $\dot v_i = dv_i/dw_k$ (the
 #   slides' $\bar v_i$) next to $v_i$; each step is the chain rule over the node's parents. Nothing is stored.

@@ -61,12 +61,12 @@ from IPython.display import Math, display
 
 import adlib
 import adlib.numpy as anp
-from adlib.checkpoint import peak_bytes
 from adlib.course import projector
 from adlib.course.claims import claim
-from adlib.graph import reverse_trace, tape_memory, trace_graph
-from adlib.graph_plot import draw_graph, draw_steps
-from adlib.widgets import graph_stepper
+from adlib.course.graph import reverse_trace, trace_graph
+from adlib.course.graph_plot import draw_graph, draw_steps
+from adlib.course.measure import peak_bytes, tape_size
+from adlib.course.widgets import graph_stepper
 
 projector.use()  # figure text readable on a 1280×720 slide
 
@@ -187,8 +187,8 @@ plt.show()
 # Forward mode forgets each $v_i$ as soon as its consumers have used it.
 #
 # A measurement. A chain of $n$ primitives, $x \mapsto \sin(\sin(\cdots \sin(x)))$ summed at the end, on a vector
-# of $m = 1000$ numbers (8 kB). `tape_memory` counts what adlib's tape holds for the backward sweep (every node's
-# output and arguments, each array once); `peak_bytes` (`adlib.checkpoint`, with `tracemalloc`) measures the peak
+# of $m = 1000$ numbers (8 kB). `tape_size` counts what adlib's tape holds for the backward sweep (every node's
+# output and arguments, each array once); `peak_bytes` (both in `adlib.course.measure`; the latter with `tracemalloc`) measures the peak
 # memory that NumPy actually allocates during `adlib.grad` (reverse) and `adlib.jvp` (forward, one direction).
 
 # %% slideshow={"slide_type": "fragment"}
@@ -209,7 +209,7 @@ lengths = [1, 4, 16, 64, 256]
 tape_nodes, tape_bytes, peak_reverse, peak_forward = [], [], [], []
 for n in lengths:
     f = chain(n)
-    stats = tape_memory(f, x)
+    stats = tape_size(f, x)
     tape_nodes.append(stats["nodes"])
     tape_bytes.append(stats["bytes"])
     peak_reverse.append(peak_bytes(adlib.grad(f), x)[1])  # (result, peak bytes) of one call
@@ -233,7 +233,7 @@ claim(tape_bytes[-1] > 10 * peak_forward[-1], "at n = 256 reverse mode keeps mor
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8.4, 4.8))
-ax.loglog(lengths, tape_bytes, "o-", label="reverse: bytes stored on the tape (tape_memory)")
+ax.loglog(lengths, tape_bytes, "o-", label="reverse: bytes stored on the tape (tape_size)")
 ax.loglog(lengths, peak_reverse, "s--", label="reverse: peak allocated during adlib.grad (tracemalloc)")
 ax.loglog(lengths, peak_forward, "^-", label="forward: peak allocated during adlib.jvp (tracemalloc)")
 ax.set_xlabel("graph length $n$ (primitives in the chain)")

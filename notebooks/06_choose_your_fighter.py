@@ -78,18 +78,17 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import projector
 from adlib.course.claims import choose, claim, say
-from adlib.jacobian import (
+from adlib.course.jacobian import (
     PassCounter,
     compare_modes,
     count_passes,
     draw_outputs_graph,
     jac_chain,
-    loglog_slope,
-    median_time,
     plot_sweep,
     time_jacobians,
     trace_outputs,
 )
+from adlib.course.measure import loglog_slope, time_call
 
 projector.use()
 FULL = os.environ.get("ADLIB_FULL") == "1"  # the course's big sweep (minutes) instead of the quick one (seconds)
@@ -102,8 +101,8 @@ print(f"ADLIB_FULL={'1: full sweep' if FULL else 'unset: quick sweep'}; jax {jax
 # **Question (Рис. 24).** We need the Jacobian $J = \{\partial L_i / \partial w_j\}_{i,j}$ of a graph with few
 # inputs $w_j$ and many outputs $L_i$. Forward or reverse?
 #
-# A graph of that shape, traced and drawn with the course's `adlib.graph` (`trace_outputs` traces a function with
-# several outputs, `draw_outputs_graph` draws it with `adlib.graph_plot.draw_graph`):
+# A graph of that shape, traced and drawn with the course's `adlib.course.graph` (`trace_outputs` traces a function with
+# several outputs, `draw_outputs_graph` draws it with `adlib.course.graph_plot.draw_graph`):
 
 
 # %% slideshow={"slide_type": "fragment"}
@@ -127,7 +126,7 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Counting the passes / Считаем проходы
 #
-# `adlib.jacobian.count_passes` puts an identity *primitive* on the input of $f$ whose JVP rule and VJP rule
+# `adlib.course.jacobian.count_passes` puts an identity *primitive* on the input of $f$ whose JVP rule and VJP rule
 # each increment a counter: the JVP rule runs once per forward pass, the VJP rule once per backward sweep that
 # reaches the input. Nothing in `jacfwd`/`jacrev` is changed or mocked.
 
@@ -342,8 +341,8 @@ for fn in jax_fns.values():
 adlib_fns = {"jacfwd": lambda: adlib.jacfwd(f)(x0), "jacrev": lambda: adlib.jacrev(f)(x0),
              "mixed": lambda: jac_chain([g, G, h], x0)}
 narrow_times = {
-    "adlib": {k: median_time(fn, repeat=3, best=True) for k, fn in adlib_fns.items()},
-    "jax": {k: median_time(lambda fn=fn: fn(x0).block_until_ready(), repeat=5, best=True) for k, fn in jax_fns.items()},
+    "adlib": {k: time_call(fn, repeat=3) for k, fn in adlib_fns.items()},
+    "jax": {k: time_call(lambda fn=fn: fn(x0).block_until_ready(), repeat=5) for k, fn in jax_fns.items()},
 }
 print(f"{'R^1000 -> R^2 -> R^2 -> R^1000':<32}{'jacfwd':>12}{'jacrev':>12}{'mixed':>12}{'best pure / mixed':>20}")
 for lib, t_ in narrow_times.items():
@@ -403,7 +402,7 @@ that is why training uses reverse mode.""")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: who wins for your n and m? / За рамками лекции: кто побеждает при ваших n и m?
 #
-# `compare_modes(n, m, kind)` (a pure function in `adlib.jacobian`) counts the passes of `adlib.jacfwd` and
+# `compare_modes(n, m, kind)` (a pure function in `adlib.course.jacobian`) counts the passes of `adlib.jacfwd` and
 # `adlib.jacrev`, times them (best of 5 after a warm-up call), says who wins by how much, and whether that is the
 # winner the pass counts predict; the widget only calls it. The bar heights are times, the labels are the pass
 # counts. The default, $n = 20$ inputs and $m = 400$ outputs, is Рис. 24's case, far from the crossover.
@@ -455,7 +454,7 @@ for n_, m_ in [(20, 400), (400, 20)]:
 #   curves cross near $m = n$; compiled JAX pays a fixed per-call cost that hides the difference until $m \approx n$
 #   (compile time excluded). For a scalar output reverse mode wins.
 # * Through a narrow waist neither pure mode is right (Рис. 26): cut the chain rule there and give each side its
-#   own mode (`adlib.jacobian.jac_chain`).
+#   own mode (`adlib.course.jacobian.jac_chain`).
 #
 # Next: [07 — feed-forward networks](07_feedforward.ipynb), reverse mode through a network with every shape, and
 # [08 — Hessian-vector products](08_hvp.ipynb), where forward mode runs over reverse mode.

@@ -67,7 +67,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import projector
 from adlib.course.claims import claim
-from adlib.mlp import init_weights, memory_summary, one_hot, shapes_table, two_spirals
+from adlib.course.mlp import init_weights, memory_summary, one_hot, shapes_table, two_spirals
 
 projector.use()
 np.set_printoptions(precision=4, suppress=True)
@@ -82,7 +82,7 @@ np.set_printoptions(precision=4, suppress=True)
 # * $L = L(v_t)$: the mean cross-entropy $L = \frac1b \sum_i \bigl(\log \sum_j e^{v_{t,ij}} - \sum_j Y_{ij}
 #   v_{t,ij}\bigr)$.
 #
-# The data: two interleaved spirals (`adlib.mlp.two_spirals`, seeded: 200 points per class, 1.5 turns, noise
+# The data: two interleaved spirals (`adlib.course.mlp.two_spirals`, seeded: 200 points per class, 1.5 turns, noise
 # 0.08; drawn at the end). Each input row is $(x_1, x_2, 1)$: the constant 1 lets $w_1$ carry a bias, so that every
 # layer keeps the slide's form $v_k = \sigma(v_{k-1} w_k)$ without a separate $+\,b_k$. The network:
 # $n = (3, 16, 16, 2)$, so $t = 3$ layers, on a batch of $b = 8$ points.
@@ -236,7 +236,7 @@ for name, (xb, Yb_) in {"batch of 8": (x, Yb), "all 400 points": (V0, Y)}.items(
 # $(b\,n_k) \times (b\,n_{k-1})$ matrix is block diagonal with exactly these $b$ blocks; nobody stores its zeros.)
 #
 # `layer_table(b, widths)`, `memory_summary(b, widths)` and `shapes_table(b, widths)` (pure functions in
-# `adlib.mlp`) compute it; here for the network trained below, $n = (3, 32, 32, 2)$, $b = 64$:
+# `adlib.course.mlp`) compute it; here for the network trained below, $n = (3, 32, 32, 2)$, $b = 64$:
 
 # %% slideshow={"slide_type": "subslide"}
 widths_shown, b_shown = [3, 32, 32, 2], 64

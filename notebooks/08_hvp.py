@@ -57,9 +57,7 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
-import gc
 import os
-import time
 
 # One BLAS thread (before NumPy loads; set the variable yourself to override): the matrices here are small, and
 # on a shared 2-core machine (CI, Colab) extra BLAS threads mostly wait for each other.
@@ -70,10 +68,9 @@ import numpy as np
 
 import adlib
 import adlib.numpy as anp
-from adlib import curvature
-from adlib.checkpoint import peak_bytes
-from adlib.course import projector
+from adlib.course import curvature, projector
 from adlib.course.claims import choose, claim, say
+from adlib.course.measure import peak_bytes, time_calls
 
 projector.use()  # the course's font sizes: figures readable on a projector
 np.set_printoptions(precision=4, suppress=False)
@@ -99,7 +96,7 @@ def hvp_slide(f, x, v):
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# That is **reverse-over-reverse**. The two modes nest in two more ways (`adlib.curvature` has all three):
+# That is **reverse-over-reverse**. The two modes nest in two more ways (`adlib.course.curvature` has all three):
 #
 # | nesting | code | reads as |
 # |---|---|---|
@@ -325,24 +322,6 @@ say(f"After training: $\\lambda_{{\\max}}(G) = {trained['gn'][-1]:.2f}$ against 
 # in turns (they vary from machine to machine and run to run; the ratios are what to look at).
 
 # %% slideshow={"slide_type": "skip"}
-def best_times(fns, repeat=11):
-    """Best wall-clock time of each ``fns[name]()`` over ``repeat`` rounds, in seconds. The functions take turns
-    within every round, so a change of the machine's load hits all of them alike (their ratios stay fair), and
-    the garbage collector is off while they run (as in ``timeit``)."""
-    times = {name: [] for name in fns}
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeat):
-            for name, fn in fns.items():
-                start = time.perf_counter()
-                fn()
-                times[name].append(time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return {name: min(t) for name, t in times.items()}
-
-
 def softplus_problem(n, seed=0):
     r = np.random.default_rng(seed)
     A = r.standard_normal((n, n)) / np.sqrt(n)
@@ -360,9 +339,9 @@ def time_everything(n):
     f_n, x_n, v_n = softplus_problem(n)
     fns = {"grad": lambda: adlib.grad(f_n)(x_n)}
     fns.update({name: lambda hvp=hvp: hvp(f_n, x_n, v_n) for name, hvp in curvature.HVP_METHODS.items()})
-    row = {"n": n, **best_times(fns)}
+    row = {"n": n, **time_calls(fns, repeat=11, min_time=0)}
     if n <= 256:  # the gradient once more, in turn with the (slow) Hessian
-        both = best_times({"grad": fns["grad"], "hessian": lambda: adlib.jacfwd(adlib.grad(f_n))(x_n)}, repeat=5)
+        both = time_calls({"grad": fns["grad"], "hessian": lambda: adlib.jacfwd(adlib.grad(f_n))(x_n)}, repeat=5, min_time=0)
         row["hessian"] = both["hessian"] * row["grad"] / both["grad"]  # on the gradient's scale of this row
     else:
         row["hessian"] = np.nan
@@ -441,7 +420,7 @@ plt.show()
 # Time is not what makes forward-over-reverse the recommended nesting. Memory is: it records **one** tape, the
 # gradient's, with a tangent riding along every value; reverse-over-reverse also records a tape of the whole
 # backward sweep, and reverse-over-forward tapes the primal *and* tangent values of the jvp. Peak bytes
-# allocated during one call (`peak_bytes` of `adlib.checkpoint`, with `tracemalloc`), as a multiple of one
+# allocated during one call (`peak_bytes` of `adlib.course.measure`, with `tracemalloc`), as a multiple of one
 # gradient's, on the softplus layer above and on a chain of $d$ layers $x \mapsto \tanh(W_k x)$ ($n = 256$):
 
 # %% slideshow={"slide_type": "fragment"}

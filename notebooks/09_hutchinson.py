@@ -68,9 +68,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from adlib import curvature
-from adlib.course import projector
+from adlib.course import curvature, projector
 from adlib.course.claims import choose, claim, say
+from adlib.course.measure import loglog_slope
 
 projector.use()  # the course's font sizes: figures readable on a projector
 FULL = os.environ.get("ADLIB_FULL") == "1"
@@ -315,7 +315,7 @@ errors, slopes = {}, {}
 for kind in curvature.SPECTRA:
     A = curvature.spectrum_matrix(1000, kind, rng)
     errors[kind] = curvature.trace_errors(A, budgets, trials, rng)
-    slopes[kind] = {method: curvature.loglog_slope(budgets, e) for method, e in errors[kind].items()}
+    slopes[kind] = {method: loglog_slope(budgets, e) for method, e in errors[kind].items()}
 
 print(f"{'spectrum':>12} {'slope Hutchinson':>17} {'slope Hutch++':>14}   relative error at m = {budgets[-1]}:"
       f" Hutchinson / Hutch++")

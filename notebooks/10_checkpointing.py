@@ -40,7 +40,7 @@
 #
 # Then, **beyond the lecture**: the schedule machine behind the animations; memory and recomputation counted and
 # measured (`tracemalloc`) for chains of 100 … 1000 layers; the binomial schedule (Revolve, Griewank & Walther 2000)
-# and its proven minimum $t(n, s)$; `adlib.checkpoint.checkpoint(f)`, the analogue of `jax.checkpoint`, checked
+# and its proven minimum $t(n, s)$; `adlib.checkpoint(f)`, the analogue of `jax.checkpoint`, checked
 # against JAX.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
@@ -74,14 +74,14 @@ from IPython.display import HTML, display
 
 import adlib
 import adlib.numpy as anp
-from adlib.checkpoint import (
+from adlib.course import projector
+from adlib.course.checkpointing import (
     activation_memory,
     animate_schedules,
     chain_grad,
     checkpoint,
     gpt2_activation_report,
     make_schedule,
-    peak_bytes,
     plot_schedules,
     revolve_cost,
     schedule_every_k,
@@ -89,10 +89,9 @@ from adlib.checkpoint import (
     schedule_revolve,
     schedule_store_all,
     simulate,
-    tape_length,
 )
-from adlib.course import projector
 from adlib.course.claims import claim, say
+from adlib.course.measure import peak_bytes, tape_size
 
 projector.use()
 FULL = os.environ.get("ADLIB_FULL") == "1"  # ADLIB_FULL=1: larger sweeps (the default run takes a few seconds)
@@ -519,13 +518,12 @@ plt.show()
 #
 # The same idea without a chain: `checkpoint(f)` makes `f` **one primitive**. Its forward pass runs `f` on plain
 # values (nothing of `f`'s inside goes on the tape); its VJP rule re-runs `f` under `adlib.vjp` when the
-# backward sweep reaches it. The whole trick is a few lines of `adlib/checkpoint.py`:
+# backward sweep reaches it. The whole trick is a few lines of `adlib/custom.py` (`adlib.checkpoint`):
 #
 # ```python
-# prim = Primitive(f)                                        # forward: f on plain values, one tape node
-# prim.vjp = ByPosition(lambda k: lambda g, ans, *args:      # backward: recompute f with its tape, then sweep
-#                       adlib.vjp(f, *args)[1](g)[k])
-# prim.jvp = ByPosition(lambda k: lambda t, ans, *args: adlib.jvp(f_k, (args[k],), (t,))[1])
+# prim = Primitive(f)                                          # forward: f on plain values, one tape node
+# prim.defvjp_all(lambda g, ans, *args: adlib.vjp(f, *args)[1](g))   # backward: recompute f with its tape, sweep
+# prim.defjvp_all(lambda ts, ans, *args: adlib.jvp(f, args, ts)[1])  # forward mode: f's own code
 # ```
 #
 # A 16-layer MLP in 4 checkpointed segments of 4 layers:
@@ -552,8 +550,8 @@ segment_ckpt = checkpoint(segment)
 g_plain, bytes_plain = peak_bytes(adlib.grad(lambda x: mlp_loss(x, segment)), xb)
 g_ckpt, bytes_ckpt = peak_bytes(adlib.grad(lambda x: mlp_loss(x, segment_ckpt)), xb)
 np.testing.assert_array_equal(g_ckpt, g_plain)
-nodes_plain = tape_length(lambda x: mlp_loss(x, segment), xb)
-nodes_ckpt = tape_length(lambda x: mlp_loss(x, segment_ckpt), xb)
+nodes_plain = tape_size(lambda x: mlp_loss(x, segment), xb)["nodes"]
+nodes_ckpt = tape_size(lambda x: mlp_loss(x, segment_ckpt), xb)["nodes"]
 claim(nodes_ckpt < nodes_plain and bytes_ckpt < 0.7 * bytes_plain, "a shorter tape and a lower memory peak",
       nodes=(nodes_plain, nodes_ckpt), bytes=(bytes_plain, bytes_ckpt))
 print(f"tape nodes: plain {nodes_plain}, checkpointed {nodes_ckpt}")

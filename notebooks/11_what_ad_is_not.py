@@ -63,7 +63,6 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
-import timeit
 
 import jax
 import matplotlib.pyplot as plt
@@ -74,15 +73,14 @@ jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 
 import adlib
 import adlib.numpy as anp
-from adlib.checkpoint import peak_bytes
 from adlib.core import VJPTrace
 from adlib.course import projector
 from adlib.course.claims import claim, say
-from adlib.curvature import hutchinson
+from adlib.course.curvature import hutchinson
+from adlib.course.expression_swell import logistic_map, swell_table
+from adlib.course.measure import loglog_slope, peak_bytes, tape_size, time_calls
+from adlib.course.zero_order import central_difference, forward_difference
 from adlib.custom import custom_jvp
-from adlib.expression_swell import logistic_map, loglog_slope, swell_table, tape_nodes
-from adlib.graph import tape_memory
-from adlib.zero_order import central_difference, forward_difference
 
 projector.use()
 np.set_printoptions(precision=6)
@@ -92,7 +90,7 @@ x = sp.Symbol("x")
 # ## AD is not finite differences / AD не является методом конечных разностей
 #
 # The example of this notebook (Baydin et al., Table 1) is the logistic map $l_{k+1} = 4 l_k (1 - l_k)$,
-# $l_0 = x$, iterated $n$ times: a three-line program, `adlib.expression_swell.logistic_map`.
+# $l_0 = x$, iterated $n$ times: a three-line program, `adlib.course.expression_swell.logistic_map`.
 #
 # [03 — finite differences](03_finite_differences.ipynb) has the full story (U-curves of the error in ε, cost
 # $2dT$). In brief, on $L(w) = \sum_i l_5(w_i)$ with $d = 200$ inputs, against `sympy`'s exact derivative:
@@ -246,20 +244,12 @@ def L10(w):
     return anp.sum(logistic_map(w, 10))
 
 
-def best_times(fns, rounds=7, number=5):
-    """The best time per call of each function, measured in interleaved rounds (a busy machine slows all alike)."""
-    best = [np.inf] * len(fns)
-    for _ in range(rounds):
-        best = [min(b, timeit.timeit(fn, number=number) / number) for b, fn in zip(best, fns)]
-    return best
-
-
 rng = np.random.default_rng(1)
 dims, ratios = (10, 100, 1_000, 100_000), []
 print("     d | time of L | time of grad L | grad / L | central differences / L = 2d")
 for d in dims:
     w = rng.uniform(0.05, 0.95, d)
-    t_L, t_grad = best_times([lambda w=w: L10(w), lambda w=w: adlib.grad(L10)(w)])
+    t_L, t_grad = time_calls([lambda w=w: L10(w), lambda w=w: adlib.grad(L10)(w)], repeat=7)
     ratios.append(t_grad / t_L)
     print(f"{d:6d} | {t_L * 1e3:6.3f} ms | {t_grad * 1e3:11.3f} ms | {t_grad / t_L:8.1f} | {2 * d}")
 in_cache = ratios[:3]  # d ≤ 1000: every array stays in the processor's caches
@@ -269,7 +259,7 @@ say(f"One gradient costs **{min(in_cache):.0f}–{max(in_cache):.0f}×** one eva
 claim(all(1 < r < 30 for r in in_cache) and max(in_cache) < 3 * min(in_cache), "for d up to 1000 a gradient "
       "costs a small multiple of one evaluation that does not grow with d", ratios=ratios)
 claim(ratios[3] < 2 * dims[3] / 100, "at d = 100 000 the ratio stays far below 2d", ratios=ratios)
-tape_mb = tape_memory(L10, w)["bytes"] / 2**20  # the tape at d = 100 000
+tape_mb = tape_size(L10, w)["bytes"] / 2**20  # the tape at d = 100 000
 claim(10 < tape_mb < 100, "at d = 100 000 the tape holds tens of megabytes", tape_mb=tape_mb)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -309,7 +299,7 @@ tape_kb, peak_rev_kb, peak_fwd_kb = [], [], []
 for n in steps:
     def L(w, n=n):
         return anp.sum(logistic_map(w, n))
-    tape_kb.append(tape_memory(L, w)["bytes"] / 1024)
+    tape_kb.append(tape_size(L, w)["bytes"] / 1024)
     peak_rev_kb.append(peak_bytes(adlib.grad(L), w)[1] / 1024)
     peak_fwd_kb.append(peak_bytes(lambda: adlib.jvp(L, (w,), (np.ones(d),)))[1] / 1024)
 print("  n | tape (kB) | peak, reverse (kB) | peak, forward (kB)")
@@ -527,7 +517,7 @@ for n in (10, 100, 1000):
     T = len(trace.tape) - 1
     edges = sum(len(node.parents) for node in trace.tape)
     print(f"logistic map, n = {n:4d}: T = {T:4d} primitives, {edges:4d} rule applications in the backward sweep")
-    assert edges <= 2 * T and tape_nodes(lambda l, n=n: logistic_map(l, n), 0.3) == T + 1
+    assert edges <= 2 * T and tape_size(lambda l, n=n: logistic_map(l, n), 0.3)["nodes"] == T + 1
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: AD differentiates the program, not the function / За рамками лекции: AD дифференцирует программу, а не функцию

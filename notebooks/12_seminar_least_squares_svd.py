@@ -73,7 +73,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import projector
 from adlib.course.claims import claim
-from adlib.graph import tape_memory
+from adlib.course.measure import tape_size
 from adlib.testing import check_grads
 
 projector.use()
@@ -200,7 +200,7 @@ print("unrolled elimination = rule, largest difference:",
 nodes = {}
 for name, f in [("anp.linalg.solve", anp.linalg.solve), ("my_solve (custom_vjp)", my_solve),
                 ("gauss_solve (unrolled)", gauss_solve)]:
-    t = tape_memory(f, A, b)
+    t = tape_size(f, A, b)
     print(f"{name:>23}: {t['nodes']:4d} tape nodes (2 are the inputs), {t['bytes']:6d} bytes kept for the sweep")
     nodes[name] = t["nodes"]
 claim(nodes["my_solve (custom_vjp)"] == nodes["anp.linalg.solve"] == 3 and nodes["gauss_solve (unrolled)"] > 100,

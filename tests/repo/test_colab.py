@@ -22,9 +22,9 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from adlib import mds
+from adlib.course import mds
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "adlib"
 CITIES = "adlib/data/european_cities.csv"
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
@@ -222,7 +222,7 @@ def test_installed_wheel_loads_the_cities_outside_the_repository(wheel, tmp_path
         capture_output=True, text=True, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )  # fmt: skip
     assert install.returncode == 0, install.stderr
-    script = "import adlib, adlib.mds; print(adlib.__file__); print(len(adlib.mds.load_cities()['name']))"
+    script = "import adlib, adlib.course.mds; print(adlib.__file__); print(len(adlib.course.mds.load_cities()['name']))"
     run = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=elsewhere,
         env={**os.environ, "PYTHONPATH": str(target)},

@@ -1,11 +1,10 @@
-"""adlib.mds, the parts added for notebooks 01's map error and Рис. 3 (the other MDS tests are in
+"""adlib.course.mds, the parts added for notebooks 01's map error and Рис. 3 (the other MDS tests are in
 test_zero_order.py): an error in km that needs no projection, the solved map drawn under solutions, the animation."""
 
 import numpy as np
 import pytest
 
-from adlib import mds
-from adlib.course import projector
+from adlib.course import mds, projector
 
 
 def test_distance_error_is_zero_for_exact_points_and_in_km():

@@ -1,4 +1,4 @@
-"""``adlib.mlp``: the data set, the weights and the shape/memory table of notebook 07."""
+"""``adlib.course.mlp``: the data set, the weights and the shape/memory table of notebook 07."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import adlib
 import adlib.numpy as anp
-from adlib.mlp import (
+from adlib.course.mlp import (
     format_bytes,
     init_weights,
     layer_table,

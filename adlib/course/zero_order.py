@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .measure import loglog_slope
+
 __all__ = [
     "CountedFunction",
     "NonFiniteValueError",
@@ -45,7 +47,6 @@ __all__ = [
     "CRITERIA",
     "standard_step",
     "iterations_to_accuracy",
-    "loglog_slope",
     "rate_table",
     "RATE_COLUMNS",
     "ESTIMATOR_LABELS",
@@ -221,7 +222,7 @@ def two_point_bias(L, w, eps, samples=1000, rng=None):
     its own limit ε → 0, ``d ⟨∇L(w), v⟩ v`` (∇L from ``adlib.grad``), whose mean is exactly ``∇L(w)``; so the
     noise of the directions largely cancels and what is left is the bias (plus a sampling error that shrinks like
     ``1/√samples``, in proportion to the bias)."""
-    from . import grad
+    from .. import grad
 
     w = _point(w)
     eps = np.atleast_1d(np.asarray(eps, dtype=float))
@@ -266,7 +267,7 @@ def sphere_sine_factor(eps, d):
 
 def _gradient_estimator(grad_cost):
     def gradient(L, w, eps, rng):
-        from . import grad  # reverse mode; imported here so that adlib.zero_order loads without the engine
+        from .. import grad  # reverse mode; imported here so that adlib.course.zero_order loads without the engine
 
         g = np.asarray(grad(L)(w), dtype=w.dtype)  # L is a CountedFunction: this counts one evaluation …
         L.charge(grad_cost - 1)  # … and the backward sweep pays the rest
@@ -459,7 +460,7 @@ class Problem:
 def strongly_convex_quadratic(n, mu=0.1, smoothness=1.0):
     """``½ Σ λ_i w_i²`` with λ spread evenly over [μ, L]: the same condition number L/μ in every dimension, and
     ``‖w0‖ = 1``."""
-    from . import numpy as anp
+    from .. import numpy as anp
 
     _dimension(n)
     lam = np.linspace(mu, smoothness, n) if n > 1 else np.array([mu])
@@ -470,7 +471,7 @@ def strongly_convex_quadratic(n, mu=0.1, smoothness=1.0):
 def convex_logcosh(n):
     """``Σ λ_i log cosh w_i`` with ``λ_i = i/n``: convex and 1-smooth but not strongly convex (curvature → 0 far
     from 0, and the smallest λ is 1/n), started at ``w0 = 2·(1, …, 1)``."""
-    from . import numpy as anp
+    from .. import numpy as anp
 
     _dimension(n)
     lam = np.arange(1, n + 1) / n
@@ -483,7 +484,7 @@ def convex_flat(n, w0=2.0):
     L = 5/2) and convex, but **not** strongly convex — ``φ ≈ t⁴`` at the minimum 0, where the curvature vanishes —
     so GD converges sublinearly, at a rate that does not depend on n at any accuracy (unlike ``convex_logcosh``,
     whose curvature at the minimum is λ_min = 1/n). Started at ``w0·(1, …, 1)``."""
-    from . import numpy as anp
+    from .. import numpy as anp
 
     _dimension(n)
     lam = np.linspace(0.1, 1.0, n) if n > 1 else np.array([1.0])
@@ -497,7 +498,7 @@ def nonconvex_log(n, w0=2.0):
     **non-convex** (concave in every coordinate where ``|w_i| > 1``), started at ``w0·(1, …, 1)``; the default
     ``w0 = 2`` lies in the concave part of every coordinate (``φ''(2) = −6/25``). Its only stationary point is the
     minimum 0."""
-    from . import numpy as anp
+    from .. import numpy as anp
 
     _dimension(n)
     lam = np.linspace(0.1, 1.0, n) if n > 1 else np.array([1.0])
@@ -546,7 +547,7 @@ def _stop_rule(problem, criterion, accuracy):
         if problem.gradient is not None:
             gradient = problem.gradient
         else:
-            from . import grad
+            from .. import grad
 
             gradient = grad(problem.L)
         tol = accuracy * float(np.sum(np.asarray(gradient(problem.w0)) ** 2))
@@ -572,14 +573,6 @@ def iterations_to_accuracy(make_problem, n, estimator, accuracy=1e-6, seeds=(0,)
         iterations.append(run.iterations)
         evaluations.append(run.total_evaluations)
     return float(np.mean(iterations)), float(np.mean(evaluations))
-
-
-def loglog_slope(x, y):
-    """The slope of the least-squares line through ``(log x, log y)``: y ∝ x^slope."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    if x.shape != y.shape or x.size < 2 or np.any(x <= 0) or np.any(y <= 0):
-        raise ValueError("loglog_slope needs two arrays of the same shape, at least 2 positive entries each")
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
 def rate_table(make_problem, ns, estimators=("gradient", "two_point"), accuracy=1e-6, seeds=(0,), progress=None,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-CONSTRAINTS = Path(__file__).resolve().parent.parent / ".ci" / "colab-constraints.txt"
+CONSTRAINTS = Path(__file__).resolve().parents[2] / ".ci" / "colab-constraints.txt"
 # a version Colab ships, and the next release, which the pin must refuse
 COLAB = {"ipywidgets": ("7.7.1", "7.7.2"), "jax": ("0.7.2", "0.8.0"), "jaxlib": ("0.7.2", "0.8.0"),
          "numpy": ("2.1.3", "2.2.0"), "matplotlib": ("3.10.0", "3.11.0")}

@@ -4,7 +4,7 @@ Everything shown is computed by one pure function, :func:`step_view` (tested wit
 :func:`graph_stepper`, only wires sliders and buttons to it (ipywidgets 7.7 as on Colab, and 8; plain inline
 matplotlib, no ipympl).
 
-    from adlib.widgets import graph_stepper
+    from adlib.course.widgets import graph_stepper
     graph_stepper()        # the lecture's L(w1, w2): sliders for w1, w2, the mode, the step, ◀ ▶
 
 Modes: ``'forward ∂/∂w1'`` (slides Рис. 7–11), ``'forward ∂/∂w2'`` (Рис. 13–17) — one forward pass per input —
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import numpy as anp
+from .. import numpy as anp
 from .graph import EvaluationTrace, Graph, domain_error, forward_trace, reverse_trace, trace_graph
 from .graph_plot import draw_graph
 

@@ -1,4 +1,4 @@
-"""adlib.widgets: the pure function behind the stepping widget, at every step of every mode, inside and outside
+"""adlib.course.widgets: the pure function behind the stepping widget, at every step of every mode, inside and outside
 L's domain; and the ipywidgets wiring (buttons, sliders, mode) driven without a browser."""
 
 import jax
@@ -8,8 +8,8 @@ import pytest
 from IPython.display import HTML, Math
 
 from adlib.course import projector
-from adlib.graph import EvaluationTrace
-from adlib.widgets import graph_stepper, lecture_L, modes, n_steps, next_step, render_view, step_view
+from adlib.course.graph import EvaluationTrace
+from adlib.course.widgets import graph_stepper, lecture_L, modes, n_steps, next_step, render_view, step_view
 
 jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 

@@ -1,4 +1,4 @@
-"""adlib.curvature: the three HVP nestings against dense Hessians (adlib and JAX), the trace estimators against
+"""adlib.course.curvature: the three HVP nestings against dense Hessians (adlib and JAX), the trace estimators against
 their variance formulas, Hutch++ against Hutchinson, power iteration / Lanczos / SLQ against eigvalsh, and
 Hessian-free Newton-CG (superlinear, its order measured), the Gauss–Newton split of an MLP's Hessian, and the
 plots (readable on a projector)."""
@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import adlib
 import adlib.numpy as anp
-from adlib import curvature as C
+from adlib.course import curvature as C
+from adlib.course.measure import loglog_slope
 
 jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 
@@ -149,7 +150,7 @@ def test_hutchpp_beats_hutchinson_on_decaying_spectrum():
     A = C.spectrum_matrix(300, "polynomial", rng)
     budgets = [12, 24, 48, 96, 192]
     errors = C.trace_errors(A, budgets, trials=40, rng=rng)
-    s_h, s_pp = C.loglog_slope(budgets, errors["hutchinson"]), C.loglog_slope(budgets, errors["hutch++"])
+    s_h, s_pp = loglog_slope(budgets, errors["hutchinson"]), loglog_slope(budgets, errors["hutch++"])
     assert -0.75 < s_h < -0.3, s_h  # O(1/√m)
     assert s_pp < -0.8, s_pp  # O(1/m) or better
     assert np.all(errors["hutch++"][1:] < errors["hutchinson"][1:])
@@ -187,7 +188,7 @@ def test_trace_estimators_bad_input():
     with pytest.raises(ValueError, match="method"):
         C.trace_estimates(A, "hutch+++", 9, 2, rng)
     with pytest.raises(ValueError, match="loglog_slope"):
-        C.loglog_slope([1, 2], [1.0, -1.0])
+        loglog_slope([1, 2], [1.0, -1.0])
 
 
 # ------------------------------------------------------------------------------------------------------------

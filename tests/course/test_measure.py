@@ -71,7 +71,7 @@ def test_loglog_slope_recovers_a_power_law():
     assert loglog_slope(x, 1 / x) == pytest.approx(-1.0)
     with pytest.raises(ValueError, match="positive"):
         loglog_slope([1.0, 2.0], [0.0, 1.0])
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match="same length"):
         loglog_slope([1.0, 2.0], [1.0])
 
 
@@ -88,3 +88,37 @@ def test_input_checks_say_what_is_wrong():
     assert check_choice("f", "mode", "fwd", ("fwd", "rev")) == "fwd"
     with pytest.raises(ValueError, match="one of 'fwd', 'rev'; got 'side'"):
         check_choice("f", "mode", "side", ("fwd", "rev"))
+
+
+def test_time_call_counts_its_calls_exactly():
+    # (moved from test_jacobian: the course's one timing helper)
+    calls = []
+    t = time_call(lambda: calls.append(1), repeat=4, warmup=2, min_time=0.0)
+    assert len(calls) == 2 + 4 and t >= 0
+    calls.clear()
+    assert time_call(lambda: calls.append(1), repeat=3, warmup=1, min_time=0.0, best=False) >= 0
+    assert len(calls) == 1 + 3
+    calls.clear()
+    time_call(lambda: calls.append(1), repeat=3, warmup=0, min_time=1e-3)
+    assert len(calls) > 3  # microsecond calls are batched until a batch lasts min_time
+    calls.clear()
+    time_calls([lambda: calls.append(1), lambda: calls.append(2)], repeat=3, warmup=1, min_time=0.0)
+    assert calls.count(1) == calls.count(2) == 1 + 3
+
+
+def test_cpu_time_does_not_count_sleeping():
+    import time
+
+    assert time_call(lambda: time.sleep(2e-3), repeat=2, min_time=0, cpu=True) < 1e-3
+
+
+def test_loglog_slope_fits_only_what_was_measured():
+    # (moved from test_jacobian and test_what_ad_is_not: one loglog_slope for the course)
+    m = np.array([1.0, 10, 100, 1000])
+    assert loglog_slope(m, np.where(m < 50, 7.0, m**2), x_min=50) == pytest.approx(2.0)  # only the large-x end
+    assert loglog_slope(m, np.array([1.0, np.nan, 100, 1000])) == pytest.approx(1.0)  # nan: not measured
+    assert loglog_slope(m, np.full(4, 5.0)) == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="at least 2"):
+        loglog_slope(m, m, x_min=500)
+    with pytest.raises(ValueError, match="same length"):
+        loglog_slope(m, m[:2])

@@ -55,19 +55,18 @@ reaches it.
 
 import functools
 import math
-import tracemalloc
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .core import VJPTrace, unbox
-from .custom import checkpoint  # noqa: F401  (the library function; this module is its lesson)
-from .differential_operators import vjp
+from ..core import unbox
+from ..custom import checkpoint  # noqa: F401  (the library function; this module is its lesson)
+from ..differential_operators import vjp
 
 __all__ = [
     "beta", "repetition_number", "revolve_cost", "SCHEDULES", "make_schedule", "schedule_store_all",
     "schedule_recompute_all", "schedule_every_k", "schedule_revolve", "Stats", "Frame", "simulate",
-    "ChainResult", "chain_grad", "checkpoint", "tape_length", "peak_bytes", "activation_memory",
+    "ChainResult", "chain_grad", "checkpoint", "activation_memory",
     "best_checkpoint_every", "recomputed_layers", "gpt2_activation_report", "frame_colors", "animate_schedules",
     "ScheduleAnimation", "draw_space_time", "plot_schedules",
 ]  # fmt: skip
@@ -481,30 +480,6 @@ def _is_float(x):
 # ----------------------------------------------------------------------------------------------------------
 # Measuring memory
 # ----------------------------------------------------------------------------------------------------------
-
-
-def tape_length(f, *args):
-    """How many nodes (inputs included) reverse mode records on its tape while running ``f(*args)``."""
-    with VJPTrace() as trace:
-        f(*[trace.new_input(x) for x in args])
-    return len(trace.tape)
-
-
-def peak_bytes(fn, *args, **kwargs):
-    """``(fn(*args, **kwargs), peak)``: the peak of memory allocated by Python and NumPy while ``fn`` runs, in
-    bytes above what was allocated before (``tracemalloc``)."""
-    was_tracing = tracemalloc.is_tracing()
-    if not was_tracing:
-        tracemalloc.start()
-    tracemalloc.reset_peak()
-    before = tracemalloc.get_traced_memory()[0]
-    try:
-        out = fn(*args, **kwargs)
-        peak = tracemalloc.get_traced_memory()[1] - before
-    finally:
-        if not was_tracing:
-            tracemalloc.stop()
-    return out, peak
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Drawing a computational graph with matplotlib alone (no graphviz): layered left to right, inputs on the left,
 the output on the right, every edge labelled with its local derivative ∂v_i/∂x_j.
 
-    from adlib.graph import trace_graph, forward_trace
-    from adlib.graph_plot import draw_graph, draw_steps
+    from adlib.course.graph import trace_graph, forward_trace
+    from adlib.course.graph_plot import draw_graph, draw_steps
 
     g = trace_graph(L, 2.0, 3.0)
     draw_graph(g)                                   # the plain graph with its values
@@ -42,7 +42,7 @@ def layout(graph):
     """Positions ``{node index: (x, y)}``: x is the layer (inputs 0, then 1 + the deepest parent), y spreads the
     nodes of a layer around the mean height of their parents (inputs top to bottom in their order)."""
     if not isinstance(graph, Graph):
-        raise TypeError(f"layout expects a Graph from adlib.graph.trace_graph, got {type(graph).__name__}")
+        raise TypeError(f"layout expects a Graph from adlib.course.graph.trace_graph, got {type(graph).__name__}")
     layer = {}
     for node in graph.nodes:
         layer[node.index] = 0 if node.is_input else 1 + max(layer[p] for p in node.parents)
@@ -81,7 +81,7 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
     tangent (forward) or adjoint (reverse) under its value.
     """
     if not isinstance(graph, Graph):
-        raise TypeError(f"draw_graph expects a Graph from adlib.graph.trace_graph, got {type(graph).__name__}")
+        raise TypeError(f"draw_graph expects a Graph from adlib.course.graph.trace_graph, got {type(graph).__name__}")
     if trace is not None and not isinstance(trace, EvaluationTrace):
         raise TypeError(f"trace must come from forward_trace or reverse_trace, got {type(trace).__name__}")
     if step is not None:

@@ -4,7 +4,7 @@
 throws it away. This module keeps the tape and gives it the lecture's names, so that a student can look at it::
 
     import adlib.numpy as anp
-    from adlib.graph import trace_graph, forward_trace, reverse_trace
+    from adlib.course.graph import trace_graph, forward_trace, reverse_trace
 
     def L(w1, w2):
         v2 = w2 * anp.log(w1)
@@ -45,11 +45,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .core import Primitive, VJPBox, VJPTrace
+from ..core import Primitive, VJPBox, VJPTrace
 
 __all__ = [
     "Graph", "GraphNode", "Term", "TraceRow", "EvaluationTrace", "Table", "OPERATIONS",
-    "trace_graph", "forward_trace", "reverse_trace", "domain_error", "latex_name", "accent_name", "tape_memory",
+    "trace_graph", "forward_trace", "reverse_trace", "domain_error", "latex_name", "accent_name",
     "SHOWN_ORDER",
 ]  # fmt: skip
 
@@ -629,23 +629,3 @@ class Table:
 # The price of reverse mode: what the tape keeps
 # ----------------------------------------------------------------------------------------------------------
 
-
-def tape_memory(f, *args):
-    """Run ``f(*args)`` under reverse-mode tracing and measure what its tape keeps alive for the backward sweep.
-
-    Returns ``{'nodes': tape length (inputs included), 'bytes': the bytes of the distinct arrays and numbers stored
-    in the nodes (each node's output and its arguments; an array shared by two nodes counts once)}``.
-    """
-    if not callable(f):
-        raise TypeError(f"tape_memory expects a function, got {type(f).__name__}")
-    with VJPTrace() as trace:
-        boxes = [trace.new_input(np.asarray(x, dtype=float) if np.ndim(x) else float(x)) for x in args]
-        f(*boxes)
-    seen, total = set(), 0
-    for node in trace.tape:
-        for x in (node.ans, *node.args):
-            if id(x) in seen or not isinstance(x, np.ndarray | float | np.floating | int):
-                continue
-            seen.add(id(x))
-            total += np.asarray(x).nbytes
-    return {"nodes": len(trace.tape), "bytes": total}

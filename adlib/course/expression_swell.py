@@ -10,18 +10,16 @@ copies it: the expression tree grows exponentially in n. AD never writes that ex
     [4, 7, 10]
 
 Sharing common subexpressions (``sympy.cse``) removes the exponential but not the gap: the shared derivative
-still grows about quadratically in n (log-log slope ≈ 2, :func:`loglog_slope`), the tape linearly (slope ≈ 1).
+still grows about quadratically in n (log-log slope ≈ 2, ``measure.loglog_slope``), the tape linearly (slope ≈ 1).
 
 ``sympy`` is imported only inside :func:`swell_table` (it is in the ``notebooks`` extra, not a core dependency).
 """
 
 from dataclasses import dataclass
 
-import numpy as np
+from .measure import tape_size
 
-from .core import VJPTrace
-
-__all__ = ["logistic_map", "tape_nodes", "SwellRow", "swell_table", "loglog_slope"]
+__all__ = ["logistic_map", "SwellRow", "swell_table"]
 
 
 def logistic_map(l, n):
@@ -31,15 +29,6 @@ def logistic_map(l, n):
     for _ in range(n):
         l = 4 * l * (1 - l)
     return l
-
-
-def tape_nodes(f, x):
-    """How many nodes (the input included) reverse mode records while running ``f(x)``: AD's work, ∝ program size."""
-    if not callable(f):
-        raise TypeError(f"tape_nodes expects a function, got {type(f).__name__}")
-    with VJPTrace() as trace:
-        f(trace.new_input(x))
-    return len(trace.tape)
 
 
 @dataclass(frozen=True)
@@ -82,19 +71,8 @@ def swell_table(ns, expand_up_to=5):
                 derivative_nodes=sum(1 for _ in sp.preorder_traversal(d)),
                 expanded_ops=sp.count_ops(sp.expand(d)) if n <= expand_up_to else None,
                 cse_ops=cse_ops,
-                tape_nodes=tape_nodes(lambda l, n=n: logistic_map(l, n), 0.3),
+                tape_nodes=tape_size(lambda l, n=n: logistic_map(l, n), 0.3)["nodes"],
             )
         )
     return rows
 
-
-def loglog_slope(xs, ys):
-    """The least-squares slope of ``log y`` against ``log x``: the exponent p of a growth ``y ∝ x^p``
-    (1 for linear growth, 2 for quadratic; an exponential's slope keeps increasing with x)."""
-    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-    if xs.ndim != 1 or xs.shape != ys.shape or xs.size < 2:
-        raise ValueError(f"loglog_slope: need two 1-d sequences of the same length >= 2, got shapes "
-                         f"{xs.shape} and {ys.shape}")
-    if np.any(xs <= 0) or np.any(ys <= 0) or np.ptp(xs) == 0:
-        raise ValueError("loglog_slope: the values must be positive and the xs not all equal")
-    return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])

@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import numpy as anp
-from .differential_operators import grad, jvp, value_and_grad, vjp
+from .. import numpy as anp
+from ..differential_operators import grad, jvp, value_and_grad, vjp
+from .measure import loglog_slope
 
 __all__ = [
     "plot_spectral_density",
@@ -61,7 +62,6 @@ __all__ = [
     "hutchpp",
     "trace_estimates",
     "trace_errors",
-    "loglog_slope",
     "power_iteration",
     "lanczos",
     "lanczos_eigenvalues",
@@ -312,14 +312,6 @@ def trace_errors(A, budgets, trials, rng, probe="rademacher"):
     hpp = np.array([trace_estimates(op, "hutch++", m, trials, rng, probe) for m in budgets])
     return {name: np.sqrt(np.mean((est - exact) ** 2, axis=1)) / abs(exact)
             for name, est in (("hutchinson", hutch), ("hutch++", hpp))}
-
-
-def loglog_slope(x, y):
-    """The slope of the least-squares line through ``(log x, log y)``: the rate ``y ∝ x^slope``."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.shape != y.shape or x.size < 2 or np.any(x <= 0) or np.any(y <= 0):
-        raise ValueError("loglog_slope needs two equally long arrays of at least 2 positive numbers")
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
 # ----------------------------------------------------------------------------------------------------------

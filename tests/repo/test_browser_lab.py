@@ -7,7 +7,7 @@ needs the network). Playwright (``pip install -e '.[browser]'``) drives the syst
 browser-deps`` installs Debian's; ``ADLIB_CHROMIUM`` points elsewhere); Playwright's own browser download is never
 used. The page runs all cells (Run → Run All Cells), then the test presses ▶, moves the step slider and an input
 slider with the keyboard, switches the mode, and checks after every action that the page shows what the pure
-function :func:`adlib.widgets.step_view` says it should: the heading (step k of N), the «Функция» and
+function :func:`adlib.course.widgets.step_view` says it should: the heading (step k of N), the «Функция» and
 «Производная» formulas (as MathJax rendered them: the glyphs, compared with the expected TeX's glyphs), the rows of
 the trace table and a new PNG of the graph.
 
@@ -41,11 +41,11 @@ import nbformat
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser, slides_from_metadata
 
-from adlib.widgets import render_view, step_view
+from adlib.course.widgets import render_view, step_view
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "04_forward_mode.ipynb"
 ARTIFACTS = ROOT / "build" / "screenshots"
 TOKEN = "adlib-browser-test"
@@ -60,7 +60,7 @@ _TEX_GLYPHS = {r"\partial": "∂", r"\log": "log", r"\sqrt": "√", r"\cdot": "�
 
 
 def tex_glyphs(tex):
-    """The glyphs MathJax draws for ``tex`` (the subset of TeX that adlib.graph writes), in reading order, without
+    """The glyphs MathJax draws for ``tex`` (the subset of TeX adlib.course.graph writes), in reading order, without
     spaces: ``\\frac{\\partial v_{1}}{\\partial w_{1}} = 0.5`` → ``∂v1∂w1=0.5``. Unknown commands are an error, so
     a change in the TeX shows up here instead of as a silent mismatch."""
     out = re.sub(r"\\[A-Za-z]+", lambda m: _TEX_GLYPHS.get(m.group(), m.group()), tex)
@@ -76,7 +76,7 @@ def html_text(html):
 
 
 def expected(point, mode, step):
-    """What the widget must show at (point, mode, step), computed by adlib.widgets.step_view/render_view."""
+    """What the widget must show at (point, mode, step), computed by adlib.course.widgets.step_view/render_view."""
     view = step_view(point, mode, step)
     assert view.ok, view.message
     return {

@@ -29,8 +29,8 @@ What is here
     What the notebook's widget shows: for given n and m, which mode wins, by how much, and whether that is the
     winner the pass counts predict.
 :func:`trace_outputs`, :func:`draw_outputs_graph`
-    The graph of a function with several outputs (Рис. 24, Рис. 26), traced and drawn with ``adlib.graph`` /
-    ``adlib.graph_plot`` (which trace scalar functions).
+    The graph of a function with several outputs (Рис. 24, Рис. 26), traced and drawn with ``adlib.course.graph`` /
+    ``adlib.course.graph_plot`` (which trace scalar functions).
 :func:`plot_sweep`
     The Рис. 25 plot of a :func:`time_jacobians` result (matplotlib is imported only there and in
     :func:`draw_outputs_graph`).
@@ -38,27 +38,24 @@ What is here
 
 import dataclasses
 import math
-import statistics
-import time
 
 import numpy as np
 
-from . import numpy as anp
-from .core import Primitive
-from .differential_operators import jacfwd, jacrev
+from .. import numpy as anp
+from ..core import Primitive
+from ..differential_operators import jacfwd, jacrev
 from .graph import Graph, trace_graph
+from .measure import time_call
 
 __all__ = [
     "PassCounter",
     "count_passes",
     "cheaper_mode",
     "jac_chain",
-    "median_time",
     "sweep_functions",
     "jacobian_methods",
     "time_jacobians",
     "crossover",
-    "loglog_slope",
     "compare_modes",
     "trace_outputs",
     "draw_outputs_graph",
@@ -199,36 +196,6 @@ def _cut_product(factors):
 # ----------------------------------------------------------------------------------------------------------
 
 
-def median_time(fn, repeat=5, warmup=1, min_time=1e-3, best=False):
-    """Seconds per call of ``fn()``: ``warmup`` calls first (JIT compilation, caches), then the median over
-    ``repeat`` batches of the mean time per call; a batch repeats the call until it lasts ``min_time`` (so that
-    microsecond calls are not lost in the timer's resolution). With ``best=True`` the minimum instead of the
-    median (``timeit``'s advice: on a busy machine the other processes only ever add time). For JAX pass a ``fn``
-    that ends in ``block_until_ready``: JAX dispatches asynchronously."""
-    if not callable(fn):
-        raise TypeError(f"median_time expects a function of no arguments, got {type(fn).__name__}")
-    if not isinstance(repeat, int) or repeat < 1 or not isinstance(warmup, int) or warmup < 0:
-        raise ValueError(f"median_time: repeat must be ≥ 1 and warmup ≥ 0 (integers), got {repeat!r}, {warmup!r}")
-    for _ in range(warmup):
-        fn()
-    number = 1
-    while True:  # how many calls make a batch of at least min_time
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        first = time.perf_counter() - start
-        if first >= min_time or number >= 1_000_000:
-            break
-        number *= 10 if first < min_time / 10 else 2
-    times = [first / number]
-    for _ in range(repeat - 1):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return min(times) if best else statistics.median(times)
-
-
 # ----------------------------------------------------------------------------------------------------------
 # The Рис. 25 experiment
 # ----------------------------------------------------------------------------------------------------------
@@ -309,7 +276,7 @@ def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=
                         (name, i) in over or np.isnan(times[name][i]))):
                     continue  # over budget at a smaller m (first round); over budget or skipped (later rounds)
                 first = r == 0 and (name.startswith("jax") or m <= 100)  # JAX: compile; adlib: nothing to warm up
-                t = median_time(fn, repeat=repeat, warmup=1 if first else 0, best=True)  # calls < 1 ms: batched
+                t = time_call(fn, repeat=repeat, warmup=1 if first else 0)  # calls < 1 ms: batched
                 times[name][i] = t if np.isnan(times[name][i]) else min(times[name][i], t)
                 if r == 0 and t > budget:
                     over.add((name, i))
@@ -339,18 +306,6 @@ def crossover(ratio, t_fwd, t_rev):
     return float(math.exp((r[k] + r[k + 1]) / 2))  # noisy neighbours: the middle of the gap
 
 
-def loglog_slope(x, t, x_min=None):
-    """The least-squares slope of ``log t`` against ``log x`` over the points with ``x ≥ x_min`` (all if ``None``)
-    where ``t`` is finite and positive: how fast a time grows (1 linear, 2 quadratic). Needs two such points."""
-    x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
-    if x.shape != t.shape or x.ndim != 1:
-        raise ValueError("loglog_slope expects two 1-D arrays of the same length")
-    ok = np.isfinite(t) & (t > 0) & (x > 0) & (x >= (x_min if x_min is not None else -np.inf))
-    if np.count_nonzero(ok) < 2 or np.ptp(x[ok]) == 0:
-        raise ValueError(f"loglog_slope needs two distinct positive x with finite positive t; got {int(ok.sum())}")
-    return float(np.polyfit(np.log(x[ok]), np.log(t[ok]), 1)[0])
-
-
 # ----------------------------------------------------------------------------------------------------------
 # The widget's function
 # ----------------------------------------------------------------------------------------------------------
@@ -373,7 +328,7 @@ def compare_modes(n, m, kind="linear", repeat=5, seed=0):
     counts, times, jacs = {}, {}, {}
     for mode, jac in (("fwd", jacfwd), ("rev", jacrev)):
         jacs[mode], counts[mode] = count_passes(jac, lambda x: f(A, x), x)
-        times[mode] = median_time(lambda jac=jac: jac(lambda x: f(A, x))(x), repeat=repeat, warmup=1, best=True)
+        times[mode] = time_call(lambda jac=jac: jac(lambda x: f(A, x))(x), repeat=repeat, warmup=1)
     np.testing.assert_allclose(jacs["fwd"], jacs["rev"], rtol=1e-10, atol=1e-12)
     winner = "fwd" if times["fwd"] <= times["rev"] else "rev"
     loser = "rev" if winner == "fwd" else "fwd"
@@ -393,14 +348,14 @@ def compare_modes(n, m, kind="linear", repeat=5, seed=0):
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Graphs with several outputs (Рис. 24, Рис. 26), traced and drawn by adlib.graph / adlib.graph_plot
+# Graphs with several outputs (Рис. 24, Рис. 26), traced and drawn by adlib.course.graph / adlib.course.graph_plot
 # ----------------------------------------------------------------------------------------------------------
 
 
 def trace_outputs(f, *args, input_names=None, output_names=None):
     """The computational graph of ``f(w_1, …, w_n) = (L_1, …, L_m)`` (real inputs, a tuple of scalar outputs).
 
-    :func:`adlib.graph.trace_graph` traces scalar functions: here it traces ``L_1 + … + L_m`` and the ``m − 1``
+    :func:`adlib.course.graph.trace_graph` traces scalar functions: here it traces ``L_1 + … + L_m`` and the ``m − 1``
     additions it appended are dropped again, so the graph is exactly ``f``'s. Returns ``(graph, outputs)``:
     ``outputs`` the node indices of ``L_1 … L_m`` (named ``output_names``, default ``L1, L2, …``); the other inner
     nodes are renumbered ``v1, v2, …``. Every output must be a distinct node that depends on the inputs."""
@@ -446,7 +401,7 @@ def trace_outputs(f, *args, input_names=None, output_names=None):
 
 
 def draw_outputs_graph(graph, outputs, ax=None, middle=None, title=None, fontsize=12):
-    """Draw a :func:`trace_outputs` graph with :func:`adlib.graph_plot.draw_graph` (no values, no edge labels:
+    """Draw a :func:`trace_outputs` graph with :func:`adlib.course.graph_plot.draw_graph` (no values, no edge labels:
     the shape is the point), the outputs ``L_i`` shaded, and, if ``middle`` is a label, a box around every inner
     node (Рис. 26's "arbitrary graph G in the middle"). Returns the axes."""
     from matplotlib.patches import Circle, FancyBboxPatch  # only here: adlib itself needs nothing but NumPy

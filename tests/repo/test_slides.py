@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser, slides_from_metadata
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "04_forward_mode.ipynb"  # maths, figures, fragments, subslides and a widget
 CACHE = Path(os.environ.get("ADLIB_SLIDES_CACHE", REPO / "build" / "slides-cache"))
 

@@ -1,4 +1,4 @@
-"""adlib.graph and adlib.graph_plot: the traced graph of the lecture's L, its forward and reverse evaluation traces
+"""adlib.course.graph and graph_plot: the traced graph of the lecture's L, its forward and reverse evaluation traces
 (numbers against closed forms, adlib.grad and JAX), Baydin et al.'s published example, the LaTeX of each step,
 the out-of-domain messages, the tape's memory, and the drawings."""
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import adlib
 import adlib.numpy as anp
 from adlib.course import projector
-from adlib.graph import (
+from adlib.course.graph import (
     EvaluationTrace,
     Graph,
     Table,
@@ -22,10 +22,10 @@ from adlib.graph import (
     forward_trace,
     latex_name,
     reverse_trace,
-    tape_memory,
     trace_graph,
 )
-from adlib.graph_plot import CURRENT, HIGHLIGHT, draw_graph, draw_steps, layout
+from adlib.course.graph_plot import CURRENT, HIGHLIGHT, draw_graph, draw_steps, layout
+from adlib.course.measure import tape_size
 
 jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 
@@ -115,7 +115,7 @@ def test_graph_table_renders_as_html_and_text():
         (lambda: reverse_trace(None), TypeError),
         (lambda: reverse_trace(trace_graph(L, 2.0, 3.0)).upto(6), ValueError),
         (lambda: Table(["a", "b"], [["1"]]), ValueError),
-        (lambda: tape_memory(1.0), TypeError),
+        (lambda: tape_size(1.0), TypeError),
     ],
 )
 def test_bad_input_is_a_clear_error(bad, error):
@@ -335,7 +335,7 @@ def test_tape_memory_grows_linearly_with_the_chain(m):
         return f
 
     for n in [1, 5, 20]:
-        stats = tape_memory(chain(n), x)
+        stats = tape_size(chain(n), x)
         assert stats["nodes"] == n + 2  # input, n sines, the sum
         assert stats["bytes"] == (n + 1) * 8 * m + 8  # every sine's output is kept, plus the input and the sum
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "figures" / "make_figures.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "figures" / "make_figures.py"
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""``adlib.jacobian``: pass counting, the mixed-mode Jacobian, the timing helpers of notebook 06 and the benchmark."""
+"""``adlib.course.jacobian``: pass counting, the mixed-mode Jacobian, the sweeps of notebook 06."""
 
 import os
 import sys
@@ -20,7 +20,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 import adlib  # noqa: E402
 import adlib.numpy as anp  # noqa: E402
-from adlib.jacobian import (  # noqa: E402
+from adlib.course.jacobian import (  # noqa: E402
     PassCounter,
     cheaper_mode,
     compare_modes,
@@ -29,8 +29,6 @@ from adlib.jacobian import (  # noqa: E402
     draw_outputs_graph,
     jac_chain,
     jacobian_methods,
-    loglog_slope,
-    median_time,
     plot_sweep,
     sweep_functions,
     time_jacobians,
@@ -160,23 +158,6 @@ def test_jac_chain_errors():
 # ----------------------------------------------------------------------------------------------------------
 
 
-def test_median_time_warms_up_and_repeats():
-    calls = []
-    t = median_time(lambda: calls.append(1), repeat=4, warmup=2, min_time=0.0)
-    assert len(calls) == 2 + 4 and t >= 0
-    calls.clear()
-    assert median_time(lambda: calls.append(1), repeat=3, warmup=1, min_time=0.0, best=True) >= 0
-    assert len(calls) == 1 + 3
-    calls.clear()
-    median_time(lambda: calls.append(1), repeat=3, warmup=0, min_time=1e-3)
-    assert len(calls) > 3  # microsecond calls are batched until a batch lasts min_time
-    for bad in [{"repeat": 0}, {"warmup": -1}, {"repeat": 2.5}]:
-        with pytest.raises(ValueError, match="repeat"):
-            median_time(lambda: None, **bad)
-    with pytest.raises(TypeError, match="no arguments"):
-        median_time(3)
-
-
 def test_crossover_interpolates_in_log_log():
     r = np.array([0.01, 0.1, 1.0, 10.0, 100.0])
     t_fwd = np.full(5, 1.0)
@@ -246,15 +227,15 @@ def test_time_jacobians_shapes_and_budget():
 
 
 def test_time_jacobians_rounds_keep_each_points_best_and_respect_the_budget(monkeypatch):
-    import adlib.jacobian as jacobian
+    import adlib.course.jacobian as jacobian
 
     calls = []
 
-    def fake_time(fn, repeat, warmup, best):  # the round number as the "time": 0.3, 0.2, 0.1, then back up
+    def fake_time(fn, repeat, warmup):  # the round number as the "time": 0.3, 0.2, 0.1, then back up
         calls.append(warmup)
         return [0.3, 0.2, 0.1, 0.4][(len(calls) - 1) // 4]
 
-    monkeypatch.setattr(jacobian, "median_time", fake_time)
+    monkeypatch.setattr(jacobian, "time_call", fake_time)
     out = time_jacobians(np.array([1, 3]), n=2, libraries=("adlib",), repeat=1, rounds=4, budget=10.0)
     assert len(calls) == 4 * 2 * 2 and calls[:4] == [1, 1, 1, 1] and set(calls[4:]) == {0}  # warm-up: first round
     for t in out["times"].values():
@@ -282,23 +263,6 @@ def test_compare_modes():
     for bad in [(0, 3), (3, 2.0)]:
         with pytest.raises(ValueError, match="positive integer"):
             compare_modes(*bad)
-
-
-def test_loglog_slope():
-    m = np.array([1.0, 10, 100, 1000])
-    assert loglog_slope(m, 3 * m) == pytest.approx(1.0)
-    assert loglog_slope(m, 0.5 * m**2) == pytest.approx(2.0)
-    assert loglog_slope(m, np.where(m < 50, 7.0, m**2), x_min=50) == pytest.approx(2.0)  # only the large-m end
-    assert loglog_slope(m, np.array([1.0, np.nan, 100, 1000])) == pytest.approx(1.0)  # skipped (over budget)
-    with pytest.raises(ValueError, match="two distinct"):
-        loglog_slope(m, m, x_min=500)
-    with pytest.raises(ValueError, match="same length"):
-        loglog_slope(m, m[:2])
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Graphs with several outputs (Рис. 24, Рис. 26)
-# ----------------------------------------------------------------------------------------------------------
 
 
 def fan_out(w1, w2):

@@ -1,5 +1,5 @@
-"""adlib.zero_order (finite differences, two-point and Gaussian-smoothing estimators, counted gradient descent) and
-adlib.mds (the lecture's MDS example)."""
+"""adlib.course.zero_order (finite differences, two-point and Gaussian-smoothing estimators, counted GD) and
+adlib.course.mds (the lecture's MDS example)."""
 
 import numpy as np
 import pytest
@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 import adlib
 import adlib.numpy as anp
-from adlib import mds
-from adlib import zero_order as zo
+from adlib.course import mds
+from adlib.course import zero_order as zo
+from adlib.course.measure import loglog_slope
 
 
 def smooth(w):
@@ -419,13 +420,13 @@ def test_problems_and_steps():
         assert problem.L(np.zeros(5)) == problem.f_star
         np.testing.assert_allclose(adlib.grad(problem.L)(np.zeros(5)), 0)
     assert zo.standard_step("two_point", 10, 2.0) == pytest.approx(1 / 20)
-    assert zo.loglog_slope([1, 10, 100], [3, 30, 300]) == pytest.approx(1)
+    assert loglog_slope([1, 10, 100], [3, 30, 300]) == pytest.approx(1)
     with pytest.raises(ValueError, match="dimension"):
         zo.strongly_convex_quadratic(0)
     with pytest.raises(ValueError, match="standard step"):
         zo.standard_step("nelder-mead", 3, 1.0)
     with pytest.raises(ValueError, match="positive"):
-        zo.loglog_slope([1, 2], [0, 1])
+        loglog_slope([1, 2], [0, 1])
 
 
 def test_compare_estimators_runs_every_estimator_on_one_budget_and_reports_divergence():

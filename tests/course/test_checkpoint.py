@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import adlib
 import adlib.numpy as anp
-from adlib.checkpoint import (
+from adlib.course.checkpointing import (
     activation_memory,
     best_checkpoint_every,
     beta,
@@ -27,7 +27,6 @@ from adlib.checkpoint import (
     checkpoint,
     gpt2_activation_report,
     make_schedule,
-    peak_bytes,
     recomputed_layers,
     repetition_number,
     revolve_cost,
@@ -36,8 +35,8 @@ from adlib.checkpoint import (
     schedule_revolve,
     schedule_store_all,
     simulate,
-    tape_length,
 )
+from adlib.course.measure import peak_bytes, tape_size
 
 # ----------------------------------------------------------------------------------------------------------
 # A. The binomial schedule
@@ -269,8 +268,8 @@ def test_checkpoint_same_gradient(net):
 
 def test_checkpoint_shortens_the_tape(net):
     x, weights = net
-    plain_len = tape_length(lambda x: mlp(x, weights, layer), x)
-    ckpt_len = tape_length(lambda x: mlp(x, weights, checkpoint(layer)), x)
+    plain_len = tape_size(lambda x: mlp(x, weights, layer), x)["nodes"]
+    ckpt_len = tape_size(lambda x: mlp(x, weights, checkpoint(layer)), x)["nodes"]
     assert ckpt_len == 1 + len(weights) + 2  # input, one node per block, square, sum
     assert plain_len == 1 + 3 * len(weights) + 2  # matmul, add, tanh per layer
 
@@ -448,7 +447,7 @@ def test_activation_memory_errors():
 
 
 def test_frame_colors_follow_the_machine():
-    from adlib.checkpoint import frame_colors, key_frames
+    from adlib.course.checkpointing import frame_colors, key_frames
 
     n = 3
     frames = key_frames(simulate(schedule_store_all(n), n, frames=True))
@@ -468,8 +467,8 @@ def test_animation_has_one_frame_per_step_of_the_longest_schedule(tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from adlib.checkpoint import animate_schedules
     from adlib.course import projector
+    from adlib.course.checkpointing import animate_schedules
 
     n = 4
     anim = animate_schedules({"a": schedule_store_all(n), "b": schedule_recompute_all(n)}, n)
@@ -492,7 +491,7 @@ def test_plot_schedules_draws_the_four_schedules():
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    from adlib.checkpoint import plot_schedules
+    from adlib.course.checkpointing import plot_schedules
 
     n, s = 9, 2
     from adlib.course import projector

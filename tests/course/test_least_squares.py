@@ -11,7 +11,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.testing import check_grads
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "12_seminar_least_squares_svd.py"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "12_seminar_least_squares_svd.py"
 SHAPES = [(12, 5), (7, 1), (30, 8), (6, 6)]  # tall, a single column, larger, square
 
 

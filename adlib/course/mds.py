@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import numpy as anp
+from .. import numpy as anp
 
 __all__ = [
     "EARTH_RADIUS_KM", "CITIES_CSV", "METHODS", "load_cities", "great_circle", "squared_distance_matrix", "mds_loss",
@@ -154,7 +154,7 @@ def squared_distance_matrix(n=None, path=CITIES_CSV):
 
 def solve(method, D, budget, seed=0, k=2, step=None, snapshots=40, grad_cost=None):
     """Minimise the slide's loss with ``method`` for at most ``budget`` evaluations of L (or their equivalent:
-    a reverse-mode gradient is charged ``grad_cost`` evaluations, ``adlib.zero_order.GRAD_COST`` by default).
+    a reverse-mode gradient is charged ``grad_cost`` evaluations, ``adlib.course.zero_order.GRAD_COST`` by default).
 
     ``"gradient"``: GD with ``adlib.grad``; ``"two_point"``: GD with the two-point estimator (2 evaluations per
     step, step size divided by d = N·k); ``"nelder-mead"``: ``scipy.optimize.minimize`` (every call counted).

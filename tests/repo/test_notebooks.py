@@ -11,7 +11,7 @@ import jupytext
 import nbformat
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 MAX_IPYNB_BYTES = 5 * 1024 * 1024
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
