@@ -174,13 +174,15 @@ def outer(x, y):
     return ravel(x)[:, None] * ravel(y)[None, :]
 
 
-def array(obj, dtype=None):
+def array(obj, dtype=None, **kwargs):
     """Like ``np.array``, but a (nested) list that holds traced values becomes a traced array."""
-    if isinstance(obj, list | tuple) and _holds_box(obj):
+    if not _holds_box(obj):
+        return np.array(obj, dtype=dtype, **kwargs)
+    if kwargs:
+        raise TypeError(f"adlib.numpy.array of traced values takes the keyword dtype= only, not {', '.join(kwargs)}=")
+    if isinstance(obj, list | tuple):
         obj = stack([array(o) for o in obj])
-    if isinstance(obj, Box):
-        return obj if dtype is None else astype(obj, dtype)
-    return np.array(obj, dtype=dtype)
+    return obj if dtype is None else astype(obj, dtype)
 
 
 def astype(x, dtype, /, *, copy=True):
@@ -197,8 +199,8 @@ def astype(x, dtype, /, *, copy=True):
                     "arrays only; complex numbers are not supported.")
 
 
-def asarray(obj, dtype=None):
-    return array(obj, dtype) if isinstance(obj, Box | list | tuple) else np.asarray(obj, dtype=dtype)
+def asarray(obj, dtype=None, **kwargs):
+    return array(obj, dtype, **kwargs) if _holds_box(obj) else np.asarray(obj, dtype=dtype, **kwargs)
 
 
 def _holds_box(obj):
@@ -224,7 +226,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     """``start + (stop − start)·t`` for ``num`` values of t in [0, 1] (differentiable in start and stop)."""
     if not _holds_box((start, stop)):
         return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
-    if dtype is not None and np.dtype(dtype).kind != "f":  # integer samples: piecewise constant
+    if dtype is not None and np.dtype(dtype).kind in "iub":  # integer samples: piecewise constant
         return np.linspace(unbox(start), unbox(stop), num, endpoint, retstep, dtype, axis)
     start, stop = asarray(start), asarray(stop)
     t = np.linspace(0.0, 1.0, num, endpoint).reshape((-1,) + (1,) * builtins.max(np.ndim(start), np.ndim(stop)))
@@ -236,7 +238,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     if not _holds_box((start, stop, base)):
         return np.logspace(start, stop, num, endpoint, base, dtype, axis)
-    if dtype is not None and np.dtype(dtype).kind != "f":
+    if dtype is not None and np.dtype(dtype).kind in "iub":
         return np.logspace(unbox(start), unbox(stop), num, endpoint, unbox(base), dtype, axis)
     base = expand_dims(asarray(base), axis) if np.ndim(base) else base
     out = power(base, linspace(start, stop, num, endpoint, axis=axis))
@@ -369,7 +371,7 @@ def refuse_conversion(kind):
 
 
 def refuse_complex(ans, prim):
-    if isinstance(ans, complex) or getattr(getattr(ans, "dtype", None), "kind", None) == "c":
+    if isinstance(ans, complex) or (isinstance(ans, np.ndarray) and ans.dtype.kind == "c"):
         raise TypeError(f"{prim.name} of a traced value gave a complex result: adlib differentiates real (float) "
                         "arrays only; complex numbers are not supported.")
 
@@ -391,6 +393,8 @@ def box_array_ufunc(ufunc, method, inputs, kwargs):
             f"in-place numpy.{ufunc.__name__}(..., out=...) with a traced value would not be differentiated: "
             "write `a = a + x` instead of `a += x` when `a` is a NumPy array."
         )
+    if method == "__call__" and ufunc in UFUNCS:
+        check_keywords(UFUNCS[ufunc], kwargs)
     raise TypeError(missing_function_message(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else
                                                                        f".{method}")))
 
