@@ -266,9 +266,10 @@ class Primitive:
             try:
                 return self.impl(*args, **kwargs)
             except anp.TracedConversionError:  # traced values inside a list: anp.sum([x, y]), anp.exp([x, y])
-                if not any(isinstance(a, list | tuple) for a in args):
+                arrays = anp.lists_as_arrays(args)
+                if arrays is None:
                     raise
-                return self(*[anp.array(a) if isinstance(a, list | tuple) else a for a in args], **kwargs)
+                return self(*arrays, **kwargs)
         return top.apply(self, args, kwargs)
 
     def rule(self, kind, argnum):

@@ -207,6 +207,13 @@ def _holds_box(obj):
     return isinstance(obj, Box) or (isinstance(obj, list | tuple) and builtins.any(_holds_box(o) for o in obj))
 
 
+def lists_as_arrays(args):
+    """``args`` with each list or tuple that holds traced values made a traced array (None if there is none)."""
+    if not builtins.any(isinstance(a, list | tuple) and _holds_box(a) for a in args):
+        return None
+    return [array(a) if isinstance(a, list | tuple) and _holds_box(a) else a for a in args]
+
+
 # constructors that take values: differentiable in them
 def full(shape, fill_value, dtype=None, order="C"):
     if not _holds_box(fill_value):
@@ -417,5 +424,6 @@ UFUNCS = {
 
 _INTERNAL = {"np", "builtins", "Box", "NonDifferentiable", "Primitive", "unbox", "UFUNCS", "missing_function_message",
              "astype_float", "box_pow", "box_reshape", "box_astype", "box_getitem", "box_setitem", "refuse_conversion",
-             "TracedConversionError", "refuse_complex", "check_keywords", "box_array_ufunc", "box_array_function"}
+             "TracedConversionError", "lists_as_arrays", "refuse_complex", "check_keywords", "box_array_ufunc",
+             "box_array_function"}
 __all__ = [n for n in list(globals()) if not n.startswith("_") and n not in _INTERNAL]
