@@ -466,6 +466,10 @@ FLOAT32 = {
     "concatenate": lambda np_, x: np_.concatenate([x, np.ones(2, np.float32)]),
     "concatenate-float64-const": lambda np_, x: np_.concatenate([x, np.ones(2)]),
     "mean": lambda np_, x: np_.mean(x),
+    "linspace": lambda np_, x: np_.linspace(x[0], x[1], 3),
+    "logspace": lambda np_, x: np_.logspace(x[0], x[1], 3, base=2.0),
+    "full": lambda np_, x: np_.full((2,), x[0]),
+    "meshgrid": lambda np_, x: np_.meshgrid(x, x[:2])[0],
 }
 
 

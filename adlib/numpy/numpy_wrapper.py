@@ -236,7 +236,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if dtype is not None and np.dtype(dtype).kind in "iub":  # integer samples: piecewise constant
         return np.linspace(unbox(start), unbox(stop), num, endpoint, retstep, dtype, axis)
     start, stop = asarray(start), asarray(stop)
-    t = np.linspace(0.0, 1.0, num, endpoint).reshape((-1,) + (1,) * builtins.max(np.ndim(start), np.ndim(stop)))
+    t = np.linspace(0.0, 1.0, num, endpoint, dtype=np.result_type(unbox(start), unbox(stop), 1.0))  # float32 stays
+    t = t.reshape((-1,) + (1,) * builtins.max(np.ndim(start), np.ndim(stop)))
     out = moveaxis(start + (stop - start) * t, 0, axis)
     out = out if dtype is None else astype(out, dtype)
     return (out, (stop - start) / (num - 1 if endpoint else num)) if retstep else out

@@ -84,7 +84,10 @@ def _power_dx(x, y):
 
 
 def _log_base(x):
-    return log(where(x == 0, 1.0, x))  # d(x^y)/dy = log(x)·x^y, taken as 0 at x = 0 where x^y is 0 or 1
+    """d(x^y)/dy = log(x)·x^y, with log(x) taken as 0 at x = 0 where x^y is 0 or 1."""
+    if type(x) is float or type(x) is int:  # a Python number (2.0 ** y) stays one: float32 tangents stay float32
+        return float(np.log(x)) if x != 0 else 0.0
+    return log(where(x == 0, 1.0, x))
 
 
 elementwise(add,        lambda t, ans, x, y: t,
