@@ -24,8 +24,9 @@ __all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian"
 # ----------------------------------------------------------------------------------------------------------
 
 
-def jvp(f, primals, tangents):
-    """Forward mode: ``(f(*primals), ∂f(primals)·tangents)`` in one pass, like ``jax.jvp``."""
+def jvp(f, primals, tangents, has_aux=False):
+    """Forward mode: ``(f(*primals), ∂f(primals)·tangents)`` in one pass, like ``jax.jvp``. With
+    ``has_aux=True``, ``f`` returns a pair ``(output, aux)`` and jvp returns ``(output, tangent, aux)``."""
     if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
         raise TypeError("jvp expects primals and tangents as tuples, e.g. jvp(f, (x,), (v,))")
     if len(primals) != len(tangents):
@@ -44,9 +45,13 @@ def jvp(f, primals, tangents):
     with JVPTrace() as trace:
         boxes = [JVPBox(p, trace, _numpy_scalar(t)) for p, t in zip(p_leaves, t_leaves, strict=True)]
         out = f(*tree_unflatten(p_tree, boxes))
+    if has_aux:
+        out, aux = _split_aux(out)
     out_leaves, out_tree = tree_flatten(out)
     values = [x.value if _of(x, trace) else x for x in out_leaves]
     tangents_out = [_writeable(x.tangent) if _of(x, trace) else _zeros_like(x) for x in out_leaves]
+    if has_aux:
+        return tree_unflatten(out_tree, values), tree_unflatten(out_tree, tangents_out), _strip_closed(aux)
     return tree_unflatten(out_tree, values), tree_unflatten(out_tree, tangents_out)
 
 

@@ -436,8 +436,11 @@ def test_logsumexp_of_an_empty_array_is_minus_inf():
     np.testing.assert_array_equal(anp.logsumexp(np.zeros((2, 0)), axis=1, keepdims=True), [[-np.inf], [-np.inf]])
 
 
-def test_has_aux_on_vjp_jacfwd_jacrev_hessian():
+def test_has_aux_on_jvp_vjp_jacfwd_jacrev_hessian():
     f = lambda np_: lambda x: (np_.sin(x) * x, {"n": np_.sum(x), "s": [x[0] * 2.0]})  # noqa: E731
+    y, t, aux = jvp(f(anp), (X,), (X,), has_aux=True)
+    close((y, t, aux), jax.jvp(f(jnp), (X,), (X,), has_aux=True))
+    assert not isinstance(aux["s"][0], adlib.core.Box)
     y, f_vjp, aux = vjp(f(anp), X, has_aux=True)
     jy, jf_vjp, jaux = jax.vjp(f(jnp), X, has_aux=True)
     close(y, jy)
