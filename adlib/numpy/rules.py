@@ -78,8 +78,9 @@ def _balanced(x, y, ans):
 
 
 def _power_dx(x, y):
-    """∂(x^y)/∂x = y·x^(y−1), with x^(y−1) taken at x = 1 where x = y = 0 (there y·x^(y−1) = 0·∞, and x^0 = 1
-    has derivative 0 however often it is differentiated: x^2 at 0 has third derivative 0, not nan)."""
+    """∂(x^y)/∂x = y·x^(y−1), with x^(y−1) taken at x = 1 where x = y = 0: there y·x^(y−1) is 0·∞ and should be 0
+    (x^0 = 1 has derivative 0 however often it is differentiated, so x³ at 0 has fourth derivative 0, not nan).
+    JAX does the same for integer exponents; for y = 0.0 it gives nan."""
     return y * power(where((x == 0) & (y == 0), 1.0, x), y - 1)
 
 
@@ -148,7 +149,7 @@ def _softmax(ans, x, axis, keepdims):
     return exp(x - _expand(ans, x, axis, keepdims))
 
 
-rules(sum, jvp=(_sum_jvp,), vjp=(_sum_vjp,))
+rules(sum, jvp=(_sum_jvp,), vjp=(_sum_vjp,))  # linear; written out to refuse sum(dtype=int) of a traced value
 rules(max,
       jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _chosen(ans, x, axis, keepdims), axis,
                                                             keepdims=keepdims),),
