@@ -87,8 +87,15 @@ class Trace:
                     lower = lower or isinstance(a.value, Box)
                 else:
                     lower = True
+        if kwargs:
+            anp.check_keywords(prim, kwargs)  # a keyword the rules cannot honour (out=, where=…): a clear error
         # the value v_i: if lower-level boxes remain, the primitive is applied again and processes them
-        ans = prim(*values, **kwargs) if lower else prim.impl(*values, **kwargs)
+        if lower:
+            ans = prim(*values, **kwargs)
+        else:
+            ans = prim.impl(*values, **kwargs)
+            if not isinstance(ans, float):  # (a float is real: the common case, checked fastest)
+                anp.refuse_complex(ans, prim)
         return self.process(prim, ans, values, kwargs, argnums, boxes)
 
 
@@ -135,7 +142,7 @@ class Box:
     __setitem__ = lambda s, index, value: anp.box_setitem(s, index, value)
 
     # methods of ndarray
-    sum = lambda s, axis=None, keepdims=False: anp.sum(s, axis=axis, keepdims=keepdims)
+    sum = lambda s, axis=None, dtype=None, *, keepdims=False: anp.sum(s, axis=axis, dtype=dtype, keepdims=keepdims)
     mean = lambda s, axis=None, keepdims=False: anp.mean(s, axis=axis, keepdims=keepdims)
     max = lambda s, axis=None, keepdims=False: anp.max(s, axis=axis, keepdims=keepdims)
     min = lambda s, axis=None, keepdims=False: anp.min(s, axis=axis, keepdims=keepdims)
@@ -143,9 +150,9 @@ class Box:
     transpose = lambda s, *axes: anp.transpose(s, (axes[0] if len(axes) == 1 else axes) or None)
     ravel = flatten = lambda s: anp.ravel(s)
     squeeze = lambda s, axis=None: anp.squeeze(s, axis)
-    swapaxes = lambda s, a, b: anp.swapaxes(s, a, b)
+    swapaxes = lambda s, axis1, axis2: anp.swapaxes(s, axis1, axis2)
     dot = lambda s, o: anp.dot(s, o)
-    clip = lambda s, lo=None, hi=None: anp.clip(s, lo, hi)
+    clip = lambda s, min=None, max=None: anp.clip(s, min, max)
     astype = lambda s, dtype, **kwargs: anp.box_astype(s, dtype, **kwargs)
 
     # leaving the trace: refused with a message that says what to do instead
@@ -153,6 +160,8 @@ class Box:
     __int__ = lambda s: anp.refuse_conversion("int")
     __index__ = lambda s: anp.refuse_conversion("index")
     __complex__ = lambda s: anp.refuse_conversion("complex")
+    item = lambda s, *args: anp.refuse_conversion("item")
+    tolist = lambda s: anp.refuse_conversion("tolist")
     __array__ = lambda s, *args, **kwargs: anp.refuse_conversion("numpy.asarray")
 
     # NumPy's own functions called on a box (np.sin(x), np.sum(x)): adlib.numpy's, or a clear error
@@ -254,7 +263,13 @@ class Primitive:
             if isinstance(a, Box) and (top is None or a.trace.level > top.level):
                 top = a.trace
         if top is None:
-            return self.impl(*args, **kwargs)
+            try:
+                return self.impl(*args, **kwargs)
+            except anp.TracedConversionError:  # traced values inside a list: anp.sum([x, y]), anp.exp([x, y])
+                arrays = anp.lists_as_arrays(args)
+                if arrays is None:
+                    raise
+                return self(*arrays, **kwargs)
         return top.apply(self, args, kwargs)
 
     def rule(self, kind, argnum):

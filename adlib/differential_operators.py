@@ -24,8 +24,9 @@ __all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian"
 # ----------------------------------------------------------------------------------------------------------
 
 
-def jvp(f, primals, tangents):
-    """Forward mode: ``(f(*primals), ∂f(primals)·tangents)`` in one pass, like ``jax.jvp``."""
+def jvp(f, primals, tangents, has_aux=False):
+    """Forward mode: ``(f(*primals), ∂f(primals)·tangents)`` in one pass, like ``jax.jvp``. With
+    ``has_aux=True``, ``f`` returns a pair ``(output, aux)`` and jvp returns ``(output, tangent, aux)``."""
     if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
         raise TypeError("jvp expects primals and tangents as tuples, e.g. jvp(f, (x,), (v,))")
     if len(primals) != len(tangents):
@@ -44,21 +45,28 @@ def jvp(f, primals, tangents):
     with JVPTrace() as trace:
         boxes = [JVPBox(p, trace, _numpy_scalar(t)) for p, t in zip(p_leaves, t_leaves, strict=True)]
         out = f(*tree_unflatten(p_tree, boxes))
+    if has_aux:
+        out, aux = _split_aux(out)
     out_leaves, out_tree = tree_flatten(out)
     values = [x.value if _of(x, trace) else x for x in out_leaves]
-    tangents_out = [x.tangent if _of(x, trace) else _zeros_like(x) for x in out_leaves]
+    tangents_out = [_writeable(x.tangent) if _of(x, trace) else _zeros_like(x) for x in out_leaves]
+    if has_aux:
+        return tree_unflatten(out_tree, values), tree_unflatten(out_tree, tangents_out), _strip_closed(aux)
     return tree_unflatten(out_tree, values), tree_unflatten(out_tree, tangents_out)
 
 
-def vjp(f, *primals):
+def vjp(f, *primals, has_aux=False):
     """Reverse mode: ``(f(*primals), vjp_fn)`` where ``vjp_fn(g)`` returns ``gᵀ ∂f`` for every primal (a tuple),
-    like ``jax.vjp``. The forward pass runs once; each call of ``vjp_fn`` is one backward sweep of its tape."""
+    like ``jax.vjp``. The forward pass runs once; each call of ``vjp_fn`` is one backward sweep of its tape.
+    With ``has_aux=True``, ``f`` returns a pair ``(output, aux)`` and vjp returns ``(output, vjp_fn, aux)``."""
     leaves, tree = tree_flatten(primals)
     for k, x in enumerate(leaves):
         _require_float(x, "vjp/grad", f"input {k}")
     with VJPTrace() as trace:
         boxes = [trace.new_input(x) for x in leaves]
         out = f(*tree_unflatten(tree, boxes))
+    if has_aux:
+        out, aux = _split_aux(out)
     out_leaves, out_tree = tree_flatten(out)
     out_values = [x.value if _of(x, trace) else x for x in out_leaves]
 
@@ -78,6 +86,8 @@ def vjp(f, *primals):
         adjoints = backward(trace.tape, seeds) if seeds else {}
         return tree_unflatten(tree, [_like(adjoints.get(i), x) for i, x in enumerate(leaves)])
 
+    if has_aux:
+        return tree_unflatten(out_tree, out_values), vjp_fn, _strip_closed(aux)
     return tree_unflatten(out_tree, out_values), vjp_fn
 
 
@@ -104,9 +114,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
                 full[n] = s
             out = f(*full, **kwargs)
             if has_aux:
-                if not (isinstance(out, tuple | list) and len(out) == 2):
-                    raise TypeError("with has_aux=True the function must return a pair (output, aux)")
-                out, aux_value = out
+                out, aux_value = _split_aux(out)
                 aux.append(aux_value)
             return out
 
@@ -140,52 +148,69 @@ def grad(f, argnums=0, has_aux=False):
 # ----------------------------------------------------------------------------------------------------------
 
 
-def jacfwd(f, argnums=0):
-    """The Jacobian column by column: one ``jvp`` per input coordinate (cost grows with the input size)."""
+def jacfwd(f, argnums=0, has_aux=False):
+    """The Jacobian column by column: one ``jvp`` per input coordinate (cost grows with the input size).
+    Inputs and outputs may be pytrees; with ``has_aux=True`` ``f`` returns ``(output, aux)`` and so does jacfwd."""
 
     def jac(*args):
         nums = _argnums(argnums, len(args), "jacfwd")
+        f_out, aux = _without_aux(f, has_aux)
         jacs = []
         for n in nums:
-            x = args[n]
-            _require_float(x, "jacfwd", f"argument {n}")
-            f_n = _partial(f, args, n)
-            cols = [tree_flatten(jvp(f_n, (x,), (e,))[1]) for e in _basis(x)]  # one per input coordinate
-            out_tree = cols[0][1]
-            jacs.append([  # one Jacobian per output leaf, shaped (output leaf) + (input)
-                anp.reshape(anp.stack([c[0][k] for c in cols], axis=-1), np.shape(y) + np.shape(x))
-                for k, y in enumerate(cols[0][0])
-            ])
+            x_leaves, x_tree = tree_flatten(args[n])
+            for k, leaf in enumerate(x_leaves):
+                _require_float(leaf, "jacfwd", f"argument {n}" + (f", leaf {k}" if x_tree is not None else ""))
+            f_n = _partial(f_out, args, n)
+            zeros = [np.zeros(np.shape(unbox(leaf)), _tangent_dtype(leaf)) for leaf in x_leaves]
+            blocks = []  # blocks[j][k]: the Jacobian of output leaf k with respect to input leaf j
+            for j, leaf in enumerate(x_leaves):
+                directions = [tree_unflatten(x_tree, zeros[:j] + [e] + zeros[j + 1 :]) for e in _basis(leaf)]
+                if not directions:  # an empty input: one pass for the output's structure
+                    out_leaves, out_tree = tree_flatten(jvp(f_n, (args[n],), (tree_unflatten(x_tree, zeros),))[1])
+                    cols = []
+                else:
+                    cols = [tree_flatten(jvp(f_n, (args[n],), (d,))[1]) for d in directions]  # one per coordinate
+                    out_leaves, out_tree = cols[0]
+                blocks.append([_stacked([c[0][k] for c in cols], np.shape(y) + np.shape(leaf), axis=-1)
+                               for k, y in enumerate(out_leaves)])
+            jacs.append([tree_unflatten(x_tree, list(per_x)) for per_x in zip(*blocks, strict=True)])
         # the output's structure outside, the argnums inside, as in JAX
         per_leaf = [j[0] if isinstance(argnums, int) else tuple(j) for j in zip(*jacs, strict=True)]
-        return tree_unflatten(out_tree, per_leaf)
+        out = tree_unflatten(out_tree, per_leaf)
+        return (out, _strip_closed(aux[0])) if has_aux else out
 
     return jac
 
 
-def jacrev(f, argnums=0):
-    """The Jacobian row by row: one forward pass, then one backward sweep per output coordinate."""
+def jacrev(f, argnums=0, has_aux=False):
+    """The Jacobian row by row: one forward pass, then one backward sweep per output coordinate.
+    Inputs and outputs may be pytrees; with ``has_aux=True`` ``f`` returns ``(output, aux)`` and so does jacrev."""
 
     def jac(*args):
         nums = _argnums(argnums, len(args), "jacrev")
-        y, vjp_fn = vjp(lambda *xs: f(*_replace(args, nums, xs)), *[args[n] for n in nums])
+        y, vjp_fn, *aux = vjp(lambda *xs: f(*_replace(args, nums, xs)), *[args[n] for n in nums], has_aux=has_aux)
         ys, out_tree = tree_flatten(y)
+        x_trees = [tree_flatten(args[n]) for n in nums]
         jacs, zeros = [], [np.zeros_like(unbox(y_j)) for y_j in ys]
         for i, y_i in enumerate(ys):  # one Jacobian per output leaf, one row per coordinate of that leaf
-            rows = [vjp_fn(tree_unflatten(out_tree, zeros[:i] + [e] + zeros[i + 1 :])) for e in _basis(y_i)]
-            jac_i = tuple(
-                anp.reshape(anp.stack([r[k] for r in rows]), np.shape(y_i) + np.shape(args[n]))
-                for k, n in enumerate(nums)
-            )
-            jacs.append(jac_i[0] if isinstance(argnums, int) else jac_i)
-        return tree_unflatten(out_tree, jacs)  # the output's structure outside, the argnums inside, as in JAX
+            rows = [tree_flatten(vjp_fn(tree_unflatten(out_tree, zeros[:i] + [e] + zeros[i + 1 :])))[0]
+                    for e in _basis(y_i)]  # each row: the leaves of all the arguments' adjoints, in order
+            jac_i, start = [], 0
+            for x_leaves, x_tree in x_trees:
+                jac_i.append(tree_unflatten(x_tree, [
+                    _stacked([r[start + j] for r in rows], np.shape(y_i) + np.shape(x), axis=0)
+                    for j, x in enumerate(x_leaves)]))
+                start += len(x_leaves)
+            jacs.append(jac_i[0] if isinstance(argnums, int) else tuple(jac_i))
+        out = tree_unflatten(out_tree, jacs)  # the output's structure outside, the argnums inside, as in JAX
+        return (out, aux[0]) if has_aux else out
 
     return jac
 
 
-def hessian(f, argnums=0):
+def hessian(f, argnums=0, has_aux=False):
     """The Hessian as ``jacfwd(jacrev(f))``: forward over reverse, as JAX does."""
-    return jacfwd(jacrev(f, argnums), argnums)
+    return jacfwd(jacrev(f, argnums, has_aux), argnums, has_aux)
 
 
 def hvp(f, x, v):
@@ -207,6 +232,36 @@ def stop_gradient(x):
 
 def _of(x, trace):
     return isinstance(x, Box) and x.trace is trace
+
+
+def _split_aux(out):
+    if not (isinstance(out, tuple | list) and len(out) == 2):
+        raise TypeError("with has_aux=True the function must return a pair (output, aux)")
+    return out
+
+
+def _without_aux(f, has_aux):
+    """``f`` returning its output only, and the list where the aux values of its calls are kept."""
+    if not has_aux:
+        return f, None
+    aux = []
+
+    def f_out(*args):
+        out, aux_value = _split_aux(f(*args))
+        aux.append(aux_value)
+        return out
+
+    return f_out, aux
+
+
+def _stacked(parts, shape, axis):
+    """The arrays ``parts`` stacked along ``axis`` and reshaped to ``shape`` (zeros if there are none)."""
+    return anp.reshape(anp.stack(parts, axis=axis), shape) if parts else np.zeros(shape)
+
+
+def _writeable(a):
+    """A NumPy array the caller may modify (``g *= 0.5``): broadcasts are read-only views, so they are copied."""
+    return a.copy() if isinstance(a, np.ndarray) and not a.flags.writeable else a
 
 
 def _strip_closed(tree):
@@ -263,7 +318,10 @@ def _argnums(argnums, nargs, fname):
     for n in nums:
         if not isinstance(n, int) or not -nargs <= n < nargs:
             raise ValueError(f"{fname}: argnums={argnums!r} but the function was called with {nargs} argument(s)")
-    return tuple(n % nargs for n in nums)
+    nums = tuple(n % nargs for n in nums)
+    if len(set(nums)) != len(nums):  # JAX refuses them too
+        raise ValueError(f"{fname}: argnums={argnums!r} names an argument twice; name each argument once")
+    return nums
 
 
 def _zeros_like(x):
@@ -282,7 +340,7 @@ def _like(g, x):
     if isinstance(g, Box):
         return g
     if isinstance(value, np.ndarray):
-        return np.asarray(g, dtype=value.dtype)
+        return _writeable(np.asarray(g, dtype=value.dtype))
     if isinstance(value, float) and type(g) is np.float64:
         return g
     return np.result_type(value).type(g)
@@ -299,9 +357,12 @@ def _replace(args, nums, xs):
     return full
 
 
+def _tangent_dtype(x):
+    return np.result_type(unbox(x), np.float64) if _is_int(x) else np.result_type(unbox(x))
+
+
 def _basis(x):
     """The standard basis e_1 … e_n of the space of arrays shaped like ``x``."""
     value = unbox(x)
     n = int(np.size(value))
-    return list(np.eye(n, dtype=np.result_type(value, np.float64) if _is_int(x) else np.result_type(value)).reshape(
-        (n,) + np.shape(value)))
+    return list(np.eye(n, dtype=_tangent_dtype(x)).reshape((n,) + np.shape(value)))

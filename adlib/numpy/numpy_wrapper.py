@@ -42,8 +42,8 @@ where = Primitive(np.where, nargs=3)
 
 
 # reductions
-def _sum(x, axis=None, keepdims=False):
-    return np.sum(x, axis=axis, keepdims=keepdims)
+def _sum(x, axis=None, dtype=None, keepdims=False):
+    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 def _max(x, axis=None, keepdims=False):
@@ -55,9 +55,10 @@ def _min(x, axis=None, keepdims=False):
 
 
 def _logsumexp(x, axis=None, keepdims=False):
-    m = np.max(x, axis=axis, keepdims=True)
+    m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # initial: an empty sum is exp(-inf) = 0
     m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    with np.errstate(divide="ignore"):  # log(0) = -inf, the logsumexp of nothing (as JAX)
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
@@ -69,8 +70,19 @@ logsumexp = Primitive(_logsumexp, "logsumexp")
 # linear algebra
 matmul = Primitive(np.matmul, nargs=2)
 
-# shapes: all linear
-reshape = Primitive(np.reshape)
+# shapes and casts: all linear
+def _reshape(x, shape=None, order="C", *, copy=None):
+    if order not in ("C", "F"):
+        raise ValueError(f"adlib.numpy.reshape supports order='C' and order='F', not order={order!r}")
+    return np.reshape(x, shape, order=order, copy=copy)
+
+
+def _astype_float(x, dtype):
+    return np.asarray(x).astype(dtype)
+
+
+reshape = Primitive(_reshape, "reshape")
+astype_float = Primitive(_astype_float, "astype")  # to a float dtype; `astype` below handles the others
 transpose = Primitive(np.transpose)
 swapaxes = Primitive(np.swapaxes)
 moveaxis = Primitive(np.moveaxis)
@@ -113,8 +125,9 @@ untake = Primitive(_untake, "untake")
 
 
 def mean(x, axis=None, keepdims=False):
+    x = asarray(x) if isinstance(x, list | tuple) else x
     n = np.prod(np.shape(x)) if axis is None else np.prod([np.shape(x)[a] for a in np.atleast_1d(axis)])
-    return sum(x, axis=axis, keepdims=keepdims) / n
+    return sum(x, axis=axis, keepdims=keepdims) / int(n)  # a Python int: float32 stays float32
 
 
 def concatenate(arrays, axis=0):
@@ -133,7 +146,10 @@ def ravel(x):
     return reshape(x, (-1,))
 
 
-def clip(x, a_min=None, a_max=None):
+def clip(x, a_min=None, a_max=None, *, min=None, max=None):  # noqa: A002 (NumPy 2's names)
+    if (a_min is not None and min is not None) or (a_max is not None and max is not None):
+        raise TypeError("clip: give the bounds either as a_min/a_max or as min/max, not both")
+    a_min, a_max = (min if a_min is None else a_min), (max if a_max is None else a_max)
     if a_min is not None:
         x = maximum(x, a_min)
     if a_max is not None:
@@ -142,6 +158,7 @@ def clip(x, a_min=None, a_max=None):
 
 
 def dot(x, y):
+    x, y = (asarray(a) if isinstance(a, list | tuple) else a for a in (x, y))
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         return multiply(x, y)
     if np.ndim(x) <= 2 and np.ndim(y) <= 2:
@@ -157,32 +174,132 @@ def outer(x, y):
     return ravel(x)[:, None] * ravel(y)[None, :]
 
 
-def array(obj, dtype=None):
+def array(obj, dtype=None, **kwargs):
     """Like ``np.array``, but a (nested) list that holds traced values becomes a traced array."""
-    if isinstance(obj, Box):
-        return obj
-    if isinstance(obj, list | tuple) and _holds_box(obj):
-        return stack([array(o) for o in obj])
-    return np.array(obj, dtype=dtype)
+    if not _holds_box(obj):
+        return np.array(obj, dtype=dtype, **kwargs)
+    if kwargs:
+        raise TypeError(f"adlib.numpy.array of traced values takes the keyword dtype= only, not {', '.join(kwargs)}=")
+    if isinstance(obj, list | tuple):
+        obj = stack([array(o) for o in obj])
+    return obj if dtype is None else astype(obj, dtype)
 
 
-def asarray(obj, dtype=None):
-    return array(obj, dtype) if isinstance(obj, Box | list | tuple) else np.asarray(obj, dtype=dtype)
+def astype(x, dtype, /, *, copy=True):
+    """``x.astype(dtype)``: a float dtype is a differentiable cast (its derivative flows back in ``x``'s dtype);
+    an integer or bool dtype gives a constant (piecewise constant: derivative 0, as in JAX); complex is refused."""
+    if not isinstance(x, Box):
+        return np.asarray(x).astype(dtype, copy=copy)
+    kind = np.dtype(dtype).kind
+    if kind == "f":
+        return astype_float(x, np.dtype(dtype))
+    if kind in "iub":
+        return np.asarray(unbox(x)).astype(dtype)
+    raise TypeError(f"adlib cannot cast a traced value to {np.dtype(dtype)}: adlib differentiates real (float) "
+                    "arrays only; complex numbers are not supported.")
+
+
+def asarray(obj, dtype=None, **kwargs):
+    return array(obj, dtype, **kwargs) if _holds_box(obj) else np.asarray(obj, dtype=dtype, **kwargs)
 
 
 def _holds_box(obj):
     return isinstance(obj, Box) or (isinstance(obj, list | tuple) and builtins.any(_holds_box(o) for o in obj))
 
 
+def lists_as_arrays(args):
+    """``args`` with each list or tuple that holds traced values made a traced array (None if there is none)."""
+    if not builtins.any(isinstance(a, list | tuple) and _holds_box(a) for a in args):
+        return None
+    return [array(a) if isinstance(a, list | tuple) and _holds_box(a) else a for a in args]
+
+
+# constructors that take values: differentiable in them
+def full(shape, fill_value, dtype=None, order="C"):
+    if not _holds_box(fill_value):
+        return np.full(shape, fill_value, dtype=dtype, order=order)
+    out = broadcast_to(asarray(fill_value), shape)
+    return astype(out, out.dtype if dtype is None else dtype)  # a copy, and the dtype asked for
+
+
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
+    if not _holds_box(fill_value):
+        return np.full_like(unbox(a), fill_value, dtype=dtype, order=order, subok=subok, shape=shape)
+    dtype = np.result_type(unbox(a)) if dtype is None else dtype
+    return full(np.shape(a) if shape is None else shape, fill_value, dtype)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """``start + (stop − start)·t`` for ``num`` values of t in [0, 1] (differentiable in start and stop)."""
+    if not _holds_box((start, stop)):
+        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    if dtype is not None and np.dtype(dtype).kind in "iub":  # integer samples: piecewise constant
+        return np.linspace(unbox(start), unbox(stop), num, endpoint, retstep, dtype, axis)
+    start, stop = asarray(start), asarray(stop)
+    t = np.linspace(0.0, 1.0, num, endpoint, dtype=np.result_type(unbox(start), unbox(stop), 1.0))  # float32 stays
+    t = t.reshape((-1,) + (1,) * builtins.max(np.ndim(start), np.ndim(stop)))
+    out = moveaxis(start + (stop - start) * t, 0, axis)
+    out = out if dtype is None else astype(out, dtype)
+    return (out, (stop - start) / (num - 1 if endpoint else num)) if retstep else out
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    if not _holds_box((start, stop, base)):
+        return np.logspace(start, stop, num, endpoint, base, dtype, axis)
+    if dtype is not None and np.dtype(dtype).kind in "iub":
+        return np.logspace(unbox(start), unbox(stop), num, endpoint, unbox(base), dtype, axis)
+    base = expand_dims(asarray(base), axis) if np.ndim(base) else base
+    out = power(base, linspace(start, stop, num, endpoint, axis=axis))
+    return out if dtype is None else astype(out, dtype)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """NumPy's meshgrid, differentiable in the coordinate vectors: each output is one of them, reshaped and
+    broadcast."""
+    if not _holds_box(xi):
+        return np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
+    if indexing not in ("xy", "ij"):
+        raise ValueError("meshgrid: indexing must be 'xy' or 'ij'")
+    ones = [1] * len(xi)
+    shapes = [ones[:i] + [-1] + ones[i + 1:] for i in range(len(xi))]
+    if indexing == "xy" and len(xi) > 1:  # the first two axes swapped
+        shapes[0][:2], shapes[1][:2] = [1, -1], [-1, 1]
+    out = [reshape(x, tuple(s)) for x, s in zip(xi, shapes)]
+    if not sparse:
+        full_shape = np.broadcast_shapes(*(np.shape(o) for o in out))
+        out = [broadcast_to(o, full_shape) for o in out]
+    return tuple(out)
+
+
 # ---------------------------------------------------------------------------------------------------------
-# Piecewise-constant functions and constructors: zero derivative, they run on plain values
+# Piecewise-constant functions: zero derivative, they run on plain values
 # ---------------------------------------------------------------------------------------------------------
 _NONDIFF = """sign floor ceil round rint isnan isfinite isinf equal not_equal greater greater_equal less less_equal
 logical_and logical_or logical_not logical_xor argmax argmin argsort nonzero any all allclose isclose shape ndim
-size zeros ones empty full zeros_like ones_like empty_like full_like eye identity arange linspace logspace
-meshgrid result_type iscomplexobj""".split()
+size zeros_like ones_like empty_like result_type iscomplexobj""".split()
 for _name in _NONDIFF:
     globals()[_name] = NonDifferentiable(getattr(np, _name))
+
+
+def _constant_constructor(f):
+    """A constructor whose arguments are shapes and counts (``zeros``, ``arange`` …): a traced value given to it
+    is refused, since its output would not be differentiated."""
+
+    def constructor(*args, **kwargs):
+        if _holds_box(args) or _holds_box(list(kwargs.values())):
+            raise TypeError(
+                f"adlib.numpy.{f.__name__} got a traced value, but its output would not be differentiated with "
+                f"respect to it. Build the array from constants and arithmetic instead, e.g. "
+                f"`start + step * anp.arange(n)` or `x * anp.ones(shape)`."
+            )
+        return f(*args, **kwargs)
+
+    constructor.__name__, constructor.__doc__ = f.__name__, f.__doc__
+    return constructor
+
+
+for _name in "zeros ones empty eye identity arange".split():
+    globals()[_name] = _constant_constructor(getattr(np, _name))
 
 # constants and types
 pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, np.newaxis
@@ -223,10 +340,10 @@ def box_reshape(self, *shape, **kwargs):
     return reshape(self, shape[0] if len(shape) == 1 else shape, **kwargs)
 
 
-def box_astype(self, dtype, **kwargs):
-    if not np.issubdtype(np.dtype(dtype), np.floating):
-        raise TypeError(f"a traced value cannot be cast to {np.dtype(dtype)}: its derivative would be lost")
-    return self
+def box_astype(self, dtype, copy=True, **kwargs):
+    if kwargs:
+        raise TypeError(f"astype of a traced value: adlib does not support the keywords {sorted(kwargs)}")
+    return astype(self, dtype, copy=copy)
 
 
 def box_getitem(self, index):
@@ -242,17 +359,38 @@ def box_setitem(self, index, value):
     )
 
 
+class TracedConversionError(TypeError):
+    """NumPy tried to turn a traced value into a plain array (``np.asarray(x)``, ``np.sum([x, y])``)."""
+
+
 def refuse_conversion(kind):
     if kind == "numpy.asarray":
-        raise TypeError(
+        raise TracedConversionError(
             "a traced value cannot be converted to a NumPy array: its derivative would be lost. Use the functions "
             "of `adlib.numpy` (import adlib.numpy as anp) instead of `numpy` inside functions you differentiate, "
             "or adlib.stop_gradient(x) if you really want the plain value."
         )
+    call = f"x.{kind}()" if kind in ("item", "tolist") else f"{kind}(x)"
     raise TypeError(
-        f"{kind}() of a traced value would drop its derivative. Keep it an array and use adlib.numpy "
-        "functions; to print it use f'{x:.3f}' or adlib.stop_gradient(x) for a plain value."
+        f"{call} of a traced value x would drop its derivative. Keep x an array and compute with adlib.numpy "
+        "(anp.exp(x), not math.exp(float(x))); comparisons (`if x > 0:`) work as they are; to print x use "
+        "f'{x:.3f}'; for its plain value, a constant for the derivative, use adlib.stop_gradient(x)."
     )
+
+
+def refuse_complex(ans, prim):
+    if isinstance(ans, complex) or (isinstance(ans, np.ndarray) and ans.dtype.kind == "c"):
+        raise TypeError(f"{prim.name} of a traced value gave a complex result: adlib differentiates real (float) "
+                        "arrays only; complex numbers are not supported.")
+
+
+def check_keywords(prim, kwargs):
+    if isinstance(prim.impl, np.ufunc):
+        raise TypeError(
+            f"adlib.numpy.{prim.name} of a traced value with the keywords {', '.join(kwargs)}: adlib cannot "
+            "differentiate these ufunc options (out=, where=, dtype=…). Write `y = anp.where(mask, f(x), y)` "
+            "instead of where=, `y = f(x)` instead of out=, and `f(x).astype(dtype)` instead of dtype=."
+        )
 
 
 def box_array_ufunc(ufunc, method, inputs, kwargs):
@@ -263,6 +401,8 @@ def box_array_ufunc(ufunc, method, inputs, kwargs):
             f"in-place numpy.{ufunc.__name__}(..., out=...) with a traced value would not be differentiated: "
             "write `a = a + x` instead of `a += x` when `a` is a NumPy array."
         )
+    if method == "__call__" and ufunc in UFUNCS:
+        check_keywords(UFUNCS[ufunc], kwargs)
     raise TypeError(missing_function_message(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else
                                                                        f".{method}")))
 
@@ -283,7 +423,8 @@ UFUNCS = {
     if isinstance(f, Primitive | NonDifferentiable) and isinstance(f.impl, np.ufunc)
 }
 
-_INTERNAL = {"np", "Box", "NonDifferentiable", "Primitive", "unbox", "UFUNCS", "missing_function_message", "box_pow",
-             "box_reshape", "box_astype", "box_getitem", "box_setitem", "refuse_conversion", "box_array_ufunc",
+_INTERNAL = {"np", "builtins", "Box", "NonDifferentiable", "Primitive", "unbox", "UFUNCS", "missing_function_message",
+             "astype_float", "box_pow", "box_reshape", "box_astype", "box_getitem", "box_setitem", "refuse_conversion",
+             "TracedConversionError", "lists_as_arrays", "refuse_complex", "check_keywords", "box_array_ufunc",
              "box_array_function"}
 __all__ = [n for n in list(globals()) if not n.startswith("_") and n not in _INTERNAL]

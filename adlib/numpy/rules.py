@@ -33,9 +33,10 @@ import numpy as np
 
 from .. import core
 from .numpy_wrapper import (
-    absolute, add, broadcast_to, concatenate_args, cos, cosh, divide, exp, expand_dims, expm1, getitem, log,
-    log1p, logsumexp, matmul, max, maximum, min, minimum, moveaxis, multiply, negative, power, reshape, sign,
-    sin, sinh, sqrt, square, squeeze, subtract, sum, swapaxes, tan, tanh, arctan, transpose, untake, where,
+    absolute, add, astype_float, broadcast_to, concatenate_args, cos, cosh, divide, exp, expand_dims, expm1,
+    getitem, log, log1p, logsumexp, matmul, max, maximum, min, minimum, moveaxis, multiply, negative, power,
+    reshape, result_type, sin, sinh, sqrt, square, squeeze, subtract, sum, swapaxes, tan, tanh, arctan,
+    transpose, untake, where,
 )  # fmt: skip
 
 
@@ -67,17 +68,27 @@ elementwise(sinh,       lambda t, ans, x: t * cosh(x))
 elementwise(cosh,       lambda t, ans, x: t * sinh(x))
 elementwise(tanh,       lambda t, ans, x: t * (1 - ans * ans))
 elementwise(arctan,     lambda t, ans, x: t / (1 + x * x))
-elementwise(absolute,   lambda t, ans, x: t * sign(x))
+elementwise(absolute,   lambda t, ans, x: where(x >= 0, t, -t))  # at 0: 1, as JAX (x·|x| stays smooth)
 
 
 # --- elementwise, several arguments (one rule per argument) -------------------------------------------------
-def _balanced(x, y):
-    """1 where x wins, ½ on a tie (as JAX and autograd do), 0 where y wins."""
-    return (x > y) + 0.5 * (x == y)
+def _balanced(x, y, ans):
+    """1 where x wins, ½ on a tie (as JAX and autograd do), 0 where y wins; in ans's dtype (float32 stays)."""
+    return np.asarray((x > y) + 0.5 * (x == y), dtype=result_type(ans))
+
+
+def _power_dx(x, y):
+    """∂(x^y)/∂x = y·x^(y−1), with x^(y−1) taken at x = 1 where x = y = 0: there y·x^(y−1) is 0·∞ and should be 0
+    (x^0 = 1 has derivative 0 however often it is differentiated, so x³ at 0 has fourth derivative 0, not nan).
+    JAX does the same for integer exponents; for y = 0.0 it gives nan."""
+    return y * power(where((x == 0) & (y == 0), 1.0, x), y - 1)
 
 
 def _log_base(x):
-    return log(where(x == 0, 1.0, x))  # d(x^y)/dy = log(x)·x^y, taken as 0 at x = 0 where x^y is 0 or 1
+    """d(x^y)/dy = log(x)·x^y, with log(x) taken as 0 at x = 0 where x^y is 0 or 1."""
+    if type(x) is float or type(x) is int:  # a Python number (2.0 ** y) stays one: float32 tangents stay float32
+        return float(np.log(x)) if x != 0 else 0.0
+    return log(where(x == 0, 1.0, x))
 
 
 elementwise(add,        lambda t, ans, x, y: t,
@@ -91,12 +102,12 @@ elementwise(multiply,   lambda t, ans, x, y: t * y,
                         lambda t, ans, x, y: x * t)
 elementwise(divide,     lambda t, ans, x, y: t / y,
                         lambda t, ans, x, y: -t * ans / y)
-elementwise(power,      lambda t, ans, x, y: t * y * power(x, y - 1),
+elementwise(power,      lambda t, ans, x, y: t * _power_dx(x, y),
                         lambda t, ans, x, y: t * _log_base(x) * ans)
-elementwise(maximum,    lambda t, ans, x, y: t * _balanced(x, y),
-                        lambda t, ans, x, y: t * _balanced(y, x))
-elementwise(minimum,    lambda t, ans, x, y: t * _balanced(y, x),
-                        lambda t, ans, x, y: t * _balanced(x, y))
+elementwise(maximum,    lambda t, ans, x, y: t * _balanced(x, y, ans),
+                        lambda t, ans, x, y: t * _balanced(y, x, ans))
+elementwise(minimum,    lambda t, ans, x, y: t * _balanced(y, x, ans),
+                        lambda t, ans, x, y: t * _balanced(x, y, ans))
 elementwise(where,      None,
                         lambda t, ans, c, x, y: where(c, t, 0.0),
                         lambda t, ans, c, x, y: where(c, 0.0, t))
@@ -110,28 +121,44 @@ def _expand(g, x, axis, keepdims):
     return g if keepdims else expand_dims(g, axis)
 
 
-def _sum_vjp(g, ans, x, axis=None, keepdims=False):
+def _float_sum(dtype):
+    if dtype is not None and np.dtype(dtype).kind != "f":
+        raise TypeError(f"sum(..., dtype={np.dtype(dtype)}) of a traced value: its derivative is lost in the cast. "
+                        "To sum integer parts (a constant), write anp.sum(x.astype(int)).")
+
+
+def _sum_jvp(t, ans, x, axis=None, dtype=None, keepdims=False):
+    _float_sum(dtype)
+    return sum(t, axis, dtype, keepdims)
+
+
+def _sum_vjp(g, ans, x, axis=None, dtype=None, keepdims=False):
+    if dtype is not None:
+        _float_sum(dtype)
+        g = astype_float(g, result_type(x))
     return broadcast_to(_expand(g, x, axis, keepdims), np.shape(x))
 
 
 def _chosen(ans, x, axis, keepdims):
     """Where ``x`` attains its max/min, divided by how many times: ties share the derivative."""
     mask = x == _expand(ans, x, axis, keepdims)
-    return mask / np.sum(mask, axis=axis, keepdims=True)
+    return (mask / np.sum(mask, axis=axis, keepdims=True)).astype(result_type(x))
 
 
 def _softmax(ans, x, axis, keepdims):
     return exp(x - _expand(ans, x, axis, keepdims))
 
 
-linear(sum, _sum_vjp)
+rules(sum, jvp=(_sum_jvp,), vjp=(_sum_vjp,))  # linear; written out to refuse sum(dtype=int) of a traced value
 rules(max,
-      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _chosen(ans, x, axis, keepdims), axis, keepdims),),
+      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _chosen(ans, x, axis, keepdims), axis,
+                                                            keepdims=keepdims),),
       vjp=(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims) * _chosen(ans, x, axis,
                                                                                                  keepdims),))
 rules(min, jvp=max.jvp, vjp=max.vjp)  # the same formulas: where x attains its extremum
 rules(logsumexp,
-      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _softmax(ans, x, axis, keepdims), axis, keepdims),),
+      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _softmax(ans, x, axis, keepdims), axis,
+                                                            keepdims=keepdims),),
       vjp=(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims) * _softmax(ans, x, axis,
                                                                                                  keepdims),))
 
@@ -164,12 +191,13 @@ def _transpose_vjp(g, ans, x, axes=None):
     return transpose(g, None if axes is None else np.argsort(np.mod(axes, np.ndim(x))))  # axes may be negative
 
 
-linear(reshape,         lambda g, ans, x, *args, **kwargs: reshape(g, np.shape(x)))
+linear(reshape,         lambda g, ans, x, shape=None, order="C", **kwargs: reshape(g, np.shape(x), order=order))
+linear(astype_float,    lambda g, ans, x, dtype: astype_float(g, result_type(x)))  # back in x's dtype
 linear(expand_dims,     lambda g, ans, x, axis: reshape(g, np.shape(x)))
 linear(squeeze,         lambda g, ans, x, axis=None: reshape(g, np.shape(x)))
 linear(broadcast_to,    lambda g, ans, x, shape: core._unbroadcast(g, np.shape(x)))
 linear(transpose,       _transpose_vjp)
-linear(swapaxes,        lambda g, ans, x, a, b: swapaxes(g, a, b))
+linear(swapaxes,        lambda g, ans, x, axis1, axis2: swapaxes(g, axis1, axis2))
 linear(moveaxis,        lambda g, ans, x, source, destination: moveaxis(g, destination, source))
 linear(getitem,         lambda g, ans, x, index: untake(g, index, np.shape(x)))
 linear(untake,          lambda g, ans, x, index, shape: getitem(g, index))
@@ -177,10 +205,14 @@ linear(untake,          lambda g, ans, x, index, shape: getitem(g, index))
 
 # concatenate(axis, *arrays): any number of arrays, so one rule for all of them (the axis is argument 0)
 def _concatenate_jvp(tangents, ans, axis, *xs):
-    return concatenate_args(axis, *[np.zeros(np.shape(x)) if t is None else t for t, x in zip(tangents[1:], xs)])
+    zeros = [np.zeros(np.shape(x), result_type(ans)) if t is None else t for t, x in zip(tangents[1:], xs)]
+    return concatenate_args(axis, *zeros)
 
 
 def _concatenate_vjp(g, ans, axis, *xs):
+    if axis is None:  # the arrays were flattened, then joined
+        ends = np.cumsum([np.size(x) for x in xs], dtype=int)
+        return (None, *(reshape(g[end - np.size(x):end], np.shape(x)) for x, end in zip(xs, ends)))
     ends = np.cumsum([np.shape(x)[axis] for x in xs])
     before = (slice(None),) * (axis % np.ndim(ans))
     return (None, *(g[before + (slice(end - np.shape(x)[axis], end),)] for x, end in zip(xs, ends)))

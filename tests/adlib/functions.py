@@ -268,6 +268,20 @@ CASES = [
         positive(3),
     ),
     Case("chain-all-unary", lambda np_, x: _chain(np_, x), normal(2, 3)),
+    # --- regressions (issue 18)
+    Case("power-int-at-0", lambda np_, x: x**0 + x**1 + 2.0 * x**3 + x**4, np.array([0.0, 0.7, -1.3])),
+    Case("full-traced", lambda np_, x: np_.full((2, 3), x[0]) * x[1:3, None], normal(4)),
+    Case("full_like-traced", lambda np_, x: np_.full_like(C34, x[1]) * x[0], normal(2)),
+    Case("linspace-traced", lambda np_, x: np_.linspace(x[0], x[1], 5), normal(2)),
+    Case("linspace-arrays-axis", lambda np_, x: np_.linspace(x[:2], x[2:], 3, endpoint=False, axis=-1), normal(4)),
+    Case("logspace-traced", lambda np_, x: np_.logspace(x[0], x[1], 4, base=2.0), normal(2)),
+    Case("meshgrid-traced", lambda np_, x: np_.stack(np_.meshgrid(x[:2], x[2:] * 2.0)), normal(5)),
+    Case("reshape-order-F", lambda np_, x: np_.reshape(x, (4, 3), order="F"), normal(3, 4)),
+    Case("method-reshape-order-F", lambda np_, x: x.reshape(2, 6, order="F") * x[0, 0], normal(3, 4)),
+    Case("concatenate-axis-None", lambda np_, x: np_.concatenate([x, np_.sin(x[0])], axis=None), normal(2, 3)),
+    Case("clip-min-max-keywords", lambda np_, x: np_.clip(x, min=-0.6, max=0.6), distinct(3, 4)),
+    Case("swapaxes-keywords", lambda np_, x: np_.swapaxes(x, axis1=0, axis2=2), normal(2, 3, 4)),
+    Case("sum-dtype", lambda np_, x: np_.sum(x, axis=0, dtype=np.float64), normal(3, 4)),
 ]
 
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
