@@ -4,7 +4,6 @@ depend smoothly on its input (``sign``, ``zeros_like``, comparisons…), which s
 """
 
 import builtins  # `all`, `any`, `sum`, `max`… of this module are NumPy's (below): the builtins by name
-
 from string import ascii_letters as _LETTERS
 
 import numpy as np
@@ -238,18 +237,18 @@ radians, degrees = deg2rad, rad2deg
 
 def fmax(x, y):
     """``maximum`` that ignores NaN. JAX's formula: x where x > y or y is NaN, else y (a tie goes to y)."""
-    return where((x > y) | isnan(y), x, y)
+    return where((x > y) | np.isnan(unbox(y)), x, y)
 
 
 def fmin(x, y):
-    return where((x < y) | isnan(y), x, y)
+    return where((x < y) | np.isnan(unbox(y)), x, y)
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     """NaN and ±inf replaced by constants: the derivative is 1 where ``x`` is finite, 0 where it was replaced."""
     if not isinstance(x, Box):
         return np.nan_to_num(x, copy=copy, nan=nan, posinf=posinf, neginf=neginf)
-    return where(isfinite(x), x, np.nan_to_num(unbox(x), nan=nan, posinf=posinf, neginf=neginf))
+    return where(np.isfinite(unbox(x)), x, np.nan_to_num(unbox(x), nan=nan, posinf=posinf, neginf=neginf))
 
 
 def select(condlist, choicelist, default=0):
@@ -437,11 +436,11 @@ def diag(v, k=0):
 
 
 def tril(x, k=0):
-    return where(np.tri(*np.shape(x)[-2:], k=k, dtype=bool), x, np.zeros((), result_type(x)))
+    return where(np.tri(*np.shape(x)[-2:], k=k, dtype=bool), x, np.zeros((), np.result_type(unbox(x))))
 
 
 def triu(x, k=0):
-    return where(np.tri(*np.shape(x)[-2:], k=k - 1, dtype=bool), np.zeros((), result_type(x)), x)
+    return where(np.tri(*np.shape(x)[-2:], k=k - 1, dtype=bool), np.zeros((), np.result_type(unbox(x))), x)
 
 
 def take(a, indices, axis=None, mode="raise"):
@@ -555,7 +554,7 @@ def pad(array, pad_width, mode="constant", constant_values=0):
         border = np.ones(shape)
         border[inside] = 0.0
         return out + border * constant_values
-    return out + np.pad(np.zeros(np.shape(x), result_type(x)), widths, constant_values=constant_values)
+    return out + np.pad(np.zeros(np.shape(x), np.result_type(unbox(x))), widths, constant_values=constant_values)
 
 
 def sort(a, axis=-1, kind=None, order=None):
