@@ -67,6 +67,10 @@ class Trace:
     def __exit__(self, *exc):
         self.open = False
 
+    def __call__(self, *args, **kwargs):  # added (issue 18): `x.trace()` on a traced x is this object, called
+        raise TypeError("x.trace() is not available on a traced value (its .trace is the differentiation in "
+                        "progress): write adlib.numpy.trace(x) or numpy.trace(x) instead")
+
     def apply(self, prim, args, kwargs):
         """Apply ``prim`` to ``args`` of which some are boxes of this trace (the highest level present)."""
         if not self.open:

@@ -163,3 +163,9 @@ def test_every_primitive_of_adlib_numpy_is_used_by_a_case(monkeypatch):
     primitives = {p.name for p in vars(anp.numpy_wrapper).values() if isinstance(p, Primitive)}
     missing = sorted(primitives - used - ONLY_IN_RULES)
     assert not missing, f"primitives without a case in tests/functions.py: {missing}"
+
+
+def test_method_trace_of_a_traced_value_says_to_use_the_function():
+    with pytest.raises(TypeError, match=r"numpy\.trace\(x\)"):
+        grad(lambda x: x.trace())(X)
+    assert grad(lambda x: np.trace(x))(X).tolist() == np.eye(3).tolist()
