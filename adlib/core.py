@@ -67,6 +67,10 @@ class Trace:
     def __exit__(self, *exc):
         self.open = False
 
+    def __call__(self, *args, **kwargs):  # added (issue 18): `x.trace()` on a traced x is this object, called
+        raise TypeError("x.trace() is not available on a traced value (its .trace is the differentiation in "
+                        "progress): write adlib.numpy.trace(x) or numpy.trace(x) instead")
+
     def apply(self, prim, args, kwargs):
         """Apply ``prim`` to ``args`` of which some are boxes of this trace (the highest level present)."""
         if not self.open:
@@ -148,12 +152,24 @@ class Box:
     min = lambda s, axis=None, keepdims=False: anp.min(s, axis=axis, keepdims=keepdims)
     reshape = lambda s, *shape, **kwargs: anp.box_reshape(s, *shape, **kwargs)
     transpose = lambda s, *axes: anp.transpose(s, (axes[0] if len(axes) == 1 else axes) or None)
-    ravel = flatten = lambda s: anp.ravel(s)
+    ravel = flatten = lambda s, order="C": anp.ravel(s, order)
     squeeze = lambda s, axis=None: anp.squeeze(s, axis)
     swapaxes = lambda s, axis1, axis2: anp.swapaxes(s, axis1, axis2)
     dot = lambda s, o: anp.dot(s, o)
     clip = lambda s, min=None, max=None: anp.clip(s, min, max)
     astype = lambda s, dtype, **kwargs: anp.box_astype(s, dtype, **kwargs)
+
+    # --- added (issue 18): more operators and methods of ndarray (`.trace()` is not one: `trace` is a box's Trace)
+    __mod__, __rmod__ = lambda s, o: anp.mod(s, o), lambda s, o: anp.mod(o, s)
+    prod = lambda s, axis=None, keepdims=False: anp.prod(s, axis=axis, keepdims=keepdims)
+    cumsum = lambda s, axis=None: anp.cumsum(s, axis)
+    cumprod = lambda s, axis=None: anp.cumprod(s, axis)
+    var = lambda s, axis=None, *, ddof=0, keepdims=False: anp.var(s, axis, ddof=ddof, keepdims=keepdims)
+    std = lambda s, axis=None, *, ddof=0, keepdims=False: anp.std(s, axis, ddof=ddof, keepdims=keepdims)
+    diagonal = lambda s, offset=0, axis1=0, axis2=1: anp.diagonal(s, offset, axis1, axis2)
+    repeat = lambda s, repeats, axis=None: anp.repeat(s, repeats, axis)
+    take = lambda s, indices, axis=None, mode="raise": anp.take(s, indices, axis, mode)
+    copy = lambda s, order="K": anp.copy(s)
 
     # leaving the trace: refused with a message that says what to do instead
     __float__ = lambda s: anp.refuse_conversion("float")

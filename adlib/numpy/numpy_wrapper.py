@@ -4,6 +4,7 @@ depend smoothly on its input (``sign``, ``zeros_like``, comparisons…), which s
 """
 
 import builtins  # `all`, `any`, `sum`, `max`… of this module are NumPy's (below): the builtins by name
+from string import ascii_letters as _LETTERS
 
 import numpy as np
 
@@ -142,7 +143,11 @@ def stack(arrays, axis=0):
     return concatenate([expand_dims(a, axis) for a in arrays], axis=axis)
 
 
-def ravel(x):
+def ravel(x, order="C"):
+    if order == "F":
+        return reshape(transpose(x), (-1,))
+    if order != "C":
+        raise ValueError(f"ravel: order={order!r} depends on memory layout, which traced arrays lack: use 'C' or 'F'")
     return reshape(x, (-1,))
 
 
@@ -163,7 +168,7 @@ def dot(x, y):
         return multiply(x, y)
     if np.ndim(x) <= 2 and np.ndim(y) <= 2:
         return matmul(x, y)
-    raise NotImplementedError("adlib.numpy.dot supports arrays of up to 2 dimensions; use matmul for batches")
+    return tensordot(x, y, axes=([-1], [builtins.max(np.ndim(y) - 2, 0)]))  # N-D: last axis of x, next-to-last of y
 
 
 def vdot(x, y):
@@ -269,6 +274,463 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
         full_shape = np.broadcast_shapes(*(np.shape(o) for o in out))
         out = [broadcast_to(o, full_shape) for o in out]
     return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# --- added: elementwise (issue 18). Primitives (their rules in rules.py), then compositions of primitives
+# ---------------------------------------------------------------------------------------------------------
+arcsin = Primitive(np.arcsin)
+arccos = Primitive(np.arccos)
+arcsinh = Primitive(np.arcsinh)
+arccosh = Primitive(np.arccosh)
+arctanh = Primitive(np.arctanh)
+log2 = Primitive(np.log2)
+log10 = Primitive(np.log10)
+exp2 = Primitive(np.exp2)
+arctan2 = Primitive(np.arctan2, nargs=2)
+hypot = Primitive(np.hypot, nargs=2)
+logaddexp = Primitive(np.logaddexp, nargs=2)
+logaddexp2 = Primitive(np.logaddexp2, nargs=2)
+mod = remainder = Primitive(np.remainder, nargs=2)
+fmod = Primitive(np.fmod, nargs=2)
+trunc = NonDifferentiable(np.trunc)  # fmod's rule needs it
+
+
+def _sinc_at_0_impl(x, k=0):
+    """The k-th derivative of sin(u)/u at u = 0 (0 for odd k, (-1)^(k/2)/(k+1) for even k), shaped like ``x``."""
+    return np.zeros(np.shape(x)) + (0.0 if k % 2 else (-1) ** (k // 2) / (k + 1))
+
+
+_sinc_at_0 = Primitive(_sinc_at_0_impl, "sinc_at_0")  # its rule: the derivative of the k-th is the (k+1)-th
+
+
+def sinc(x):
+    """sin(πx)/(πx), 1 at x = 0. As JAX does, the branch at 0 is the Maclaurin series of sin(u)/u (``_sinc_at_0``),
+    so that derivatives of every order are right at 0 too (the quotient's would be 0/0 there)."""
+    at_0 = x == 0
+    pi_x = pi * x
+    safe = where(at_0, 1.0, pi_x)
+    return where(at_0, _sinc_at_0(pi_x), sin(safe) / safe)
+
+
+def fabs(x):
+    return absolute(x)  # real numbers only, as NumPy's fabs
+
+
+def reciprocal(x):
+    return divide(1.0, x)
+
+
+def deg2rad(x):
+    return x * (pi / 180)  # NumPy's formula
+
+
+def rad2deg(x):
+    return x * (180 / pi)
+
+
+radians, degrees = deg2rad, rad2deg
+
+
+def fmax(x, y):
+    """``maximum`` that ignores NaN. JAX's formula: x where x > y or y is NaN, else y (a tie goes to y)."""
+    return where((x > y) | np.isnan(unbox(y)), x, y)
+
+
+def fmin(x, y):
+    return where((x < y) | np.isnan(unbox(y)), x, y)
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """NaN and ±inf replaced by constants: the derivative is 1 where ``x`` is finite, 0 where it was replaced."""
+    if not isinstance(x, Box):
+        return np.nan_to_num(x, copy=copy, nan=nan, posinf=posinf, neginf=neginf)
+    return where(np.isfinite(unbox(x)), x, np.nan_to_num(unbox(x), nan=nan, posinf=posinf, neginf=neginf))
+
+
+def select(condlist, choicelist, default=0):
+    """The first choice whose condition holds, else ``default``: nested ``where``s from the last pair to the first."""
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    out = default
+    for cond, choice in zip(reversed(condlist), reversed(choicelist), strict=True):
+        out = where(cond, choice, out)
+    return out
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = moveaxis(a, axisa, -1), moveaxis(b, axisb, -1)
+    if np.shape(a)[-1] != 3 or np.shape(b)[-1] != 3:
+        raise ValueError("adlib.numpy.cross takes vectors of 3 components (NumPy 2 deprecates 2-component ones: "
+                         "append a zero component and take the last component of the result)")
+    (a0, a1, a2), (b0, b1, b2) = (a[..., i] for i in range(3)), (b[..., i] for i in range(3))
+    return moveaxis(stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1), -1, axisc)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# --- added: reductions and scans (issue 18)
+# ---------------------------------------------------------------------------------------------------------
+def _prod(x, axis=None, keepdims=False):
+    return np.prod(x, axis=axis, keepdims=keepdims)
+
+
+def _cumsum(x, axis=None):
+    return np.cumsum(x, axis=axis)
+
+
+prod = Primitive(_prod, "prod")
+cumsum = Primitive(_cumsum, "cumsum")
+
+
+def cumprod(x, axis=None):
+    """Cumulative products, composed of multiplications (a scan: log₂ n rounds of ``y[i] *= y[i - shift]``), so
+    that its derivatives of every order are right where ``x`` has zeros (no division by x). Untraced: NumPy's."""
+    if not isinstance(x, Box):
+        return np.cumprod(x, axis=axis)
+    if axis is None:
+        x, axis = ravel(x), 0
+    y, shift = moveaxis(x, axis, 0), 1
+    while shift < len(y):
+        y = concatenate([y[:shift], y[shift:] * y[:-shift]])
+        shift *= 2
+    return moveaxis(y, 0, axis)
+
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    a = asarray(a)
+    axis = axis % np.ndim(a)
+    if n < 0:
+        raise ValueError(f"order must be non-negative but got {n}")
+    edges = []
+    for edge in (prepend, append):
+        if edge is not None and np.ndim(edge) == 0:  # a scalar: one slice along the axis
+            edge = broadcast_to(edge, np.shape(a)[:axis] + (1,) + np.shape(a)[axis + 1:])
+        edges.append(edge)
+    a = concatenate([p for p in (edges[0], a, edges[1]) if p is not None], axis=axis)
+    for _ in range(n):
+        a = a[_along(axis, slice(1, None))] - a[_along(axis, slice(None, -1))]
+    return a
+
+
+def _count(x, axis):
+    """How many elements a reduction over ``axis`` combines into one."""
+    if axis is None:
+        return int(np.prod(np.shape(x)))
+    return int(np.prod([np.shape(x)[a] for a in np.atleast_1d(axis)]))
+
+
+def var(x, axis=None, *, ddof=0, keepdims=False):
+    centred = x - mean(x, axis=axis, keepdims=True)
+    return sum(square(centred), axis=axis, keepdims=keepdims) / (_count(x, axis) - ddof)
+
+
+def std(x, axis=None, *, ddof=0, keepdims=False):
+    return sqrt(var(x, axis, ddof=ddof, keepdims=keepdims))
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    return sum(diagonal(x, offset, axis1, axis2), axis=-1)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# --- added: linear algebra (issue 18)
+# ---------------------------------------------------------------------------------------------------------
+def _einsum(subscripts, *operands, optimize=False):
+    return np.einsum(subscripts, *operands, optimize=optimize)
+
+
+einsum_args = Primitive(_einsum, "einsum")  # subscripts written out (see einsum); rules for all operands at once
+
+
+def einsum(subscripts, *operands, optimize=False):
+    """``np.einsum`` with the subscripts as a string. They are written out first ('...' replaced by letters, the
+    output after an explicit '->'), so that the rules in rules.py deal with letters only."""
+    if not isinstance(subscripts, str):
+        raise NotImplementedError("adlib.numpy.einsum takes its subscripts as a string, e.g. einsum('ij,jk->ik', a, "
+                                  "b), not as lists of axes after each operand")
+    return einsum_args(_explicit(subscripts, [np.ndim(x) for x in operands]), *operands, optimize=optimize)
+
+
+def _explicit(subscripts, ndims):
+    """'...' replaced by letters (broadcast from the right, as NumPy does) and the implicit output written out:
+    'i...,...->i...' for operands of 3 and 1 dimensions becomes 'iAB,B->iAB'."""
+    inputs, arrow, output = subscripts.replace(" ", "").partition("->")
+    inputs = inputs.split(",")
+    if len(inputs) != len(ndims):
+        raise ValueError(f"einsum: the subscripts name {len(inputs)} operands, {len(ndims)} were given")
+    unused = iter(sorted(set(_LETTERS) - set(subscripts)))
+    spread = [nd - len(s.replace("...", "")) for s, nd in zip(inputs, ndims, strict=True)]
+    n = builtins.max([k for s, k in zip(inputs, spread, strict=True) if "..." in s], default=0)
+    dots = "".join(next(unused) for _ in range(n))
+    inputs = [s.replace("...", dots[n - k:]) for s, k in zip(inputs, spread, strict=True)]
+    if arrow:
+        output = output.replace("...", dots)
+    else:  # implicit: the broadcast dimensions, then the letters that appear once, in alphabetical order
+        letters = "".join(inputs)
+        output = dots + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in dots))
+    return ",".join(inputs) + "->" + output
+
+
+def tensordot(a, b, axes=2):
+    """NumPy's algorithm: the contracted axes moved last in ``a`` and first in ``b``, then one matrix product."""
+    sa, sb = np.shape(a), np.shape(b)
+    if isinstance(axes, int | np.integer):
+        axes_a, axes_b = list(range(len(sa) - axes, len(sa))), list(range(axes))
+    else:
+        axes_a, axes_b = ([ax] if isinstance(ax, int | np.integer) else list(ax) for ax in axes)
+    axes_a, axes_b = [ax % len(sa) for ax in axes_a], [ax % len(sb) for ax in axes_b]
+    if len(axes_a) != len(axes_b) or builtins.any(sa[i] != sb[j] for i, j in zip(axes_a, axes_b)):
+        raise ValueError("shape-mismatch for sum")
+    free_a = [i for i in range(len(sa)) if i not in axes_a]
+    free_b = [j for j in range(len(sb)) if j not in axes_b]
+    k = int(np.prod([sa[i] for i in axes_a]))
+    a2 = reshape(transpose(a, free_a + axes_a), (int(np.prod([sa[i] for i in free_a])), k))
+    b2 = reshape(transpose(b, axes_b + free_b), (k, int(np.prod([sb[j] for j in free_b]))))
+    return reshape(matmul(a2, b2), [sa[i] for i in free_a] + [sb[j] for j in free_b])
+
+
+def inner(a, b):
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return multiply(a, b)
+    return tensordot(a, b, axes=([-1], [-1]))
+
+
+def kron(a, b):
+    """Blocks a[i, j]·b: the product of a of shape (m, 1, n, 1) and b of shape (1, p, 1, q), reshaped to (mp, nq)."""
+    nd = builtins.max(np.ndim(a), np.ndim(b))
+    sa = (1,) * (nd - np.ndim(a)) + np.shape(a)
+    sb = (1,) * (nd - np.ndim(b)) + np.shape(b)
+    a = reshape(a, [n for s in sa for n in (s, 1)])
+    b = reshape(b, [n for s in sb for n in (1, s)])
+    return reshape(a * b, [i * j for i, j in zip(sa, sb, strict=True)])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# --- added: shapes and indexing (issue 18): compositions of getitem, reshape, concatenate, untake…
+# ---------------------------------------------------------------------------------------------------------
+def _along(axis, index):
+    """The index that applies ``index`` along ``axis`` (≥ 0) and takes everything along the axes before it."""
+    return (slice(None),) * axis + (index,)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    x = moveaxis(x, (axis1, axis2), (-2, -1))
+    n, m = np.shape(x)[-2:]
+    rows = np.arange(builtins.max(0, -offset), builtins.min(n, m - offset))
+    return x[..., rows, rows + offset]
+
+
+def diag(v, k=0):
+    if np.ndim(v) == 2:
+        return diagonal(v, k)
+    if np.ndim(v) != 1:
+        raise ValueError("Input must be 1- or 2-d.")
+    i = np.arange(len(v))
+    n = len(v) + builtins.abs(k)
+    return untake(v, (i + builtins.max(-k, 0), i + builtins.max(k, 0)), (n, n))  # v on the k-th diagonal of 0s
+
+
+def tril(x, k=0):
+    return where(np.tri(*np.shape(x)[-2:], k=k, dtype=bool), x, np.zeros((), np.result_type(unbox(x))))
+
+
+def triu(x, k=0):
+    return where(np.tri(*np.shape(x)[-2:], k=k - 1, dtype=bool), np.zeros((), np.result_type(unbox(x))), x)
+
+
+def take(a, indices, axis=None, mode="raise"):
+    a = asarray(a)
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis, indices = axis % np.ndim(a), np.asarray(unbox(indices))
+    n = np.shape(a)[axis]
+    if mode == "wrap":
+        indices = np.mod(indices, n)
+    elif mode == "clip":
+        indices = np.clip(indices, 0, n - 1)
+    elif mode != "raise":
+        raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', not {mode!r}")
+    return a[_along(axis, indices)]
+
+
+def take_along_axis(arr, indices, axis=-1):
+    arr, indices = asarray(arr), np.asarray(unbox(indices))
+    if axis is None:
+        arr, axis = ravel(arr), 0
+    nd = np.ndim(arr)
+    if np.ndim(indices) != nd:
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    axis = axis % nd
+    grid = [np.arange(n).reshape([-1 if e == d else 1 for e in range(nd)]) for d, n in enumerate(np.shape(arr))]
+    return arr[tuple(indices if d == axis else grid[d] for d in range(nd))]
+
+
+def repeat(a, repeats, axis=None):
+    a = asarray(a)
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = axis % np.ndim(a)
+    return a[_along(axis, np.repeat(np.arange(np.shape(a)[axis]), unbox(repeats)))]
+
+
+def tile(a, reps):
+    """a of shape (m, n) is broadcast to (r0, m, r1, n), then reshaped to (r0·m, r1·n)."""
+    if not isinstance(a, Box):
+        return np.tile(a, reps)
+    reps = (reps,) if isinstance(reps, int | np.integer) else tuple(reps)
+    d = builtins.max(len(reps), a.ndim)
+    shape, reps = (1,) * (d - a.ndim) + a.shape, (1,) * (d - len(reps)) + reps
+    a = reshape(a, [n for s in shape for n in (1, s)])
+    a = broadcast_to(a, [n for r, s in zip(reps, shape, strict=True) for n in (r, s)])
+    return reshape(a, [r * s for r, s in zip(reps, shape, strict=True)])
+
+
+def roll(a, shift, axis=None):
+    a = asarray(a)
+    if axis is None:
+        return reshape(roll(ravel(a), shift, 0), np.shape(a))
+    for s, ax in np.broadcast(shift, axis):
+        ax = ax % np.ndim(a)
+        n = np.shape(a)[ax]
+        s = s % n if n else 0
+        if s:
+            a = concatenate([a[_along(ax, slice(n - s, None))], a[_along(ax, slice(0, n - s))]], axis=ax)
+    return a
+
+
+def flip(m, axis=None):
+    m = asarray(m)
+    axes = range(np.ndim(m)) if axis is None else [ax % np.ndim(m) for ax in np.atleast_1d(axis)]
+    return m[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(np.ndim(m)))]
+
+
+def fliplr(m):
+    if np.ndim(m) < 2:
+        raise ValueError("Input must be >= 2-d.")
+    return flip(m, 1)
+
+
+def flipud(m):
+    if np.ndim(m) < 1:
+        raise ValueError("Input must be >= 1-d.")
+    return flip(m, 0)
+
+
+def rot90(m, k=1, axes=(0, 1)):
+    """NumPy's: a quarter turn is a flip and a swap of the two axes."""
+    m = asarray(m)
+    if len(axes) != 2 or axes[0] % np.ndim(m) == axes[1] % np.ndim(m):
+        raise ValueError("rot90: axes must be two different axes")
+    a0, a1 = axes
+    k = k % 4
+    if k == 0:
+        return m
+    if k == 2:
+        return flip(flip(m, a0), a1)
+    return swapaxes(flip(m, a1), a0, a1) if k == 1 else flip(swapaxes(m, a0, a1), a1)
+
+
+def pad(array, pad_width, mode="constant", constant_values=0):
+    """``x`` placed inside zeros of the padded shape (``untake``), plus the constants around it."""
+    if mode != "constant":
+        raise NotImplementedError(
+            f"adlib.numpy.pad differentiates mode='constant' only, not {mode!r}: write the padding with "
+            "concatenate and slices instead, e.g. mode='edge' along axis 0 is concatenate([x[:1], x, x[-1:]])")
+    x = asarray(array)
+    widths = np.broadcast_to(np.asarray(pad_width), (np.ndim(x), 2))
+    if np.any(widths < 0):
+        raise ValueError("index can't contain negative values")
+    shape = tuple(int(n + lo + hi) for n, (lo, hi) in zip(np.shape(x), widths, strict=True))
+    inside = tuple(slice(int(lo), int(lo) + n) for n, (lo, _) in zip(np.shape(x), widths, strict=True))
+    out = untake(x, inside, shape)
+    if isinstance(constant_values, Box):
+        if np.ndim(constant_values) != 0:
+            raise NotImplementedError("adlib.numpy.pad: a traced constant_values must be a scalar")
+        border = np.ones(shape)
+        border[inside] = 0.0
+        return out + border * constant_values
+    return out + np.pad(np.zeros(np.shape(x), np.result_type(unbox(x))), widths, constant_values=constant_values)
+
+
+def sort(a, axis=-1, kind=None, order=None):
+    """The values gathered by the permutation that sorts them: the derivative flows back through it."""
+    if order is not None:
+        raise NotImplementedError("adlib.numpy.sort: order= (structured arrays) is not supported")
+    a = asarray(a)
+    if axis is None:
+        a, axis = ravel(a), -1
+    return take_along_axis(a, np.argsort(unbox(a), axis=axis, kind=kind), axis)
+
+
+def _split(x, sections, axis, equal):
+    x = asarray(x)
+    axis = axis % np.ndim(x)
+    n = np.shape(x)[axis]
+    if np.ndim(sections) == 0:  # a number of (nearly) equal parts
+        k = int(sections)
+        if k <= 0:
+            raise ValueError("number sections must be larger than 0.")
+        if equal and n % k:
+            raise ValueError("array split does not result in an equal division")
+        bounds = [0, *np.cumsum([n // k + 1] * (n % k) + [n // k] * (k - n % k)).tolist()]
+    else:
+        bounds = [0, *sections, n]
+    return [x[_along(axis, slice(lo, hi))] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def split(ary, indices_or_sections, axis=0):
+    return _split(ary, indices_or_sections, axis, equal=True)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    return _split(ary, indices_or_sections, axis, equal=False)
+
+
+def hsplit(ary, indices_or_sections):
+    if np.ndim(ary) == 0:
+        raise ValueError("hsplit only works on arrays of 1 or more dimensions")
+    return split(ary, indices_or_sections, axis=1 if np.ndim(ary) > 1 else 0)
+
+
+def vsplit(ary, indices_or_sections):
+    if np.ndim(ary) < 2:
+        raise ValueError("vsplit only works on arrays of 2 or more dimensions")
+    return split(ary, indices_or_sections, axis=0)
+
+
+def atleast_1d(*arys):
+    out = [a if np.ndim(a) >= 1 else reshape(a, (1,)) for a in map(asarray, arys)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_2d(*arys):
+    out = [a if np.ndim(a) >= 2 else reshape(a, (1, -1) if np.ndim(a) else (1, 1)) for a in map(asarray, arys)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_3d(*arys):
+    shapes = {0: lambda s: (1, 1, 1), 1: lambda s: (1, *s, 1), 2: lambda s: (*s, 1)}
+    out = [a if np.ndim(a) >= 3 else reshape(a, shapes[np.ndim(a)](np.shape(a))) for a in map(asarray, arys)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def hstack(tup):
+    arrays = [atleast_1d(a) for a in tup]
+    return concatenate(arrays, axis=0 if arrays and np.ndim(arrays[0]) == 1 else 1)
+
+
+def vstack(tup):
+    return concatenate([atleast_2d(a) for a in tup], axis=0)
+
+
+def column_stack(tup):
+    return concatenate([reshape(a, (-1, 1)) if np.ndim(a) < 2 else a for a in map(asarray, tup)], axis=1)
+
+
+def copy(a, order="K"):
+    return a if isinstance(a, Box) else np.copy(a, order=order)  # a traced value is immutable: itself is a copy
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -422,6 +884,8 @@ UFUNCS = {
     for f in list(globals().values())
     if isinstance(f, Primitive | NonDifferentiable) and isinstance(f.impl, np.ufunc)
 }
+UFUNCS.update({np.fabs: fabs, np.reciprocal: reciprocal, np.deg2rad: deg2rad, np.rad2deg: rad2deg,  # added:
+               np.radians: deg2rad, np.degrees: rad2deg, np.fmax: fmax, np.fmin: fmin})  # compositions, issue 18
 
 _INTERNAL = {"np", "builtins", "Box", "NonDifferentiable", "Primitive", "unbox", "UFUNCS", "missing_function_message",
              "astype_float", "box_pow", "box_reshape", "box_astype", "box_getitem", "box_setitem", "refuse_conversion",

@@ -29,6 +29,8 @@ Three kinds of entries keep the table short:
     Anything else: both rules written out, one per argument.
 """
 
+from string import ascii_letters
+
 import numpy as np
 
 from .. import core
@@ -37,6 +39,10 @@ from .numpy_wrapper import (
     getitem, log, log1p, logsumexp, matmul, max, maximum, min, minimum, moveaxis, multiply, negative, power,
     reshape, result_type, sin, sinh, sqrt, square, squeeze, subtract, sum, swapaxes, tan, tanh, arctan,
     transpose, untake, where,
+)  # fmt: skip
+from .numpy_wrapper import (  # added, issue 18
+    _sinc_at_0, arccos, arccosh, arcsin, arcsinh, arctan2, arctanh, concatenate, cumprod, cumsum, einsum_args, exp2,
+    flip, floor, fmod, hypot, log2, log10, logaddexp, logaddexp2, mod, prod, trunc,
 )  # fmt: skip
 
 
@@ -219,3 +225,113 @@ def _concatenate_vjp(g, ans, axis, *xs):
 
 
 concatenate_args.defjvp_all(_concatenate_jvp).defvjp_all(_concatenate_vjp)
+
+
+# ==========================================================================================================
+# --- added (issue 18): elementwise, one argument ----------------------------------------------------------
+_LOG2, _LOG10 = np.log(2.0), np.log(10.0)
+#           primitive   rule for both modes: ∂f/∂x · t
+elementwise(arcsin,     lambda t, ans, x: t / sqrt(1 - x * x))
+elementwise(arccos,     lambda t, ans, x: -t / sqrt(1 - x * x))
+elementwise(arcsinh,    lambda t, ans, x: t / sqrt(x * x + 1))
+elementwise(arccosh,    lambda t, ans, x: t / sqrt(x * x - 1))
+elementwise(arctanh,    lambda t, ans, x: t / (1 - x * x))
+elementwise(log2,       lambda t, ans, x: t / (x * _LOG2))
+elementwise(log10,      lambda t, ans, x: t / (x * _LOG10))
+elementwise(exp2,       lambda t, ans, x: t * ans * _LOG2)
+elementwise(_sinc_at_0, lambda t, ans, x, k=0: t * _sinc_at_0(x, k=k + 1))  # the next Maclaurin coefficient
+
+# --- added (issue 18): elementwise, two arguments ----------------------------------------------------------
+elementwise(arctan2,    lambda t, ans, x, y: t * y / (x * x + y * y),
+                        lambda t, ans, x, y: -t * x / (x * x + y * y))
+elementwise(hypot,      lambda t, ans, x, y: t * x / ans,
+                        lambda t, ans, x, y: t * y / ans)
+elementwise(logaddexp,  lambda t, ans, x, y: t * exp(x - ans),
+                        lambda t, ans, x, y: t * exp(y - ans))
+elementwise(logaddexp2, lambda t, ans, x, y: t * exp2(x - ans),
+                        lambda t, ans, x, y: t * exp2(y - ans))
+elementwise(mod,        lambda t, ans, x, y: t,  # x mod y = x − y·floor(x/y); floor is piecewise constant
+                        lambda t, ans, x, y: -t * floor(x / y))
+elementwise(fmod,       lambda t, ans, x, y: t,  # fmod(x, y) = x − y·trunc(x/y)
+                        lambda t, ans, x, y: -t * trunc(x / y))
+
+
+# --- added (issue 18): reductions and scans -----------------------------------------------------------------
+def _others(x, axis):
+    """∂prod/∂x_i = Π_{j≠i} x_j along the reduced axes: the exclusive cumulative product from the left times the
+    one from the right. No division by x_i, so right where x has zeros; and cumprod is a composition of products,
+    so this is differentiable again (JAX also avoids the division, with a product tree)."""
+    nd = np.ndim(x)
+    axes = tuple(range(nd)) if axis is None else tuple(a % nd for a in np.atleast_1d(axis))
+    last = tuple(range(nd - len(axes), nd))
+    y = moveaxis(x, axes, last)  # the reduced axes last, then flattened into one
+    moved = np.shape(y)
+    n = int(np.prod(moved[nd - len(axes):]))
+    if n == 0:
+        return np.zeros(np.shape(x))
+    y = reshape(y, moved[:nd - len(axes)] + (n,))
+    ones = np.ones(moved[:nd - len(axes)] + (1,))
+    left = concatenate([ones, cumprod(y[..., :-1], axis=-1)], axis=-1)  # x_0 ⋯ x_{i-1}
+    right = flip(concatenate([ones, cumprod(flip(y, -1)[..., :-1], axis=-1)], axis=-1), -1)  # x_{i+1} ⋯ x_{n-1}
+    return moveaxis(reshape(left * right, moved), last, axes)
+
+
+def _cumsum_vjp(g, ans, x, axis=None):
+    """The transpose of a running sum is the running sum from the other end."""
+    if axis is None:
+        return reshape(flip(cumsum(flip(g))), np.shape(x))
+    return flip(cumsum(flip(g, axis), axis), axis)
+
+
+rules(prod,
+      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _others(x, axis), axis, keepdims),),
+      vjp=(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims) * _others(x, axis),))
+linear(cumsum, _cumsum_vjp)
+
+
+# --- added (issue 18): einsum, linear in each operand --------------------------------------------------------
+# einsum(subscripts, *xs), subscripts written out by adlib.numpy.einsum ('ij,jk->ik': letters only, explicit output).
+# JVP: the sum over the operands of the einsum with that operand replaced by its tangent.
+# VJP of operand k with subscripts s_k:  x̄_k[s_k] = Σ_{other letters} g[out] · Π_{j≠k} x_j[s_j],  the einsum of g
+# and the other operands into s_k. A letter repeated in s_k (a diagonal, 'ii->') becomes a fresh letter tied to it
+# by an identity matrix δ; a letter found in no other operand nor in the output (summed within x_k alone, 'ij->i')
+# comes from a vector of ones. Operands broadcast along a size-1 axis are summed back by the engine.
+def _einsum_jvp(tangents, ans, subscripts, *xs, **kwargs):
+    out = None
+    for k, t in enumerate(tangents[1:]):
+        if t is not None:
+            term = einsum_args(subscripts, *xs[:k], t, *xs[k + 1:], **kwargs)
+            out = term if out is None else out + term
+    return out
+
+
+def _einsum_vjp(g, ans, subscripts, *xs, **kwargs):
+    inputs, output = subscripts.split("->")
+    inputs = inputs.split(",")
+    sizes = {}
+    for s, x in zip(inputs, xs, strict=True):
+        for c, n in zip(s, np.shape(x), strict=True):
+            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]
+    unused = iter(sorted(set(ascii_letters) - set(subscripts)))
+    dtype = np.result_type(core.unbox(g))
+    adjoints = [None]  # the subscripts: not differentiable
+    for k, s in enumerate(inputs):
+        operands = [g] + [x for j, x in enumerate(xs) if j != k]
+        subs = [output] + [t for j, t in enumerate(inputs) if j != k]
+        target = ""
+        for c in s:
+            if c in target:  # repeated: x̄_k[.., c, c', ..] = r[.., c, ..] δ(c, c')
+                fresh = next(unused)
+                operands.append(np.eye(sizes[c], dtype=dtype))
+                subs.append(c + fresh)
+                target += fresh
+            else:
+                if not any(c in t for t in subs):  # summed within x_k alone: its adjoint is the same along c
+                    operands.append(np.ones(sizes[c], dtype=dtype))
+                    subs.append(c)
+                target += c
+        adjoints.append(einsum_args(",".join(subs) + "->" + target, *operands, **kwargs))
+    return adjoints
+
+
+einsum_args.defjvp_all(_einsum_jvp).defvjp_all(_einsum_vjp)

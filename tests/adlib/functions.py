@@ -285,3 +285,145 @@ CASES = [
 ]
 
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
+
+# --- numpy breadth (issue 18) ---------------------------------------------------------------------------------
+C_NONFINITE = np.where(MASK34, 0.0, np.array([[np.nan, np.inf, -np.inf, np.nan]] * 3))  # replaced by nan_to_num
+C_NAN = np.array([np.nan, 0.2, np.nan, -0.4])
+ZEROS34 = np.array([[0.0, 1.3, -0.7, 2.0], [0.0, 0.0, 1.1, -0.4], [0.9, -1.2, 0.6, 1.5]])  # one, two, no zeros
+ORDER34 = np.argsort(normal(3, 4), axis=1)
+
+
+def _weigh(np_, parts, axis=0):
+    """The pieces of a split put back together, each weighted differently (so that a mix-up shows)."""
+    return np_.concatenate([p * (i + 1.0) for i, p in enumerate(parts)], axis=axis)
+
+
+CASES += [
+    # --- elementwise, one argument ---
+    Case("arcsin", lambda np_, x: np_.arcsin(x), uniform(-0.8, 0.8, 3, 4)),
+    Case("arccos", lambda np_, x: np_.arccos(x), uniform(-0.8, 0.8, 3, 4)),
+    Case("arcsinh", lambda np_, x: np_.arcsinh(x), normal(3, 4)),
+    Case("arccosh", lambda np_, x: np_.arccosh(x), uniform(1.3, 3.0, 3, 4)),
+    Case("arctanh", lambda np_, x: np_.arctanh(x), uniform(-0.8, 0.8, 3, 4)),
+    Case("log2", lambda np_, x: np_.log2(x), positive(3, 4)),
+    Case("log10", lambda np_, x: np_.log10(x), positive(3, 4)),
+    Case("exp2", lambda np_, x: np_.exp2(x), normal(3, 4)),
+    Case("fabs", lambda np_, x: np_.fabs(x), away(3, 4)),
+    Case("reciprocal", lambda np_, x: np_.reciprocal(x), away(3, 4)),
+    Case("sinc", lambda np_, x: np_.sinc(x), normal(3, 4)),
+    Case("sinc-at-0", lambda np_, x: np_.sinc(x * np.array([0.0, 1.0, 1.0])), np.array([0.4, 0.3, -1.2])),
+    Case("deg2rad", lambda np_, x: np_.deg2rad(x), normal(3, 4) * 90),
+    Case("rad2deg", lambda np_, x: np_.rad2deg(x) / 90, normal(3, 4)),
+    Case("nan_to_num", lambda np_, x: np_.nan_to_num(np_.where(MASK34, x, C_NONFINITE), nan=0.5, posinf=2.0,
+                                                     neginf=-3.0), normal(3, 4)),
+    # --- elementwise, two arguments ---
+    Case("arctan2", lambda np_, x, y: np_.arctan2(x, y), normal(3, 4), away(3, 4)),
+    Case("hypot", lambda np_, x, y: np_.hypot(x, y), away(3, 4), away(4)),
+    Case("logaddexp", lambda np_, x, y: np_.logaddexp(x, y), normal(3, 4), normal(3, 1)),
+    Case("logaddexp2", lambda np_, x, y: np_.logaddexp2(x, y), normal(3, 4), normal(4)),
+    Case("mod", lambda np_, x, y: np_.mod(x, y), 3 * normal(3, 4), away(3, 4)),
+    Case("remainder-bcast", lambda np_, x, y: np_.remainder(x, y), 3 * normal(3, 4), away(4)),
+    Case("fmod", lambda np_, x, y: np_.fmod(x, y), 3 * normal(3, 4), away(3, 4)),
+    Case("fmax", lambda np_, x, y: np_.fmax(x, y), *(lambda x: (x, x + away(3, 4)))(normal(3, 4))),
+    Case("fmin-nan", lambda np_, x, y: np_.fmin(x, C_NAN) * np_.fmin(C_NAN, y), distinct(3, 4), distinct(4)),
+    Case("select", lambda np_, x: np_.select([x > 0.5, x < -0.5], [x**2, np_.sin(x)], default=x * 0.5),
+         np.array([[-1.3, -0.2, 0.1], [0.7, 0.4, -0.8]])),
+    Case("cross", lambda np_, x, y: np_.cross(x, y), normal(4, 3), normal(3)),
+    Case("cross-axis", lambda np_, x, y: np_.cross(x, y, axis=0), normal(3, 2), normal(3, 2)),
+    # --- reductions and scans ---
+    Case("prod", lambda np_, x: np_.prod(x), positive(3, 4) * np.sign(normal(3, 4))),
+    Case("prod-axis1-zeros", lambda np_, x: np_.prod(x, axis=1), ZEROS34),
+    Case("prod-axis-tuple-keepdims", lambda np_, x: np_.prod(x, axis=(0, 2), keepdims=True), normal(2, 3, 2)),
+    Case("prod-all-zeros", lambda np_, x: np_.prod(x), np.array([0.0, 0.7, 0.0, -1.2])),
+    Case("cumsum", lambda np_, x: np_.cumsum(x), normal(3, 4)),
+    Case("cumsum-axis0", lambda np_, x: np_.cumsum(x, axis=0), normal(3, 4)),
+    Case("cumprod-axis-neg-zeros", lambda np_, x: np_.cumprod(x, axis=-1), ZEROS34),
+    Case("cumprod", lambda np_, x: np_.cumprod(x), normal(2, 3) + 0.5),
+    Case("diff", lambda np_, x: np_.diff(x), normal(3, 4)),
+    Case("diff-n2-axis0", lambda np_, x: np_.diff(x, n=2, axis=0), normal(4, 3)),
+    Case("diff-prepend-append", lambda np_, x, y: np_.diff(x, prepend=0.5, append=y), normal(3, 4), normal(3, 2)),
+    Case("var", lambda np_, x: np_.var(x), normal(3, 4)),
+    Case("var-axis0-ddof1", lambda np_, x: np_.var(x, axis=0, ddof=1), normal(3, 4)),
+    Case("var-axis-tuple-keepdims", lambda np_, x: np_.var(x, axis=(0, 2), keepdims=True), normal(2, 3, 4)),
+    Case("std", lambda np_, x: np_.std(x), normal(3, 4)),
+    Case("std-axis1-ddof1-keepdims", lambda np_, x: np_.std(x, axis=1, ddof=1, keepdims=True), normal(3, 4)),
+    Case("trace", lambda np_, x: np_.trace(x), normal(3, 4)),
+    Case("trace-offset-axes", lambda np_, x: np_.trace(x, 1, 2, 0), normal(3, 2, 4)),
+    # --- linear algebra ---
+    Case("einsum-matmul", lambda np_, x, y: np_.einsum("ij,jk->ik", x, y), normal(3, 4), normal(4, 2)),
+    Case("einsum-implicit", lambda np_, x, y: np_.einsum("ij,kj", x, y), normal(3, 4), normal(2, 4)),
+    Case("einsum-diagonal", lambda np_, x: np_.einsum("ii->i", x), normal(3, 3)),
+    Case("einsum-trace-implicit", lambda np_, x: np_.einsum("ii", x), normal(3, 3)),
+    Case("einsum-repeated-and-summed", lambda np_, x, y: np_.einsum("iij,k->k", x, y), normal(3, 3, 2), normal(4)),
+    Case("einsum-sum-within", lambda np_, x: np_.einsum("ij->i", x), normal(3, 4)),
+    Case("einsum-ellipsis-bcast", lambda np_, x, y: np_.einsum("...i,...i->...", x, y), normal(2, 1, 3), normal(4, 3)),
+    Case("einsum-batched", lambda np_, x, y: np_.einsum("bij,bjk->bik", x, y), normal(2, 3, 4), normal(2, 4, 2)),
+    Case("einsum-three", lambda np_, x, A, y: np_.einsum("i,ij,j->", x, A, y), normal(3), normal(3, 4), normal(4)),
+    Case("einsum-outer", lambda np_, x, y: np_.einsum("ij,k->ijk", x, y), normal(2, 3), normal(2)),
+    Case("einsum-same-operand", lambda np_, x: np_.einsum("ij,ij->", x, x), normal(3, 4)),
+    Case("tensordot", lambda np_, x, y: np_.tensordot(x, y), normal(2, 3, 4), normal(3, 4, 2)),
+    Case("tensordot-axes-lists", lambda np_, x, y: np_.tensordot(x, y, axes=([0, 2], [2, 0])), normal(2, 3, 4),
+         normal(4, 5, 2)),
+    Case("tensordot-axes0", lambda np_, x, y: np_.tensordot(x, y, axes=0), normal(2, 3), normal(2)),
+    Case("inner", lambda np_, x, y: np_.inner(x, y), normal(4), normal(4)),
+    Case("inner-2Dx3D", lambda np_, x, y: np_.inner(x, y), normal(2, 4), normal(3, 2, 4)),
+    Case("kron", lambda np_, x, y: np_.kron(x, y), normal(2, 3), normal(3, 2)),
+    Case("kron-1Dx2D", lambda np_, x, y: np_.kron(x, y), normal(3), normal(2, 2)),
+    Case("dot-3Dx2D", lambda np_, x, y: np_.dot(x, y), normal(2, 3, 4), normal(4, 2)),
+    Case("dot-3Dx1D", lambda np_, x, y: np_.dot(x, y), normal(2, 3, 4), normal(4)),
+    Case("dot-2Dx3D", lambda np_, x, y: np_.dot(x, y), normal(2, 3), normal(2, 3, 4)),
+    # --- shapes and indexing ---
+    Case("diag-from-vector", lambda np_, x: np_.diag(x, 1), normal(3)),
+    Case("diag-of-matrix", lambda np_, x: np_.diag(x, -1), normal(3, 4)),
+    Case("diagonal-axes", lambda np_, x: np_.diagonal(x, 1, 2, 0), normal(3, 2, 4)),
+    Case("tril", lambda np_, x: np_.tril(x), normal(3, 4)),
+    Case("triu-k-batched", lambda np_, x: np_.triu(x, -1), normal(2, 3, 4)),
+    Case("take", lambda np_, x: np_.take(x, IDX), normal(3, 4)),
+    Case("take-axis1", lambda np_, x: np_.take(x, IDX, axis=1), normal(2, 3)),
+    Case("take_along_axis", lambda np_, x: np_.take_along_axis(x, ORDER34[:, :3], axis=1), normal(3, 4)),
+    Case("repeat", lambda np_, x: np_.repeat(x, 2), normal(2, 3)),
+    Case("repeat-array-axis1", lambda np_, x: np_.repeat(x, np.array([1, 0, 3]), axis=1), normal(2, 3)),
+    Case("tile", lambda np_, x: np_.tile(x, 2), normal(2, 3)),
+    Case("tile-3D", lambda np_, x: np_.tile(x, (2, 1, 2)), normal(2, 3)),
+    Case("roll", lambda np_, x: np_.roll(x, 2), normal(3, 4)),
+    Case("roll-axes", lambda np_, x: np_.roll(x, (1, -1), axis=(0, 1)), normal(3, 4)),
+    Case("flip", lambda np_, x: np_.flip(x), normal(2, 3, 4)),
+    Case("flip-axis", lambda np_, x: np_.flip(x, axis=(0, -1)), normal(2, 3, 4)),
+    Case("fliplr-flipud", lambda np_, x: np_.fliplr(x) * np_.flipud(x), normal(3, 3)),
+    Case("rot90", lambda np_, x: np_.rot90(x), normal(3, 4)),
+    Case("rot90-k3-axes", lambda np_, x: np_.rot90(x, 3, axes=(1, 2)), normal(2, 3, 4)),
+    Case("rot90-k2", lambda np_, x: np_.rot90(x, -2), normal(3, 4)),
+    Case("pad", lambda np_, x: np_.pad(x, 1), normal(3, 4)),
+    Case("pad-widths-constant", lambda np_, x: np_.pad(x, ((1, 0), (2, 1)), constant_values=0.5), normal(3, 4)),
+    Case("pad-traced-constant", lambda np_, x, c: np_.pad(x, 2, constant_values=c), normal(3), np.array(0.3)),
+    Case("sort", lambda np_, x: np_.sort(x), distinct(3, 4)),
+    Case("sort-axis0", lambda np_, x: np_.sort(x, axis=0), distinct(3, 4)),
+    Case("sort-axis-none", lambda np_, x: np_.sort(x, axis=None), distinct(3, 4)),
+    Case("split", lambda np_, x: _weigh(np_, np_.split(x, 2, axis=1), axis=1), normal(3, 4)),
+    Case("split-indices", lambda np_, x: _weigh(np_, np_.split(x, [1, 3])), normal(5, 2)),
+    Case("array_split", lambda np_, x: _weigh(np_, np_.array_split(x, 3)), normal(7)),
+    Case("hsplit-vsplit", lambda np_, x: _weigh(np_, np_.hsplit(x, 2), 1) + _weigh(np_, np_.vsplit(x, 2)),
+         normal(4, 4)),
+    Case("hstack", lambda np_, x, y: np_.hstack([x, y]), normal(3, 2), normal(3, 1)),
+    Case("hstack-1D", lambda np_, x, y: np_.hstack((x, y, x)), normal(3), normal(2)),
+    Case("vstack", lambda np_, x, y: np_.vstack([x, y]), normal(3), normal(2, 3)),
+    Case("column_stack", lambda np_, x, y: np_.column_stack([x, y]), normal(3), normal(3, 2)),
+    Case("atleast_1d", lambda np_, x: np_.atleast_1d(x), np.array(0.7)),
+    Case("atleast_2d", lambda np_, x: np_.atleast_2d(x), normal(3)),
+    Case("atleast_3d", lambda np_, x, y: np_.stack(np_.atleast_3d(x, y)), normal(3), normal(1, 3)),
+    Case("ravel-order-F", lambda np_, x: np_.ravel(x, order="F"), normal(2, 3, 2)),
+    Case("copy", lambda np_, x: np_.copy(x) * x, normal(3, 4)),
+    # --- operators and methods ---
+    Case("op-mod", lambda np_, x: x % 1.5, 3 * normal(3, 4)),
+    Case("op-rmod", lambda np_, x: 2.5 % x, away(3, 4)),
+    Case("method-prod-cumsum", lambda np_, x: x.prod(axis=1) * x.cumsum(1)[:, -1], normal(3, 4)),
+    Case("method-var-std", lambda np_, x: x.var(axis=0, ddof=1) + x.std(), normal(3, 4)),
+    Case("method-diagonal-repeat-take", lambda np_, x: x.diagonal() * x.repeat(2, axis=0).take(IDX[:3], axis=1)[:3],
+         normal(3, 4)),
+    Case("method-copy-flatten-F", lambda np_, x: x.copy().flatten("F") * x.ravel(), normal(3, 4)),
+    # --- NumPy's own functions on traced values dispatch to the new functions too
+    Case("numpy-new-functions-on-traced", lambda np_, x: _numpy(np_).prod(_numpy(np_).fabs(x), axis=0)
+         + _numpy(np_).var(_numpy(np_).arcsinh(x), axis=0) + _numpy(np_).einsum("ij->j", _numpy(np_).cumsum(x, 0))
+         + _numpy(np_).sort(_numpy(np_).fmax(x, 0.1), axis=0)[0] + _numpy(np_).mod(x, 1.5)[1], away(3, 4)),
+]
+assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
