@@ -109,6 +109,9 @@ print(f"∂L/∂w2 = {dL_dw2:.15f}")
 #
 # `adlib.jvp(f, primals, tangents)` pushes a tangent (a direction $\dot w$) forward together with the values.
 # One pass gives one directional derivative, so two inputs need two passes: $\dot w = (1, 0)$ and $(0, 1)$.
+#
+# Notation: the tangent $\dot v = dv/dw_k$ is what the slides write $\bar v$ in forward mode; this course keeps
+# $\bar v = dL/dv$ for the adjoint of reverse mode (see [04 — Notation / Обозначения](04_forward_mode.ipynb)).
 
 # %% slideshow={"slide_type": "fragment"}
 value, jvp_w1 = adlib.jvp(L, (w1, w2), (1.0, 0.0))
@@ -121,14 +124,17 @@ print(f"∂L/∂w2 = {jvp_w2:.15f}   (forward pass with tangent (0, 1))")
 # ## Vector–Jacobian product / Произведение вектора на якобиан (VJP)
 #
 # `adlib.vjp` splits `grad` in two: the forward pass returns the value and a function `vjp_fn`; each call of
-# `vjp_fn(ḡ)` is one backward sweep of the recorded tape with the output adjoint $\bar L = ḡ$.
+# `vjp_fn(ḡ)` is one backward sweep of the recorded tape with the output adjoint $\bar L = ḡ$ (the adjoint
+# $\bar v = dL/dv$, as in [04's notation slide](04_forward_mode.ipynb); the slides' forward-mode $\bar v$ is our
+# tangent $\dot v$).
 
 # %% slideshow={"slide_type": "fragment"}
 value, vjp_fn = adlib.vjp(L, w1, w2)
 vjp_w1, vjp_w2 = vjp_fn(1.0)
 print(f"L = {value:.15f}")
 print(f"vjp_fn(1.0) = ({vjp_w1:.15f}, {vjp_w2:.15f})")
-print(f"vjp_fn(2.0) = {tuple(float(g) for g in vjp_fn(2.0))}   (linear in the adjoint)")
+vjp2_w1, vjp2_w2 = vjp_fn(2.0)
+print(f"vjp_fn(2.0) = ({vjp2_w1:.15f}, {vjp2_w2:.15f})   (linear in the adjoint)")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Closed forms / Аналитические производные
@@ -206,7 +212,7 @@ ax.plot([w1], [w2], "o", color="tab:red", label=f"$(w_1, w_2) = ({w1:g}, {w2:g})
 ax.set_xlabel("$w_1$")
 ax.set_ylabel("$w_2$")
 ax.set_title(r"$L = w_2 \log w_1 + \sqrt{w_2 \log w_1}$ and $\nabla L$ from adlib.grad")
-ax.legend(loc="lower right")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)  # below the axes: no arrow hidden
 fig.tight_layout()
 plt.show()
 
