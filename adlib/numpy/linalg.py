@@ -174,22 +174,32 @@ pinv.defjvp(_pinv_jvp).defvjp(_pinv_vjp)
 # (Giles 2008, §3.1; Magnus & Neudecker):
 #     dw = diag(Vᵀ dS V)             w̄ ↦ S̄ = V diag(w̄) Vᵀ
 #     dV = V (F ∘ (Vᵀ dS V))         V̄ ↦ S̄ = V (F ∘ (Vᵀ V̄)) Vᵀ
-# The primitives take the symmetric S that eigh reads (_symmetric), so their tangents dS are symmetric too.
-eigh_w = Primitive(lambda s: np.linalg.eigh(s)[0], "eigh_w")
-eigh_v = Primitive(lambda s: np.linalg.eigh(s)[1], "eigh_v")
+# The primitives take the symmetric S that eigh reads (_symmetric), so their tangents dS are symmetric too; UPLO
+# only makes LAPACK read the same triangle as NumPy would (the same numbers, the same signs of the eigenvectors).
+eigh_w = Primitive(lambda s, UPLO="L": np.linalg.eigh(s, UPLO)[0], "eigh_w")
+eigh_v = Primitive(lambda s, UPLO="L": np.linalg.eigh(s, UPLO)[1], "eigh_v")
 
 
-def _eigh_f(s):
-    w = eigh_w(s)
+def _eigh_f(s, UPLO):
+    w = eigh_w(s, UPLO=UPLO)
     eye = np.eye(w.shape[-1])
     with np.errstate(divide="ignore"):
         return (1 - eye) / (w[..., None, :] - w[..., :, None] + eye)
 
 
-eigh_w.defjvp(lambda t, ans, s: sum(eigh_v(s) * matmul(t, eigh_v(s)), axis=-2)).defvjp(
-    lambda g, ans, s: matmul(eigh_v(s) * g[..., None, :], _T(eigh_v(s))))
-eigh_v.defjvp(lambda t, ans, s: matmul(ans, _eigh_f(s) * matmul(matmul(_T(ans), t), ans))).defvjp(
-    lambda g, ans, s: matmul(matmul(ans, _eigh_f(s) * matmul(_T(ans), g)), _T(ans)))
+def _eigh_w_jvp(t, ans, s, UPLO="L"):
+    v = eigh_v(s, UPLO=UPLO)
+    return sum(v * matmul(t, v), axis=-2)
+
+
+def _eigh_w_vjp(g, ans, s, UPLO="L"):
+    v = eigh_v(s, UPLO=UPLO)
+    return matmul(v * g[..., None, :], _T(v))
+
+
+eigh_w.defjvp(_eigh_w_jvp).defvjp(_eigh_w_vjp)
+eigh_v.defjvp(lambda t, v, s, UPLO="L": matmul(v, _eigh_f(s, UPLO) * matmul(matmul(_T(v), t), v))).defvjp(
+    lambda g, v, s, UPLO="L": matmul(matmul(v, _eigh_f(s, UPLO) * matmul(_T(v), g)), _T(v)))
 
 
 def eigh(a, UPLO="L"):
@@ -199,12 +209,12 @@ def eigh(a, UPLO="L"):
     two coincide, as in JAX); their signs are LAPACK's, so differentiate functions that do not depend on them
     (``V diag(c) Vᵀ``, ``V * V``…)."""
     s = _symmetric(_input(a, "eigh", square=True), UPLO)
-    return eigh_w(s), eigh_v(s)
+    return eigh_w(s, UPLO=UPLO), eigh_v(s, UPLO=UPLO)
 
 
 def eigvalsh(a, UPLO="L"):
     """The eigenvalues (ascending) of a symmetric matrix, as ``numpy.linalg.eigvalsh``."""
-    return eigh_w(_symmetric(_input(a, "eigvalsh", square=True), UPLO))
+    return eigh_w(_symmetric(_input(a, "eigvalsh", square=True), UPLO), UPLO=UPLO)
 
 
 # --- Cholesky ---------------------------------------------------------------------------------------------------
