@@ -83,10 +83,10 @@ def _polygamma(n, x):
     if n < 0:
         raise ValueError(f"adlib.scipy.special.polygamma: n must be ≥ 0, got {n}")
     x = _real(x, "polygamma").astype(float)
+    x = np.where(np.isneginf(x), np.nan, x)
     if np.any(x < -1e5):
         raise ValueError("adlib.scipy.special.polygamma: x < -100000 is not supported (the recurrence would take "
                          "too many steps)")
-    x = np.where(np.isneginf(x), np.nan, x)
     out = np.zeros_like(x)
     with np.errstate(divide="ignore", invalid="ignore"):
         while np.any(low := x < 10):
