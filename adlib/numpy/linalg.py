@@ -18,14 +18,9 @@ from ..core import Box, Primitive, unbox
 from .numpy_wrapper import absolute, concatenate, expand_dims, matmul, max, min, moveaxis, sqrt, sum, swapaxes
 
 
-# --- helpers: transposes, diagonals, triangles of (stacks of) matrices, all differentiable ---------------------
+# --- helpers: transposes and triangles of (stacks of) matrices, all differentiable ---------------------
 def _T(x):
     return swapaxes(x, -1, -2)
-
-
-def _diagonal(x):
-    """The diagonal of a square matrix (of each matrix of a stack)."""
-    return sum(x * np.eye(x.shape[-1]), axis=-1)
 
 
 def _tril(x, k=0):
