@@ -277,6 +277,16 @@ def test_values_are_numpys(shape):
         assert_same(anp.linalg.cholesky(s @ s + np.eye(3)), np.linalg.cholesky(s @ s + np.eye(3)))
 
 
+def test_float32_stays_float32_as_in_numpy():
+    x = RNG.normal(size=(2, 3, 3)).astype(np.float32)
+    spd = x @ np.swapaxes(x, -1, -2) + np.eye(3, dtype=np.float32)
+    for name in ("inv", "det", "slogdet", "eigh", "eigvalsh", "cholesky", "qr", "svd", "svdvals", "pinv"):
+        mine, ref = getattr(anp.linalg, name)(spd), getattr(np.linalg, name)(spd)
+        mine, ref = (mine, tuple(ref)) if isinstance(mine, tuple) else ((mine,), (ref,))
+        assert [m.dtype for m in mine] == [r.dtype for r in ref] == [np.float32] * len(ref), name
+    assert anp.linalg.norm(spd[0], "nuc").dtype == anp.linalg.solve(spd, spd[0, 0]).dtype == np.float32
+
+
 @pytest.mark.parametrize("UPLO", ["L", "U"])
 def test_eigh_and_cholesky_read_one_triangle_as_numpy_and_differentiate_that(UPLO):
     """For a non-symmetric A, NumPy reads one triangle: adlib's values are NumPy's, and its derivative is that of

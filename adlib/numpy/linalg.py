@@ -34,9 +34,9 @@ def _symmetric(a, UPLO):
     both agree on every function of a matrix that is symmetric by construction, such as ``eigh(x + x.T)``.)"""
     if UPLO not in ("L", "U"):
         raise ValueError(f"UPLO must be 'L' or 'U', got {UPLO!r}")
-    n = np.shape(a)[-1]
-    off = a * (np.tril(np.ones((n, n)), -1) if UPLO == "L" else np.triu(np.ones((n, n)), 1))
-    return off + _T(off) + a * np.eye(n)
+    n, dtype = np.shape(a)[-1], np.result_type(unbox(a), np.float32)  # float32 stays float32, as in NumPy
+    off = a * (np.tril(np.ones((n, n), dtype), -1) if UPLO == "L" else np.triu(np.ones((n, n), dtype), 1))
+    return off + _T(off) + a * np.eye(n, dtype=dtype)
 
 
 def _matrices(a, name, square=False):
