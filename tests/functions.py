@@ -342,6 +342,7 @@ CASES += [
     Case("linalg-qr-tall", lambda np_, x: _flat(np_, *np_.linalg.qr(x)), normal(5, 3)),
     Case("linalg-qr-square-batch", lambda np_, x: _flat(np_, *np_.linalg.qr(x)), well_conditioned(2, 3, 3)),
     Case("linalg-qr-mode-r", lambda np_, x: np_.linalg.qr(x, mode="r"), normal(4, 3)),
+    Case("linalg-qr-wide-batch", lambda np_, x: _flat(np_, *np_.linalg.qr(x)), normal(2, 3, 5)),
     Case("linalg-svd-tall", lambda np_, x: _svd_features(np_, x), normal(5, 3)),
     Case("linalg-svd-wide", lambda np_, x: _svd_features(np_, x), normal(3, 5)),
     Case("linalg-svd-batch", lambda np_, x: _svd_features(np_, x), normal(2, 4, 3)),
