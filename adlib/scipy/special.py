@@ -31,7 +31,7 @@ def _real(x, name):
     return x
 
 
-def _each(f, name):
+def _each(f, name, doc):
     """The function of arrays that applies ``f`` (of one Python float) to every element, as a ufunc would."""
     each = np.vectorize(f, otypes=[float])
 
@@ -39,7 +39,7 @@ def _each(f, name):
         x = _real(x, name)
         return each(x).astype(np.result_type(x, 1.0), copy=False)[()]  # float32 stays float32; 0-d: a scalar
 
-    impl.__name__ = name
+    impl.__name__, impl.__doc__ = name, doc
     return impl
 
 
@@ -49,18 +49,21 @@ def _lgamma(v):
 
 
 def _expit(x):
+    """The logistic sigmoid 1/(1 + e^−x); its derivative is expit(x)·(1 − expit(x))."""
     x = _real(x, "expit")
     e = np.exp(-np.abs(x))  # never overflows: 1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x) for x < 0
     return np.where(x >= 0, 1, e) / (1 + e)
 
 
 def _xlogy(x, y):
+    """x·log y, and 0 where x = 0 (unless y is nan), as ``scipy.special.xlogy``."""
     x, y = _real(x, "xlogy"), _real(y, "xlogy")
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log(y))[()]
 
 
 def _xlog1py(x, y):
+    """x·log(1 + y), and 0 where x = 0 (unless y is nan), as ``scipy.special.xlog1py``."""
     x, y = _real(x, "xlog1py"), _real(y, "xlog1py")
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log1p(y))[()]
@@ -104,8 +107,9 @@ def _polygamma(n, x):
 
 # --- the primitives and their rules (one rule per argument serves both modes: the Jacobians are diagonal) --------
 expit = Primitive(_expit, "expit")
-erf = Primitive(_each(math.erf, "erf"), "erf")
-gammaln = Primitive(_each(_lgamma, "gammaln"), "gammaln")
+erf = Primitive(_each(math.erf, "erf", "The error function (2/√π) ∫₀ˣ e^−t² dt."), "erf")
+gammaln = Primitive(_each(_lgamma, "gammaln", "log |Γ(x)|; its derivatives are polygamma(0, x), polygamma(1, x), …"),
+                    "gammaln")
 polygamma = Primitive(_polygamma, "polygamma", nargs=2)
 xlogy = Primitive(_xlogy, "xlogy", nargs=2)
 xlog1py = Primitive(_xlog1py, "xlog1py", nargs=2)
@@ -143,7 +147,8 @@ psi = digamma
 
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     """log Σ b·exp(a) over ``axis`` (all axes if None), as ``scipy.special.logsumexp``; ``b`` (weights, broadcast
-    against ``a``) is differentiable too. A negative total gives nan, as scipy without ``return_sign``."""
+    against ``a``) is differentiable too, also where a weight is 0 (∂/∂b_i = e^(a_i − logsumexp); JAX gives 0
+    there). A negative total gives nan, as scipy without ``return_sign``."""
     if return_sign:
         raise NotImplementedError("adlib.scipy.special.logsumexp: return_sign=True is not supported (its sign is "
                                   "not differentiable); use nonnegative weights b")
