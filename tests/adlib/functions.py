@@ -426,4 +426,108 @@ CASES += [
          + _numpy(np_).var(_numpy(np_).arcsinh(x), axis=0) + _numpy(np_).einsum("ij->j", _numpy(np_).cumsum(x, 0))
          + _numpy(np_).sort(_numpy(np_).fmax(x, 0.1), axis=0)[0] + _numpy(np_).mod(x, 1.5)[1], away(3, 4)),
 ]
+
+# --- linalg and scipy.special (issue 18) -------------------------------------------------------------------------
+import adlib.scipy.special as asp  # noqa: E402
+
+
+def _special(np_):
+    """adlib.scipy.special with adlib.numpy, jax.scipy.special with JAX."""
+    return asp if np_ is anp else np_.scipy_special
+
+
+def well_conditioned(*shape):
+    """Square matrices (the last two axes) far from singular: normal entries plus 3·I."""
+    return normal(*shape) + 3 * np.eye(shape[-1])
+
+
+def spread_eigenvalues(n):
+    """A (non-symmetric) x with x + xᵀ ≈ Q diag(1, 2, …, n) Qᵀ: eigenvalues at least ~1 apart."""
+    q = np.linalg.qr(normal(n, n))[0]
+    return 0.5 * (q * np.arange(1.0, n + 1)) @ q.T + 0.05 * normal(n, n)
+
+
+def _T(np_, x):
+    return np_.swapaxes(x, -1, -2)
+
+
+def _flat(np_, *arrays):
+    return np_.concatenate([np_.ravel(a) for a in arrays])
+
+
+def _eigh_features(np_, x, UPLO="L"):
+    """Eigenvalues and sign-independent functions of the eigenvectors of x + xᵀ: V∘V and V diag(c) Vᵀ."""
+    w, v = np_.linalg.eigh(x + _T(np_, x), UPLO=UPLO)
+    return _flat(np_, w, v * v, (v * np.arange(1.0, x.shape[-1] + 1)) @ _T(np_, v))
+
+
+def _svd_features(np_, x):
+    """σ and sign-independent functions of the thin SVD's U and Vᵀ: U∘U, Vᵀ∘Vᵀ and U diag(c) Vᵀ."""
+    u, s, vt = np_.linalg.svd(x, full_matrices=False)
+    return _flat(np_, s, u * u, vt * vt, (u * np.arange(1.0, s.shape[-1] + 1)) @ vt)
+
+
+def _spd(np_, x):
+    """x xᵀ + 2I: symmetric positive definite."""
+    return x @ _T(np_, x) + 2 * np.eye(x.shape[-1])
+
+
+CASES += [
+    # --- linalg: inverse, determinants, solve ---
+    Case("linalg-inv", lambda np_, x: np_.linalg.inv(x), well_conditioned(3, 3)),
+    Case("linalg-inv-batch", lambda np_, x: np_.linalg.inv(x), well_conditioned(2, 3, 3)),
+    Case("linalg-det", lambda np_, x: np_.linalg.det(x), well_conditioned(3, 3)),
+    Case("linalg-det-batch", lambda np_, x: np_.linalg.det(x), well_conditioned(2, 3, 3)),
+    Case("linalg-slogdet-batch", lambda np_, x: np_.linalg.slogdet(x)[0] * np_.linalg.slogdet(x)[1], normal(2, 3, 3)),
+    Case("linalg-solve-batch-vector", lambda np_, a, b: np_.linalg.solve(a, b), well_conditioned(2, 3, 3), normal(3)),
+    Case("linalg-solve-bcast-matrices", lambda np_, a, b: np_.linalg.solve(a, b), well_conditioned(3, 3),
+         normal(2, 3, 2)),
+    Case("linalg-solve-batch-matrices", lambda np_, a, b: np_.linalg.solve(a, b), well_conditioned(2, 3, 3),
+         normal(2, 3, 2)),
+    Case("linalg-pinv-tall", lambda np_, x: np_.linalg.pinv(x), normal(5, 3)),
+    Case("linalg-pinv-wide-batch", lambda np_, x: np_.linalg.pinv(x), normal(2, 3, 4)),
+    # --- linalg: decompositions ---
+    Case("linalg-eigh", lambda np_, x: _eigh_features(np_, x), spread_eigenvalues(4)),
+    Case("linalg-eigh-upper", lambda np_, x: _eigh_features(np_, x, UPLO="U"), spread_eigenvalues(3)),
+    Case("linalg-eigh-batch", lambda np_, x: _eigh_features(np_, x),
+         np.stack([spread_eigenvalues(3), spread_eigenvalues(3)])),
+    Case("linalg-eigvalsh", lambda np_, x: np_.linalg.eigvalsh(x + x.T), spread_eigenvalues(4)),
+    Case("linalg-cholesky", lambda np_, x: np_.linalg.cholesky(_spd(np_, x)), normal(3, 3)),
+    Case("linalg-cholesky-upper-batch", lambda np_, x: np_.linalg.cholesky(_spd(np_, x), upper=True), normal(2, 3, 3)),
+    Case("linalg-qr-tall", lambda np_, x: _flat(np_, *np_.linalg.qr(x)), normal(5, 3)),
+    Case("linalg-qr-square-batch", lambda np_, x: _flat(np_, *np_.linalg.qr(x)), well_conditioned(2, 3, 3)),
+    Case("linalg-qr-mode-r", lambda np_, x: np_.linalg.qr(x, mode="r"), normal(4, 3)),
+    Case("linalg-qr-wide-batch", lambda np_, x: _flat(np_, *np_.linalg.qr(x)), normal(2, 3, 5)),
+    Case("linalg-svd-tall", lambda np_, x: _svd_features(np_, x), normal(5, 3)),
+    Case("linalg-svd-wide", lambda np_, x: _svd_features(np_, x), normal(3, 5)),
+    Case("linalg-svd-batch", lambda np_, x: _svd_features(np_, x), normal(2, 4, 3)),
+    Case("linalg-svdvals-tall", lambda np_, x: np_.linalg.svdvals(x), normal(5, 3)),
+    Case("linalg-svdvals-wide-batch", lambda np_, x: np_.linalg.svdvals(x), normal(2, 3, 5)),
+    # --- linalg: matrix norms ---
+    Case("linalg-norm-matrix-ord1", lambda np_, x: np_.linalg.norm(x, 1), away(4, 3)),
+    Case("linalg-norm-matrix-ord-neg1", lambda np_, x: np_.linalg.norm(x, -1), away(4, 3)),
+    Case("linalg-norm-matrix-ord2", lambda np_, x: np_.linalg.norm(x, 2), normal(4, 3)),
+    Case("linalg-norm-matrix-ord-neg2", lambda np_, x: np_.linalg.norm(x, -2), normal(3, 4)),
+    Case("linalg-norm-matrix-ord-inf", lambda np_, x: np_.linalg.norm(x, np.inf), away(4, 3)),
+    Case("linalg-norm-matrix-ord-neg-inf", lambda np_, x: np_.linalg.norm(x, -np.inf), away(4, 3)),
+    Case("linalg-norm-matrix-nuc", lambda np_, x: np_.linalg.norm(x, "nuc"), normal(4, 3)),
+    Case("linalg-norm-matrix-fro", lambda np_, x: np_.linalg.norm(x, "fro"), normal(4, 3)),
+    Case("linalg-norm-nuc-axis-keepdims", lambda np_, x: np_.linalg.norm(x, "nuc", axis=(2, 0), keepdims=True),
+         normal(4, 2, 3)),
+    Case("linalg-norm-ord1-axis", lambda np_, x: np_.linalg.norm(x, 1, axis=(-1, 0)), away(4, 2, 3)),
+    # --- scipy.special ---
+    Case("special-expit", lambda np_, x: _special(np_).expit(x), 3 * normal(3, 4)),
+    Case("special-logit", lambda np_, x: _special(np_).logit(x), uniform(0.1, 0.9, 3, 4)),
+    Case("special-erf", lambda np_, x: _special(np_).erf(x), normal(3, 4)),
+    Case("special-gammaln", lambda np_, x: _special(np_).gammaln(x), uniform(0.2, 6.0, 3, 4)),
+    Case("special-gammaln-negative", lambda np_, x: _special(np_).gammaln(x), uniform(-2.9, -2.1, 4)),
+    Case("special-digamma", lambda np_, x: _special(np_).digamma(x), uniform(0.2, 6.0, 3, 4)),
+    Case("special-polygamma1", lambda np_, x: _special(np_).polygamma(1, x), uniform(0.2, 6.0, 3, 4)),
+    Case("special-xlogy-bcast", lambda np_, x, y: _special(np_).xlogy(x, y), normal(3, 4), positive(4)),
+    Case("special-xlog1py", lambda np_, x, y: _special(np_).xlog1py(x, y), normal(3, 4), uniform(-0.5, 2.0, 3, 4)),
+    Case("special-logsumexp-axis", lambda np_, x: _special(np_).logsumexp(x, axis=0), normal(3, 4)),
+    Case("special-logsumexp-b", lambda np_, x, b: _special(np_).logsumexp(x, axis=(0, 2), b=b, keepdims=True),
+         normal(2, 3, 4), positive(3, 1)),
+]
+
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

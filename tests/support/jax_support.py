@@ -16,6 +16,7 @@ class _JaxNumpy:
     """``jax.numpy`` under the names of ``adlib.numpy`` (which also has ``logsumexp``)."""
 
     logsumexp = staticmethod(jax.scipy.special.logsumexp)
+    scipy_special = jax.scipy.special  # what adlib.scipy.special is to adlib.numpy (the cases of issue 18)
 
     def __getattr__(self, name):
         return getattr(jnp, name)
