@@ -293,7 +293,6 @@ logaddexp = Primitive(np.logaddexp, nargs=2)
 logaddexp2 = Primitive(np.logaddexp2, nargs=2)
 mod = remainder = Primitive(np.remainder, nargs=2)
 fmod = Primitive(np.fmod, nargs=2)
-trunc = NonDifferentiable(np.trunc)  # fmod's rule needs it
 
 
 def _sinc_at_0_impl(x, k=0):
@@ -736,8 +735,8 @@ def copy(a, order="K"):
 # ---------------------------------------------------------------------------------------------------------
 # Piecewise-constant functions: zero derivative, they run on plain values
 # ---------------------------------------------------------------------------------------------------------
-_NONDIFF = """sign floor ceil round rint isnan isfinite isinf equal not_equal greater greater_equal less less_equal
-logical_and logical_or logical_not logical_xor argmax argmin argsort nonzero any all allclose isclose shape ndim
+_NONDIFF = """sign floor ceil round rint trunc isnan isfinite isinf equal not_equal greater greater_equal less
+less_equal logical_and logical_or logical_not logical_xor argmax argmin argsort nonzero any all allclose isclose shape ndim
 size zeros_like ones_like empty_like result_type iscomplexobj""".split()
 for _name in _NONDIFF:
     globals()[_name] = NonDifferentiable(getattr(np, _name))

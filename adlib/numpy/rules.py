@@ -284,7 +284,7 @@ def _cumsum_vjp(g, ans, x, axis=None):
 
 
 rules(prod,
-      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _others(x, axis), axis, keepdims),),
+      jvp=(lambda t, ans, x, axis=None, keepdims=False: sum(t * _others(x, axis), axis, keepdims=keepdims),),
       vjp=(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims) * _others(x, axis),))
 linear(cumsum, _cumsum_vjp)
 

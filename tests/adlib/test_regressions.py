@@ -137,7 +137,7 @@ def test_constructors_of_counts_and_shapes_refuse_traced_values(make):
 def test_every_non_differentiable_function_is_piecewise_constant():
     """The functions that run on plain values: if one is added, decide whether it is differentiable."""
     names = {n for n, f in vars(anp).items() if isinstance(f, NonDifferentiable)}
-    checked = set("""sign floor ceil round rint isnan isfinite isinf equal not_equal greater greater_equal less
+    checked = set("""sign floor ceil round rint trunc isnan isfinite isinf equal not_equal greater greater_equal less
     less_equal logical_and logical_or logical_not logical_xor argmax argmin argsort nonzero any all allclose isclose
     shape ndim size zeros_like ones_like empty_like result_type iscomplexobj""".split())
     assert names <= checked, (f"new non-differentiable functions {sorted(names - checked)}: check that their output "
@@ -146,7 +146,7 @@ def test_every_non_differentiable_function_is_piecewise_constant():
     x = np.array([0.3, -1.2, 2.5])
     for name in ("zeros_like", "ones_like"):  # a constant: the derivative of x + c is 1
         np.testing.assert_array_equal(grad(lambda x, name=name: anp.sum(getattr(anp, name)(x) + x))(x), np.ones(3))
-    for name in ("sign", "floor", "ceil", "round", "rint"):  # piecewise constant: derivative 0, as JAX
+    for name in ("sign", "floor", "ceil", "round", "rint", "trunc"):  # piecewise constant: derivative 0, as JAX
         np.testing.assert_array_equal(grad(lambda x, n=name: anp.sum(getattr(anp, n)(x) * x))(x),
                                       getattr(np, name)(x))
 
