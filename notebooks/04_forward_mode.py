@@ -338,7 +338,8 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What it costs, measured / Сколько это стоит: измерение
 #
-# $L(w) = \sum_i \sin(w_i)\, w_i$ with $w \in \mathbb{R}^d$ ($T \propto d$). `adlib.jacfwd` does $d$ forward passes;
+# $L(w) = \sum_i \sin(w_i)\, w_i$ with $w \in \mathbb{R}^d$: the same three primitives (`sin`, `multiply`,
+# `sum`) on arrays of $d$ numbers. `adlib.jacfwd` does $d$ forward passes (one `adlib.jvp` per coordinate);
 # `adlib.grad` (reverse mode, [notebook 05](05_reverse_mode.ipynb)) one backward sweep.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -355,6 +356,9 @@ for d in dims:
     t_forward.append(time_call(lambda w=w: adlib.jacfwd(L_d)(w), repeat=3, min_time=0.02))
     t_reverse.append(time_call(lambda w=w: adlib.grad(L_d)(w), repeat=3, min_time=0.02))
     print(f"d = {d:4d}:  d forward passes {t_forward[-1] * 1e3:8.2f} ms   one reverse sweep {t_reverse[-1] * 1e3:6.3f} ms")
+t_one_pass = time_call(lambda: adlib.jvp(L_d, (w,), (np.ones(dims[-1]),)), repeat=3, min_time=0.02)  # d = 640
+print(f"d = {dims[-1]}: one forward pass {t_one_pass * 1e3:.3f} ms; the {dims[-1]} passes take "
+      f"{t_forward[-1] / t_one_pass:.0f}× as long")
 
 slope_forward = np.polyfit(np.log(dims), np.log(t_forward), 1)[0]
 slope_reverse = np.polyfit(np.log(dims), np.log(t_reverse), 1)[0]
@@ -365,6 +369,9 @@ claim(0.7 < slope_forward < 1.5, "forward mode's time grows roughly in proportio
 claim(slope_reverse < 0.5, "one reverse sweep stays at about the cost of one pass", slope=slope_reverse)
 claim(t_forward[-1] > 20 * t_reverse[-1], "at d = 640 the d forward passes are far slower than one sweep",
       ratio=t_forward[-1] / t_reverse[-1])
+claim(dims[-1] / 4 < t_forward[-1] / t_one_pass < 4 * dims[-1], "the d forward passes cost about d times one pass",
+      ratio=t_forward[-1] / t_one_pass)
+claim(t_reverse[-1] < 5 * t_one_pass, "one reverse sweep costs about one pass", ratio=t_reverse[-1] / t_one_pass)
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 4.2))
@@ -378,11 +385,12 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The $d$ forward passes cost about $d$ times one pass: forward mode's time grows roughly in proportion to $d$
-# (log-log slope near 1), while one reverse sweep stays at about the cost of one pass (slope far below 1). At these
-# small sizes $T$ itself hardly grows with $d$: Python's per-operation overhead, not the arithmetic on the arrays,
-# dominates one pass; with large arrays $T$ grows like $d$ too and forward mode's full gradient like $d^2$. The
-# times depend on the machine; the pass counts, $d$ against one, do not.
+# The $d$ forward passes cost about $d$ times one pass (measured at $d = 640$ above): forward mode's time grows
+# roughly in proportion to $d$ (log-log slope near 1), while one reverse sweep costs about one pass and stays flat
+# (slope far below 1). At these small sizes the time of one pass, $T$, itself hardly grows with $d$: Python's
+# per-operation overhead, not the arithmetic on the arrays, dominates it; with large arrays $T$ grows like $d$ too
+# and forward mode's full gradient like $d^2$. The times depend on the machine; the pass counts, $d$ against one,
+# do not.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Cross-check with JAX / Проверка с помощью JAX

@@ -134,8 +134,10 @@ show_step(trace, 4)  # Рис. 23
 show_step(trace, 5)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# (The slide's last formula reads $\frac{\partial L}{\partial w_2} = \dots = \frac{\partial L}{\partial v_1} v_1$;
-# the factor is the adjoint of $v_2$, the node that $w_2$ feeds into: $\frac{dL}{dv_2}\, v_1$, as computed above.)
+# The sweep reaches $w_2$ before $w_1$ (it visits the tape backwards, and $w_2$ was recorded after $w_1$); the
+# slide writes the same two lines in the other order. (The slide's last formula reads
+# $\frac{\partial L}{\partial w_2} = \dots = \frac{\partial L}{\partial v_1} v_1$; the factor is the adjoint of
+# $v_2$, the node that $w_2$ feeds into: $\frac{dL}{dv_2}\, v_1$, as computed above.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Two paths into $v_2$ / Два пути в $v_2$
@@ -228,7 +230,7 @@ claim(peak_reverse[-1] > 0.9 * tape_bytes[-1], "the peak memory of adlib.grad fo
       peak=peak_reverse[-1], tape=tape_bytes[-1])
 claim(peak_forward[-1] < 2 * peak_forward[0] + 10 * 8 * m, "forward mode's peak stays flat, a few arrays",
       peak_forward=peak_forward)
-claim(tape_bytes[-1] > 10 * peak_forward[-1], "at n = 256 reverse mode keeps more than 10× forward mode's memory",
+claim(peak_reverse[-1] > 10 * peak_forward[-1], "at n = 256 reverse mode's peak is more than 10× forward mode's",
       ratio=peak_reverse[-1] / peak_forward[-1])
 
 # %% slideshow={"slide_type": "subslide"}

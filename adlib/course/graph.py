@@ -368,6 +368,12 @@ def _function_latex(graph, node):
                   node.value)
 
 
+def _display(latex):
+    r"""A table cell's formula in display style: inline, MathJax sets a ``\frac`` at about 70 % of the text size,
+    too small for the back of a lecture hall; ``\displaystyle`` keeps numerators and denominators at full size."""
+    return rf"$\displaystyle {latex}$"
+
+
 class EvaluationTrace:
     """Baydin et al.'s evaluation trace: one row per step (``rows``), as a table that renders in Jupyter (HTML)
     and as text. ``mode`` is ``'forward'`` or ``'reverse'``; ``result`` is dL/dw_k (forward, for the seed) or the
@@ -418,7 +424,7 @@ class EvaluationTrace:
         for r in self.rows:
             node = self.graph.nodes[r.node]
             rows.append([str(r.step), f"${node.latex}$", f"{float(r.value):.6g}", f"{float(r.derivative):.6g}",
-                         f"${r.function_latex}$", f"${r.derivative_latex}$"])
+                         _display(r.function_latex), _display(r.derivative_latex)])
             text.append([str(r.step), r.name, f"{float(r.value):.6g}", f"{float(r.derivative):.6g}",
                          "input" if node.is_input else self.graph.plain(node), ""])
         text_header = header[:4] + ["operation"]

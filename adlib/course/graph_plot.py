@@ -89,15 +89,16 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
             raise ValueError("step needs a trace: draw_graph(graph, forward_trace(graph), step=k)")
         if not 0 <= step < len(trace.rows):
             raise ValueError(f"step must be in 0..{len(trace.rows) - 1}, got {step}")
-    if ax is None:
-        xs, ys = zip(*layout(graph).values())
-        width, height = max(xs) - min(xs) + 1.1, max(ys) - min(ys) + 1.8
-        _, ax = plt.subplots(figsize=(min(1.1 * width, MAX_WIDTH), 1.1 * height + 0.4))
     pos = layout(graph)
     rows = trace.rows if trace is not None else []
     done = [r.node for r in (rows if step is None else rows[: step + 1])] if trace is not None else []
     current = rows[step].node if step is not None else None
     derivative = {r.node: r.derivative for r in rows[: (step + 1 if step is not None else len(rows))]}
+    below = 0.45 + 0.3 * (int(values) + int(bool(derivative)))  # room under the lowest node for its text lines
+    if ax is None:
+        xs, ys = zip(*pos.values())
+        width, height = max(xs) - min(xs) + 1.1, max(ys) - min(ys) + below + 0.75
+        _, ax = plt.subplots(figsize=(min(1.1 * width, MAX_WIDTH), 1.1 * height + 0.4))
 
     hot_edges = set()
     if current is not None:
@@ -150,7 +151,7 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.55, max(xs) + 0.55)
-    ax.set_ylim(min(ys) - 1.05, max(ys) + 0.75)
+    ax.set_ylim(min(ys) - below, max(ys) + 0.75)
     ax.set_aspect("equal")
     ax.axis("off")
     if title is None:

@@ -297,6 +297,9 @@ def test_trace_tables_render():
         html = trace._repr_html_()
         assert html.count("<tr>") == 1 + len(g) and "Производная" in html
         assert trace.rows[3].derivative_latex in html
+        # formulas in display style: an inline \frac is set at ~70 % of the text size, too small on a projector
+        assert html.count(r"$\displaystyle ") == 2 * len(g)
+        assert rf"$\displaystyle {trace.rows[3].derivative_latex}$" in html
         text = str(trace)
         assert len(text.splitlines()) == 3 + len(g) and "multiply(w2, v1)" in text
         assert len(trace.upto(2)) == 3 and trace.upto(2)._repr_html_().count("<tr>") == 4
@@ -428,3 +431,19 @@ def test_drawings_use_the_notation():
     edges = _texts(draw_graph(g).figure)
     plt.close("all")
     assert r"$\dfrac{1}{2\sqrt{v_{2}}}$" in edges and not any(r"\frac{" in t for t in edges)
+
+
+def test_draw_graph_leaves_room_only_for_the_text_it_writes():
+    """Under the lowest node: one line (its value) for the plain graph, two (value, tangent) with a trace; the
+    plain graph's figure is no taller than it needs (no empty band at the bottom of Рис. 6)."""
+    g = trace_graph(L, 2.0, 3.0)
+    plain = draw_graph(g)
+    traced = draw_graph(g, forward_trace(g, "w1"), step=len(g) - 1)
+    bare = draw_graph(g, values=False, title="")
+    lowest = min(y for _, y in layout(g).values())
+    below = [lowest - ax.get_ylim()[0] for ax in (bare, plain, traced)]
+    assert below[0] < below[1] < below[2] and below[2] == pytest.approx(1.05)
+    assert plain.figure.get_figheight() < traced.figure.get_figheight()
+    for ax in (plain, traced):
+        projector.check_readable(ax.figure)
+    plt.close("all")
