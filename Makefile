@@ -31,7 +31,7 @@ EXECUTE_NOTEBOOK = $(BIN)/jupytext --quiet --to ipynb --update --set-kernel pyth
 	&& touch $(2)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test test-main test-colab lint notebooks notebooks-all index figures bench clean
+.PHONY: help venv lab test test-lib test-main test-colab lint notebooks notebooks-all index figures bench clean
 
 help: ## show this list
 	@echo "Usage: make TARGET   (the first run builds .venv from pyproject.toml, ~1-2 min)"
@@ -74,6 +74,12 @@ test: ## everything: ruff, tests, notebooks, browser tests, and the same tests +
 	@echo "make test: the main suite (test-main) and the Colab-stack suite (test-colab) run in parallel;"
 	@echo "           each prints its report when it finishes (a few minutes; the first run also builds both venvs)"
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-main test-colab
+
+# For whoever edits the engine: ruff and the library's own tests (tests/adlib: JAX cross-checks, check_grads,
+# nesting, errors, regressions, layout), about a minute; `make test` stays the whole thing and is what CI runs.
+test-lib: $(STAMP) ## ruff + the library's tests only (tests/adlib, ~1 min): the quick loop for engine work
+	$(BIN)/ruff check .
+	OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -q tests/adlib
 
 test-main: $(STAMP) browser-deps ## ruff, then pytest: tests/ (browser tests included) and every notebook (nbmake)
 	$(BIN)/ruff check .
@@ -139,7 +145,7 @@ colab-links: $(STAMP) ## rewrite every notebook's Colab badge and install cell f
 	@set -e; for src in $(NOTEBOOK_SOURCES); do $(BIN)/jupytext --quiet --to ipynb --update $$src; done
 	$(BIN)/python tools/colab.py --check
 
-# The browser tests (marker `browser`: tests/test_browser_lab.py, the slide deck test) drive Chromium through
+# The browser tests (marker `browser`: tests/repo/test_browser_lab.py, the slide deck test) drive Chromium through
 # Playwright (extra `browser`), never with Playwright's own browser download (it needs internet access): the
 # system's Chromium, Debian's package `chromium` (/usr/bin/chromium), or whatever ADLIB_CHROMIUM points at.
 # Quick when it is there; otherwise apt-get installs it (as root, or with sudo), with a font for the screenshots.

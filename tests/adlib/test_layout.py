@@ -50,7 +50,6 @@ def test_every_library_module_imports_with_numpy_alone():
 
 def _primitives():
     from adlib.numpy import linalg
-
     from adlib.scipy import special
 
     modules = [anp.numpy_wrapper, linalg, special]

@@ -26,6 +26,17 @@ def _index_block():
 def test_readme_index_is_up_to_date():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert course_index.render(text, course_index.table()) == text, "README's course index is stale: `make index`"
+    assert course_index.render_all(text) == text, "README's module list is stale: `make index`"
+
+
+def test_module_list_names_every_library_file_in_reading_order_with_its_size():
+    lines = course_index.modules_table()
+    rows = [line for line in lines if line.startswith("| [`adlib/")]
+    library = [r for r in rows if "/course/" not in r]
+    assert [r.split("`")[1] for r in library] == [f"adlib/{name}" for name in course_index.LIBRARY]
+    core = next(r for r in library if "adlib/core.py" in r)
+    assert int(core.split("|")[2]) == len((ROOT / "adlib" / "core.py").read_text().splitlines())
+    assert any("adlib/course/measure.py" in r for r in rows)
 
 
 def test_every_notebook_is_listed_once_in_order():
