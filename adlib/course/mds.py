@@ -289,11 +289,12 @@ def plot_loss_vs_evaluations(ax, results, labels=None, L_min=None):
 
 
 def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", "two_point"), labels=None,
-                 figsize=(11.0, 5.0), interval=250):  # fmt: skip
+                 figsize=(11.0, 5.0), interval=250, label_below_km=300.0):  # fmt: skip
     """Рис. 3: one panel per method, the cities of ``solve``'s ``results[method]`` (solved for the squared
     distances ``D`` of ``cities``, ``squared_distance_matrix``'s ``km_per_unit``) after each of ``budgets``
     evaluations, aligned to the solved map (``solved_map_km``: where a solution ends up), drawn as grey crosses.
-    Each panel's title gives the frame's ``distance_error_km``; the cities of ``LABELLED`` are named. Returns
+    Each panel's title gives the frame's ``distance_error_km``; the cities of ``LABELLED`` are named in a panel's
+    frame only once its error is below ``label_below_km`` (before that the names would pile up). Returns
     ``(figure, FuncAnimation)``; the caller closes the figure once the animation is rendered (``to_jshtml()``,
     ``save``)."""
     import matplotlib.pyplot as plt
@@ -334,6 +335,7 @@ def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", 
             scatter.set_offsets(W)
             for i, text in zip(named, named_texts):
                 text.xy = W[i]
+                text.set_visible(bool(error < label_below_km))
             title.set_text(f"{labels.get(method, method)}\ndistances off by {error:.0f} km (rms)")
         caption.set_text(f"after {budgets[frame]} evaluations of L (grey ×: where a solution ends up)")
         return points
