@@ -35,9 +35,10 @@
 #
 # $$\nabla^2 f(x)\, v = \nabla_x\bigl[\, \nabla f(x)^\top v \,\bigr].$$
 #
-# This notebook: the identity in code (three ways to nest the two modes), what an HVP costs as $n$ grows, the
-# Hessian eigenvalue density of a small network before and after training (the lecture's Рис. 28), and a
-# Newton method that never forms a Hessian.
+# This notebook: the identity in code (three ways to nest the two modes, checked against JAX) and the Hessian
+# eigenvalue density of a small network before and after training (the lecture's Рис. 28); then, beyond the
+# lecture, why the negative curvature fades (the Gauss–Newton split), what an HVP costs in time and in peak memory
+# as $n$ grows, and a Newton method that never forms a Hessian.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/08_hvp.ipynb)
@@ -81,8 +82,8 @@ np.set_printoptions(precision=4, suppress=False)
 # the network is the one of [07 — feed-forward networks](07_feedforward.ipynb). Leads to
 # [09 — Hutchinson's trace estimator](09_hutchinson.ipynb), where HVPs give the trace of a Hessian.
 #
-# The lecture's two slides come first; the cost of an HVP in time and memory, why the negative curvature fades
-# (the Gauss–Newton split) and Newton's method with HVPs come after them, **beyond the lecture**.
+# The lecture's two slides come first; why the negative curvature fades (the Gauss–Newton split), the cost of an
+# HVP in time and in peak memory, and Newton's method with HVPs come after them, **beyond the lecture**.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Hessian-vector product without the Hessian / Произведение Гессиана на вектор без вычисления самого Гессиана
@@ -104,10 +105,10 @@ def hvp_slide(f, x, v):
 # | reverse-over-reverse | `grad(lambda x: vdot(grad(f)(x), v))(x)` | the gradient of $\nabla f^\top v$ (the slide) |
 # | reverse-over-forward | `grad(lambda x: jvp(f, (x,), (v,))[1])(x)` | the gradient of the directional derivative $\partial_v f$ |
 #
-# Forward-over-reverse is the recommended one (JAX's autodiff cookbook; `adlib.hvp` uses it). Its advantage is
-# **memory**, not speed: the outer forward mode only carries a tangent along the gradient computation, so no tape
-# of the backward sweep is ever recorded. All three cost a few gradients; both are measured beyond the lecture,
-# below.
+# Forward-over-reverse is the recommended one (JAX's autodiff cookbook; `adlib.hvp` uses it), chiefly for its
+# **memory**: the outer forward mode only carries a tangent along the gradient computation, so no tape of the
+# backward sweep is ever recorded. In time it need not be the fastest of the three. All three cost a few
+# gradients; their time and their memory are measured beyond the lecture, below.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A test function: a small network-like $f(x) = \sum \tanh(Ax)^2 + \log(1 + \|x\|^2)$. Its dense Hessian
@@ -231,7 +232,7 @@ claim(all(abs(s["neg_share_slq"] - s["neg_share"]) < 0.1 for s in spectra.values
       "the SLQ estimate of the negative share is close to the dense one")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2), sharex=True, sharey=True)  # the same ranges, before and after
 for ax, (label, s) in zip(axes, spectra.items()):
     # both measures smoothed with the same Gaussian kernel: curvature.spectral_density(nodes, weights, grid, sigma)
     curvature.plot_spectral_density(ax, s["exact"], s["nodes"], s["weights"], s["hvps"])
@@ -254,16 +255,16 @@ say(f"Negative eigenvalues carry **{init['neg_share']:.0%}** of $\\sum|\\lambda|
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: why the negative curvature fades / За рамками лекции: почему исчезает отрицательная кривизна
 #
-# With the logits $z_i(w)$ and $\ell_i(z) = \log(1 + e^{-y_i z})$, $L(w) = \frac1N\sum_i \ell_i(z_i(w))$, the
+# With the logits $z_i(w)$, the labels $y_i \in \{-1, +1\}$ and $\ell_i(z) = \log(1 + e^{-y_i z})$, $L(w) = \frac1N\sum_i \ell_i(z_i(w))$, the
 # chain rule applied twice splits the Hessian in two (the **Gauss–Newton split**):
 #
 # $$\nabla^2 L = \underbrace{\tfrac1N J^\top \operatorname{diag}(\ell_i'')\, J}_{G\ \text{(Gauss–Newton)}}
 #   + \underbrace{\tfrac1N \textstyle\sum_i r_i\, \nabla^2 z_i}_{R},
 #   \qquad J = \frac{\partial z}{\partial w}, \quad r_i = \ell_i'(z_i) = \sigma(z_i) - t_i ,$$
 #
-# $t_i \in \{0, 1\}$ the target. $\ell_i'' = \sigma(z_i)(1 - \sigma(z_i)) > 0$, so $G \succeq 0$: **every negative
+# $t_i = (1 + y_i)/2 \in \{0, 1\}$ the target. $\ell_i'' = \sigma(z_i)(1 - \sigma(z_i)) > 0$, so $G \succeq 0$: **every negative
 # eigenvalue of $H$ comes from $R$**, the curvature of the network itself weighted by the residuals $r_i$
-# (prediction minus target, as in least squares). Training drives the residuals to 0, and $R$ with them.
+# (prediction minus target, as in least squares). Training drives the residuals to 0, and $R$'s negative part with them.
 # A $G$-vector product is one jvp ($Jv$) and one vjp ($J^\top u$): `problem.gauss_newton_operator(w)`.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -293,11 +294,12 @@ say(f"The residuals shrink **{r_shrink:.0f}×** (RMS), the most negative eigenva
     f"of the logits) grow during training — but what is left of $R$ is almost entirely positive.")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2), sharex=True, sharey=True)
 for ax, (label, s) in zip(axes, spectra.items()):
     curvature.plot_eigenvalue_densities(ax, {"Hessian H": s["exact"], "Gauss–Newton G": s["gn"]},
                                         colors=["0.6", "tab:orange"])
-    ax.set_title(f"{label}: λ_min(H) = {s['exact'][0]:.2g}, λ_min(G) = {s['gn'][0]:.0e}")
+    claim(abs(s["gn"][0]) < 1e-12 * s["gn"][-1], "λ_min(G) is 0 up to rounding", lam_min=s["gn"][0])
+    ax.set_title(f"{label}: λ_min(H) = {s['exact'][0]:.2g}, λ_min(G) ≈ 0 (rounding)")
 fig.suptitle("H = G + R: the Gauss–Newton part G has no negative eigenvalues")
 fig.tight_layout()
 plt.show()
@@ -310,8 +312,9 @@ say(f"After training: $\\lambda_{{\\max}}(G) = {trained['gn'][-1]:.2f}$ against 
 # left flank at 0 is the width of the smoothing kernel); at initialisation $H$'s negative tail is all $R$'s
 # doing. After training the residuals are near zero, $R$'s negative part has gone with them, and $H$ differs
 # from $G$ only by a positive remainder — which is why Рис. 28's negative eigenvalues disappear as the loss goes
-# to zero. (It is also why Gauss–Newton and natural-gradient methods use $G$: positive semidefinite, so CG and
-# Newton-like steps are always well defined.)
+# to zero. (It is also why Gauss–Newton and natural-gradient methods use $G$: it is positive semidefinite — here
+# singular, $\lambda_{\min}(G) \approx 0$, as a rank-$N$ matrix in 205 dimensions must be — so with damping,
+# $G + \mu I$ with $\mu > 0$, CG and Newton-like steps are always well defined.)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: what an HVP costs / За рамками лекции: стоимость HVP
@@ -319,7 +322,8 @@ say(f"After training: $\\lambda_{{\\max}}(G) = {trained['gn'][-1]:.2f}$ against 
 # A softplus layer $f(x) = \mathbf 1^\top \log(1 + e^{Ax}) + \tfrac12\|x\|^2$ with $A \in \mathbb R^{n\times n}$:
 # one gradient costs $O(n^2)$. An HVP should be a small constant times that, **whatever $n$**; the dense
 # Hessian (`jacfwd(grad(f))`: $n$ forward-over-reverse HVPs) costs $n$ HVPs. Best-of-11 wall-clock times, taken
-# in turns (they vary from machine to machine and run to run; the ratios are what to look at).
+# in turns (the slow dense Hessian: best of 5, in turns with a gradient, rescaled to the row's gradient time).
+# They vary from machine to machine and run to run; the ratios are what to look at.
 
 # %% slideshow={"slide_type": "skip"}
 def softplus_problem(n, seed=0):
@@ -380,12 +384,19 @@ per_n_hvps = np.array([row["hessian"] / (row["n"] * row["forward-over-reverse"])
 big = dict(zip(curvature.HVP_METHODS, hvp_ratios[-1]))
 claim(hvp_ratios.max() < 8, "every HVP costs a few gradients (under 8), at every n", largest=hvp_ratios.max())
 claim(np.all(per_n_grads > 1), "the dense Hessian costs more than n gradients", per_n_grads=per_n_grads)
-say(f"Measured: an HVP costs **{hvp_ratios.min():.1f}–{hvp_ratios.max():.1f} gradients** across the table, "
+
+
+def span(values, fmt=".1f"):
+    """'lo–hi' of the values as printed, or one value when the two print the same."""
+    lo, hi = f"{np.min(values):{fmt}}", f"{np.max(values):{fmt}}"
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+say(f"Measured: an HVP costs **{span(hvp_ratios)} gradients** across the table, "
     f"from $n = {rows[0]['n']}$ to ${rows[-1]['n']}$; at $n = {rows[-1]['n']}$: {big['forward-over-reverse']:.2f} (forward-over-reverse), "
     f"{big['reverse-over-reverse']:.2f} (reverse-over-reverse), {big['reverse-over-forward']:.2f} "
     f"(reverse-over-forward). The dense Hessian (exactly $n$ HVPs, counted) costs "
-    f"**{per_n_grads.min():.1f}–{per_n_grads.max():.1f} × n gradients** "
-    f"({per_n_hvps.min():.1f}–{per_n_hvps.max():.1f} × n HVPs of the same run), not $n$ gradients.")
+    f"**{span(per_n_grads)} × n gradients** ({span(per_n_hvps)} × n HVPs of the same run), not $n$ gradients.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What the theory says, and what it does not. Forward mode applied to *any* program costs at most a small
@@ -397,7 +408,8 @@ say(f"Measured: an HVP costs **{hvp_ratios.min():.1f}–{hvp_ratios.max():.1f} g
 # $Av$ does not depend on $x$, so reverse mode never goes back through it). The count predicts ratios of 2, 2
 # and 1.5 at large $n$, where Python's bookkeeping no longer matters; compare the last row of the table (timings
 # on a busy machine scatter around such counts). The dense Hessian is $n$ HVPs, hence $4n$ of these products
-# against the gradient's 2, about $2n$ gradients: hopeless long before $n = 10^6$.
+# against the gradient's 2, about $2n$ gradients by this count (the measured multiple is the one above):
+# hopeless long before $n = 10^6$.
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7.5, 4.6))
@@ -406,9 +418,10 @@ ax.loglog(ns, [row["grad"] for row in rows], "o-", color="k", label="gradient")
 for name, marker in zip(curvature.HVP_METHODS, "s^v"):
     ax.loglog(ns, [row[name] for row in rows], marker + "-", label=f"HVP, {name}")
 hess = np.array([row["hessian"] for row in rows])
-ax.loglog(ns[np.isfinite(hess)], hess[np.isfinite(hess)], "D-", color="tab:red", label="dense Hessian (n HVPs)")
+ax.loglog(ns[np.isfinite(hess)], hess[np.isfinite(hess)], "D-", color="tab:red",
+          label="dense Hessian (n HVPs): best of 5,\nrescaled to the gradient's best of 11")
 ax.set_xlabel("dimension n")
-ax.set_ylabel("time [s] (best of 11)")
+ax.set_ylabel("time [s] (best of 11 unless noted)")
 ax.set_title("An HVP costs a few gradients; the Hessian, n HVPs")
 ax.legend()
 fig.tight_layout()
@@ -452,9 +465,9 @@ gap = mem[:, 1:].min(axis=1) - mem[:, 0]  # what the next best nesting needs mor
 claim(gap[-1] > gap[-3], "the gap widens with depth", gap=gap[-3:])
 
 # %% slideshow={"slide_type": "fragment"}
-say(f"Forward-over-reverse needs **{mem[:, 0].min():.1f}–{mem[:, 0].max():.1f}×** a gradient's memory in every "
-    f"row; reverse-over-reverse {mem[:, 1].min():.1f}–{mem[:, 1].max():.1f}×, reverse-over-forward "
-    f"{mem[:, 2].min():.1f}–{mem[:, 2].max():.1f}× (the gap widens with depth). In time the fastest at "
+say(f"Forward-over-reverse needs **{span(mem[:, 0])}×** a gradient's memory in every "
+    f"row; reverse-over-reverse {span(mem[:, 1])}×, reverse-over-forward "
+    f"{span(mem[:, 2])}× (the gap widens with depth). In time the fastest at "
     f"$n = {rows[-1]['n']}$ was {min(big, key=big.get)} — "
     + choose(min(big, key=big.get) == "forward-over-reverse", "it wins both tables here.",
              "so the recommendation is about memory, which on a GPU is usually what runs out first."))
@@ -539,7 +552,8 @@ say(f"Gradient descent shrinks $\\|\\nabla L\\|$ by a factor of only **{gd_rate:
 # ## Summary / Итоги
 #
 # * $\nabla^2 f(x) v = \nabla[\nabla f(x)^\top v]$: three nestings of the two modes, all equal (to rounding,
-#   and to JAX); forward-over-reverse is the recommended one — for its memory (one tape), not its speed.
+#   and to JAX); forward-over-reverse is the recommended one — chiefly for its memory (one tape); in time it need
+#   not be the fastest (which one was, in this run, is said after the peak-memory table).
 # * Lanczos + HVPs give the extreme eigenvalues and (SLQ) the whole eigenvalue density: the negative curvature
 #   of a network at initialisation fades with training (Рис. 28).
 # * Beyond the lecture: in the Gauss–Newton split $H = \frac1N J^\top \operatorname{diag}(\ell'')\,J +
