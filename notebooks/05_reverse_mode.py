@@ -228,7 +228,8 @@ claim(all(b == (n + 1) * m * 8 + 8 for n, b in zip(lengths, tape_bytes)),
       "the tape grows linearly with n, one stored array per primitive (input, n outputs of sin, the sum)")
 claim(peak_reverse[-1] > 0.9 * tape_bytes[-1], "the peak memory of adlib.grad follows the tape",
       peak=peak_reverse[-1], tape=tape_bytes[-1])
-claim(peak_forward[-1] < 2 * peak_forward[0] + 10 * 8 * m, "forward mode's peak stays flat, a few arrays",
+claim(max(peak_forward) < 8 * 8 * m and peak_forward[-1] < 1.1 * peak_forward[1],
+      "forward mode's peak stays flat from n = 4 on, a few arrays (fewer than 8 of m numbers)",
       peak_forward=peak_forward)
 claim(peak_reverse[-1] > 10 * peak_forward[-1], "at n = 256 reverse mode's peak is more than 10× forward mode's",
       ratio=peak_reverse[-1] / peak_forward[-1])
@@ -306,8 +307,10 @@ np.testing.assert_allclose([push[i] for i in graph.inputs], adlib.grad(L, argnum
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The same sums, to the last bit: every adjoint here is a sum of at most two terms, and adding two numbers does
-# not depend on their order. (With three or more terms, the order of a floating-point sum can change its last
-# bits, never more.) Pushing needs no list of children — only the parents, which the tape records anyway.
+# not depend on their order. (With three or more terms it can: floating-point addition is not associative, and
+# another order may round differently, by a few units in the last place of the largest term: a large relative
+# error of the sum only where the terms cancel.) Pushing needs no list of children — only the parents, which the
+# tape records anyway.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn / Пошагово, с любыми $w_1, w_2$
