@@ -94,7 +94,7 @@ from adlib.course.claims import claim, say
 from adlib.course.measure import peak_bytes, tape_size
 
 projector.use()
-FULL = os.environ.get("ADLIB_FULL") == "1"  # ADLIB_FULL=1: larger sweeps (the default run takes a few seconds)
+FULL = os.environ.get("ADLIB_FULL") == "1"  # ADLIB_FULL=1: larger sweeps (the default run takes about half a minute)
 np.set_printoptions(precision=4)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -112,6 +112,11 @@ np.set_printoptions(precision=4)
 #   $n(n-1)/2$ extra steps;
 # * **every √n** (checkpointed): a checkpoint every $\lceil\sqrt n\,\rceil$ steps; the backward sweep re-runs one
 #   segment at a time: $O(\sqrt n)$ memory for at most one extra forward sweep.
+#
+# The counters: *forward steps* counts every evaluation of a step, *extra* counts the advances (evaluations
+# without a tape, done only to reach a state, the first sweep's included — so recompute-all's first frame
+# already says "extra 1"); every step is recorded exactly once, so at the end *extra* is the work beyond plain
+# reverse mode.
 
 # %% slideshow={"slide_type": "subslide"}
 n_anim = 6
@@ -139,7 +144,10 @@ say("| $n = " + str(n_anim) + "$ | forward steps | extra (recomputed) | peak hel
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The same animations, one strategy per GIF, and the binomial schedule's (beyond the lecture, below), are in
-# `figures/checkpoint_*.gif` (`make figures`).
+# [../figures/checkpoint_store_all.gif](../figures/checkpoint_store_all.gif),
+# [../figures/checkpoint_recompute_all.gif](../figures/checkpoint_recompute_all.gif),
+# [../figures/checkpoint_sqrt_n.gif](../figures/checkpoint_sqrt_n.gif) and
+# [../figures/checkpoint_revolve.gif](../figures/checkpoint_revolve.gif) (`make figures`).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Example: GPT-2 / Пример использования контрольных точек градиента
@@ -155,8 +163,10 @@ say("| $n = " + str(n_anim) + "$ | forward steps | extra (recomputed) | peak hel
 # \text{hidden}\cdot\text{batch}\cdot\text{seq}$ values each) and, during the backward pass, the full activations
 # ($12c$ per layer) of **one** $k$-layer segment at a time:
 #
-# $$M(k) = \lceil n/k \rceil\, c + 12\,k\,c, \qquad \text{smallest near } k \approx \sqrt{n/12}
-#   \ (\text{not } \sqrt n\text{: a checkpoint is 12 times cheaper than a layer's activations}).$$
+# $$M(k) = \lceil n/k \rceil\, c + 12\,k\,c \ \ (k < n), \qquad \text{smallest near } k \approx \sqrt{n/12}
+#   \ (\text{not } \sqrt n\text{: a checkpoint is 12 times cheaper than a layer's activations});$$
+#
+# $k \ge n$ is one segment, i.e. no checkpointing: $M = 12\,n\,c$, the store-all memory (a candidate too).
 
 # %% slideshow={"slide_type": "subslide"}
 report = gpt2_activation_report()  # hidden 1600, 48 layers, seq 1024, batch 32, fp16; k = ⌈√48⌉ = 7
@@ -166,16 +176,18 @@ M = [activation_memory(1600, n_gpt, 1024, 32, checkpoint_every=int(k)) / 1e9 for
 k_opt = int(ks[np.argmin(M)])
 claim(round(report["store_all_GB"]) == 60, "store all: 60 GB", GB=report["store_all_GB"])
 claim(k_opt == report["k_opt"] == 2 and 4.9 < min(M) < 5.1, "the optimum is k = 2 with about 5 GB", k=k_opt)
-claim(f"{report['rule_of_thumb_GB']:.1f}" == "8.7", "60 GB / √48 ≈ 8.7 GB", GB=report["rule_of_thumb_GB"])
+claim(f"{report['rule_of_thumb_GB']:.1f}" == "8.7", "our reading: 60 GB / √48 ≈ 8.7 GB", GB=report["rule_of_thumb_GB"])
 claim(f"{report['checkpointed_GB']:.1f}" == "9.5" and report["checkpointed_GB"] > report["rule_of_thumb_GB"],
       "k = 7 costs 9.5 GB, more than 60/√48", GB=report["checkpointed_GB"])
 
 fig, ax = plt.subplots(figsize=(9, 3.8))
 ax.plot(ks, M, "o-", ms=4, color="tab:orange", label="M(k): checkpoint every k layers")
-ax.axhline(report["rule_of_thumb_GB"], color="tab:blue", ls="--", label="ZeRO's rule: 60 GB / √48")
+ax.axhline(report["rule_of_thumb_GB"], color="tab:blue", ls="--", label="our reading of ZeRO: 60 GB / √48")
 ax.plot([k_opt], [min(M)], "*", ms=16, color="tab:red", label=f"optimum k = {k_opt}")
 ax.plot([report["k"]], [report["checkpointed_GB"]], "s", ms=9, color="k", label=f"k = ⌈√48⌉ = {report['k']}")
 ax.set_xscale("log")
+ax.set_xticks([1, 2, 4, 7, 12, 24, 48], ["1", "2", "4", "7", "12", "24", "48"])
+ax.minorticks_off()
 ax.set_ylim(0, 25)
 ax.set_xlabel("checkpoint interval k (layers)")
 ax.set_ylabel("activation memory (GB)")
@@ -192,9 +204,10 @@ say(f"Under this model the best interval is $k^* = {k_opt}$ (≈ $\\sqrt{{48/12}
     f"{report['k']}-layer segment).")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **Where the lecture's 8 GB comes from.** ZeRO's rule of thumb is that checkpointing divides the activation memory
-# by about the square root of the number of layers: $60 \text{ GB} / \sqrt{48} \approx 8.7$ GB (not the 8.8 GB of
-# one 7-layer segment), given in the paper and on the slide as "8 GB". It is the order of magnitude of what
+# **Where the lecture's 8 GB comes from.** ZeRO (§3.2) says that activation checkpointing is used to "reduce the
+# activation memory by approximately the square root of the total activations", which brings this model "to
+# about 8GB". The paper gives no formula; **our reading** is "divide by the square root of the number of layers":
+# $60 \text{ GB} / \sqrt{48} \approx 8.7$ GB, the slide's "8 GB". It is the order of magnitude of what
 # checkpointing buys; with the interval chosen by $M(k)$ above, this model needs less still.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -236,8 +249,11 @@ def show_gpt2(hidden=1600, layers=48, seq=1024, batch=32, bytes_per_value=2, k=7
     ax.invert_yaxis()
     ax.set_xlabel("activation memory (GB)")
     ax.set_xlim(0, 1.3 * max(bars.values()))
-    ax.set_title(f"every k = {k}: {r['reduction']:.1f}× less memory for "
-                 f"+{100 * r['extra_compute']:.0f} % compute ({r['recomputed_layers']} layers recomputed)")
+    if k >= layers:  # one segment: nothing is checkpointed, nothing recomputed
+        ax.set_title(f"k = {k} ≥ {layers} layers: no checkpointing (store all)")
+    else:
+        ax.set_title(f"every k = {k}: {r['reduction']:.1f}× less memory for "
+                     f"+{100 * r['extra_compute']:.0f} % compute ({r['recomputed_layers']} layers recomputed)")
     fig.tight_layout()
     plt.show()
 
@@ -387,7 +403,9 @@ for ax in (ax1, ax2):
     ax.set_xlabel("number of layers n")
     ax.grid(True, which="both", alpha=0.3)
 ax1.set_ylim(1, 1e4)
-ax1.set_ylabel("peak memory (states of 16 kB)")
+ax1.set_ylabel("peak memory: items held (lines),\nbytes / 16 kB state (circles)")
+tape_states = measured["store all"][ns_measured[-1]] / (ns_measured[-1] * state_bytes)
+ax1.text(110, 2500, f"a tape holds ≈ {tape_states:.1f} states:\ncircles above their lines", va="center")
 ax1.set_title("Memory: n, 2√n, s + 1, 2")
 ax2.set_ylabel("forward steps / n  (forward sweeps)")
 ax2.set_title("Work: 1, ≈ 2, a few, n/2 forward sweeps")
@@ -629,7 +647,8 @@ say(f"Without checkpointing JAX saves **{len(before)}** activations of 256 × 12
 #   steps' worth of intermediates; recompute-all keeps $O(1)$ and pays $n(n-1)/2$ extra steps; checkpointing
 #   every $\sqrt n$ steps keeps $O(\sqrt n)$ for less than one extra forward sweep.
 # * GPT-2 1.5 B: 60 GB of activations. Under $M(k) = \lceil n/k\rceil c + 12kc$ the best interval is $k = 2$,
-#   5.0 GB (9.5 GB at $k = \lceil\sqrt{48}\,\rceil = 7$); the lecture's ≈ 8 GB is ZeRO's $60/\sqrt{48} \approx 8.7$ GB.
+#   5.0 GB (9.5 GB at $k = \lceil\sqrt{48}\,\rceil = 7$); the lecture's ≈ 8 GB is ZeRO's "about 8GB" (our
+#   reading: $60/\sqrt{48} \approx 8.7$ GB).
 #   Counted, 46 of 48 layers run twice at $k = 2$: +32 % compute; the lecture's 33 % is one whole extra forward pass.
 #
 # Beyond the lecture:

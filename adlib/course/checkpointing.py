@@ -62,6 +62,7 @@ import numpy as np
 from ..core import unbox
 from ..custom import checkpoint  # noqa: F401  (the library function; this module is its lesson)
 from ..differential_operators import vjp
+from .measure import check_int
 
 __all__ = [
     "beta", "repetition_number", "revolve_cost", "SCHEDULES", "make_schedule", "schedule_store_all",
@@ -77,24 +78,16 @@ __all__ = [
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _require_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def beta(s, r):
     """``β(s, r) = C(s + r, s)``: the longest chain that ``s`` checkpoints reverse with each step advanced at
     most ``r`` times."""
-    s, r = _require_int(s, "s", 0), _require_int(r, "r", 0)
+    s, r = check_int("beta", "s", s, minimum=0), check_int("beta", "r", r, minimum=0)
     return math.comb(s + r, s)
 
 
 def repetition_number(n, s):
     """The smallest ``r`` with ``β(s, r) ≥ n``: how often the most-recomputed step is advanced."""
-    n, s = _require_int(n, "n", 1), _require_int(s, "s", 1)
+    n, s = check_int("repetition_number", "n", n, minimum=1), check_int("repetition_number", "s", s, minimum=1)
     r = 0
     while beta(s, r) < n:
         r += 1
@@ -110,7 +103,7 @@ def _t(n, s):
 def revolve_cost(n, s):
     """``t(n, s) = r·n − β(s+1, r−1)``: the minimal number of advances (forward steps besides the ``n``
     recorded ones) that reverse a chain of ``n`` steps with ``s`` checkpoints (``x_0``'s included)."""
-    return _t(_require_int(n, "n", 1), _require_int(s, "s", 1))
+    return _t(check_int("revolve_cost", "n", n, minimum=1), check_int("revolve_cost", "s", s, minimum=1))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -150,7 +143,7 @@ class _Writer:
 def schedule_store_all(n, keep_tapes=True):
     """Plain reverse mode (``keep_tapes``): record all n steps, then sweep back; 0 recomputations, n tapes.
     ``keep_tapes=False``: store all states ``x_0 … x_{n-1}`` instead and record each step on the way back."""
-    n = _require_int(n, "n", 1)
+    n = check_int("schedule_store_all", "n", n, minimum=1)
     w = _Writer()
     if keep_tapes:
         for j in range(1, n + 1):
@@ -168,7 +161,7 @@ def schedule_store_all(n, keep_tapes=True):
 
 def schedule_recompute_all(n):
     """Memory-poor reverse mode: only ``x_0`` is kept; step ``j`` is reached by recomputing from ``x_0``."""
-    n = _require_int(n, "n", 1)
+    n = check_int("schedule_recompute_all", "n", n, minimum=1)
     actions = [("store", 0)]
     for j in range(n, 0, -1):
         if j < n:  # the working state was dropped by the previous backprop
@@ -184,8 +177,8 @@ def schedule_every_k(n, k=None, keep_tapes=True):
     backward sweep re-runs one segment at a time from its checkpoint. ``keep_tapes``: the segment is recorded
     (≤ k tapes, as in Chen et al. 2016 and ``jax.checkpoint``); otherwise its states are stored and each step
     recorded on the way back (one tape at a time, Griewank–Walther's setting)."""
-    n = _require_int(n, "n", 1)
-    k = math.isqrt(n - 1) + 1 if k is None else _require_int(k, "k", 1)
+    n = check_int("schedule_every_k", "n", n, minimum=1)
+    k = math.isqrt(n - 1) + 1 if k is None else check_int("schedule_every_k", "k", k, minimum=1)
     w = _Writer()
     starts = list(range(0, n, k))
     w.emit("store", 0)
@@ -231,7 +224,7 @@ def schedule_revolve(n, s):
     """The binomial schedule for ``n`` steps and ``s ≥ 1`` checkpoints: advance ``m̂`` steps, store, reverse the
     right part with one checkpoint fewer, then the left part with all ``s``; ``m̂`` chosen so that the total
     number of advances is ``t(n, s)`` (:func:`revolve_cost`)."""
-    n, s = _require_int(n, "n", 1), _require_int(s, "s", 1)
+    n, s = check_int("schedule_revolve", "n", n, minimum=1), check_int("schedule_revolve", "s", s, minimum=1)
     w = _Writer()
 
     # Tasks on a stack instead of recursion (the right parts nest s deep): ("reverse", a, m, s) reverses steps
@@ -323,7 +316,7 @@ class Stats:
 
 def _machine(actions, n, engine=None, frames=False):
     """Run ``actions`` on a chain of ``n`` steps, checking each one; ``engine`` does the arithmetic (or None)."""
-    n = _require_int(n, "n", 1)
+    n = check_int("_machine", "n", n, minimum=1)
     stats = Stats(n)
     checkpoints, tapes, current, adjoint = set(), set(), 0, None
 
@@ -491,35 +484,44 @@ def activation_memory(hidden, layers, seq, batch, bytes_per_value=2, values_per_
     """Bytes of activations a transformer keeps for its backward pass: ``values_per_layer·hidden·batch·seq``
     values per layer (≈ 12 for GPT-2, ZeRO §3). With ``checkpoint_every = k`` only the input of every k-th
     layer (``hidden·batch·seq`` values) is stored, plus the full activations of the one k-layer segment being
-    recomputed during the backward pass."""
-    hidden, layers = _require_int(hidden, "hidden", 1), _require_int(layers, "layers", 1)
-    seq, batch = _require_int(seq, "seq", 1), _require_int(batch, "batch", 1)
+    recomputed during the backward pass. ``k ≥ layers`` is one segment, i.e. no checkpointing: the same memory as
+    ``checkpoint_every=None`` (every layer's activations)."""
+    hidden = check_int("activation_memory", "hidden", hidden, minimum=1)
+    layers = check_int("activation_memory", "layers", layers, minimum=1)
+    seq = check_int("activation_memory", "seq", seq, minimum=1)
+    batch = check_int("activation_memory", "batch", batch, minimum=1)
     if not bytes_per_value > 0 or not values_per_layer > 0:
         raise ValueError("bytes_per_value and values_per_layer must be positive")
     per_layer_input = hidden * batch * seq
     per_layer = values_per_layer * per_layer_input
-    if checkpoint_every is None:
+    k = None if checkpoint_every is None else check_int(
+        "activation_memory", "checkpoint_every", checkpoint_every, minimum=1)
+    if k is None or k >= layers:  # one segment of every layer: nothing to checkpoint
         return layers * per_layer * bytes_per_value
-    k = _require_int(checkpoint_every, "checkpoint_every", 1)
-    return (math.ceil(layers / k) * per_layer_input + min(k, layers) * per_layer) * bytes_per_value
+    return (math.ceil(layers / k) * per_layer_input + k * per_layer) * bytes_per_value
 
 
 def best_checkpoint_every(layers, values_per_layer=12):
     """The interval ``k`` that minimises the checkpointed activation memory of :func:`activation_memory`,
-    ``M(k) = ⌈layers/k⌉·c + min(k, layers)·values_per_layer·c`` (``c``: one layer's input), over every integer
+    ``M(k) = ⌈layers/k⌉·c + k·values_per_layer·c`` (``c``: one layer's input) for ``k < layers`` and
+    ``M(layers) = layers·values_per_layer·c`` (no checkpointing, a candidate too), over every integer
     ``k = 1 … layers`` (the smallest such ``k`` on a tie). Near ``√(layers / values_per_layer)``: a checkpoint
     (one input) is ``values_per_layer`` times cheaper than a layer's activations, so short segments pay off."""
-    layers = _require_int(layers, "layers", 1)
+    layers = check_int("best_checkpoint_every", "layers", layers, minimum=1)
     if not values_per_layer > 0:
         raise ValueError("values_per_layer must be positive")
-    return min(range(1, layers + 1), key=lambda k: (math.ceil(layers / k) + min(k, layers) * values_per_layer, k))
+    def cost(k):
+        return layers * values_per_layer if k >= layers else math.ceil(layers / k) + k * values_per_layer
+
+    return min(range(1, layers + 1), key=lambda k: (cost(k), k))
 
 
 def recomputed_layers(layers, k):
     """How many layer forwards checkpointing every ``k`` layers runs a second time, counted by running
     :func:`schedule_every_k` (segments recorded, as in Chen et al. 2016) on a chain of ``layers`` steps:
     every segment but the last one (still at hand after the forward sweep) is recomputed."""
-    layers, k = _require_int(layers, "layers", 1), _require_int(k, "k", 1)
+    layers = check_int("recomputed_layers", "layers", layers, minimum=1)
+    k = check_int("recomputed_layers", "k", k, minimum=1)
     return simulate(schedule_every_k(layers, min(k, layers)), layers).recomputations
 
 
@@ -533,12 +535,14 @@ def gpt2_activation_report(hidden=1600, layers=48, seq=1024, batch=32, bytes_per
     * ``k`` (every ``⌈√layers⌉`` layers by default), ``checkpointed_GB`` (:func:`activation_memory` with
       ``checkpoint_every=k``), ``segment_GB`` (the recomputed segment alone) and ``reduction`` (the ratio);
     * ``k_opt`` and ``optimal_GB``: the interval that minimises that memory (:func:`best_checkpoint_every`);
-    * ``rule_of_thumb_GB``: ``store_all_GB / √layers``, ZeRO's "divides the activations by about √layers";
+    * ``rule_of_thumb_GB``: ``store_all_GB / √layers``, our reading of ZeRO's "reduce the activation memory by
+      approximately the square root of the total activations" (ZeRO §3.2 itself just says "to about 8 GB");
     * ``recomputed_layers`` (counted, :func:`recomputed_layers`) and ``extra_compute``: that recomputation over
       the cost of forward + backward, a backward costing ``backward_to_forward`` forwards;
       ``one_pass_extra = 1 / (1 + backward_to_forward)``: one whole extra forward pass (⅓ for 2)."""
-    layers = _require_int(layers, "layers", 1)
-    k = math.isqrt(layers - 1) + 1 if checkpoint_every is None else _require_int(checkpoint_every, "k", 1)
+    layers = check_int("gpt2_activation_report", "layers", layers, minimum=1)
+    k = (math.isqrt(layers - 1) + 1 if checkpoint_every is None
+         else check_int("gpt2_activation_report", "k", checkpoint_every, minimum=1))
     if not backward_to_forward > 0:
         raise ValueError(f"backward_to_forward must be positive, got {backward_to_forward}")
     store_all = activation_memory(hidden, layers, seq, batch, bytes_per_value)
@@ -757,7 +761,7 @@ def plot_schedules(n=16, s=3, suptitle=None, figsize=(11.6, 5.6)):
     matplotlib Figure (one legend below the panels)."""
     import matplotlib.pyplot as plt
 
-    n, s = _require_int(n, "n", 1), _require_int(s, "s", 1)
+    n, s = check_int("plot_schedules", "n", n, minimum=1), check_int("plot_schedules", "s", s, minimum=1)
     k = math.isqrt(n - 1) + 1
     panels = [
         ("store all", schedule_store_all(n)),

@@ -406,6 +406,25 @@ def test_best_checkpoint_every_minimises_the_memory():
                       for j in range(1, layers + 1)]
             assert memory[k - 1] == min(memory) and memory.index(min(memory)) == k - 1
     assert best_checkpoint_every(48) == 2 and best_checkpoint_every(48, values_per_layer=1) == 6  # 8 + 6 = 14 = 7 + 7
+    # no checkpointing (k = layers) is a candidate: one layer, or two layers whose checkpoint costs as much as a layer
+    assert best_checkpoint_every(1) == 1 and best_checkpoint_every(2, values_per_layer=1) == 2
+    assert best_checkpoint_every(2) == 1  # 2 inputs + 12 < 24
+
+
+def test_k_at_least_layers_is_no_checkpointing():
+    """The widget's edge settings: k ≥ layers is plain storing (never more memory than store all), and the best k
+    never costs more than store all."""
+    for layers in [1, 2, 3, 7, 48, 128]:
+        full = activation_memory(1600, layers, 1024, 32)
+        for k in [layers, layers + 1, 128]:
+            assert activation_memory(1600, layers, 1024, 32, checkpoint_every=k) == full
+        for k in range(1, 129):
+            r = gpt2_activation_report(layers=layers, checkpoint_every=k)
+            assert r["checkpointed_GB"] <= r["store_all_GB"] and r["reduction"] >= 1
+            assert r["optimal_GB"] <= min(r["checkpointed_GB"], r["store_all_GB"])
+    one = gpt2_activation_report(layers=1, checkpoint_every=1)
+    assert one["k_opt"] == 1 and one["optimal_GB"] == one["store_all_GB"] == one["checkpointed_GB"]
+    assert one["reduction"] == 1 and one["recomputed_layers"] == 0
     with pytest.raises(ValueError, match="values_per_layer"):
         best_checkpoint_every(48, 0)
 
