@@ -33,8 +33,8 @@
 # one:
 #
 # * the linear solve $x = A^{-1}b$ and least squares $x^\star = \arg\min_x \|Ax - b\|^2$: derive
-#   $\partial L/\partial A$ and $\partial L/\partial b$ once, instead of differentiating $O(n^3)$ elimination
-#   steps;
+#   $\partial L/\partial A$ and $\partial L/\partial b$ once, instead of differentiating the elimination's
+#   $O(n^2)$ row operations ($O(n^3)$ numbers on the tape);
 # * the SVD $W = U\Sigma V^\top$: for a loss on the singular values, $\partial L/\partial W = U\,\mathrm{diag}
 #   (\partial L/\partial\sigma)\,V^\top$; the nuclear norm $\|W\|_* = \mathrm{tr}\,\Sigma$ has gradient $UV^\top$.
 #
@@ -73,7 +73,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import projector
 from adlib.course.claims import claim
-from adlib.course.measure import tape_size
+from adlib.course.measure import loglog_slope, tape_size
 from adlib.testing import check_grads
 
 projector.use()
@@ -169,7 +169,8 @@ claim(np.all(np.abs(np.diag(A)) > off_diagonal), "A is diagonally dominant (elim
 #
 # Without a rule, AD differentiates whatever algorithm computes $x$. Gaussian elimination written with
 # `adlib.numpy` (no pivoting: fine for our diagonally dominant $A$) gives the same numbers, after recording
-# every multiplication and subtraction of the elimination on the tape.
+# every row operation of the elimination (a multiple of one row subtracted from another: a few nodes, each holding
+# a whole row) on the tape.
 
 
 # %% slideshow={"slide_type": "fragment"}
@@ -204,7 +205,18 @@ for name, f in [("anp.linalg.solve", anp.linalg.solve), ("my_solve (custom_vjp)"
     print(f"{name:>23}: {t['nodes']:4d} tape nodes (2 are the inputs), {t['bytes']:6d} bytes kept for the sweep")
     nodes[name] = t["nodes"]
 claim(nodes["my_solve (custom_vjp)"] == nodes["anp.linalg.solve"] == 3 and nodes["gauss_solve (unrolled)"] > 100,
-      "the rule records one node for the whole solve, the elimination one per operation", nodes=nodes)
+      "the rule records one node for the whole solve, the elimination a few per row operation", nodes=nodes)
+sizes, unrolled, rng_k = (5, 10, 20, 40), [], np.random.default_rng(40)  # its own rng: later draws unchanged
+for n_k in sizes:
+    A_k = rng_k.normal(size=(n_k, n_k)) + 2 * np.sqrt(n_k) * np.eye(n_k)
+    unrolled.append(tape_size(gauss_solve, A_k, rng_k.normal(size=n_k)))
+print("unrolled elimination, n = " + ", ".join(map(str, sizes)) + ": "
+      + ", ".join(str(t["nodes"]) for t in unrolled) + " nodes, "
+      + ", ".join(f"{t['bytes'] / 1e3:.0f}" for t in unrolled) + " kB")
+slope_nodes = loglog_slope(sizes, [t["nodes"] for t in unrolled])
+slope_bytes = loglog_slope(sizes, [t["bytes"] for t in unrolled], x_min=10)
+claim(1.9 < slope_nodes < 2.1 and 2.6 < slope_bytes < 3.1,
+      "O(n²) nodes (row operations) holding O(n³) numbers", slope_nodes=slope_nodes, slope_bytes=slope_bytes)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Against finite differences / Сравнение с конечными разностями
@@ -411,8 +423,8 @@ print("U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_gr
 #
 # * A derived rule replaces differentiating an algorithm: for $x = A^{-1}b$, one extra solve with $A^\top$ gives
 #   $\partial L/\partial b = A^{-\top}\partial L/\partial x$ and $\partial L/\partial A = -(\partial L/\partial b)\,x^\top$;
-#   same numbers as the unrolled elimination (one tape node for the whole solve instead of one per arithmetic
-#   operation), JAX and finite differences.
+#   same numbers as the unrolled elimination (one tape node for the whole solve instead of a few per row
+#   operation: $O(n^2)$ nodes holding $O(n^3)$ numbers), JAX and finite differences.
 # * Least squares, from the normal equations: $z = (A^\top A)^{-1}\partial L/\partial x^\star$,
 #   $\partial L/\partial b = Az$, $\partial L/\partial A = r z^\top - A z\,x^{\star\top}$; the rule needs only the
 #   optimality condition, so the forward solve can be any accurate algorithm (here LAPACK's `lstsq`).
@@ -603,7 +615,8 @@ for k in range(iters):
     hist["subgradient"].append(objective(W_sub))
     hist["proximal"].append(objective(W_prox))
     W_sub = W_sub - 1.0 / np.sqrt(k + 1) * grad_F(W_sub)
-    W_prox = svt(W_prox - 1.0 * grad_data(W_prox), lam)  # step 1 = 1/Lipschitz constant of the data term
+    step = W_prox - 1.0 * grad_data(W_prox)  # step 1 = 1/Lipschitz constant of the data term
+    W_prox = svt(step, lam)
 
 
 def unseen_error(W):
@@ -622,17 +635,31 @@ claim(hist["proximal"][-1] < hist["subgradient"][-1] and k_prox < iters / 5,
       "the proximal method reaches a lower objective far faster", k_prox=k_prox)
 claim(3 <= ranks["proximal"] <= 5 and ranks["subgradient"] == size and unseen_error(W_prox) < 0.2,
       "the proximal fit has a rank close to 3, the subgradient iterates a full tail", ranks=ranks)
+set_to_zero = int(np.sum(np.linalg.svd(step, compute_uv=False) <= lam))  # max(s - λ, 0) = 0 in the last step
+sv_prox = np.linalg.svd(W_prox, compute_uv=False)
+sv_sub = np.linalg.svd(W_sub, compute_uv=False)
+alpha_last = 1.0 / np.sqrt(iters)  # the last subgradient step size
+print(f"proximal: the last step set {set_to_zero} of {size} singular values to exactly 0; the SVD of the result "
+      f"gives them back as ≤ {sv_prox[size - set_to_zero:].max():.0e} (round-off)")
+below_step = int(np.sum(sv_sub < alpha_last * lam))
+print(f"subgradient: {below_step} of {size} σᵢ lie below the last step αλ = {alpha_last * lam:.3f}, "
+      f"the smallest at {sv_sub.min():.1e}")
+claim(set_to_zero == size - ranks["proximal"] and sv_prox[ranks["proximal"]:].max() < 1e-12,
+      "the thresholding set the small singular values to zero; what the plot shows of them is round-off")
+claim(sv_sub.min() > 0 and below_step >= 5, "the subgradient iterates' smallest singular values hover between 0 "
+      "and the step's size", smallest=sv_sub.min(), below_step=below_step)
 
 # %% slideshow={"slide_type": "subslide"}
 F_best = min(min(h) for h in hist.values())
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 for name, h in hist.items():
-    axes[0].semilogy(np.arange(iters), np.asarray(h) - F_best + 1e-3, label=name)
-axes[0].set(xlabel="iteration", ylabel=r"$F(W_k) - F_{\rm best} + 10^{-3}$", title="Loss curve")
+    gap = np.asarray(h) - F_best
+    axes[0].semilogy(np.arange(iters), np.where(gap > 0, gap, np.nan), label=name)  # F_best itself: log 0
+axes[0].set(xlabel="iteration", ylabel=r"$F(W_k) - F_{\rm best}$ (where $> 0$)", title="Loss curve")
 axes[0].legend()
-axes[1].semilogy(np.linalg.svd(M, compute_uv=False), "o", label="true $M$")
-for name, W_fit in [("subgradient", W_sub), ("proximal", W_prox)]:
-    axes[1].semilogy(np.maximum(np.linalg.svd(W_fit, compute_uv=False), 1e-16), ".", label=name)
+axes[1].semilogy(np.linalg.svd(M, compute_uv=False), "o", ms=8, mfc="none", label="true $M$")
+axes[1].semilogy(sv_sub, "s", ms=5, mfc="none", label="subgradient")
+axes[1].semilogy(np.maximum(sv_prox, 1e-16), "^", ms=6, mfc="none", label="proximal (SVD re-run)")
 axes[1].set(xlabel="index $i$", ylabel=r"$\sigma_i$", title="Singular values of the fit", ylim=(1e-16, None))
 axes[1].legend()
 fig.tight_layout()
@@ -640,10 +667,15 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: the proximal method reaches a lower objective far faster than subgradient descent (it passes the
-# latter's final value within the first fifth of the iterations), and its fit has a rank close to the true 3 (the
-# thresholding sets small singular values to exactly zero; the $\lambda$-shrinkage biases the kept ones), while
-# the subgradient iterates keep a full tail of small nonzero singular values: the gradient $UV^\top$ of the
-# nuclear norm pushes every $\sigma_i$ down by the same amount each step but never lands on 0 exactly.
+# latter's final value within the first fifth of the iterations), and its fit has a rank close to the true 3:
+# the thresholding sets the small singular values to exactly zero (the triangles at $10^{-14} \dots 10^{-16}$ are
+# the round-off of running the SVD again on $U\max(\Sigma - \lambda, 0)V^\top$, like the circles of the rank-3
+# $M$ itself; the $\lambda$-shrinkage biases
+# the kept ones). The subgradient iterates keep a full tail of small nonzero singular values: the step
+# $\alpha_k\lambda UV^\top$ of the nuclear norm lowers every $\sigma_i$ by the same $\alpha_k\lambda$; a
+# $\sigma_i < \alpha_k\lambda$ overshoots past 0 (the SVD reports it as positive again, with a flipped singular
+# vector), so the smallest ones hover between 0 and about the step's size, changing from step to step, instead of
+# landing on 0.
 #
 # Back to [11 — what AD is not](11_what_ad_is_not.ipynb); the VJPs written here are the reverse mode of
 # [05 — reverse mode](05_reverse_mode.ipynb), one rule per whole function.
