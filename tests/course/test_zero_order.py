@@ -512,7 +512,13 @@ def test_plot_rate_table_labels_slopes_and_is_projector_readable():
         assert [line.get_label() for line in lines] == ["GD: slope 0.00", "two-point: slope 1.00"]
         assert ax.get_xscale() == ax.get_yscale() == "log" and ax.get_title() == "convex"
         np.testing.assert_array_equal(lines[1].get_ydata(), [160, 320, 640])
+        assert ax.get_ylim() == (10.0, 1e4)  # a labelled decade under GD's 20, a decade of room over 640
         projector.check_readable(fig)
+        ax.clear()
+        central = {"iterations": np.array([20.0, 20, 20]), "slope_iterations": 0.0, "slope_evaluations": 1.0}
+        lines = zo.plot_rate_table(ax, ns, {"gradient": table["gradient"], "central": central})
+        assert lines[1].get_label() == "central: slope 0.00,\nin evaluations 1.00"
+        assert lines[1].get_linestyle() == "--" and lines[1].get_markerfacecolor() == "none"
         with pytest.raises(TypeError, match="rate_table"):
             zo.plot_rate_table(ax, ns, {})
     finally:
