@@ -41,7 +41,7 @@ import numpy as np
 
 from .. import numpy as anp
 from ..differential_operators import grad, jvp, value_and_grad, vjp
-from .measure import loglog_slope
+from .measure import check_int, loglog_slope
 
 __all__ = [
     "plot_spectral_density",
@@ -201,12 +201,6 @@ def _check_rng(rng, fname):
         raise TypeError(f"{fname} needs a numpy.random.Generator, e.g. rng=np.random.default_rng(0); got {rng!r}")
 
 
-def _positive_int(value, name, fname, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{fname}: {name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 # ----------------------------------------------------------------------------------------------------------
 # Hutchinson and Hutch++
 # ----------------------------------------------------------------------------------------------------------
@@ -231,7 +225,7 @@ def probes(n, k, rng, kind="rademacher"):
 def hutchinson_samples(matvec, n, num_probes, rng, probe="rademacher"):
     """The ``num_probes`` single-probe estimates ``vᵢᵀ A vᵢ`` (their mean is Hutchinson's estimate)."""
     matvec, n = _operator(matvec, n)
-    num_probes = _positive_int(num_probes, "num_probes", "hutchinson")
+    num_probes = check_int("hutchinson", "num_probes", num_probes, minimum=1)
     V = probes(n, num_probes, rng, probe)
     return np.einsum("ij,ij->j", V, _apply(matvec, V))
 
@@ -272,7 +266,7 @@ def hutchpp(matvec, n, num_matvecs, rng, probe="rademacher"):
 
     Big eigenvalues are traced exactly, so only the small ones are left to the noisy estimator."""
     matvec, n = _operator(matvec, n)
-    m = _positive_int(num_matvecs, "num_matvecs", "hutchpp", minimum=3)
+    m = check_int("hutchpp", "num_matvecs", num_matvecs, minimum=3)
     _check_rng(rng, "hutchpp")
     k = m // 3
     Q, _ = np.linalg.qr(_apply(matvec, probes(n, k, rng, probe)))
@@ -289,8 +283,8 @@ def trace_estimates(A, method, budget, trials, rng, probe="rademacher"):
     if method not in ("hutchinson", "hutch++"):
         raise ValueError(f"unknown method {method!r}; choose 'hutchinson' or 'hutch++'")
     op = A if isinstance(A, Matvec) else as_matvec(A)
-    budget = _positive_int(budget, "budget", "trace_estimates", minimum=3 if method == "hutch++" else 1)
-    trials = _positive_int(trials, "trials", "trace_estimates")
+    budget = check_int("trace_estimates", "budget", budget, minimum=3 if method == "hutch++" else 1)
+    trials = check_int("trace_estimates", "trials", trials, minimum=1)
     if method == "hutchinson":
         return np.array([hutchinson(op, op.n, budget, rng, probe) for _ in range(trials)])
     return np.array([hutchpp(op, op.n, budget, rng, probe) for _ in range(trials)])
@@ -302,8 +296,8 @@ def trace_errors(A, budgets, trials, rng, probe="rademacher"):
     independent; Hutchinson's budgets within one trial share probes (the first m of the same sequence)."""
     A = np.asarray(A, dtype=float)
     exact = float(np.trace(A))
-    budgets = [_positive_int(m, "budget", "trace_errors", minimum=3) for m in budgets]
-    trials = _positive_int(trials, "trials", "trace_errors")
+    budgets = [check_int("trace_errors", "budget", m, minimum=3) for m in budgets]
+    trials = check_int("trace_errors", "trials", trials, minimum=1)
     op = as_matvec(A)
     # Hutchinson: one trial draws max(budgets) probes; its estimate at budget m is the mean of the first m
     samples = np.array([hutchinson_samples(op, None, max(budgets), rng, probe) for _ in range(trials)])
@@ -333,8 +327,8 @@ def power_iteration(matvec, n, rng, k=1, num_iters=500, tol=1e-10):
     ``vᵀ A v`` is the eigenvalue. Stops when it changes by less than ``tol`` relatively."""
     matvec, n = _operator(matvec, n)
     _check_rng(rng, "power_iteration")
-    k = _positive_int(k, "k", "power_iteration")
-    num_iters = _positive_int(num_iters, "num_iters", "power_iteration")
+    k = check_int("power_iteration", "k", k, minimum=1)
+    num_iters = check_int("power_iteration", "num_iters", num_iters, minimum=1)
     if k > n:
         raise ValueError(f"power_iteration: k = {k} eigenvalues asked of an {n}×{n} matrix")
     values, vectors, used, converged = [], np.zeros((n, 0)), 0, True
@@ -381,7 +375,7 @@ def lanczos(matvec, n, num_steps, rng, v0=None):
     space is invariant (then ``len(alpha) < num_steps``)."""
     matvec, n = _operator(matvec, n)
     _check_rng(rng, "lanczos")
-    m = _positive_int(num_steps, "num_steps", "lanczos")
+    m = check_int("lanczos", "num_steps", num_steps, minimum=1)
     if m > n:
         raise ValueError(f"lanczos: num_steps = {m} exceeds the dimension n = {n}")
     q = rng.standard_normal(n) if v0 is None else np.asarray(v0, dtype=float).copy()
@@ -420,8 +414,8 @@ def slq(matvec, n, rng, num_steps=90, num_probes=1):
     ``vᵀ g(A) v``), averaged over probes. Returns ``(nodes, weights)``, weights summing to 1."""
     matvec, n = _operator(matvec, n)
     _check_rng(rng, "slq")
-    num_probes = _positive_int(num_probes, "num_probes", "slq")
-    num_steps = min(_positive_int(num_steps, "num_steps", "slq"), n)
+    num_probes = check_int("slq", "num_probes", num_probes, minimum=1)
+    num_steps = min(check_int("slq", "num_steps", num_steps, minimum=1), n)
     nodes, weights = [], []
     for _ in range(num_probes):
         theta, U = np.linalg.eigh(lanczos(matvec, n, num_steps, rng).T)
@@ -543,7 +537,7 @@ def conjugate_gradient(matvec, b, tol=1e-10, max_iter=None, x0=None):
     if b.ndim != 1:
         raise ValueError(f"conjugate_gradient: b must be a vector, got shape {b.shape}")
     matvec, n = _operator(matvec, b.size)
-    max_iter = 10 * n if max_iter is None else _positive_int(max_iter, "max_iter", "conjugate_gradient")
+    max_iter = 10 * n if max_iter is None else check_int("conjugate_gradient", "max_iter", max_iter, minimum=1)
     x = np.zeros(n) if x0 is None else np.asarray(x0, dtype=float).copy()
     r = b - (np.asarray(matvec(x), dtype=float) if x0 is not None else 0.0)
     p = r.copy()
@@ -662,7 +656,7 @@ SPECTRA = ("flat", "polynomial", "exponential")
 def spectrum_eigenvalues(n, kind):
     """Eigenvalues of the test matrices: ``flat`` — evenly spread in [1, 2]; ``polynomial`` — ``λᵢ = 1/i``;
     ``exponential`` — ``λᵢ = exp(−i/20)`` (i = 1…n)."""
-    n = _positive_int(n, "n", "spectrum_eigenvalues")
+    n = check_int("spectrum_eigenvalues", "n", n, minimum=1)
     i = np.arange(1, n + 1, dtype=float)
     if kind == "flat":
         return np.linspace(2.0, 1.0, n)
@@ -733,7 +727,7 @@ class MLPProblem:
     def fit(self, w, steps=1500, lr=0.2, momentum=0.9):
         """Full-batch gradient descent with heavy-ball momentum from ``w``; returns the trained weights and the
         loss before each step."""
-        steps = _positive_int(steps, "steps", "fit")
+        steps = check_int("fit", "steps", steps, minimum=1)
         loss_and_grad = value_and_grad(self.loss)
         w, velocity, losses = np.array(w, dtype=float), np.zeros(np.size(w)), []
         for _ in range(steps):
@@ -752,7 +746,7 @@ def mlp_problem(seed=0, num_samples=128, hidden=(12, 12), init_scale=1.0):
     """A small tanh MLP (2 → hidden → 1) and a seeded two-spirals-like dataset of ``num_samples`` points; the
     weights at initialisation are Gaussian with variance ``init_scale / fan_in`` (LeCun)."""
     rng = np.random.default_rng(seed)
-    num_samples = _positive_int(num_samples, "num_samples", "mlp_problem", minimum=2)
+    num_samples = check_int("mlp_problem", "num_samples", num_samples, minimum=2)
     t = rng.uniform(0.25, 1.0, num_samples) * 3 * np.pi
     y = np.where(np.arange(num_samples) % 2 == 0, 1.0, -1.0)
     X = np.column_stack([t * np.cos(t) * y, t * np.sin(t) * y]) / (3 * np.pi) + 0.05 * rng.standard_normal(
