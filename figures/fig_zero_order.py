@@ -57,7 +57,7 @@ def finite_differences_error():
     exact = adlib.grad(lecture_L)(w)
     epsilons = np.logspace(-16, 0, 97)
     with mpl.rc_context(projector.RC):
-        fig, ax = plt.subplots(figsize=(9, 5.2))
+        fig, ax = plt.subplots(figsize=(9, 6))
         colors = {"forward": "tab:blue", "central": "tab:orange"}
         for dtype, style in ((np.float64, "-"), (np.float32, ":")):
             for name, estimate in (("forward", zo.forward_difference), ("central", zo.central_difference)):
@@ -74,7 +74,7 @@ def finite_differences_error():
         ax.set_xlabel(r"step $\varepsilon$ (vertical lines: $\sqrt{\epsilon_{mach}}$, $\epsilon_{mach}^{1/3}$)")
         ax.set_ylabel("relative error of the gradient")
         ax.set_title(r"Finite differences: truncation vs round-off, at $w = (2, 3)$")
-        ax.legend(ncol=2, loc="lower left")
+        ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False)  # below: no curve hidden
         fig.tight_layout()
     return fig
 

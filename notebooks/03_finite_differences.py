@@ -35,7 +35,11 @@
 #
 # This notebook answers the lecture's two questions by measurement: **what does it cost** (counting and timing,
 # against `adlib`'s reverse mode as $d$ grows), and **how accurate is it** (the error against $\varepsilon$: a
-# U-shaped trade-off between truncation and round-off, in float64 and float32, with AD's error on the same plot).
+# U-shaped trade-off between truncation and round-off, with AD's error on the same plot), then the lecture's theorem.
+# Beyond the lecture: the same in float32, where the finite-difference time goes (the loop's own work), and a
+# cross-check with JAX.
+#
+# Runs in about 60 s.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/03_finite_differences.ipynb)
@@ -71,7 +75,8 @@ np.set_printoptions(precision=4)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Builds on [02 — gradient descent without a gradient](02_zero_order.ipynb), whose finite-difference estimator this
-# notebook takes apart; leads to [04 — forward mode](04_forward_mode.ipynb), the first algorithm that does better.
+# notebook takes apart; leads to [04 — forward mode](04_forward_mode.ipynb), exact derivatives but still one pass
+# per input, and [05 — reverse mode](05_reverse_mode.ipynb), the $\mathcal{O}(T)$ algorithm of the theorem below.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Finite differences / Конечные разности
@@ -168,7 +173,7 @@ for dtype in (np.float64, np.float32):
         curves[name, dtype] = np.array([relative_error(estimate(L, w_t, eps)) for eps in epsilons])
     ad_errors[dtype] = relative_error(adlib.grad(L)(w_t))
 
-fig, ax = plt.subplots(figsize=(9, 5.2))
+fig, ax = plt.subplots(figsize=(9, 6))
 colors = {"forward": "tab:blue", "central": "tab:orange"}
 floor = 1e-17  # an exact zero error is drawn here, so that it shows on a log axis
 for (name, dtype), errors in curves.items():
@@ -185,7 +190,7 @@ ax.set_ylim(1e-18, 1e2)
 ax.set_xlabel(r"step $\varepsilon$")
 ax.set_ylabel(r"relative error $\|G - \nabla L\| / \|\nabla L\|$")
 ax.set_title(r"Finite differences at $w = (2, 3)$: truncation (right) vs round-off (left)")
-ax.legend(ncol=2, loc="lower left")
+ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False)  # below: no curve hidden
 fig.tight_layout()
 plt.show()
 
@@ -200,7 +205,8 @@ claim(all(np.all(errors[epsilons < np.finfo(dtype).eps / 4] == 1) for (_, dtype)
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: every finite-difference curve is a **U**: the right branch is truncation (slope 1 for forward, 2 for
 # central), the left branch is round-off (slope −1). The vertical lines mark the rule-of-thumb optima
-# $\sqrt{\epsilon_{\text{mach}}}$ and $\epsilon_{\text{mach}}^{1/3}$ (solid float64, dotted float32). The green lines
+# $\sqrt{\epsilon_{\text{mach}}}$ and $\epsilon_{\text{mach}}^{1/3}$ (solid float64; dotted float32, which goes
+# beyond the lecture: the precision of deep learning, where the same U sits higher). The green lines
 # are AD: no $\varepsilon$ at all, error at the level of machine precision (in float64 below $10^{-15}$; an exact 0
 # is drawn at $10^{-17}$). Left of $\varepsilon \approx \epsilon_{\text{mach}}$ the step is lost entirely ($w + \varepsilon
 # = w$ in floating point) and the estimate is 0: relative error 1.
@@ -239,8 +245,8 @@ say(f"At the best step, in float64 (≈ {-np.log10(np.finfo(f64).eps):.0f} digit
     f"{lost['central', f32]:.0%}.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# So forward differences lose about half of the digits and central ones about a third, in float32 as in float64 —
-# the fractions the theory predicts. Reverse mode keeps all of them.
+# So forward differences lose about half of the digits and central ones about a third, in float64 and (beyond the
+# lecture) in float32 alike — the fractions the theory predicts. Reverse mode keeps all of them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Theorem / Теорема (Linnainmaa, 1970)
@@ -299,7 +305,10 @@ claim(slope_ad < 0.3 and ratio_ad.max() < 0.1 * ratio_fd[-1], "the reverse-mode 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: the finite-difference curve runs along the $2d$ line (slope ≈ 1); the reverse-mode curve does not
-# grow — a gradient costs a **bounded** number of evaluations, however large $d$ is.
+# grow — over $d = 10 \dots 3000$, a gradient costs a **bounded** number of evaluations.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Beyond the lecture: where the finite-difference time goes / За рамками лекции: куда уходит время конечных разностей
 #
 # Where does the gap between the measured curve and $2d$ come from? Each of the $2d$ evaluations inside the loop
 # also costs the loop's own work: copying $w$ to move one coordinate, checking that the value is a finite number.
@@ -328,8 +337,9 @@ say(f"Measured over $2dT$: **{(ratio_fd / (2 * dims)).min():.2f}–{(ratio_fd / 
 # So the gap is not a small-$d$ effect, and it does not change the slope: $t_{\text{loop}}$ does not grow with $d$
 # (copying a few thousand numbers is cheap), and $T$ grows only a little, because at these sizes both are mostly the
 # per-call overhead of Python and NumPy; the factor $1 + t_{\text{loop}}/T$ stays about the same at every $d$.
-# How an algorithm gets the whole gradient at a cost that does not grow with $d$ is the rest of the course:
-# [04 — forward mode](04_forward_mode.ipynb) first, then reverse mode.
+# The rest of the course is the algorithms behind the theorem: [04 — forward mode](04_forward_mode.ipynb) gives
+# exact derivatives but still needs $d$ passes, one per input, so a gradient still costs $d \cdot \mathcal{O}(T)$;
+# [05 — reverse mode](05_reverse_mode.ipynb) is the $\mathcal{O}(T)$ algorithm.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: cross-check with JAX / За рамками лекции: проверка с помощью JAX
@@ -365,11 +375,12 @@ print("adlib.grad == jax.grad (rtol 1e-12); central differences agree to 1e-8")
 # * A finite-difference gradient costs $(d+1)T$ (the slide's forward formula) or $2dT$ (central differences, the
 #   lecture's answer): measured, it grows linearly with $d$.
 # * Its accuracy is limited by a truncation/round-off trade-off: the best step is $\approx\sqrt{\epsilon}$ or
-#   $\epsilon^{1/3}$, and even then about half (forward) or a third (central) of the digits are lost, in float32 as
-#   in float64.
+#   $\epsilon^{1/3}$, and even then about half (forward) or a third (central) of the digits are lost, in float64 as
+#   in float32.
 # * Reverse-mode AD computes the exact gradient (to machine precision) in $\mathcal{O}(T)$ — Linnainmaa's theorem,
 #   seen here as a flat line. Finite differences remain useful for one thing: **testing** AD
 #   (`adlib.testing.check_grads`).
 #
 # **Path:** back to [02 — gradient descent without a gradient](02_zero_order.ipynb); next,
-# [04 — forward mode](04_forward_mode.ipynb).
+# [04 — forward mode](04_forward_mode.ipynb) (exact, $d$ passes), then [05 — reverse mode](05_reverse_mode.ipynb)
+# (exact, $\mathcal{O}(T)$).
