@@ -736,8 +736,8 @@ def copy(a, order="K"):
 # Piecewise-constant functions: zero derivative, they run on plain values
 # ---------------------------------------------------------------------------------------------------------
 _NONDIFF = """sign floor ceil round rint trunc isnan isfinite isinf equal not_equal greater greater_equal less
-less_equal logical_and logical_or logical_not logical_xor argmax argmin argsort nonzero any all allclose isclose shape ndim
-size zeros_like ones_like empty_like result_type iscomplexobj""".split()
+less_equal logical_and logical_or logical_not logical_xor argmax argmin argsort nonzero any all allclose isclose
+shape ndim size zeros_like ones_like empty_like result_type iscomplexobj""".split()
 for _name in _NONDIFF:
     globals()[_name] = NonDifferentiable(getattr(np, _name))
 
