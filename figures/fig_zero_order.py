@@ -54,27 +54,12 @@ def lecture_L(w):
 def finite_differences_error():
     """Error of forward/central differences vs ε in float64 and float32 (U-curves), and AD's error."""
     w = np.array([2.0, 3.0])
-    exact = adlib.grad(lecture_L)(w)
     epsilons = np.logspace(-16, 0, 97)
+    curves, ad_errors = zo.difference_errors(lecture_L, w, adlib.grad(lecture_L)(w), epsilons)
     with mpl.rc_context(projector.RC):
         fig, ax = plt.subplots(figsize=(9, 6))
-        colors = {"forward": "tab:blue", "central": "tab:orange"}
-        for dtype, style in ((np.float64, "-"), (np.float32, ":")):
-            for name, estimate in (("forward", zo.forward_difference), ("central", zo.central_difference)):
-                errors = [np.linalg.norm(estimate(lecture_L, w.astype(dtype), e) - exact) / np.linalg.norm(exact)
-                          for e in epsilons]  # fmt: skip
-                ax.loglog(epsilons, np.maximum(errors, 1e-17), style, color=colors[name],
-                          label=f"{name}, {dtype.__name__}")  # fmt: skip
-            ad = np.linalg.norm(adlib.grad(lecture_L)(w.astype(dtype)) - exact) / np.linalg.norm(exact)
-            ax.axhline(max(ad, 1e-17), color="tab:green", ls=style, lw=2, label=f"adlib.grad, {dtype.__name__}")
-            machine = np.finfo(dtype).eps
-            ax.axvline(np.sqrt(machine), color=colors["forward"], ls=style, lw=0.8)
-            ax.axvline(np.cbrt(machine), color=colors["central"], ls=style, lw=0.8)
-        ax.set_ylim(1e-18, 1e2)
-        ax.set_xlabel(r"step $\varepsilon$ (vertical lines: $\sqrt{\epsilon_{mach}}$, $\epsilon_{mach}^{1/3}$)")
-        ax.set_ylabel("relative error of the gradient")
+        zo.plot_difference_errors(ax, epsilons, curves, ad_errors)
         ax.set_title(r"Finite differences: truncation vs round-off, at $w = (2, 3)$")
-        ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False)  # below: no curve hidden
         fig.tight_layout()
     return fig
 

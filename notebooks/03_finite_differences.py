@@ -160,37 +160,11 @@ for d in (10, 100, 1000):
 
 # %% slideshow={"slide_type": "subslide"}
 epsilons = np.logspace(-16, 0, 97)
-
-
-def relative_error(g):
-    return np.linalg.norm(np.asarray(g, dtype=np.float64) - exact) / np.linalg.norm(exact)
-
-
-curves, ad_errors = {}, {}
-for dtype in (np.float64, np.float32):
-    w_t = w.astype(dtype)
-    for name, estimate in (("forward", zo.forward_difference), ("central", zo.central_difference)):
-        curves[name, dtype] = np.array([relative_error(estimate(L, w_t, eps)) for eps in epsilons])
-    ad_errors[dtype] = relative_error(adlib.grad(L)(w_t))
+curves, ad_errors = zo.difference_errors(L, w, exact, epsilons)  # [name, dtype] -> errors over ε; adlib's error
 
 fig, ax = plt.subplots(figsize=(9, 6))
-colors = {"forward": "tab:blue", "central": "tab:orange"}
-floor = 1e-17  # an exact zero error is drawn here, so that it shows on a log axis
-for (name, dtype), errors in curves.items():
-    style = "-" if dtype is np.float64 else ":"
-    ax.loglog(epsilons, np.maximum(errors, floor), style, color=colors[name], label=f"{name}, {dtype.__name__}")
-for dtype, style in ((np.float64, "-"), (np.float32, ":")):
-    machine = np.finfo(dtype).eps
-    ax.axhline(max(ad_errors[dtype], floor), color="tab:green", ls=style, lw=2, label=f"adlib.grad, {dtype.__name__}")
-    ax.axvline(np.sqrt(machine), color=colors["forward"], ls=style, lw=0.8, alpha=0.7)
-    ax.axvline(np.cbrt(machine), color=colors["central"], ls=style, lw=0.8, alpha=0.7)
-ax.text(np.sqrt(np.finfo(np.float64).eps), 3, r"$\sqrt{\epsilon}$", color=colors["forward"], ha="center")
-ax.text(np.cbrt(np.finfo(np.float64).eps), 3, r"$\epsilon^{1/3}$", color=colors["central"], ha="center")
-ax.set_ylim(1e-18, 1e2)
-ax.set_xlabel(r"step $\varepsilon$")
-ax.set_ylabel(r"relative error $\|G - \nabla L\| / \|\nabla L\|$")
+zo.plot_difference_errors(ax, epsilons, curves, ad_errors)
 ax.set_title(r"Finite differences at $w = (2, 3)$: truncation (right) vs round-off (left)")
-ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False)  # below: no curve hidden
 fig.tight_layout()
 plt.show()
 
@@ -217,7 +191,8 @@ kept, lost = {}, {}
 for (name, dtype), errors in curves.items():
     machine = np.finfo(dtype).eps
     rule = np.sqrt(machine) if name == "forward" else np.cbrt(machine)
-    at_rule = relative_error((zo.forward_difference if name == "forward" else zo.central_difference)(L, w.astype(dtype)))
+    estimate = zo.forward_difference if name == "forward" else zo.central_difference
+    at_rule = np.linalg.norm(estimate(L, w.astype(dtype)).astype(np.float64) - exact) / np.linalg.norm(exact)
     best = np.argmin(errors)
     kept[name, dtype] = -np.log10(errors[best])  # correct decimal digits at the best step
     lost[name, dtype] = 1 - kept[name, dtype] / -np.log10(machine)  # the fraction of the dtype's digits lost

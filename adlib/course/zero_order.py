@@ -51,6 +51,8 @@ __all__ = [
     "RATE_COLUMNS",
     "ESTIMATOR_LABELS",
     "plot_rate_table",
+    "difference_errors",
+    "plot_difference_errors",
     "compare_estimators",
     "evaluations_per_step",
 ]
@@ -636,6 +638,48 @@ def plot_rate_table(ax, ns, table, title=None):
         ax.set_title(title)
     ax.legend(loc="upper left")
     return lines
+
+
+def difference_errors(L, w, exact, epsilons, dtypes=(np.float64, np.float32)):
+    """The U-curves of notebook 03: the relative error ‖G − ∇L‖/‖∇L‖ of forward and central differences at every
+    step in ``epsilons``, computed in each of ``dtypes``, and the error of ``adlib.grad`` in each dtype.
+    Returns ``(curves, ad_errors)`` with ``curves[name, dtype]`` an array over ``epsilons``."""
+    from .. import grad
+
+    exact = np.asarray(exact, dtype=np.float64)
+
+    def relative_error(g):
+        return np.linalg.norm(np.asarray(g, dtype=np.float64) - exact) / np.linalg.norm(exact)
+
+    curves, ad_errors = {}, {}
+    for dtype in dtypes:
+        w_t = np.asarray(w).astype(dtype)
+        for name, estimate in (("forward", forward_difference), ("central", central_difference)):
+            curves[name, dtype] = np.array([relative_error(estimate(L, w_t, eps)) for eps in epsilons])
+        ad_errors[dtype] = relative_error(grad(L)(w_t))
+    return curves, ad_errors
+
+
+def plot_difference_errors(ax, epsilons, curves, ad_errors, floor=1e-17):
+    """Draw :func:`difference_errors` on ``ax``: the U-curves on log-log axes (float64 solid, float32 dotted),
+    adlib's error as a horizontal line, the predicted best steps √eps and eps^(1/3) as vertical lines. An exact
+    zero error is drawn at ``floor`` so that it shows on a log axis."""
+    colors = {"forward": "tab:blue", "central": "tab:orange"}
+    styles = {np.float64: "-", np.float32: ":"}
+    for (name, dtype), errors in curves.items():
+        ax.loglog(epsilons, np.maximum(errors, floor), styles.get(dtype, "--"), color=colors[name],
+                  label=f"{name}, {np.dtype(dtype).name}")
+    for dtype, error in ad_errors.items():
+        style, machine = styles.get(dtype, "--"), np.finfo(dtype).eps
+        ax.axhline(max(error, floor), color="tab:green", ls=style, lw=2, label=f"adlib.grad, {np.dtype(dtype).name}")
+        ax.axvline(np.sqrt(machine), color=colors["forward"], ls=style, lw=0.8, alpha=0.7)
+        ax.axvline(np.cbrt(machine), color=colors["central"], ls=style, lw=0.8, alpha=0.7)
+    ax.text(np.sqrt(np.finfo(np.float64).eps), 3, r"$\sqrt{\epsilon}$", color=colors["forward"], ha="center")
+    ax.text(np.cbrt(np.finfo(np.float64).eps), 3, r"$\epsilon^{1/3}$", color=colors["central"], ha="center")
+    ax.set_ylim(floor / 10, 1e2)
+    ax.set_xlabel(r"step $\varepsilon$")
+    ax.set_ylabel(r"relative error $\|G - \nabla L\| / \|\nabla L\|$")
+    ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False)  # below: no curve hidden
 
 
 def evaluations_per_step(estimator, n, grad_cost=GRAD_COST):

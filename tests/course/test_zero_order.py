@@ -539,3 +539,25 @@ def test_plot_loss_vs_evaluations_draws_one_labelled_line_per_method():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["GD", "two_point"]
     with pytest.raises(TypeError, match="results"):
         mds.plot_loss_vs_evaluations(ax, [])
+
+
+def test_difference_errors_are_the_u_curves_of_notebook_03():
+    L = lambda w: w[1] * anp.log(w[0]) + anp.sqrt(w[1] * anp.log(w[0]))
+    w = np.array([2.0, 3.0])
+    exact = adlib.grad(L)(w)
+    eps = np.logspace(-12, -1, 12)
+    curves, ad = zo.difference_errors(L, w, exact, eps)
+    assert set(curves) == {(n, d) for n in ("forward", "central") for d in (np.float64, np.float32)}
+    f64 = curves["forward", np.float64]
+    assert f64[-1] > 1e-3 and f64.min() < 1e-6 and f64[0] > f64.min()  # a U: truncation right, round-off left
+    assert ad[np.float64] < 1e-14 and ad[np.float32] < 1e-6
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    with plt.rc_context(projector.RC):
+        fig, ax = plt.subplots(figsize=(9, 6))
+        zo.plot_difference_errors(ax, eps, curves, ad)
+        assert len(ax.get_lines()) == 4 + 2 + 4  # 4 curves, adlib in 2 dtypes, the 4 predicted best steps
+        projector.check_readable(fig)
+        plt.close(fig)
