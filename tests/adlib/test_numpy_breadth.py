@@ -143,7 +143,7 @@ def test_what_adlib_cannot_honour_is_a_clear_error(call, error, match):
 
 
 # ----------------------------------------------------------------------------------------------------------
-# every primitive of adlib.numpy has a case in functions.py
+# every primitive of adlib.numpy, linalg and scipy.special has a case in functions.py
 # ----------------------------------------------------------------------------------------------------------
 
 ONLY_IN_RULES = {"untake"}  # the transpose of getitem: used by reverse mode, checked through every indexing case
@@ -160,9 +160,13 @@ def test_every_primitive_of_adlib_numpy_is_used_by_a_case(monkeypatch):
     monkeypatch.setattr(JVPTrace, "process", recording)
     for case in CASES:
         adlib.jvp(lambda *xs, case=case: case.fun(anp, *xs), case.args, case.args)
-    primitives = {p.name for p in vars(anp.numpy_wrapper).values() if isinstance(p, Primitive)}
+    from adlib.numpy import linalg
+    from adlib.scipy import special
+
+    primitives = {p.name for m in (anp.numpy_wrapper, linalg, special) for p in vars(m).values()
+                  if isinstance(p, Primitive)}
     missing = sorted(primitives - used - ONLY_IN_RULES)
-    assert not missing, f"primitives without a case in tests/functions.py: {missing}"
+    assert not missing, f"primitives without a case in tests/adlib/functions.py: {missing}"
 
 
 def test_method_trace_of_a_traced_value_says_to_use_the_function():
