@@ -43,7 +43,8 @@
 # [07 — feed-forward networks](07_feedforward.ipynb) (reverse mode on a network, every shape) and
 # [08 — Hessian-vector products](08_hvp.ipynb) (forward over reverse: both modes in one product).
 #
-# Runs in ~20 s. `ADLIB_FULL=1` sweeps m up to ~30 000 as in the course (a few minutes).
+# Runs in about 15–45 s (the longer on a busy machine). `ADLIB_FULL=1` sweeps m up to ~30 000 as in the course
+# (a few minutes).
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/06_choose_your_fighter.ipynb)
@@ -170,9 +171,10 @@ for m in [10, 100, 1000]:
 # ## Рис. 25 reproduced / Рис. 25: время вычисления якобиана в зависимости от m/n
 #
 # $f(x) = A x$, $A \sim \mathcal N(0, 1)$ of shape $(m, n)$, $n = 100$, $m$ on a log grid. Timed: `adlib.jacfwd`,
-# `adlib.jacrev`, and `jax.jit(jax.jacfwd(f))`, `jax.jit(jax.jacrev(f))`, each **jit-compiled once, warmed up
-# with one call (compilation excluded), then the best of repeats** (as `%timeit` reports; on a shared machine other
-# processes only ever add time) with `block_until_ready` (JAX returns before it has computed). The whole sweep is
+# `adlib.jacrev`, and `jax.jit(jax.jacfwd(f))`, `jax.jit(jax.jacrev(f))`, the JAX ones **jit-compiled once and
+# warmed up with one call (compilation excluded)**; every point is **the best of repeats** (the minimum, as
+# Python's `timeit` documentation advises, not `%timeit`'s mean ± std: on a shared machine other processes only
+# ever add time), JAX's with `block_until_ready` (JAX returns before it has computed). The whole sweep is
 # timed in three rounds and each point keeps its best, so that a burst of load slows one round, not a stretch of
 # the curve. The course's original figure averaged compilation into the times; here it is not in them.
 
@@ -207,6 +209,8 @@ for lib in ["adlib", "jax"]:
     claim(s_fwd < 1.4, "forward mode grows at most linearly in m (slope below 1.4)", lib=lib, slope=s_fwd)
     claim(s_rev > 1.2 and s_rev > s_fwd + 0.4, "reverse mode grows faster than linearly, and faster than forward",
           lib=lib, slope_rev=s_rev, slope_fwd=s_fwd)
+claim(fwd_over_rev["jax"][1] > 1.3, "at the second-smallest m JAX's reverse mode still wins clearly",
+      m=ms[1], ratio=fwd_over_rev["jax"][1])
 claim(0.2 < crossings["adlib"] < 5, "adlib's curves cross within a factor 5 of m = n", crossing=crossings["adlib"])
 mid = (ratio >= 0.04) & (ratio <= 1)  # m ≪ n, but not the smallest m
 jax_mid, adlib_mid = fwd_over_rev["jax"][mid], fwd_over_rev["adlib"][mid]
@@ -221,7 +225,7 @@ say(f"""What to see. **adlib** (solid): for $m \\ll n$ reverse (orange) is far b
 largest $m$ forward wins by {1 / fwd_over_rev['adlib'][-1]:.0f}×. **JAX** (dashed) is
 {np.nanmin(t['adlib jacfwd'] / t['jax jacfwd']):.0f}–{np.nanmax(t['adlib jacfwd'] / t['jax jacfwd']):.0f}× faster
 than adlib in forward mode, but at small $m$ it does **not** look like adlib: reverse wins by
-{fwd_over_rev['jax'][0]:.1f}× at $m = 1$, yet for $0.04 \\le m/n \\le 1$ both of its modes sit on a floor of
+{fwd_over_rev['jax'][0]:.1f}× at $m = 1$ and by {fwd_over_rev['jax'][1]:.1f}× at $m = {ms[1]}$, yet for $0.04 \\le m/n \\le 1$ both of its modes sit on a floor of
 {jax_floor.min():.0f}–{jax_floor.max():.0f} µs per call: the ratio forward/reverse there stays between
 {jax_mid.min():.1f} and {jax_mid.max():.1f}, while adlib's falls from {adlib_mid.max():.0f} to {adlib_mid.min():.1f}.
 Compiled and vectorised with `vmap`, a call that does $m$ or $n$ tiny passes costs about the same fixed time
@@ -361,8 +365,8 @@ for lib, t_ in narrow_times.items():
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: a nonlinear map and a scalar output / За рамками лекции: нелинейное отображение и скалярный выход
 #
-# $\tanh(Ax)$ behaves like $Ax$: the pass counts are the same, only each pass is a little dearer (adlib only in the
-# quick run; `ADLIB_FULL=1` adds JAX). The course's unused second experiment, the **scalar** output
+# $\tanh(Ax)$ behaves like $Ax$: the pass counts are the same, only each pass does more work (a $\tanh$ and its
+# derivative on top of the product; adlib only in the quick run, `ADLIB_FULL=1` adds JAX). The course's unused second experiment, the **scalar** output
 # $\max_i (Ax)_i$, is the case of every loss function: $m = 1$ whatever the size of $A$, so reverse mode needs
 # **one** sweep while forward mode still needs $n$ passes.
 
@@ -372,11 +376,14 @@ libraries = ("adlib", "jax") if FULL else ("adlib",)  # JAX compiles once per m 
 sweep["tanh"] = time_jacobians(ms_small, n=100, kind="tanh", libraries=libraries, repeat=repeat, rounds=3, budget=3.0)
 sweep["max"] = time_jacobians(ms_small, n=100, kind="max", repeat=repeat, rounds=3, budget=3.0)
 
-fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.8))
-crossing_tanh = plot_sweep(sweep["tanh"], axes[0], title=r"$f(x) = \tanh(Ax)$, n = 100")["adlib"]
-plot_sweep(sweep["max"], axes[1], title=r"$f(x) = \max_i (Ax)_i$: one output, A has m rows", mark_crossover=False)
+fig, axes = plt.subplots(1, 2, figsize=(11.5, 5.3))
+crossing_tanh = plot_sweep(sweep["tanh"], axes[0], title=r"$f(x) = \tanh(Ax)$, n = 100", legend_loc=None)["adlib"]
+plot_sweep(sweep["max"], axes[1], title=r"$f(x) = \max_i (Ax)_i$: one output, A has m rows", mark_crossover=False,
+           legend_loc=None)
 axes[1].set_xlabel("m / n  (rows of A / inputs; one output)")
-fig.tight_layout()
+legend = {label: h for ax in axes[::-1] for h, label in zip(*ax.get_legend_handles_labels())}  # one legend, below
+fig.legend(legend.values(), legend.keys(), loc="lower center", ncol=3, fontsize=10)
+fig.tight_layout(rect=(0, 0.11, 1, 1))
 plt.show()
 t_max = sweep["max"]["times"]
 rev_over_fwd = {lib: t_max[f"{lib} jacrev"] / t_max[f"{lib} jacfwd"] for lib in ["adlib", "jax"]}
@@ -450,11 +457,21 @@ for n_, m_ in [(20, 400), (400, 20)]:
 #
 # * `jacfwd` = $n$ JVPs, `jacrev` = 1 forward pass + $m$ VJPs — counted, not assumed. Few inputs and many outputs
 #   (Рис. 24): forward mode.
-# * Time follows the counts (Рис. 25): forward mode grows at most linearly in $m$, reverse mode faster; adlib's
-#   curves cross near $m = n$; compiled JAX pays a fixed per-call cost that hides the difference until $m \approx n$
-#   (compile time excluded). For a scalar output reverse mode wins.
+
+# %% slideshow={"slide_type": "fragment"}
+spread = {lib: max(r.max(), 1 / r.min()) for lib, r in [("jax", jax_mid), ("adlib", adlib_mid)]}  # the ratio's range
+say(f"""* Time follows the counts (Рис. 25): forward mode grows at most linearly in $m$, reverse mode faster; adlib's
+  curves cross at $m/n \\approx {crossings['adlib']:.2g}$. Compiled JAX (compile time excluded): reverse mode
+  wins by {fwd_over_rev['jax'][0]:.2g}× and {fwd_over_rev['jax'][1]:.2g}× at $m = {ms[0]}, {ms[1]}$; for
+  $0.04 \\le m/n \\le 1$ per-call overheads ({jax_floor.min():.0f}–{jax_floor.max():.0f} µs a call) keep its two
+  modes within {spread['jax']:.1f}× of each other (adlib's: up to {spread['adlib']:.0f}×); at the largest $m$
+  forward mode wins by {1 / fwd_over_rev['jax'][-1]:.0f}×.""")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # * Through a narrow waist neither pure mode is right (Рис. 26): cut the chain rule there and give each side its
 #   own mode (`adlib.course.jacobian.jac_chain`).
+# * Beyond the lecture: for a scalar output (the case of every loss function) reverse mode wins, adlib's at every
+#   $m$ and JAX's at least at the largest (both checked where the ratios are printed).
 #
 # Next: [07 — feed-forward networks](07_feedforward.ipynb), reverse mode through a network with every shape, and
 # [08 — Hessian-vector products](08_hvp.ipynb), where forward mode runs over reverse mode.

@@ -253,7 +253,8 @@ def time_jacobians(ms, n=100, kind="linear", libraries=("adlib", "jax"), repeat=
     """Time every method of :func:`jacobian_methods` for ``A ~ N(0, 1)`` of shape (m, n), m in ``ms``.
 
     Returns ``{"m": array, "n": n, "kind": kind, "times": {method: array of seconds}}``: the best of ``repeat``
-    (as the course's ``%timeit``; robust on a shared machine), compilation excluded by a warm-up call.
+    (the minimum ``timeit``'s documentation advises, not ``%timeit``'s mean ± std: on a shared machine other
+    processes only ever add time), compilation excluded by a warm-up call.
     With ``rounds > 1`` the whole sweep is timed that many times over and each point keeps its best round: a
     burst of load from other processes then slows one round of a point, not all its repeats at once (which would
     bend the curve there). ``budget`` (seconds per call) keeps big sweeps finite: once a method has taken longer
@@ -457,15 +458,16 @@ def plot_sweep(result, ax=None, title=None, mark_crossover=True, legend_loc="bes
     ratio = np.asarray(result["m"]) / result["n"]
     for name, t in result["times"].items():
         ax.plot(ratio, np.asarray(t) * 1e3, label=name, ms=4, **_STYLE.get(name, {}))
-    ax.axvline(1.0, color="gray", lw=0.8, ls=":", label="m = n")
     crossings = {}
-    for lib, color in (("adlib", "black"), ("jax", "tab:green")):
+    for lib, color in (("adlib", "tab:purple"), ("jax", "tab:green")):
         fwd, rev = result["times"].get(f"{lib} jacfwd"), result["times"].get(f"{lib} jacrev")
         if fwd is None or rev is None:
             continue
         crossings[lib] = c = crossover(ratio, fwd, rev)
         if c is not None and mark_crossover:
-            ax.axvline(c, color=color, lw=1.5, alpha=0.6, label=f"{lib}: curves cross at m/n ≈ {c:.2g}")
+            ax.axvline(c, color=color, lw=2, alpha=0.5, zorder=1, label=f"{lib}: curves cross at m/n ≈ {c:.2g}")
+    # m = n last and on top, black and dashed: visible even where a crossover mark lies under it
+    ax.axvline(1.0, color="black", lw=1.2, ls=(0, (3, 3)), zorder=3, label="m = n")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(f"m / n  (outputs / inputs, n = {result['n']})")

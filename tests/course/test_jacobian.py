@@ -333,6 +333,12 @@ def test_plot_sweep_is_readable_and_reports_the_crossover():
     fig, ax = plt.subplots(figsize=(9, 5.2))
     crossings = plot_sweep(result, ax)
     assert crossings["adlib"] == pytest.approx(2.0)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    m_eq_n, mark = lines["m = n"], lines["adlib: curves cross at m/n ≈ 2"]
+    assert m_eq_n.get_xdata()[0] == 1.0 and mark.get_xdata()[0] == pytest.approx(2.0)
+    # m = n stays visible where a crossover mark lies under it: on top of the marks and the data, another colour
+    assert m_eq_n.get_zorder() > max(line.get_zorder() for line in ax.get_lines() if line is not m_eq_n)
+    assert m_eq_n.get_color() != mark.get_color()
     projector.check_readable(fig)
     with pytest.raises(TypeError, match="time_jacobians"):
         plot_sweep({"m": m})
