@@ -26,7 +26,7 @@
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # Backpropagation through a feed-forward network / Архитектура прямого распространения
+# # Feed-forward architecture / Архитектура прямого распространения
 #
 # The lecture's Рис. 27, in code: a multilayer perceptron $v_k = \sigma(v_{k-1} w_k)$ on a batch of data, its
 # forward pass and its backward pass **written out by hand**, with the shape of every tensor printed next to its
@@ -67,7 +67,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import projector
 from adlib.course.claims import claim
-from adlib.course.mlp import init_weights, memory_summary, one_hot, shapes_table, two_spirals
+from adlib.course.mlp import init_weights, layer_table, memory_summary, one_hot, plot_memory, shapes_table, two_spirals
 
 projector.use()
 np.set_printoptions(precision=4, suppress=True)
@@ -140,7 +140,12 @@ print(f"L = L(v_{t}) = {loss_from_logits(vs[-1], Yb):.6f}   (a scalar)")
 #   \underbrace{\frac{\partial L}{\partial w_k}}_{n_{k-1} \times n_k} = v_{k-1}^\top\, \delta_k .$$
 #
 # (The slide writes the same step one index up: $\partial L/\partial v_k = \partial L/\partial v_{k+1} \cdot
-# \partial v_{k+1}/\partial v_k$, $\;b \times n_k = (b \times n_{k+1})(n_{k+1} \times n_k)$.) The per-example
+# \partial v_{k+1}/\partial v_k$, $\;b \times n_k = (b \times n_{k+1})(n_{k+1} \times n_k)$. Its second line,
+# $\partial L/\partial w_k = \partial L/\partial v_{k+1} \cdot \partial v_{k+1}/\partial w_k$ of shape
+# $b \times n_{k-1} \cdot n_k$, is in our indices $\partial L/\partial v_k \cdot \partial v_k/\partial w_k$, since
+# $w_k$ enters through $v_k$: per example $i$ a $(1 \times n_k)(n_k \times n_{k-1} n_k)$ product, one row of
+# $n_{k-1} n_k$ numbers, the flattened $v_{k-1,i}^\top \delta_{k,i}$. Our $v_{k-1}^\top \delta_k$ is the sum of these
+# $b$ rows, checked below.) The per-example
 # Jacobian $\partial v_k / \partial v_{k-1} = \operatorname{diag}(\sigma'(z_k))\, w_k^\top$ is $n_k \times n_{k-1}$;
 # backprop never forms it, it multiplies by it.
 
@@ -236,9 +241,14 @@ for name, (xb, Yb_) in {"batch of 8": (x, Yb), "all 400 points": (V0, Y)}.items(
 # $(b\,n_k) \times (b\,n_{k-1})$ matrix is block diagonal with exactly these $b$ blocks; nobody stores its zeros.)
 #
 # `layer_table(b, widths)`, `memory_summary(b, widths)` and `shapes_table(b, widths)` (pure functions in
-# `adlib.course.mlp`) compute it; here for the network trained below, $n = (3, 32, 32, 2)$, $b = 64$:
+# `adlib.course.mlp`) compute it; here first for the network of the code above, $n = (3, 16, 16, 2)$, $b = 8$, then
+# for the network trained below, $n = (3, 32, 32, 2)$, $b = 64$:
 
 # %% slideshow={"slide_type": "subslide"}
+print(shapes_table(b, widths), end="\n\n")  # the code above: n = (3, 16, 16, 2), b = 8
+for row, v_in, v_out, w, g in zip(layer_table(b, widths), vs[:-1], vs[1:], ws, grads):
+    assert (row["v_in"], row["v_out"], row["w"], row["dL_dw"]) == (v_in.shape, v_out.shape, w.shape, g.shape)
+assert layer_table(b, widths)[1]["jacobian_per_sample"] == J_layer.shape  # ∂v_2/∂v_1 from jacrev above
 widths_shown, b_shown = [3, 32, 32, 2], 64
 print(shapes_table(b_shown, widths_shown))
 memory = memory_summary(b_shown, widths_shown)
@@ -249,29 +259,26 @@ claim(ratio > 10 and memory_summary(10 * b_shown, widths_shown)["jacobians"] == 
       ratio=ratio)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Every shape in the table is the shape of the tensor the code above produced (`tests/test_mlp.py` checks them
-# against a forward pass, `adlib.grad` and `adlib.jacrev`). At these widths the per-example Jacobians would take
-# more than ten times the memory of the activations (the ratio printed above), at every batch size; the widget
-# shows how both grow with $b$ and with the widths.
+# Every shape in the first table is the shape of a tensor the code above produced: $v_{k-1}$, $v_k$, $w_k$,
+# $\partial L/\partial w_k$ and the `jacrev` Jacobian of layer 2 (the cell asserts it; `tests/course/test_mlp.py`
+# checks the tables for other widths against a forward pass, `adlib.grad` and `adlib.jacrev`). At the second
+# table's widths the per-example Jacobians would take more than ten times the memory of the activations (the ratio
+# printed above), at every batch size; the figure after the widget shows how both grow with $b$, the widget also
+# with the widths.
 
 
 # %% slideshow={"slide_type": "subslide"}
+def show_memory(b, widths):
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    plot_memory(b, widths, ax=ax)  # adlib.course.mlp: the three totals of memory_summary against b
+    fig.tight_layout()
+    plt.show()
+
+
 def show_shapes(b=64, width=32, depth=2):
     widths = [3] + [width] * depth + [2]
     print(shapes_table(b, widths))
-    bs = np.unique(np.logspace(0, 4, 30).astype(int))
-    totals = [memory_summary(int(bb), widths) for bb in bs]
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    ax.loglog(bs, [m["jacobians"] for m in totals], color="tab:red", label="per-example Jacobians ∝ b")
-    ax.loglog(bs, [m["activations"] for m in totals], color="tab:blue", label="stored activations ∝ b")
-    ax.loglog(bs, [m["weights"] for m in totals], color="gray", ls="--", label="weights (no b)")
-    ax.axvline(b, color="gray", ls=":", label=f"b = {b}")
-    ax.set_xlabel("batch size b")
-    ax.set_ylabel("bytes (float64)")
-    ax.set_title(f"memory for widths {widths}")
-    ax.legend(fontsize=10, loc="upper left")
-    fig.tight_layout()
-    plt.show()
+    show_memory(b, widths)
 
 
 _ = widgets.interact(
@@ -280,6 +287,14 @@ _ = widgets.interact(
     width=widgets.IntSlider(value=32, min=1, max=1024, step=1, description="width n_k", continuous_update=False),
     depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description="hidden layers", continuous_update=False),
 )
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The widget's figure without the widget (what a static export shows), at its defaults, the second table's network:
+# both the stored activations and the per-example Jacobians grow linearly in $b$ (parallel lines on log–log axes, a
+# constant factor apart), the weights not at all.
+
+# %% slideshow={"slide_type": "fragment"}
+show_memory(b_shown, widths_shown)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: training with the hand-written gradient / За рамками лекции: обучение с обратным проходом, написанным вручную

@@ -10,7 +10,7 @@ import numpy as np
 
 __all__ = [
     "two_spirals", "one_hot", "init_weights", "parse_widths", "layer_table", "memory_summary", "format_bytes",
-    "shapes_table",
+    "shapes_table", "plot_memory",
 ]  # fmt: skip
 
 
@@ -114,13 +114,14 @@ def memory_summary(b, widths, itemsize=8):
 
 
 def format_bytes(n):
-    """``16384`` -> ``'16.0 KB'`` (powers of 1024; whole bytes below 1 KB)."""
+    """``16384`` -> ``'16.4 kB'``: decimal (SI) units, 1 kB = 1000 bytes, as notebook 08 prints them; whole bytes
+    below 1 kB."""
     if not isinstance(n, int | float | np.integer | np.floating) or isinstance(n, bool) or n < 0:
         raise ValueError(f"format_bytes expects a non-negative number of bytes, got {n!r}")
-    for unit in ["B", "KB", "MB", "GB", "TB"]:
-        if n < 1024 or unit == "TB":
+    for unit in ["B", "kB", "MB", "GB", "TB"]:
+        if n < 1000 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
+        n /= 1000
 
 
 def shapes_table(b, widths, itemsize=8):
@@ -139,3 +140,26 @@ def shapes_table(b, widths, itemsize=8):
                  f"{format_bytes(total['weights'])};  per-example Jacobians, if formed: "
                  f"{format_bytes(total['jacobians'])}")
     return "\n".join(lines)
+
+
+def plot_memory(b, widths, ax=None, b_max=10_000, itemsize=8):
+    """Bytes against the batch size (log–log, ``1 … b_max``) for the network ``widths``: the per-example Jacobians
+    backprop never forms, the activations it stores (both ∝ b, a constant factor apart) and the weights (no b); a
+    dotted line marks ``b``. Returns the axes."""
+    import matplotlib.pyplot as plt  # only here: the rest of the module needs nothing but NumPy
+
+    widths = parse_widths(widths)
+    if not isinstance(b, int | np.integer) or isinstance(b, bool) or b < 1:
+        raise ValueError(f"plot_memory: the batch size b must be a positive integer, got {b!r}")
+    ax = ax if ax is not None else plt.gca()
+    bs = np.unique(np.logspace(0, np.log10(b_max), 30).astype(int))
+    totals = [memory_summary(int(bb), widths, itemsize) for bb in bs]
+    ax.loglog(bs, [m["jacobians"] for m in totals], color="tab:red", label="per-example Jacobians ∝ b")
+    ax.loglog(bs, [m["activations"] for m in totals], color="tab:blue", label="stored activations ∝ b")
+    ax.loglog(bs, [m["weights"] for m in totals], color="gray", ls="--", label="weights (no b)")
+    ax.axvline(b, color="gray", ls=":", label=f"b = {b}")
+    ax.set_xlabel("batch size b")
+    ax.set_ylabel(f"bytes (itemsize {itemsize})" if itemsize != 8 else "bytes (float64)")
+    ax.set_title(f"memory for widths {widths}")
+    ax.legend(fontsize=10, loc="upper left")
+    return ax

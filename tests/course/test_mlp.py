@@ -14,6 +14,7 @@ from adlib.course.mlp import (
     memory_summary,
     one_hot,
     parse_widths,
+    plot_memory,
     shapes_table,
     two_spirals,
 )
@@ -121,18 +122,46 @@ def test_the_batch_jacobian_is_block_diagonal_with_the_per_example_blocks():
 
 
 def test_format_bytes_and_shapes_table():
-    assert format_bytes(512) == "512 B" and format_bytes(16384) == "16.0 KB" and format_bytes(3 * 2**20) == "3.0 MB"
-    assert format_bytes(2**50) == "1024.0 TB"
+    # decimal units (1 kB = 1000 B), as notebook 08 prints them
+    assert format_bytes(512) == "512 B" and format_bytes(999) == "999 B" and format_bytes(1000) == "1.0 kB"
+    assert format_bytes(16384) == "16.4 kB" and format_bytes(3 * 10**6) == "3.0 MB"
+    assert format_bytes(10**18) == "1000000.0 TB"
     with pytest.raises(ValueError, match="non-negative"):
         format_bytes(-1)
     text = shapes_table(64, [3, 32, 32, 2])
     lines = text.splitlines()
     assert lines[0] == "widths n = [3, 32, 32, 2], batch b = 64" and len(lines) == 2 + 3 + 1
-    assert "(64, 3)" in lines[2] and "(3, 32)" in lines[2] and "(32, 3)" in lines[2] and "48.0 KB" in lines[2]
-    assert lines[-1].startswith("stored activations v_0…v_3: 34.5 KB") and "592.0 KB" in lines[-1]
+    assert "(64, 3)" in lines[2] and "(3, 32)" in lines[2] and "(32, 3)" in lines[2] and "49.2 kB" in lines[2]
+    # activations: 64·(3 + 32 + 32 + 2)·8 = 35328 bytes; Jacobians: 64·(96 + 1024 + 64)·8 = 606208 bytes
+    assert lines[-1].startswith("stored activations v_0…v_3: 35.3 kB") and "606.2 kB" in lines[-1]
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.0, True])
 def test_layer_table_errors(bad):
     with pytest.raises(ValueError, match="batch size"):
         layer_table(bad, [3, 2])
+
+
+def test_plot_memory_draws_the_summary_readably():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from adlib.course import projector
+
+    projector.use()
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    assert plot_memory(64, [3, 32, 32, 2], ax=ax) is ax
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    jac, act, wts = (lines[k] for k in ["per-example Jacobians ∝ b", "stored activations ∝ b", "weights (no b)"])
+    bs = jac.get_xdata()
+    assert bs[0] == 1 and bs[-1] == 10_000 and list(lines["b = 64"].get_xdata()) == [64, 64]
+    i = list(bs).index(1)
+    assert jac.get_ydata()[i] == memory_summary(1, [3, 32, 32, 2])["jacobians"] == (96 + 1024 + 64) * 8
+    np.testing.assert_allclose(jac.get_ydata() / act.get_ydata(), 1184 / 69)  # a constant ratio: both ∝ b
+    assert len(set(wts.get_ydata())) == 1
+    projector.check_readable(fig)
+    with pytest.raises(ValueError, match="batch size"):
+        plot_memory(0, [3, 2], ax=ax)
+    plt.close(fig)
