@@ -415,7 +415,7 @@ g_formula = U @ np.diag(c + 2 * s) @ Vt  # U diag(∂L/∂σ) Vᵀ
 np.testing.assert_allclose(adlib.grad(L_sv)(W), g_formula, rtol=1e-10, atol=1e-12)
 np.testing.assert_allclose(adlib.grad(L_sv)(W), jax.grad(L_sv_jax)(W), rtol=1e-8, atol=1e-10)
 np.testing.assert_allclose(adlib.grad(lambda W: (anp.linalg.svdvals(W) ** 2).sum())(W), 2 * W, rtol=1e-10)
-check_grads(anp.linalg.svdvals, (W,), order=1)  # order 2 needs dU, dV: implemented for square W (below)
+check_grads(anp.linalg.svdvals, (W,), order=2)  # order 2 goes through dU, dV (below)
 print("U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_grads(svdvals) passed")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -439,8 +439,10 @@ print("U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_gr
 #
 # $$dU = U\big(F \circ (dP\,\Sigma + \Sigma\,dP^\top)\big), \qquad dV = V\big(F \circ (\Sigma\,dP + dP^\top\Sigma)\big)$$
 #
-# (square $W$). `anp.linalg.svd` has this rule; a loss on $U$, $\sigma$ and $V^\top$ (insensitive to the sign
-# choice of the singular vectors), first and second derivatives against JAX:
+# for a square $W$; a non-square one adds a term for the directions outside the span of $U$ (or $V$), e.g.
+# $(I - UU^\top)\,dW\,V\Sigma^{-1}$ in $dU$ for a tall $W$ (Townsend 2016). `anp.linalg.svd` has this rule; a loss
+# on $U$, $\sigma$ and $V^\top$ (insensitive to the sign choice of the singular vectors), first and second
+# derivatives against JAX:
 
 # %% slideshow={"slide_type": "fragment"}
 def svd_loss(np_):
