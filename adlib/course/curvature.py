@@ -42,6 +42,7 @@ import numpy as np
 from .. import numpy as anp
 from ..differential_operators import grad, jvp, value_and_grad, vjp
 from .measure import check_int, loglog_slope
+from .mlp import two_spirals
 
 __all__ = [
     "plot_spectral_density",
@@ -743,15 +744,15 @@ def _sigmoid(z):
 
 
 def mlp_problem(seed=0, num_samples=128, hidden=(12, 12), init_scale=1.0):
-    """A small tanh MLP (2 → hidden → 1) and a seeded two-spirals-like dataset of ``num_samples`` points; the
-    weights at initialisation are Gaussian with variance ``init_scale / fan_in`` (LeCun)."""
-    rng = np.random.default_rng(seed)
+    """A small tanh MLP (2 → hidden → 1) on the course's two spirals (``mlp.two_spirals``, 1.5 turns, radii from
+    0.25, labels ±1) of an even ``num_samples`` points; the weights at initialisation are Gaussian with variance
+    ``init_scale / fan_in`` (LeCun). ``seed`` fixes the data and the weights."""
     num_samples = check_int("mlp_problem", "num_samples", num_samples, minimum=2)
-    t = rng.uniform(0.25, 1.0, num_samples) * 3 * np.pi
-    y = np.where(np.arange(num_samples) % 2 == 0, 1.0, -1.0)
-    X = np.column_stack([t * np.cos(t) * y, t * np.sin(t) * y]) / (3 * np.pi) + 0.05 * rng.standard_normal(
-        (num_samples, 2)
-    )
+    if num_samples % 2:
+        raise ValueError(f"mlp_problem: num_samples must be even (two balanced classes), got {num_samples}")
+    rng = np.random.default_rng(seed)
+    X, labels = two_spirals(num_samples // 2, turns=1.5, noise=0.05, r_min=0.25, rng=rng)
+    y = 1.0 - 2.0 * labels  # class 0 → +1, class 1 → −1
     sizes = (2, *hidden, 1)
     w0 = []
     for d_in, d_out in zip(sizes[:-1], sizes[1:]):

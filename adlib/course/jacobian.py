@@ -42,8 +42,8 @@ import math
 import numpy as np
 
 from .. import numpy as anp
-from ..core import Primitive
 from ..differential_operators import jacfwd, jacrev
+from ..extend import Primitive
 from .graph import Graph, trace_graph
 from .measure import time_call
 
@@ -83,7 +83,7 @@ def _tap_vjp(g, ans, x, counter):
 
 
 _tap = Primitive(_tap_impl, "count_passes_tap")
-_tap.jvp, _tap.vjp = (_tap_jvp,), (_tap_vjp,)
+_tap.defjvp(_tap_jvp).defvjp(_tap_vjp)
 
 
 class PassCounter:

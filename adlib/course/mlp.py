@@ -14,29 +14,27 @@ __all__ = [
 ]  # fmt: skip
 
 
-def two_spirals(n_per_class=200, turns=1.5, noise=0.08, seed=0):
+def two_spirals(n_per_class=200, turns=1.5, noise=0.08, seed=0, r_min=0.05, rng=None):
     """Two interleaved spirals in the plane, a classic toy problem that a linear model cannot solve.
 
-    Class ``c ∈ {0, 1}``, point ``i``: the angle ``θ = 2π·turns·s`` with ``s`` uniform on [0.05, 1] (so the
-    points spread along the arm), radius ``r = s``, position ``(r cos(θ + cπ), r sin(θ + cπ))`` plus Gaussian noise
-    of standard deviation ``noise``. Returns ``X`` of shape ``(2·n_per_class, 2)`` and integer labels ``y``; the
-    rows are shuffled with the same seeded generator, so a seed fixes everything.
-    """
+    Point ``i`` belongs to class ``c = i mod 2`` (the classes alternate, so any prefix is balanced): with ``s``
+    uniform on ``[r_min, 1]`` (the points spread along the arm), the angle ``θ = 2π·turns·s``, radius ``r = s``,
+    position ``(r cos(θ + cπ), r sin(θ + cπ))`` plus Gaussian noise of standard deviation ``noise``. Returns ``X``
+    of shape ``(2·n_per_class, 2)`` and integer labels ``y``. ``seed`` fixes everything; pass ``rng`` (a
+    ``numpy.random.Generator``) instead to draw from a stream that goes on afterwards (notebook 08's MLP draws its
+    weights from it)."""
     if not isinstance(n_per_class, int | np.integer) or n_per_class < 1:
         raise ValueError(f"two_spirals: n_per_class must be a positive integer, got {n_per_class!r}")
-    if not turns > 0 or not noise >= 0:
-        raise ValueError(f"two_spirals: turns must be > 0 and noise ≥ 0, got turns={turns!r}, noise={noise!r}")
-    rng = np.random.default_rng(seed)
-    X, y = [], []
-    for c in (0, 1):
-        s = rng.uniform(0.05, 1.0, n_per_class)
-        theta = 2 * np.pi * turns * s + c * np.pi
-        X.append(np.stack([s * np.cos(theta), s * np.sin(theta)], axis=1) + noise * rng.standard_normal((n_per_class,
-                                                                                                            2)))
-        y.append(np.full(n_per_class, c))
-    X, y = np.concatenate(X), np.concatenate(y)
-    order = rng.permutation(len(y))
-    return X[order], y[order]
+    if not turns > 0 or not noise >= 0 or not 0 <= r_min < 1:
+        raise ValueError(f"two_spirals: turns must be > 0, noise ≥ 0 and 0 ≤ r_min < 1, got turns={turns!r}, "
+                         f"noise={noise!r}, r_min={r_min!r}")
+    rng = np.random.default_rng(seed) if rng is None else rng
+    n = 2 * int(n_per_class)
+    y = np.arange(n) % 2
+    theta = rng.uniform(r_min, 1.0, n) * (2 * turns) * np.pi  # = 2π·turns·s
+    side = np.where(y == 0, 1.0, -1.0)  # cos(θ + π) = −cos θ: class 1 is class 0 turned by π
+    X = np.column_stack([theta * np.cos(theta) * side, theta * np.sin(theta) * side]) / ((2 * turns) * np.pi)
+    return X + noise * rng.standard_normal((n, 2)), y
 
 
 def one_hot(y, k):
