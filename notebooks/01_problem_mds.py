@@ -37,7 +37,7 @@
 # end: classical MDS against the gradient solution, a JAX check of the gradient, the measured cost of a gradient,
 # and a widget.
 #
-# Runs in about 40 s. `ADLIB_FULL=1` gives every method a ten times larger budget of evaluations.
+# Runs in under a minute. `ADLIB_FULL=1` gives every method a ten times larger budget of evaluations.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/01_problem_mds.ipynb)

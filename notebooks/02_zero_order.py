@@ -40,7 +40,7 @@
 # leads to [03 — finite differences](03_finite_differences.ipynb) (what the finite-difference estimator costs and
 # how accurate it is).
 #
-# The default run takes about 60 s, with $n$ up to 256; `ADLIB_FULL=1` extends the sweeps to $n = 1024$ with more
+# The default run takes under a minute, with $n$ up to 256; `ADLIB_FULL=1` extends the sweeps to $n = 1024$ with more
 # seeds (many minutes, with progress bars).
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]

@@ -39,7 +39,7 @@
 # Beyond the lecture: the same in float32, where the finite-difference time goes (the loop's own work), and a
 # cross-check with JAX.
 #
-# Runs in about 60 s.
+# Runs in under a minute.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/03_finite_differences.ipynb)

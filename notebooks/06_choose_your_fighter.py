@@ -43,7 +43,7 @@
 # [07 — feed-forward networks](07_feedforward.ipynb) (reverse mode on a network, every shape) and
 # [08 — Hessian-vector products](08_hvp.ipynb) (forward over reverse: both modes in one product).
 #
-# Runs in about 15–45 s (the longer on a busy machine). `ADLIB_FULL=1` sweeps m up to ~30 000 as in the course
+# Runs in under a minute. `ADLIB_FULL=1` sweeps m up to ~30 000 as in the course
 # (a few minutes).
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]

@@ -38,7 +38,7 @@
 # network's Hessian (indefinite, so outside that bound's assumption); and a widget.
 #
 # Set the environment variable `ADLIB_FULL=1` for more trials and larger budgets in the error-vs-budget
-# experiment (slower; the default run takes about 30 s, longer on a busy machine).
+# experiment (slower; the default run takes under a minute).
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/09_hutchinson.ipynb)

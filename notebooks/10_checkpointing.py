@@ -94,7 +94,7 @@ from adlib.course.claims import claim, say
 from adlib.course.measure import peak_bytes, tape_size
 
 projector.use()
-FULL = os.environ.get("ADLIB_FULL") == "1"  # ADLIB_FULL=1: larger sweeps (the default run takes about half a minute)
+FULL = os.environ.get("ADLIB_FULL") == "1"  # ADLIB_FULL=1: larger sweeps (the default run takes under a minute)
 np.set_printoptions(precision=4)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
