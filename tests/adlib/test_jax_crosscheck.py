@@ -23,7 +23,7 @@ jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from functions import CASES  # noqa: E402
-from jax_support import JNP, jit  # noqa: E402
+from jax_support import JNP, NOT_IN_THIS_JAX, jit  # noqa: E402
 
 import adlib  # noqa: E402
 import adlib.numpy as anp  # noqa: E402
@@ -53,7 +53,9 @@ def parametrize(cases):
     return pytest.mark.parametrize("case", cases, ids=[c.id for c in cases])
 
 
-all_cases, nested_cases = parametrize(CASES), parametrize(NESTED_CASES)
+# a case this JAX release cannot differentiate is checked by test_check_grads (finite differences) only
+JAX_CASES = [c for c in CASES if c.id not in NOT_IN_THIS_JAX]
+all_cases, nested_cases = parametrize(JAX_CASES), parametrize([c for c in NESTED_CASES if c.id not in NOT_IN_THIS_JAX])
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jax_support import WIDE_QR
 
 import adlib
 import adlib.numpy as anp
@@ -322,8 +323,9 @@ def test_qr_of_a_wide_matrix_matches_jax(shape):
     c = RNG.normal(size=shape)
     f = lambda np_: lambda x: (np_.sin(np_.linalg.qr(x)[1]) * c).sum() + np_.tanh(np_.linalg.qr(x)[0]).sum()  # noqa: E731
     assert_same(anp.linalg.qr(x), tuple(np.linalg.qr(x)))
-    np.testing.assert_allclose(adlib.grad(f(anp))(x), jax.grad(f(jnp))(x), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(adlib.hessian(f(anp))(x), jax.hessian(f(jnp))(x), rtol=1e-9, atol=1e-11)
+    if WIDE_QR:  # JAX 0.7 (Colab's) cannot differentiate it: there check_grads below is the reference
+        np.testing.assert_allclose(adlib.grad(f(anp))(x), jax.grad(f(jnp))(x), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(adlib.hessian(f(anp))(x), jax.hessian(f(jnp))(x), rtol=1e-9, atol=1e-11)
     check_grads(lambda x: anp.concatenate([anp.ravel(y) for y in anp.linalg.qr(x)]), (x,), order=2)
 
 

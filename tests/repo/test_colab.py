@@ -26,7 +26,7 @@ from adlib.course import mds
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "adlib"
-CITIES = "adlib/data/european_cities.csv"
+CITIES = "adlib/course/data/european_cities.csv"
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 SETTING = PYPROJECT["tool"]["adlib-course"]
