@@ -282,12 +282,17 @@ def _describe(value):
     return f"a Python {type(value).__name__}"
 
 
-def _require_float(x, fname, what):
+def _is_float(x):
+    """A Python float or a float NumPy array/scalar (boxed or not): what derivatives are taken with respect to."""
     value = unbox(x)
-    ok = type(value) is float or (
+    return type(value) is float or (
         isinstance(value, np.ndarray | np.generic) and np.issubdtype(value.dtype, np.floating)
     )
-    if not ok:
+
+
+def _require_float(x, fname, what):
+    value = unbox(x)
+    if not _is_float(value):
         raise TypeError(
             f"{fname} needs float inputs (Python floats or float NumPy arrays), but {what} is {_describe(value)}. "
             "Write 1.0 instead of 1, or pass np.asarray(x, dtype=float)."
