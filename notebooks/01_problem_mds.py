@@ -3,7 +3,7 @@
 #   course:
 #     summary: 'Why gradients: MDS of 34 cities, GD vs zero-order vs Nelder-Mead'
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: slideshow,tags,jupyter,cellView,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: course,kernelspec,jupytext,rise,-all
 #     text_representation:

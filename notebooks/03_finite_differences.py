@@ -3,7 +3,7 @@
 #   course:
 #     summary: 'Finite differences: cost 2dT vs one sweep, error vs step size'
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: slideshow,tags,jupyter,cellView,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: course,kernelspec,jupytext,rise,-all
 #     text_representation:

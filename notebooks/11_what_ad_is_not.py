@@ -3,7 +3,7 @@
 #   course:
 #     summary: Symbolic swell vs the tape, AD vs finite differences; summary
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: slideshow,tags,jupyter,cellView,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: course,kernelspec,jupytext,rise,-all
 #     text_representation:

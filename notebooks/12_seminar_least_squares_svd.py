@@ -3,7 +3,7 @@
 #   course:
 #     summary: 'Seminar: gradients through solve, least squares and the SVD'
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: slideshow,tags,jupyter,cellView,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: course,kernelspec,jupytext,rise,-all
 #     text_representation:

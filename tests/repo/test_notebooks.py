@@ -16,7 +16,7 @@ SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 MAX_IPYNB_BYTES = 5 * 1024 * 1024
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-KEPT_CELL_METADATA = ("slideshow", "tags")
+KEPT_CELL_METADATA = ("slideshow", "tags", "jupyter", "cellView")
 
 
 def _cells(nb):
