@@ -65,9 +65,10 @@ import numpy as np
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course import zero_order as zo
 from adlib.course.claims import choose, claim, say
+from adlib.course.i18n import tr
 from adlib.course.measure import loglog_slope, time_calls
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -116,24 +117,50 @@ np.testing.assert_allclose(adlib.grad(L)(w), exact, rtol=1e-14)
 #
 # *If one evaluation of $L(w)$ takes time $T$, how long does $\nabla_w L$ take with this approach?*
 #
-# Counting first: `CountedFunction` wraps $L$ and counts its calls.
+# Counting, not assuming: `CountedFunction` wraps $L$ and counts its calls.
 
 # %% slideshow={"slide_type": "fragment"}
-rng = np.random.default_rng(0)
-
-
 def L_big(w):  # an O(d) loss: one pass over the d parameters
     return anp.sum(anp.log(1 + anp.exp(-w))) + 0.5 * anp.sum(w * w)
 
 
+def evaluations(estimate, d):
+    """How many times the finite-difference gradient `estimate` calls L_big at a point of R^d (counted)."""
+    counted = zo.CountedFunction(L_big)
+    estimate(counted, np.random.default_rng(0).standard_normal(d))
+    return counted.evaluations
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 3.1** / **Упражнение 3.1** — predict, then count. At $d = 1000$, how many evaluations of $L$ (so: how
+# many $T$) does one gradient take with the slide's formula (`forward_difference`) and with central differences
+# (`central_difference`, notebook 02's estimator)? Write the two numbers; running the cell counts the calls and
+# compares.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_evaluations = {"forward_difference": None, "central_difference": None}  # your code here: two numbers, d = 1000
+
+exercises.check_values(my_evaluations, {"forward_difference": evaluations(zo.forward_difference, 1000),
+                                        "central_difference": evaluations(zo.central_difference, 1000)}, rtol=0,
+                       hint=("list the calls of L in each formula: which values are needed once, which once per "
+                             "coordinate k?",
+                             "выпишите вызовы L в каждой формуле: какие значения нужны один раз, а какие — для "
+                             "каждой координаты k?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# The slide's formula: L(w) once, then L(w + ε e_k) for k = 1..d: d + 1 evaluations, time (d + 1)T.
+# Central differences: L(w + ε e_k) and L(w − ε e_k) for k = 1..d: 2d evaluations, time 2dT (the lecture's answer).
+solution_evaluations = {"forward_difference": 1000 + 1, "central_difference": 2 * 1000}
+
+exercises.check_values(solution_evaluations, {"forward_difference": evaluations(zo.forward_difference, 1000),
+                                              "central_difference": evaluations(zo.central_difference, 1000)},
+                       rtol=0).assert_passed()
+
+# %% slideshow={"slide_type": "fragment"}
 print(f"{'d':>6}{'forward':>10}{'central':>10}")
 for d in (10, 100, 1000):
-    w_d = rng.standard_normal(d)
-    counts = []
-    for estimate in (zo.forward_difference, zo.central_difference):
-        counted = zo.CountedFunction(L_big)
-        estimate(counted, w_d)
-        counts.append(counted.evaluations)
+    counts = [evaluations(zo.forward_difference, d), evaluations(zo.central_difference, d)]
     print(f"{d:>6}{counts[0]:>10.0f}{counts[1]:>10.0f}")
     assert counts == [d + 1, 2 * d]
 
@@ -222,6 +249,87 @@ say(f"At the best step, in float64 (≈ {-np.log10(np.finfo(f64).eps):.0f} digit
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # So forward differences lose about half of the digits and central ones about a third, in float64 and (beyond the
 # lecture) in float32 alike — the fractions the theory predicts. Reverse mode keeps all of them.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Beyond the lecture: half precision / За рамками лекции: половинная точность
+#
+# **Exercise 3.2** / **Упражнение 3.2** — predict, then measure. `float16`, half precision, has
+# $\epsilon_{\text{mach}} = 2^{-10} \approx 9.8 \cdot 10^{-4}$. Which step $\varepsilon$ gives forward differences of
+# $L$ at $w = (2, 3)$ their smallest error in float16? Write a number; running the cell measures the error on the
+# same grid of 97 steps as above (neighbours a factor of about 1.5 apart) and compares. Within a factor of 3 counts
+# as right: the rule of thumb leaves out the constants $|L|$ and $|L''|$.
+
+
+# %% slideshow={"slide_type": "skip"}
+def best_step(dtype, name="forward"):
+    """The step of `epsilons` at which `name` differences of L at w have their smallest error in `dtype`."""
+    errors = zo.difference_errors(L, w, exact, epsilons, dtypes=(dtype,))[0][name, dtype]
+    return epsilons[np.argmin(errors)]
+
+
+assert best_step(np.float64) == epsilons[np.argmin(curves["forward", np.float64])]  # the same measurement as above
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_best_eps_float16 = None  # your code here: a number, the step ε
+
+exercises.check_prediction(my_best_eps_float16, best_step(np.float16), within=3,
+                           name=tr("the measured best ε (float16, forward differences)",
+                                   "измеренный лучший ε (float16, разности вперёд)"),
+                           hint=("balance truncation ε|L''|/2 against round-off eps·|L|/ε, as for float64 and "
+                                 "float32 above",
+                                 "уравновесьте ошибку усечения ε|L''|/2 и ошибку округления eps·|L|/ε, как для "
+                                 "float64 и float32 выше"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# Truncation ε|L''|/2 falls with ε, round-off eps·|L|/ε grows as ε shrinks: they balance near ε* ≈ √eps, the rule
+# that the table above confirms in float64 and float32. In float16, √(2^-10) = 2^-5 ≈ 0.031: a large step.
+solution_best_eps_float16 = np.sqrt(np.finfo(np.float16).eps)
+
+exercises.check_prediction(solution_best_eps_float16, best_step(np.float16), within=3,
+                           name=tr("the measured best ε (float16, forward differences)",
+                                   "измеренный лучший ε (float16, разности вперёд)")).assert_passed()
+
+# %% slideshow={"slide_type": "subslide"}
+curves16, ad_errors16 = zo.difference_errors(L, w, exact, epsilons, dtypes=(np.float16,))
+
+fig, ax = plt.subplots(figsize=(9, 6))
+zo.plot_difference_errors(ax, epsilons, {**curves, **curves16}, {**ad_errors, **ad_errors16})
+ax.set_xlim(1e-9, 2)  # the steps where the three Us have their bottoms
+ax.set_title(r"The same U in float16 (dashed): further right, higher up")
+fig.tight_layout()
+plt.show()
+
+machine16 = np.finfo(np.float16).eps
+print(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}")
+best16, kept16, at_rule16 = {}, {}, {}
+for name, rule, estimate in (("forward", np.sqrt(machine16), zo.forward_difference),
+                             ("central", np.cbrt(machine16), zo.central_difference)):
+    errors = curves16[name, np.float16]
+    best16[name], kept16[name] = epsilons[np.argmin(errors)], -np.log10(errors.min())
+    g_rule = estimate(L, w.astype(np.float16)).astype(np.float64)  # at the default step, the rule of thumb
+    at_rule16[name] = np.linalg.norm(g_rule - exact) / np.linalg.norm(exact)
+    print(f"{name + ', float16':22}{best16[name]:>10.1e}{errors.min():>12.1e}{kept16[name]:>13.1f}{rule:>17.1e}"
+          f"{at_rule16[name]:>13.1e}")
+print(f"{'adlib.grad, float16':22}{'—':>10}{ad_errors16[np.float16]:>12.1e}")
+assert best16["forward"] == best_step(np.float16)
+claim(1 / 3 < best16["forward"] / np.sqrt(machine16) < 3 and 1 / 3 < best16["central"] / np.cbrt(machine16) < 3,
+      "the best steps are within a factor of 3 of the rules of thumb", best=best16)
+claim(ad_errors16[np.float16] < machine16, "AD's error in float16 is below eps_mach", error=ad_errors16[np.float16])
+claim(all(best16[name] > epsilons[np.argmin(curves[name, np.float32])]
+          and curves16[name, np.float16].min() > curves[name, np.float32].min() for name in best16),
+      "float16's U sits right of and above float32's", best=best16)
+say(f"In float16 (≈ {-np.log10(machine16):.0f} digits) the best step is **{best16['forward']:.2g}** for forward "
+    f"differences (the rule of thumb $\\sqrt{{\\epsilon}}$ = {np.sqrt(machine16):.2g}) and **{best16['central']:.2g}** "
+    f"for central ones ($\\epsilon^{{1/3}}$ = {np.cbrt(machine16):.2g}). At the best step forward differences keep "
+    f"**{kept16['forward']:.1f}** digits and central ones **{kept16['central']:.1f}**; adlib.grad's error is "
+    f"{ad_errors16[np.float16]:.1e}, below $\\epsilon_{{\\text{{mach}}}}$.")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What to see (the axis now starts at $\varepsilon = 10^{-9}$): the float16 curves (dashed) have the same U shape as
+# the float64 and float32 ones, moved right and up: with a larger $\epsilon_{\text{mach}}$ the round-off
+# $\epsilon_{\text{mach}}|L|/\varepsilon$ is larger at every step, so it meets the truncation error at a larger step
+# and a larger error.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Theorem / Теорема (Linnainmaa, 1970)
