@@ -61,7 +61,7 @@ from IPython.display import Math, display
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course.claims import claim
 from adlib.course.graph import forward_trace, reverse_trace, trace_graph
 from adlib.course.graph_plot import draw_graph, draw_steps
@@ -132,13 +132,46 @@ plt.show()
 # \frac{d w_2}{d w_2}$. (Both are $v_1$ here, as $v_1$ does not depend on $w_2$; but $v_2$ has no local derivative
 # with respect to $w_1$, which is not one of its arguments, while $\frac{d v_2}{d w_1} = w_2/w_1$.)
 
+
+# %% slideshow={"slide_type": "skip"}
+def local_and_total(graph, name="v2"):
+    """adlib's two derivatives of L with respect to node `name`: the local one on its edge to L, and the total one
+    (the adjoint of notebook 05's backward sweep, through every path to L)."""
+    row = next(r for r in reverse_trace(graph).rows if r.name == name)
+    local = {graph.nodes[t.target].name: t.local for t in row.terms}  # ∂(consumer)/∂v, one per edge out of v
+    return {f"∂L/∂{name}": local["L"], f"dL/d{name}": row.derivative}
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 4.1** / **Упражнение 4.1** — local or total? $v_2$ feeds both $v_3$ and $L$. At $(w_1, w_2) = (2, 3)$
+# (the values $v_i$ are in the graph's table above), compute by hand the local derivative
+# $\frac{\partial L}{\partial v_2}$ written on the edge $v_2 \to L$, and the total derivative $\frac{dL}{dv_2}$:
+# how $L$ moves when $v_2$ moves, through every path from $v_2$ to $L$.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_local_and_total = {"∂L/∂v2": None, "dL/dv2": None}  # your code here: two numbers (np.log, np.sqrt at hand)
+
+exercises.check_values(my_local_and_total, local_and_total(graph),
+                       hint=("L = v2 + v3 with v3 = √v2: one path goes straight to L, the other through v3; "
+                             "the total derivative adds up both",
+                             "L = v2 + v3, где v3 = √v2: один путь ведёт прямо в L, другой — через v3; полная "
+                             "производная складывает оба"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# Local: L = v2 + v3 as a function of its own arguments; ∂L/∂v2 = 1 (v3 held fixed).
+# Total: v2 also moves L through v3 = √v2, so dL/dv2 = ∂L/∂v2 + ∂L/∂v3 · ∂v3/∂v2 = 1 + 1 · 1/(2√v2).
+solution_v2 = 3.0 * np.log(2.0)  # v2 = w2 log w1 at (2, 3)
+solution_local_and_total = {"∂L/∂v2": 1.0, "dL/dv2": 1.0 + 1.0 / (2.0 * np.sqrt(solution_v2))}
+
+exercises.check_values(solution_local_and_total, local_and_total(graph)).assert_passed()
+
 # %% slideshow={"slide_type": "fragment"}
-row_v2 = next(r for r in reverse_trace(graph).rows if r.name == "v2")  # notebook 05's sweep, at v2
-local = {graph.nodes[t.target].name: t.local for t in row_v2.terms}  # ∂(consumer)/∂v2, one per edge out of v2
-print(f"local  ∂L/∂v2 (the edge v2 → L)              = {local['L']:.4f}")
-print(f"total  dL/dv2 (v2 → L and v2 → v3 → L, both) = {row_v2.derivative:.4f}")
-claim(local["L"] == 1 and abs(row_v2.derivative - 1.347) < 5e-4, "∂L/∂v2 = 1 but dL/dv2 ≈ 1.347",
-      local=local["L"], total=row_v2.derivative)
+local_total = local_and_total(graph)
+print(f"local  ∂L/∂v2 (the edge v2 → L)              = {local_total['∂L/∂v2']:.4f}")
+print(f"total  dL/dv2 (v2 → L and v2 → v3 → L, both) = {local_total['dL/dv2']:.4f}")
+claim(local_total["∂L/∂v2"] == 1 and abs(local_total["dL/dv2"] - 1.347) < 5e-4, "∂L/∂v2 = 1 but dL/dv2 ≈ 1.347",
+      **local_total)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Where a value fans out, the two differ in value too: the edge $v_2 \to L$ carries $\frac{\partial L}{\partial v_2}
@@ -202,12 +235,44 @@ plt.show()
 #
 # $$L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$$
 #
-# The same graph (Рис. 12) and the same values $v_i$. Before the next step: what changes, and what are the six
-# «Производная» lines for $\frac{dL}{dw_2}$?
+# The same graph (Рис. 12) and the same values $v_i$.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **Answer.** Only the seed: $\frac{d w_1}{d w_2} = 0$, $\frac{d w_2}{d w_2} = 1$ (Рис. 13–17). And it takes
-# **a second full pass**: one forward pass gives the derivative with respect to one input.
+# **Exercise 4.2** / **Упражнение 4.2** — the forward pass for $w_2$, by hand. Fill in the tangents
+# $\dot v_i = \frac{d v_i}{d w_2}$ at $(w_1, w_2) = (2, 3)$, in evaluation order: first the inputs' tangents (how do
+# $w_1$ and $w_2$ move when $w_2$ moves?), then each node from its parents' tangents, as in the six steps for $w_1$
+# above. Numbers, or expressions with `np.log` and `np.sqrt`; the check says which entries are right so far.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_tangents_w2 = {  # your code here: dv/dw2 for every node
+    "w1": None,
+    "w2": None,
+    "v1": None,  # v1 = log w1
+    "v2": None,  # v2 = w2 · v1
+    "v3": None,  # v3 = √v2
+    "L": None,   # L = v2 + v3
+}
+
+exercises.check_values(my_tangents_w2, forward_trace(graph, wrt="w2").derivatives(),
+                       hint=("each tangent is a sum over the node's parents: (the local derivative on the edge) × "
+                             "(the parent's tangent); the inputs' tangents are the seed",
+                             "каждая касательная — сумма по родителям узла: (локальная производная на ребре) × "
+                             "(касательная родителя); касательные входов — это затравка"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# Only the seed changes: dw1/dw2 = 0, dw2/dw2 = 1 (Рис. 13). The values v_i are those of the first pass.
+solution_v1, solution_v2 = np.log(2.0), 3.0 * np.log(2.0)
+solution_tangents_w2 = {"w1": 0.0, "w2": 1.0}
+solution_tangents_w2["v1"] = 1 / 2.0 * solution_tangents_w2["w1"]  # ∂v1/∂w1 · dw1/dw2 = 0 (Рис. 14)
+solution_tangents_w2["v2"] = 3.0 * solution_tangents_w2["v1"] + solution_v1 * solution_tangents_w2["w2"]  # w2·v̇1 + v1·ẇ2
+solution_tangents_w2["v3"] = 1 / (2 * np.sqrt(solution_v2)) * solution_tangents_w2["v2"]  # (Рис. 16)
+solution_tangents_w2["L"] = solution_tangents_w2["v2"] + solution_tangents_w2["v3"]  # 1·v̇2 + 1·v̇3 (Рис. 17)
+
+exercises.check_values(solution_tangents_w2, forward_trace(graph, wrt="w2").derivatives()).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The slides' steps (Рис. 13–17), computed by adlib's forward rules: compare them with your table.
 
 # %% slideshow={"slide_type": "fragment"}
 trace_w2 = forward_trace(graph, wrt="w2")
@@ -222,6 +287,10 @@ fig = draw_steps(graph, trace_w2)
 fig.suptitle(r"Forward mode for $\partial L/\partial w_2$: the same graph, the seed $\dot w = (0, 1)$")
 fig.tight_layout()
 plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Only the seed changed, $\frac{d w_1}{d w_2} = 0$, $\frac{d w_2}{d w_2} = 1$; and it took **a second full pass**:
+# one forward pass gives the derivative with respect to one input.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Against the closed form / Сравнение с аналитической производной
@@ -275,6 +344,59 @@ np.testing.assert_allclose(gradient_by_passes, adlib.grad(L, argnums=(0, 1))(w1,
 # partial derivative: the whole gradient of $L: \mathbb{R}^d \to \mathbb{R}$ takes $d$ passes,
 # $d\,\mathcal{O}(T)$ — the same count as finite differences ([notebook 03](03_finite_differences.ipynb)), but
 # exact: no step $\varepsilon$, no trade-off between truncation and round-off (the formulas above are exact).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 4.3** / **Упражнение 4.3** — forward mode by hand, in code, on a new function:
+#
+# $$f(x, y) = \exp\bigl(-(\sin x - \cos y)^2\bigr).$$
+#
+# Write its forward pass: split $f$ into primitives $v_1, v_2, \dots$ and, line by line, compute each $v_i$ and its
+# tangent $\dot v_i$ from its parents', starting from the seed $(\dot x, \dot y)$; return $\dot f$. With the seed
+# $(1, 0)$ that is $\partial f/\partial x$, with $(0, 1)$ it is $\partial f/\partial y$, and with any other seed
+# the derivative along it (the same loop; the direction is beyond the lecture). The check compares your pass with
+# `adlib.jvp` and with central differences at three points, one seed each.
+
+# %% slideshow={"slide_type": "-"}
+def f_xy(w):  # w = (x, y)
+    return anp.exp(-((anp.sin(w[0]) - anp.cos(w[1])) ** 2))
+
+
+points_xy = [np.array([0.3, 1.2]), np.array([2.0, -0.7]), np.array([-1.1, 0.4])]
+seeds_xy = [np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.6, -0.8])]
+
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_forward_pass(w, w_dot):
+    x, y = w
+    x_dot, y_dot = w_dot
+    # your code here: v1, v1_dot = np.sin(x), ...; v2, v2_dot = ...; ...; return f_dot
+    raise NotImplementedError
+
+
+exercises.check_jvp(my_forward_pass, f_xy, points_xy, seeds_xy,
+                    hint=("one primitive per line (sin, cos, subtract, square, negate, exp), each tangent the "
+                          "local derivative times the parent's tangent, summed over the parents",
+                          "по одному примитиву на строку (sin, cos, вычитание, квадрат, смена знака, exp); каждая "
+                          "касательная — локальная производная, умноженная на касательную родителя, с суммой по "
+                          "родителям"))
+
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+def solution_forward_pass(w, w_dot):
+    x, y = w
+    x_dot, y_dot = w_dot
+    v1, v1_dot = np.sin(x), np.cos(x) * x_dot  # v1 = sin x
+    v2, v2_dot = np.cos(y), -np.sin(y) * y_dot  # v2 = cos y
+    v3, v3_dot = v1 - v2, v1_dot - v2_dot  # v3 = v1 − v2: two parents, two terms (∂v3/∂v1 = 1, ∂v3/∂v2 = −1)
+    v4, v4_dot = v3**2, 2 * v3 * v3_dot  # v4 = v3²
+    v5, v5_dot = -v4, -v4_dot  # v5 = −v4
+    f = np.exp(v5)  # f = exp(v5)
+    f_dot = f * v5_dot  # exp is its own derivative: ∂f/∂v5 = f
+    return f_dot
+
+
+exercises.check_jvp(solution_forward_pass, f_xy, points_xy, seeds_xy).assert_passed()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn: step through it / Пошагово, с любыми $w_1, w_2$
