@@ -65,9 +65,10 @@ from IPython.display import HTML, display
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import mds, projector
+from adlib.course import exercises, mds, projector
 from adlib.course import zero_order as zo
 from adlib.course.claims import choose, claim, say
+from adlib.course.i18n import tr
 from adlib.course.measure import time_calls
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -134,6 +135,36 @@ def mds_loss(W, D):
 W_test = np.random.default_rng(1).standard_normal((N, k))
 np.testing.assert_allclose(mds_loss(W_test, D), mds.mds_loss(W_test, D), rtol=1e-14)
 print(f"mds_loss == mds.mds_loss (rtol 1e-14); L(W_test) = {mds_loss(W_test, D):.6f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 1.1** / **Упражнение 1.1** — the gradient by hand. Write $\nabla_W L$ of the slide's loss with NumPy
+# alone (no adlib): an $N \times k$ array whose row $m$ is $\partial L / \partial W_m$. Name the residuals
+# $r_{ij} = \|W_i - W_j\|^2 - D_{ij}$, so that $L = \sum_{i,j} r_{ij}^2$, and apply the chain rule. Running the cell
+# compares your function with `adlib.grad(mds_loss)` and with finite differences, at `W_test` and at a point ten
+# times smaller (where $\|W_i - W_j\|^2 < D_{ij}$ for most pairs).
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_mds_gradient(W):
+    raise NotImplementedError  # your code here: an N×k array, row m = ∂L/∂W_m (D is the matrix above)
+
+
+exercises.check_grad(my_mds_gradient, lambda W: mds_loss(W, D), points=[W_test, 0.1 * W_test],
+                     hint=("W_m appears in the sum twice: as the first point of the pairs (m, j) and as the second "
+                           "of the pairs (i, m)",
+                           "W_m входит в сумму дважды: первой точкой пар (m, j) и второй точкой пар (i, m)"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# ∂r_mj/∂W_m = 2(W_m − W_j) and ∂r_im/∂W_m = −2(W_i − W_m) = 2(W_m − W_i), so with L = Σ r_ij²:
+#   ∂L/∂W_m = Σ_j 2 r_mj · 2(W_m − W_j) + Σ_i 2 r_im · 2(W_m − W_i) = 8 Σ_j r_mj (W_m − W_j),
+# the two sums being equal because r (like D) is symmetric. Counting W_m only once gives half the gradient.
+def solution_mds_gradient(W):
+    diff = W[:, None, :] - W[None, :, :]  # N×N×k: W_i − W_j
+    r = np.sum(diff * diff, axis=-1) - D  # N×N: the residuals r_ij
+    return 8 * np.sum(r[:, :, None] * diff, axis=1)  # row m: 8 Σ_j r_mj (W_m − W_j)
+
+
+exercises.check_grad(solution_mds_gradient, lambda W: mds_loss(W, D), points=[W_test, 0.1 * W_test]).assert_passed()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Counting honestly / Честный подсчёт
@@ -239,13 +270,86 @@ claim(sweep["nelder-mead"][-1] > sweep["two_point"][-1], "Nelder–Mead degrades
 lat, lon = np.radians(cities["latitude"]), np.radians(cities["longitude"])
 X3 = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])  # on the unit sphere
 D3 = np.sum((X3[:, None] - X3[None]) ** 2, axis=-1)  # squared chord distances
-W_mds3, _ = mds.classical_mds(D3, k=2)
-Xc = X3 - X3.mean(axis=0)
+Xc = X3 - X3.mean(axis=0)  # the centred points: what classical MDS has to recover from D3 alone
+
+
+def nonzero_eigenvalues(eigenvalues):
+    """How many eigenvalues are not zero up to rounding (above 1e-10 of the largest in size)."""
+    return int(np.sum(np.abs(eigenvalues) > 1e-10 * np.max(np.abs(eigenvalues))))
+
+
+print(f"X3: {X3.shape[0]} points in R^{X3.shape[1]}; D3: {D3.shape[0]}×{D3.shape[1]} squared distances")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 1.2** / **Упражнение 1.2** — double centring. Compute $B = -\tfrac12 J D_3 J$ with
+# $J = I - \frac1N \mathbf{1}\mathbf{1}^\top$ from the distances `D3` alone (NumPy: `np.eye`, `np.ones`, `@`).
+# Running the cell compares it with the Gram matrix $X_c X_c^\top$ of the centred points, which the formula never
+# sees.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_B3 = ...  # your code here: the N×N matrix −½ J D3 J
+
+exercises.check_value(my_B3, Xc @ Xc.T, rtol=1e-10, name="B",
+                      hint=("J = np.eye(N) − np.ones((N, N)) / N, then two matrix products with @",
+                            "J = np.eye(N) − np.ones((N, N)) / N, затем два матричных произведения через @"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# J subtracts the mean: J D3 J centres D3's rows and columns. With D_ij = ‖x_i‖² − 2 x_iᵀx_j + ‖x_j‖², the terms
+# ‖x_i‖² and ‖x_j‖² are constant along a row or a column, so the centring removes them: −½ J D3 J = X_c X_cᵀ.
+solution_J = np.eye(N) - np.ones((N, N)) / N
+solution_B3 = -0.5 * solution_J @ D3 @ solution_J
+
+exercises.check_value(solution_B3, Xc @ Xc.T, rtol=1e-10, name="B").assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 1.3** / **Упражнение 1.3** — predict, then run. $B$ is a $34 \times 34$ matrix. How many of its
+# eigenvalues are not zero (up to rounding)? Write a number; running the cell computes the eigenvalues
+# (`mds.classical_mds`) and counts, and the cell after the solution prints them.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_nonzero_count = None  # your code here: a whole number from 1 to 34
+
+exercises.check_prediction(my_nonzero_count, nonzero_eigenvalues(mds.classical_mds(D3)[1]), within=1.2,
+                           name=tr("the number of nonzero eigenvalues of B", "число ненулевых собственных значений B"),
+                           hint=("B = X_c X_cᵀ, and X_c has only three columns: what is the rank of B?",
+                                 "B = X_c X_cᵀ, а у X_c всего три столбца: каков ранг B?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# B = X_c X_cᵀ with X_c of shape 34×3: its rank is at most 3, the dimension of the points (and exactly 3, since the
+# cities do not lie in one plane through their centre). The other 31 eigenvalues are 0: the distances of points in
+# R^3 carry three coordinates' worth of information, and classical MDS reads it off the top eigenvectors.
+solution_nonzero_count = 3  # the rank of X_c (34×3): the dimension of the points
+
+exercises.check_prediction(solution_nonzero_count, nonzero_eigenvalues(mds.classical_mds(D3)[1]), within=1.2,
+                           name=tr("the number of nonzero eigenvalues of B",
+                                   "число ненулевых собственных значений B")).assert_passed()
+
+# %% slideshow={"slide_type": "subslide"}
+W_mds3, eigenvalues3 = mds.classical_mds(D3, k=2)
 U, S, Vt = np.linalg.svd(Xc, full_matrices=False)
+count3 = nonzero_eigenvalues(eigenvalues3)
+print(f"eigenvalues of B (largest first): {eigenvalues3[:5]} …, the smallest in size {np.min(np.abs(eigenvalues3)):.1e}")
+print(f"nonzero (above 1e-10 of the largest): {count3}; squared singular values of X_c: {S**2}")
+claim(count3 == 3, "B has exactly three nonzero eigenvalues", count=count3)
+np.testing.assert_allclose(eigenvalues3[:3], S**2, rtol=1e-12)  # eigenvalues of X_c X_cᵀ = σ² of X_c
 scores = Xc @ Vt[:2].T  # PCA: projections on the top-2 principal axes
 signs = np.sign(np.sum(scores * W_mds3, axis=0))  # eigenvectors are defined up to sign
 np.testing.assert_allclose(W_mds3 * signs, scores, atol=1e-12)
 print("classical MDS of the squared chord distances == top-2 PCA scores of the 3-D points (atol 1e-12)")
+claim(eigenvalues3[2] < 0.01 * eigenvalues3[0], "the third eigenvalue is small next to the first",
+      eigenvalues=eigenvalues3[:3])
+say(f"$B$ has **{count3}** nonzero eigenvalues, {eigenvalues3[0]:.3g}, {eigenvalues3[1]:.3g} and "
+    f"{eigenvalues3[2]:.2g} (the squared singular values of $X_c$); the other {N - count3} are below "
+    f"{np.max(np.abs(eigenvalues3[count3:])):.0e} in size, rounding.")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The rank of $B$ is the dimension of the points: the distances alone give back the centred points up to a rotation
+# or reflection, and the top-$k$ eigenvectors are the best $k$-dimensional picture of them, the PCA scores. The third
+# eigenvalue is small: the cities cover a thin, slightly curved patch of the sphere, nearly a plane, which is why a
+# flat map of them is a few km off and no more (the map below, and the comparison with the gradient solution at the
+# end).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Example: multidimensional scaling, the cities settle into a map / Пример: многомерное масштабирование (Рис. 3)
