@@ -61,6 +61,7 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
+import functools
 import os
 
 import matplotlib.pyplot as plt
@@ -69,9 +70,10 @@ from tqdm.auto import tqdm
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course import zero_order as zo
 from adlib.course.claims import claim, say
+from adlib.course.i18n import tr
 from adlib.course.measure import loglog_slope
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -128,7 +130,7 @@ claim(error_one > 1 and error_mean < 0.05, "one estimate is far off, the average
 # steps of GD with the two-point estimate against GD with the gradient. The arrows, and the circle they end on, are
 # drawn at half length (`scale = 0.5`), so that they stay inside the plot.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "fragment"}
 A = np.array([[1.0, 0.4], [0.4, 0.3]])
 
 
@@ -139,7 +141,37 @@ def L2(w):
 w_start = np.array([2.0, 2.0])
 g_start = A @ w_start
 rng = np.random.default_rng(2)
-estimates = np.array([zo.two_point(L2, w_start, 1e-6, rng) for _ in range(30)])
+estimates = np.array([zo.two_point(L2, w_start, 1e-6, rng) for _ in range(30)])  # drawn in the figure below
+print(f"{len(estimates)} two-point estimates G at w = {w_start}, d = {w_start.size}; ∇L = {g_start}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 2.1** / **Упражнение 2.1** — predict, then run. Before you look at the figure: how long is the longest
+# of these 30 estimates, as a multiple of $\|\nabla L\|$? Write one number. (On a quadratic the central difference
+# in $G$ is exact, so $G = d\,\langle \nabla L, v\rangle\, v$ with $\|v\| = 1$; here $d = 2$.) Running the cell
+# measures $\max \|G\| / \|\nabla L\|$ over the 30 and compares; within a factor of 1.25 counts as right.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_longest_ratio = None  # your code here: a number, the largest ‖G‖ / ‖∇L‖ among the 30 estimates
+
+exercises.check_prediction(my_longest_ratio, np.max(np.linalg.norm(estimates, axis=1)) / np.linalg.norm(g_start),
+                           within=1.25, name=tr("the longest ‖G‖ / ‖∇L‖", "наибольшее ‖G‖ / ‖∇L‖"),
+                           hint=("‖G‖ = d·|⟨∇L, v⟩| for a unit v: how large can |⟨∇L, v⟩| be, and how close to that "
+                                 "does the best of 30 random directions in the plane get?",
+                                 "‖G‖ = d·|⟨∇L, v⟩| для единичного v: насколько велико может быть |⟨∇L, v⟩| и как "
+                                 "близко к этому подойдёт лучшее из 30 случайных направлений на плоскости?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# ‖G‖ = d·|⟨∇L, v⟩| ≤ d·‖∇L‖ (Cauchy–Schwarz, ‖v‖ = 1), with equality for v = ±∇L/‖∇L‖. An unbiased estimate is
+# *not* of the gradient's length: one along the gradient is d = 2 times too long, one orthogonal to it is 0. In the
+# plane |cos| > 0.9 (a ratio above 1.8) has probability about 0.29 per direction, so among 30 the longest is close
+# to d = 2.
+solution_longest_ratio = w_start.size  # d = 2
+
+exercises.check_prediction(solution_longest_ratio, np.max(np.linalg.norm(estimates, axis=1)) / np.linalg.norm(g_start),
+                           within=1.25, name=tr("the longest ‖G‖ / ‖∇L‖", "наибольшее ‖G‖ / ‖∇L‖")).assert_passed()
+
+# %% slideshow={"slide_type": "subslide"}
 grid = np.linspace(-3.5, 3.5, 141)
 X, Y = np.meshgrid(grid, grid)
 Z = 0.5 * (A[0, 0] * X**2 + 2 * A[0, 1] * X * Y + A[1, 1] * Y**2)
@@ -198,7 +230,35 @@ say(f"Cosine of the angle between $G$ and $\\nabla L$: from **{cosines.min():.3f
 # $$G = \sum_{i=1}^d \frac{L(w + \varepsilon e_i) - L(w - \varepsilon e_i)}{2\varepsilon}\, e_i
 #   \qquad (2d \text{ evaluations}).$$
 
-# %% slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 2.2** / **Упражнение 2.2** — write the estimator. Implement the slide's $G$ for the log-cosh `problem`
+# above ($d = 5$) with $\varepsilon = 10^{-5}$, from values of `problem.L` only: a function of $w$ returning the
+# $d$-vector. It is deterministic, so the check can be strict: running the cell compares it with `adlib.grad` at two
+# points (to $10^{-8}$) and with the checker's own central differences.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_finite_differences(w, eps=1e-5):
+    raise NotImplementedError  # your code here: the d-vector G, from calls of problem.L only
+
+
+exercises.check_grad(my_finite_differences, problem.L, points=[w, -2 * w],
+                     hint=("e_i is np.eye(w.size)[i]; the i-th entry of G is (L(w + ε e_i) − L(w − ε e_i)) / (2ε)",
+                           "e_i — это np.eye(w.size)[i]; i-я компонента G равна (L(w + ε e_i) − L(w − ε e_i)) / (2ε)"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# One coordinate at a time: a step ±ε along e_i, the difference quotient is the i-th entry of G; 2d calls of L.
+# Its error: truncation ≈ ε²·|third derivative|/6 ≈ 1e-11, round-off ≈ eps_mach·|L|/ε ≈ 1e-11, far below 1e-8.
+def solution_finite_differences(w, eps=1e-5):
+    G = np.zeros(w.size)
+    for i, e_i in enumerate(np.eye(w.size)):
+        G[i] = (problem.L(w + eps * e_i) - problem.L(w - eps * e_i)) / (2 * eps)
+    return G
+
+
+exercises.check_grad(solution_finite_differences, problem.L, points=[w, -2 * w]).assert_passed()
+
+# %% slideshow={"slide_type": "subslide"}
 counted = zo.CountedFunction(problem.L)
 central = zo.central_difference(counted, w)
 print("adlib.grad          ", exact)
@@ -358,6 +418,56 @@ say(f"At $n = {ns[-1]}$, two-point GD over GD's iterations: " + "; ".join(f"{c}:
 # Central differences, run as well (dashed squares, on top of GD's line), take GD's iterations to within one, but
 # at $2n$ evaluations each: in evaluations their measured slope is between 0.8 and 1.25, they grow like $n$ too.
 # Finite differences are *also* a zero-order method. `ADLIB_FULL=1` runs $n = 2 \dots 1024$ with 5 seeds and Gaussian smoothing as well.
+
+# %% slideshow={"slide_type": "skip"}
+N_PREDICT = 512  # the dimension of the exercise below: twice the default table's largest
+
+
+@functools.cache  # measured once: the exercise, its solution and the cell after them share the runs
+def iterations_at(n, column="smooth and strongly convex"):
+    """GD's and two-point GD's mean iterations to the column's accuracy at dimension n (the table's seeds)."""
+    make, criterion, accuracy = zo.RATE_COLUMNS[column]
+    return {e: zo.iterations_to_accuracy(make, n, e, accuracy, seeds, criterion=criterion)[0]
+            for e in ("gradient", "two_point")}  # fmt: skip
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 2.3** / **Упражнение 2.3** — predict, then run. The default table stops at $n = 256$. How many
+# iterations does **two-point GD** need on the strongly convex quadratic (the third column, $\|x_k - x^*\|^2 \le
+# 10^{-4}\|x_0 - x^*\|^2$) at $n = 512$? Write a number, read off the table and its slope; running the cell runs
+# it (the same seeds, a few seconds) and compares; within a factor of 1.5 counts as right.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_two_point_iterations_512 = None  # your code here: a number, two-point GD's iterations at n = 512 (third column)
+
+exercises.check_prediction(my_two_point_iterations_512, iterations_at(N_PREDICT)["two_point"], within=1.5,
+                           name=tr("the measured number of iterations at n = 512",
+                                   "измеренное число итераций при n = 512"),
+                           hint=("the fitted slope of two-point GD is about 1: what does doubling n do?",
+                                 "наклон для двухточечного метода около 1: что даёт удвоение n?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# Slope 1 in n (the table's zero-order row, O((1 − μ/(nL))^k)): the step 1/(nL) halves when n doubles, so the
+# iterations double: twice the table's count at n = 256. GD's count would not change (slope 0).
+strongly_convex = tables["smooth and strongly convex"]
+solution_two_point_iterations_512 = 2 * strongly_convex["two_point"]["iterations"][ns.index(256)]
+
+exercises.check_prediction(solution_two_point_iterations_512, iterations_at(N_PREDICT)["two_point"], within=1.5,
+                           name=tr("the measured number of iterations at n = 512",
+                                   "измеренное число итераций при n = 512")).assert_passed()
+
+# %% slideshow={"slide_type": "fragment"}
+at_256, at_512 = iterations_at(256), iterations_at(N_PREDICT)
+for estimator in ("gradient", "two_point"):
+    print(f"{zo.ESTIMATOR_LABELS[estimator]:10} n = 256: {at_256[estimator]:8.1f}   n = {N_PREDICT}: "
+          f"{at_512[estimator]:8.1f}   ratio {at_512[estimator] / at_256[estimator]:.2f}")
+assert at_256["two_point"] == strongly_convex["two_point"]["iterations"][ns.index(256)]  # the table's measurement
+growth = {e: at_512[e] / at_256[e] for e in at_512}
+claim(1.6 < growth["two_point"] < 2.5 and abs(at_512["gradient"] - at_256["gradient"]) <= 2,
+      "doubling n doubles two-point GD's iterations, GD's stay put", growth=growth)  # fmt: skip
+say(f"At $n = {N_PREDICT}$: two-point GD **{at_512['two_point']:.0f}** iterations, {growth['two_point']:.2f} times "
+    f"its {at_256['two_point']:.0f} at $n = 256$; GD {at_512['gradient']:.0f} (at 256: {at_256['gradient']:.0f}).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Why the convex column uses a flat-bottomed function: on $\sum_i \frac{i}{n}\log\cosh x_i$ the curvature at the
