@@ -24,7 +24,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 
 from .graph import EvaluationTrace, Graph
 
-__all__ = ["layout", "draw_graph", "draw_steps"]
+__all__ = ["layout", "figure_size", "scale", "draw_graph", "draw_steps"]
 
 CURRENT, DONE, TODO = "#ffb347", "#cfe8ff", "#f4f4f4"
 HIGHLIGHT, EDGE = "#d62728", "#555555"
@@ -63,6 +63,31 @@ def layout(graph):
     return pos
 
 
+def _below(text_lines):
+    """Room under the lowest node for its text lines (value, tangent or adjoint), in layout units."""
+    return 0.45 + 0.3 * text_lines
+
+
+def figure_size(graph, text_lines=1, max_width=MAX_WIDTH):
+    """``(width, height)`` in inches of the figure :func:`draw_graph` makes for ``graph`` (``text_lines`` under each
+    node: its value, and its tangent or adjoint): 1.1 in per layout unit, the width capped at ``max_width`` (a
+    wider drawing is scaled down to fit; :func:`scale` says by how much)."""
+    width, height = _extent(graph, text_lines)
+    return min(1.1 * width, max_width), 1.1 * height + 0.4
+
+
+def scale(graph, text_lines=1, max_width=MAX_WIDTH):
+    """How much :func:`draw_graph` shrinks ``graph``'s nodes and edges to fit ``max_width`` (1: not at all); the
+    texts keep their size, so the smaller the scale, the more they crowd each other."""
+    width, _ = _extent(graph, text_lines)
+    return min(1.0, max_width / (1.1 * width))
+
+
+def _extent(graph, text_lines):
+    xs, ys = zip(*layout(graph).values())
+    return max(xs) - min(xs) + 1.1, max(ys) - min(ys) + _below(text_lines) + 0.75
+
+
 def _mathtext(latex):
     return f"${latex}$"
 
@@ -94,11 +119,10 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
     done = [r.node for r in (rows if step is None else rows[: step + 1])] if trace is not None else []
     current = rows[step].node if step is not None else None
     derivative = {r.node: r.derivative for r in rows[: (step + 1 if step is not None else len(rows))]}
-    below = 0.45 + 0.3 * (int(values) + int(bool(derivative)))  # room under the lowest node for its text lines
+    text_lines = int(values) + int(bool(derivative))
+    below = _below(text_lines)
     if ax is None:
-        xs, ys = zip(*pos.values())
-        width, height = max(xs) - min(xs) + 1.1, max(ys) - min(ys) + below + 0.75
-        _, ax = plt.subplots(figsize=(min(1.1 * width, MAX_WIDTH), 1.1 * height + 0.4))
+        _, ax = plt.subplots(figsize=figure_size(graph, text_lines))
 
     hot_edges = set()
     if current is not None:

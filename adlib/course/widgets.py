@@ -155,7 +155,8 @@ def render_view(view, figsize=(9.4, 3.8), fontsize=12):
         result = view.result
         if view.mode == "reverse":
             text = ", ".join(f"{float(r):.12g}" for r in result)
-            items.append(HTML(f"Done: one backward sweep gave the whole gradient ∇L = ({text})."))
+            out = view.graph.nodes[view.graph.output].name
+            items.append(HTML(f"Done: one backward sweep gave the whole gradient ∇{out} = ({text})."))
         else:
             out = view.graph.nodes[view.graph.output].name
             items.append(HTML(f"Done: this forward pass gave one partial derivative, ∂{out}/{view.mode.split('/')[-1]}"
@@ -164,18 +165,28 @@ def render_view(view, figsize=(9.4, 3.8), fontsize=12):
 
 
 def graph_stepper(f=lecture_L, point=(2.0, 3.0), ranges=((-0.5, 4.0), (-2.0, 4.0)), input_names=("w1", "w2"),
-                  output_name="L", slider_step=0.05, mode=None):
+                  output_name="L", slider_step=0.05, mode=None, sliders=True, figsize=None):
     """The stepping widget: a slider per input, the mode (``mode``: the initial one), the step (slider and ◀ ▶).
-    Returns the widget."""
+    Returns the widget.
+
+    ``sliders=False``: no input sliders, the inputs stay at ``point`` (``ranges`` is not used) — for a widget that
+    sets the point itself (the playground, ``adlib.course.playground``). ``figsize``: the drawing's size (default
+    :func:`render_view`'s)."""
     import ipywidgets as widgets
     from IPython.display import display
 
-    if len(point) != len(input_names) or len(ranges) != len(input_names):
+    if len(point) != len(input_names) or (sliders and len(ranges) != len(input_names)):
         raise ValueError("point, ranges and input_names must have one entry per input")
+    fixed = tuple(float(v) for v in point)
     sliders = [
         widgets.FloatSlider(value=v, min=lo, max=hi, step=slider_step, description=name, continuous_update=False)
         for v, (lo, hi), name in zip(point, ranges, input_names)
-    ]
+    ] if sliders else []
+    view_options = {} if figsize is None else {"figsize": figsize}
+
+    def current():
+        return tuple(s.value for s in sliders) if sliders else fixed
+
     names = modes(input_names)
     if mode is not None and mode not in names:
         raise ValueError(f"mode must be one of {names}, got {mode!r}")
@@ -187,14 +198,14 @@ def graph_stepper(f=lecture_L, point=(2.0, 3.0), ranges=((-0.5, 4.0), (-2.0, 4.0
     out = widgets.Output()
 
     def redraw(*_):
-        n_now = n_steps(f, tuple(s.value for s in sliders), input_names, output_name)
+        n_now = n_steps(f, current(), input_names, output_name)
         if step.max != n_now - 1:  # another graph at these inputs (a branch in f): adjusting step.max redraws
             step.value = min(step.value, n_now - 1)
             step.max = n_now - 1
-        view = step_view(tuple(s.value for s in sliders), mode.value, step.value, f, input_names, output_name)
+        view = step_view(current(), mode.value, step.value, f, input_names, output_name)
         with out:
             out.clear_output(wait=True)
-            for item in render_view(view):
+            for item in render_view(view, **view_options):
                 display(item)
 
     back.on_click(lambda _: setattr(step, "value", next_step(step.value, -1, step.max + 1)))
@@ -202,8 +213,8 @@ def graph_stepper(f=lecture_L, point=(2.0, 3.0), ranges=((-0.5, 4.0), (-2.0, 4.0
     for control in [*sliders, mode, step]:
         control.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([widgets.HBox(sliders), mode, widgets.HBox([back, step, forward]), out])
-    box.view = lambda: step_view(tuple(s.value for s in sliders), mode.value, step.value, f, input_names,
+    box = widgets.VBox([widgets.HBox(sliders)] * bool(sliders) + [mode, widgets.HBox([back, step, forward]), out])
+    box.view = lambda: step_view(current(), mode.value, step.value, f, input_names,
                                  output_name)  # what is shown now (for tests and the curious)
     box.controls = {"sliders": sliders, "mode": mode, "step": step, "back": back, "forward": forward, "out": out}
     return box
