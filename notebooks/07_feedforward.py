@@ -32,7 +32,8 @@
 # forward pass and its backward pass **written out by hand**, with the shape of every tensor printed next to its
 # formula ($b \times n_k$, $n_{k+1} \times n_k$, …). The hand-written gradient is checked against `adlib.grad`
 # and `jax.grad` to $10^{-10}$; a table and a widget show the shapes and the memory of the stored activations
-# for any batch size and widths. Beyond the lecture, the hand-written gradient trains the network.
+# for any batch size and widths. In three exercises you write the backward pass of a ReLU layer yourself (and say
+# what it must store). Beyond the lecture, the hand-written gradient trains the network.
 #
 # Builds on [06 — choose your fighter](06_choose_your_fighter.ipynb) (one scalar loss: reverse mode) and
 # [05 — reverse mode](05_reverse_mode.ipynb); leads to [08 — Hessian-vector products](08_hvp.ipynb).
@@ -65,7 +66,7 @@ import numpy as np
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course.claims import claim
 from adlib.course.mlp import init_weights, layer_table, memory_summary, one_hot, plot_memory, shapes_table, two_spirals
 
@@ -227,6 +228,143 @@ for name, (xb, Yb_) in {"batch of 8": (x, Yb), "all 400 points": (V0, Y)}.items(
         np.testing.assert_allclose(h, j, rtol=1e-10, atol=1e-12, err_msg=f"∂L/∂w_{k}: hand vs jax")
     worst = max(np.max(np.abs(h - a)) for h, a in zip(by_hand, g_adlib))
     print(f"{name}: hand-written ∂L/∂w_k == adlib.grad == jax.grad (k = 1…{t}), max |hand − adlib| = {worst:.1e}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Your turn: backprop through a ReLU layer / Ваша очередь: обратный проход через слой ReLU
+#
+# The same two formulas for a layer with $\sigma = \operatorname{relu}$: $v_k = \max(z_k, 0)$, $z_k = v_{k-1} w_k$,
+# and $\operatorname{relu}'(z) = 1$ where $z > 0$, $0$ where $z < 0$. The layer below takes the network's hidden
+# activations as its input $v_{k-1}$ ($b \times 16$) and has a seeded weight $w_k$ of shape $16 \times 12$ (not
+# square, so that a transpose in the wrong place shows as a wrong shape); $u = \partial L/\partial v_k$
+# ($b \times 12$) is an adjoint arriving from the layers above it.
+
+# %% slideshow={"slide_type": "fragment"}
+relu_rng = np.random.default_rng(7)
+w_relu = relu_rng.standard_normal((16, 12)) / 4  # w_k: n_{k-1} × n_k = 16 × 12
+relu_inputs = [vs[1], vs[2]]  # two inputs v_{k-1} (b × 16): the hidden activations of the network above
+relu_weights = [w_relu, relu_rng.standard_normal((16, 12)) / 4]  # two weights, for the gradient in w_k
+relu_adjoints = [relu_rng.standard_normal((b, 12)) for _ in range(2)]  # u = ∂L/∂v_k, b × 12
+
+
+def relu_layer(v_prev):  # v_{k-1} ↦ v_k = max(v_{k-1} w_k, 0), the weight fixed
+    return anp.maximum(v_prev @ w_relu, 0.0)
+
+
+def relu_of_weights(w):  # w_k ↦ v_k = max(v_1 w_k, 0), the input fixed
+    return anp.maximum(vs[1] @ w, 0.0)
+
+
+z_all = [v @ w_relu for v in relu_inputs] + [vs[1] @ w for w in relu_weights]
+z_min, on = min(np.min(np.abs(z)) for z in z_all), np.mean([np.mean(z > 0) for z in z_all])
+print(f"z_k: {z_all[0].shape}; {on:.0%} of its entries positive; smallest |z_k| = {z_min:.1e}")
+claim(z_min > 1e-3, "no pre-activation sits at the kink z = 0 (where relu' is undefined and finite differences "
+      "would straddle it)", z_min=z_min)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 7.1** / **Упражнение 7.1** — the adjoint of the input. Write $\partial L/\partial v_{k-1}$ from
+# $v_{k-1}$ and $u = \partial L/\partial v_k$: first $\delta_k = u \odot \operatorname{relu}'(z_k)$, then one matrix
+# product. Checked against `adlib.vjp`, finite differences and `jax.vjp` at two inputs.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_relu_input_adjoint(v_prev, u):
+    # your code here: z = ...; delta = ...; return ∂L/∂v_{k-1}, shape b × 16
+    raise NotImplementedError
+
+
+exercises.check_vjp(my_relu_input_adjoint, relu_layer, relu_inputs, relu_adjoints,
+                    f_jax=lambda v_prev: jnp.maximum(v_prev @ w_relu, 0.0),
+                    hint=("δ_k = u ⊙ [z_k > 0] is b × 12; the result must be b × 16, so multiply by w_k or by its "
+                          "transpose, whichever the shapes allow",
+                          "δ_k = u ⊙ [z_k > 0] имеет размер b × 12, а результат — b × 16: умножьте на w_k или на "
+                          "её транспонированную — на ту, что допускают размеры"))
+
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+def solution_relu_input_adjoint(v_prev, u):
+    z = v_prev @ w_relu  # z_k = v_{k-1} w_k, b × 12 (recomputed here; the forward pass had it)
+    delta = u * (z > 0)  # δ_k = u ⊙ relu'(z_k): the adjoint passes only where the unit was on
+    return delta @ w_relu.T  # ∂L/∂v_{k-1} = δ_k w_kᵀ: (b × 12)(12 × 16) = b × 16
+
+
+exercises.check_vjp(solution_relu_input_adjoint, relu_layer, relu_inputs, relu_adjoints,
+                    f_jax=lambda v_prev: jnp.maximum(v_prev @ w_relu, 0.0)).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 7.2** / **Упражнение 7.2** — the gradient in the weights. Now the input is fixed, $v_{k-1} = v_1$
+# (`vs[1]`), and the layer is a function of $w_k$: write $\partial L/\partial w_k$ (shape $16 \times 12$, the
+# shape of $w_k$) from $w_k$ and $u$. Checked the same way, at two weights.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_relu_weight_gradient(w, u):
+    # your code here: use vs[1] as v_{k-1}; return ∂L/∂w_k, shape 16 × 12
+    raise NotImplementedError
+
+
+exercises.check_vjp(my_relu_weight_gradient, relu_of_weights, relu_weights, relu_adjoints,
+                    f_jax=lambda w: jnp.maximum(vs[1] @ w, 0.0),
+                    hint=("the same δ_k = u ⊙ [z_k > 0] with z_k = v_1 w_k; ∂L/∂w_k sums over the b examples: "
+                          "(16 × b)(b × 12)",
+                          "то же δ_k = u ⊙ [z_k > 0], где z_k = v_1 w_k; ∂L/∂w_k суммирует по b примерам: "
+                          "(16 × b)(b × 12)"))
+
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+def solution_relu_weight_gradient(w, u):
+    v_prev = vs[1]  # the stored input of the layer, b × 16
+    delta = u * (v_prev @ w > 0)  # δ_k = u ⊙ relu'(z_k), b × 12
+    return v_prev.T @ delta  # ∂L/∂w_k = v_{k-1}ᵀ δ_k: (16 × b)(b × 12), the sum of the b per-example outer products
+
+
+exercises.check_vjp(solution_relu_weight_gradient, relu_of_weights, relu_weights, relu_adjoints,
+                    f_jax=lambda w: jnp.maximum(vs[1] @ w, 0.0)).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 7.3** / **Упражнение 7.3** — what must be stored? Between the forward and the backward pass, what
+# must the ReLU layer keep so that the backward pass can compute both of your answers, $\partial L/\partial v_{k-1}$
+# and $\partial L/\partial w_k$ ($w_k$ itself is always at hand)? The least that suffices:
+#
+# * **a** — the per-example Jacobians $\partial v_k/\partial v_{k-1}$: $b$ matrices of $12 \times 16$;
+# * **b** — the input $v_{k-1}$ and the sign pattern of $z_k$ (one bit per entry of $v_k$);
+# * **c** — nothing: the backward pass needs only $u$ and $w_k$;
+# * **d** — the output $v_k$ only.
+#
+# Answer with a letter; the cell after the solution runs the backward pass from the stored values alone.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_stored = None  # your code here: "a", "b", "c" or "d"
+
+exercises.check_choice(my_stored, "b", ["a", "b", "c", "d"],
+                       hint=("look at what each formula reads: δ_k = u ⊙ relu'(z_k) and ∂L/∂w_k = v_{k-1}ᵀ δ_k",
+                             "посмотрите, что читает каждая формула: δ_k = u ⊙ relu'(z_k) и ∂L/∂w_k = v_{k-1}ᵀ δ_k"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# δ_k = u ⊙ relu'(z_k) reads only the signs of z_k (z_k > 0 exactly where v_k > 0, so v_k would do too);
+# ∂L/∂w_k = v_{k-1}ᵀ δ_k reads the input v_{k-1}: (d) lacks it, (c) has neither. (a) suffices for ∂L/∂v_{k-1}
+# but not for ∂L/∂w_k, and it is 16 times the numbers of v_k: backprop applies diag(relu') w_kᵀ, never stores it.
+solution_stored = "b"
+
+exercises.check_choice(solution_stored, "b", ["a", "b", "c", "d"]).assert_passed()
+
+# %% slideshow={"slide_type": "subslide"}
+stored = {"v_prev": vs[1], "signs": np.packbits(relu_layer(vs[1]) > 0)}  # (b): the input, and one bit per entry
+u = relu_adjoints[0]
+delta = u * np.unpackbits(stored["signs"], count=b * 12).reshape(b, 12)  # δ_k from the bits alone
+dL_dv_prev, dL_dw = delta @ w_relu.T, stored["v_prev"].T @ delta
+np.testing.assert_allclose(dL_dv_prev, adlib.vjp(relu_layer, vs[1])[1](u)[0], rtol=1e-12, atol=1e-15)
+np.testing.assert_allclose(dL_dw, adlib.vjp(relu_of_weights, w_relu)[1](u)[0], rtol=1e-12, atol=1e-15)
+kept = {"v_{k-1} (float64)": stored["v_prev"].nbytes, "signs of z_k (bits)": stored["signs"].nbytes,
+        "(a) per-example Jacobians (float64)": b * 12 * 16 * 8}
+for name, nbytes in kept.items():
+    print(f"{name:36} {nbytes:6d} B")
+print("the backward pass from (b) alone == adlib.vjp, for ∂L/∂v_{k-1} and for ∂L/∂w_k")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# A ReLU layer needs less than a tanh layer: the tanh backward above reads the values $v_k$ ($1 - v_k^2$), a ReLU
+# backward only their signs. Both need their input $v_{k-1}$ for $\partial L/\partial w_k$ — which is the previous
+# layer's output: over the whole network, the activations themselves, as the next section counts.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Shapes and memory / Размерности и память
