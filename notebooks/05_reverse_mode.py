@@ -35,7 +35,9 @@
 # $$L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1},$$
 #
 # write the algorithm out, check it against JAX, and answer the lecture's question «what is the price of the
-# speed-up?» with a measurement.
+# speed-up?» with a measurement. Your turn in four exercises: a reverse trace by hand (Baydin et al.'s example),
+# a prediction of the tape's size before it is measured, and the two rules of two new primitives (softplus and
+# arcsin).
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/05_reverse_mode.ipynb)
@@ -61,10 +63,11 @@ from IPython.display import Math, display
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course.claims import claim
 from adlib.course.graph import reverse_trace, trace_graph
 from adlib.course.graph_plot import draw_graph, draw_steps
+from adlib.course.i18n import tr
 from adlib.course.measure import peak_bytes, tape_size
 from adlib.course.widgets import graph_stepper
 
@@ -179,21 +182,82 @@ fig.suptitle(r"Reverse mode at $(2, 3)$: adjoints $\bar v_i = dL/dv_i$, one swee
 fig.tight_layout()
 plt.show()
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Your turn: a reverse trace by hand / Ваша очередь: обратный проход вручную
+#
+# **Exercise 5.1** / **Упражнение 5.1** — the backward sweep on another graph: Baydin et al.'s example (2018,
+# Table 3; beyond the lecture's graph), $f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2$ at $(2, 5)$. Its graph, with
+# the values of the forward pass and, in the last column, the consumers of each node:
+
+
+# %% slideshow={"slide_type": "fragment"}
+def f_baydin(x1, x2):
+    return anp.log(x1) + x1 * x2 - anp.sin(x2)
+
+
+graph_b = trace_graph(f_baydin, 2.0, 5.0, input_names=("x1", "x2"), output_name="y")
+graph_b
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Fill in the adjoints $\bar v = \frac{dy}{dv}$ in the order of the sweep, from $\bar y = 1$ back to the inputs. A
+# node's adjoint is a sum over its consumers (the column "used by"): the consumer's adjoint times the local
+# derivative on the edge, $\bar v_j = \sum_{i \text{ uses } j} \bar v_i \frac{\partial v_i}{\partial v_j}$. Numbers,
+# or expressions with `np.cos` and friends; the check says which entries are right so far.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_adjoints_baydin = {  # your code here: dy/dv for every node, in the order of the sweep
+    "y": None,   # the seed
+    "v4": None,  # y = v3 - v4
+    "v3": None,  # y = v3 - v4
+    "v2": None,  # v3 = v1 + v2
+    "v1": None,  # v3 = v1 + v2
+    "x2": None,  # used by v2 = x1 · x2 and by v4 = sin x2: two terms
+    "x1": None,  # used by v1 = log x1 and by v2 = x1 · x2: two terms
+}
+
+exercises.check_values(my_adjoints_baydin, reverse_trace(graph_b).derivatives(),
+                       hint=("a node used twice gets two terms; the local derivative of a product with respect to "
+                             "one factor is the other factor",
+                             "узел, используемый дважды, получает два слагаемых; локальная производная "
+                             "произведения по одному множителю равна другому множителю"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# The sweep visits the tape backwards; each adjoint is complete when it is reached (all its consumers are done).
+solution_adjoints_baydin = {"y": 1.0}  # dy/dy = 1
+solution_adjoints_baydin["v4"] = solution_adjoints_baydin["y"] * (-1.0)  # ∂(v3 − v4)/∂v4 = −1
+solution_adjoints_baydin["v3"] = solution_adjoints_baydin["y"] * 1.0  # ∂(v3 − v4)/∂v3 = 1
+solution_adjoints_baydin["v2"] = solution_adjoints_baydin["v3"] * 1.0  # ∂(v1 + v2)/∂v2 = 1
+solution_adjoints_baydin["v1"] = solution_adjoints_baydin["v3"] * 1.0  # ∂(v1 + v2)/∂v1 = 1
+# x2 feeds v2 = x1·x2 (local ∂v2/∂x2 = x1 = 2) and v4 = sin x2 (local cos x2): two paths, two terms
+solution_adjoints_baydin["x2"] = solution_adjoints_baydin["v2"] * 2.0 + solution_adjoints_baydin["v4"] * np.cos(5.0)
+# x1 feeds v1 = log x1 (local 1/x1 = 1/2) and v2 = x1·x2 (local x2 = 5)
+solution_adjoints_baydin["x1"] = solution_adjoints_baydin["v1"] / 2.0 + solution_adjoints_baydin["v2"] * 5.0
+
+exercises.check_values(solution_adjoints_baydin, reverse_trace(graph_b).derivatives()).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Baydin et al.'s Table 3 as adlib's backward sweep computes it: compare it with your table. The last two rows are
+# the gradient, $\bar x = (5.5, 1.716)$ as in the paper.
+
+# %% slideshow={"slide_type": "fragment"}
+trace_b = reverse_trace(graph_b)
+np.testing.assert_allclose(trace_b.result, (5.5, 2.0 - np.cos(5.0)), rtol=1e-15)  # x̄1 = 1/x1 + x2, x̄2 = x1 − cos x2
+np.testing.assert_allclose(trace_b.result, (5.5, 1.716), atol=5e-4)
+trace_b
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Question: what is the price of the speed-up? / Какова стоимость ускорения?
 #
 # For the same amount of computation as one forward pass we got the whole gradient $\nabla_w L$. What did we pay?
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# **Memory.** The backward sweep needs the values of the forward pass, so all of them are kept until it is over.
-# Forward mode forgets each $v_i$ as soon as its consumers have used it.
 #
-# A measurement. A chain of $n$ primitives, $x \mapsto \sin(\sin(\cdots \sin(x)))$ summed at the end, on a vector
-# of $m = 1000$ numbers (8 kB). `tape_size` counts what adlib's tape holds for the backward sweep (every node's
-# output and arguments, each array once); `peak_bytes` (both in `adlib.course.measure`; the latter with `tracemalloc`) measures the peak
-# memory that NumPy actually allocates during `adlib.grad` (reverse) and `adlib.jvp` (forward, one direction).
+# The experiment that will answer it: a chain of $n$ primitives, $x \mapsto \sin(\sin(\cdots \sin(x)))$ summed at
+# the end, on a vector of $m = 1000$ numbers (float64: 8 kB per array). `tape_size` (in `adlib.course.measure`)
+# counts what adlib's tape holds for the backward sweep: every node's output and arguments, each array once (the
+# output of one $\sin$ is the argument of the next).
 
-# %% slideshow={"slide_type": "fragment"}
+
+# %% slideshow={"slide_type": "skip"}
 m = 1000
 x = np.random.default_rng(0).normal(size=m)
 
@@ -207,6 +271,43 @@ def chain(n):
     return f
 
 
+def tape_kB(n):
+    """What adlib's tape holds for the chain of n sines on x, in kB (10^3 bytes)."""
+    return tape_size(chain(n), x)["bytes"] / 1e3
+
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Exercise 5.2** / **Упражнение 5.2** — predict, then run. The backward sweep runs after the forward pass is
+# over and needs the forward pass's values. How many kB does the tape hold for a chain of $n = 256$ sines on
+# $m = 1000$ numbers? Write a number; the cell then counts the tape (`tape_kB(256)`) and compares. Within a factor
+# of 1.5 counts as right.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_tape_kB_256 = None  # your code here: a number, the tape's size in kB at n = 256
+
+exercises.check_prediction(my_tape_kB_256, tape_kB(256), within=1.5,
+                           name=tr("the tape's size in kB (n = 256)", "размер ленты в кБ (n = 256)"),
+                           hint=("which values does the backward sweep of sin need, and how big is each of them?",
+                                 "какие значения нужны обратному проходу через sin и сколько места занимает каждое?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# The VJP of sin needs its argument (g · cos x), so every array of the forward pass stays on the tape: the input and
+# the 256 outputs of sin (the last one is the sum's argument), 1000 float64 = 8 kB each, plus the scalar sum.
+solution_tape_kB_256 = (256 + 1) * 1000 * 8 / 1e3  # 2056 kB; the 8 bytes of the sum do not show
+
+exercises.check_prediction(solution_tape_kB_256, tape_kB(256), within=1.5,
+                           name=tr("the tape's size in kB (n = 256)", "размер ленты в кБ (n = 256)")).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Memory.** The backward sweep needs the values of the forward pass, so all of them are kept until it is over.
+# Forward mode forgets each $v_i$ as soon as its consumers have used it.
+#
+# The measurement, for several $n$: the tape's size, and, with `peak_bytes` (`adlib.course.measure`, by
+# `tracemalloc`), the peak memory that NumPy actually allocates during `adlib.grad` (reverse) and `adlib.jvp`
+# (forward, one direction).
+
+# %% slideshow={"slide_type": "fragment"}
 lengths = [1, 4, 16, 64, 256]
 tape_nodes, tape_bytes, peak_reverse, peak_forward = [], [], [], []
 for n in lengths:
@@ -224,6 +325,7 @@ for row in zip(lengths, tape_nodes, tape_bytes, peak_reverse, peak_forward):
 print(f"tape bytes per primitive: {(tape_bytes[-1] - tape_bytes[0]) / (lengths[-1] - lengths[0]):.0f} "
       f"(= one array of {m} float64)")
 print(f"n = {lengths[-1]}: reverse mode keeps {peak_reverse[-1] / peak_forward[-1]:.0f}× the memory of forward mode")
+assert lengths[-1] == 256 and np.isclose(tape_bytes[-1], tape_kB(256) * 1e3)  # the number of Exercise 5.2
 claim(all(b == (n + 1) * m * 8 + 8 for n, b in zip(lengths, tape_bytes)),
       "the tape grows linearly with n, one stored array per primitive (input, n outputs of sin, the sum)")
 claim(peak_reverse[-1] > 0.9 * tape_bytes[-1], "the peak memory of adlib.grad follows the tape",
@@ -313,6 +415,97 @@ np.testing.assert_allclose([push[i] for i in graph.inputs], adlib.grad(L, argnum
 # tape records anyway.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Beyond the lecture: a new primitive, its two rules / За рамками лекции: новый примитив и его два правила
+#
+# The two sweeps above know nothing of the primitives but their reverse rules (`node.prim.vjp`); forward mode
+# ([notebook 04](04_forward_mode.ipynb)) calls their forward rules. The forward rule (JVP) `jvp(t, ans, x)` returns
+# $\frac{\partial \varphi}{\partial x} t$ for a tangent $t$, the reverse rule (VJP) `vjp(g, ans, x)` returns
+# $g^\top \frac{\partial \varphi}{\partial x}$ for an adjoint $g$; `ans` is the primitive's output $\varphi(x)$,
+# there to be reused. For an elementwise $\varphi$ the Jacobian is diagonal and both rules are the same formula.
+# The rules of $\log$ and $\sqrt{\,}$ (this notebook's graph) and of $\sin$ (the chain above), as
+# `adlib/numpy/rules.py` writes them:
+#
+# ```python
+# elementwise(log,  lambda t, ans, x: t / x)          # (log x)' = 1/x
+# elementwise(sqrt, lambda t, ans, x: t / (2 * ans))  # (√x)' = 1/(2√x), reusing ans = √x
+# elementwise(sin,  lambda t, ans, x: t * cos(x))     # cos is adlib.numpy's
+# ```
+#
+# Now write the rules of two primitives that the graph above does not use. The checker registers them on a fresh
+# primitive (`adlib.extend.Primitive`) and runs `adlib.testing.check_grads` to order 2: forward mode against finite
+# differences, reverse mode by the dot-product test $\langle u, J v\rangle = \langle J^\top u, v\rangle$, then the
+# same on the derivatives of your rules. Write them with `anp` (adlib.numpy), as the library's own rules are: a
+# rule that is itself differentiable gives second derivatives for free.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 5.3** / **Упражнение 5.3** — softplus, $\varphi(x) = \log(1 + e^x)$, a smooth ReLU (computed as
+# `np.logaddexp(0, x)`, which does not overflow). Write its JVP and its VJP.
+
+
+# %% slideshow={"slide_type": "-"}
+def softplus(x):  # the primitive, on plain NumPy arrays
+    return np.logaddexp(0.0, x)
+
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_softplus_jvp(t, ans, x):
+    raise NotImplementedError  # your code here: ∂φ/∂x · t
+
+
+def my_softplus_vjp(g, ans, x):
+    raise NotImplementedError  # your code here: g · ∂φ/∂x
+
+
+exercises.check_rule(softplus, [np.array([-3.0, -0.5, 0.0, 1.0, 4.0])], jvp=my_softplus_jvp, vjp=my_softplus_vjp,
+                     hint=("differentiate log(1 + e^x) by the chain rule: a sigmoid appears",
+                           "продифференцируйте log(1 + e^x) по правилу цепочки: появится сигмоида"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# φ'(x) = e^x / (1 + e^x) = 1 / (1 + e^(−x)), the sigmoid. Elementwise: the JVP and the VJP are the same formula.
+def solution_softplus_jvp(t, ans, x):
+    return t / (1 + anp.exp(-x))  # anp, not np: the rule itself gets differentiated (order 2)
+
+
+def solution_softplus_vjp(g, ans, x):
+    return g * (1 - anp.exp(-ans))  # the same derivative from ans: 1 − e^(−φ) = 1 − 1/(1 + e^x) = sigmoid(x)
+
+
+exercises.check_rule(softplus, [np.array([-3.0, -0.5, 0.0, 1.0, 4.0])], jvp=solution_softplus_jvp,
+                     vjp=solution_softplus_vjp).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 5.4** / **Упражнение 5.4** — arcsin, defined on $(-1, 1)$ (checked at points inside it). Write its JVP
+# and its VJP.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_arcsin_jvp(t, ans, x):
+    raise NotImplementedError  # your code here: ∂φ/∂x · t
+
+
+def my_arcsin_vjp(g, ans, x):
+    raise NotImplementedError  # your code here: g · ∂φ/∂x
+
+
+exercises.check_rule(np.arcsin, [np.array([-0.7, -0.2, 0.3, 0.8])], jvp=my_arcsin_jvp, vjp=my_arcsin_vjp,
+                     hint=("differentiate sin(arcsin x) = x on both sides; then write cos(arcsin x) with x",
+                           "продифференцируйте sin(arcsin x) = x; затем выразите cos(arcsin x) через x"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# From sin(arcsin x) = x: cos(arcsin x) · (arcsin x)' = 1, and cos(arcsin x) = √(1 − x²) > 0 on (−1, 1).
+def solution_arcsin_jvp(t, ans, x):
+    return t / anp.sqrt(1 - x * x)
+
+
+def solution_arcsin_vjp(g, ans, x):
+    return g / anp.cos(ans)  # the same, from ans = arcsin x: cos(ans) = √(1 − x²)
+
+
+exercises.check_rule(np.arcsin, [np.array([-0.7, -0.2, 0.3, 0.8])], jvp=solution_arcsin_jvp,
+                     vjp=solution_arcsin_vjp).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn / Пошагово, с любыми $w_1, w_2$
 #
 # The stepping widget of [notebook 04](04_forward_mode.ipynb), opened in reverse mode. Switch between the three
@@ -330,18 +523,10 @@ graph_stepper(mode="reverse")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Any graph: Baydin et al.'s example / Любой граф: пример Baydin et al.
 #
-# Baydin et al. (2018, Table 3): for $f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2$ at $(2, 5)$ one sweep gives
-# $\bar x = (5.5, 1.716)$.
-
+# The graph of Exercise 5.1, $f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2$ at $(2, 5)$ (Baydin et al. 2018,
+# Table 3), through the two algorithms written out above: pushing and pulling give $\bar x = (5.5, 1.716)$ too.
 
 # %% slideshow={"slide_type": "fragment"}
-def f_baydin(x1, x2):
-    return anp.log(x1) + x1 * x2 - anp.sin(x2)
-
-
-graph_b = trace_graph(f_baydin, 2.0, 5.0, input_names=("x1", "x2"), output_name="y")
-trace_b = reverse_trace(graph_b)
-print(trace_b)
 push_b, pull_b = reverse_mode_push(graph_b), reverse_mode_pull(graph_b)
 print("x̄ pushed:", tuple(float(push_b[i]) for i in graph_b.inputs))
 print("x̄ pulled:", tuple(float(pull_b[i]) for i in graph_b.inputs))
