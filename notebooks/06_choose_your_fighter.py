@@ -37,7 +37,9 @@
 # 2. reproduce Рис. 25 (n = 100, m swept) for adlib **and** for JAX, with JIT compilation excluded from the times;
 # 3. take Рис. 26's "arbitrary graph G in the middle" with a narrow waist and beat both pure modes by mixing them.
 #
-# Beyond the lecture: a nonlinear map, a scalar output, and a widget to try your own n and m.
+# Beyond the lecture: a nonlinear map, a scalar output, and a widget to try your own n and m. Your turn in three
+# exercises: choose the mode for $\mathbb R^2 \to \mathbb R^{1000}$ and for $\mathbb R^{1000} \to \mathbb R$ before
+# it is timed, and count the passes through Рис. 26's narrow waist.
 #
 # Builds on [04 — forward mode](04_forward_mode.ipynb) and [05 — reverse mode](05_reverse_mode.ipynb); leads to
 # [07 — feed-forward networks](07_feedforward.ipynb) (reverse mode on a network, every shape) and
@@ -64,6 +66,7 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
 
 # %% slideshow={"slide_type": "skip"}
+import functools
 import os
 
 import jax
@@ -77,10 +80,11 @@ from IPython.display import display
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course.claims import choose, claim, say
 from adlib.course.jacobian import (
     PassCounter,
+    cheaper_mode,
     compare_modes,
     count_passes,
     draw_outputs_graph,
@@ -94,6 +98,7 @@ from adlib.course.measure import loglog_slope, time_call
 projector.use()
 FULL = os.environ.get("ADLIB_FULL") == "1"  # the course's big sweep (minutes) instead of the quick one (seconds)
 np.set_printoptions(precision=4, suppress=True)
+MODE_NAME = {"fwd": "forward", "rev": "reverse"}  # cheaper_mode's answers spelled out (Exercises 6.1, 6.2)
 print(f"ADLIB_FULL={'1: full sweep' if FULL else 'unset: quick sweep'}; jax {jax.__version__}, float64")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -118,11 +123,69 @@ draw_outputs_graph(graph24, outputs24, ax=ax, title="Рис. 24: 2 inputs $w_j$,
 fig.tight_layout()
 plt.show()
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 6.1** / **Упражнение 6.1** — predict, then run. The same shape, larger: $f(x) = A x$ with $A$ of shape
+# $1000 \times 2$, so $f: \mathbb R^2 \to \mathbb R^{1000}$ (2 inputs, 1000 outputs). Which mode computes its
+# Jacobian with fewer passes, `"forward"` or `"reverse"`? The cell after the solution times both.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_mode_2_to_1000 = None  # your code here: "forward" or "reverse"
+
+exercises.check_choice(my_mode_2_to_1000, MODE_NAME[cheaper_mode(2, 1000)], ["forward", "reverse"],
+                       hint=("forward mode makes one pass per column of J, reverse mode one sweep per row: how many "
+                             "columns and rows has J?",
+                             "прямой режим делает один проход на столбец J, обратный — один на строку: сколько у J "
+                             "столбцов и строк?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# J is 1000 × 2: forward mode needs one JVP per input (2 columns), reverse mode one VJP per output (1000 rows).
+solution_mode_2_to_1000 = "forward"
+
+exercises.check_choice(solution_mode_2_to_1000, MODE_NAME[cheaper_mode(2, 1000)],
+                       ["forward", "reverse"]).assert_passed()
+
+# %% slideshow={"slide_type": "fragment"}
+wide = compare_modes(2, 1000)  # adlib's jacfwd and jacrev on A x, A of shape (1000, 2): passes counted, times measured
+print(wide["text"])
+claim(wide["winner"] == "fwd" and wide["agrees"] and wide["speedup"] > 10,
+      "for R^2 -> R^1000 forward mode wins, as the pass counts predict, by more than 10×", speedup=wide["speedup"])
+
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Answer.** Reverse-mode time is proportional to the number of **outputs** (one backward sweep per row of $J$),
 # forward-mode time to the number of **inputs** (one JVP per column). Few inputs and many outputs: forward mode.
-#
-# Let us check that this is literally what the library does — by counting, first on the graph above.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 6.2** / **Упражнение 6.2** — predict, then run: the other way round. $f(x) = A x$ with $A$ of shape
+# $1 \times 1000$, so $f: \mathbb R^{1000} \to \mathbb R$ (1000 inputs, one output: the shape of every loss
+# function). Which mode?
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_mode_1000_to_1 = None  # your code here: "forward" or "reverse"
+
+exercises.check_choice(my_mode_1000_to_1, MODE_NAME[cheaper_mode(1000, 1)], ["forward", "reverse"],
+                       hint=("J is now a single row", "J теперь — одна строка"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# J is 1 × 1000, the gradient: one backward sweep gives all of it; forward mode needs 1000 JVPs, one per input.
+solution_mode_1000_to_1 = "reverse"
+
+exercises.check_choice(solution_mode_1000_to_1, MODE_NAME[cheaper_mode(1000, 1)],
+                       ["forward", "reverse"]).assert_passed()
+
+# %% slideshow={"slide_type": "fragment"}
+tall = compare_modes(1000, 1)  # A of shape (1, 1000)
+print(tall["text"])
+claim(tall["winner"] == "rev" and tall["agrees"] and tall["speedup"] > 10,
+      "for R^1000 -> R reverse mode wins, as the pass counts predict, by more than 10×", speedup=tall["speedup"])
+say(f"""Measured: for $\\mathbb R^2 \\to \\mathbb R^{{1000}}$ forward mode is {wide['speedup']:.0f}× faster, for
+$\\mathbb R^{{1000}} \\to \\mathbb R$ reverse mode is {tall['speedup']:.0f}× faster: {wide['counts']['fwd']['jvps']} JVPs
+against {wide['counts']['rev']['vjps']} VJPs, and {tall['counts']['rev']['vjps']} VJP against
+{tall['counts']['fwd']['jvps']} JVPs.""")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The pass counts printed above are counted, not assumed. How, first on Рис. 24's graph:
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Counting the passes / Считаем проходы
@@ -265,18 +328,10 @@ plt.show()
 #
 # The $G$ drawn above has a **narrow waist**: everything passes through 2 nodes ($v_1, v_2$, then $v_3, v_4$). The
 # same shape at scale: $\mathbb R^{1000} \xrightarrow{g} \mathbb R^2 \xrightarrow{G} \mathbb R^2 \xrightarrow{h}
-# \mathbb R^{1000}$. Both pure modes need 1000 passes. The chain rule $J = J_h \, J_G \, J_g$ lets each factor
-# pick its own mode:
-#
-# | factor | shape | cheaper mode | passes |
-# |---|---|---|---|
-# | $J_g$ | $2 \times 1000$ | reverse | 2 sweeps |
-# | $J_G$ | $2 \times 2$ | either | 2 |
-# | $J_h$ | $1000 \times 2$ | forward | 2 JVPs |
-#
-# and the product $(1000\times2)(2\times2)(2\times1000)$ costs $4 \cdot 10^6$ flops.
+# \mathbb R^{1000}$, $f = h \circ G \circ g$; the chain rule $J = J_h \, J_G \, J_g$ lets each factor pick its own
+# mode.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "fragment"}
 N, K, M = 1000, 2, 1000
 rng = np.random.default_rng(26)
 B = rng.standard_normal((K, N)) / np.sqrt(N)
@@ -301,6 +356,56 @@ def f(x):
     return h(G(g(x)))
 
 
+# %% slideshow={"slide_type": "skip"}
+@functools.cache
+def waist_passes():
+    """JVPs + VJPs counted (count_passes, PassCounter) for jacfwd(f), jacrev(f) and jac_chain's mixed modes."""
+    counts = {name: count_passes(jac, f, x0)[1] for name, jac in [("jacfwd", adlib.jacfwd), ("jacrev", adlib.jacrev)]}
+    stages = [PassCounter() for _ in range(3)]
+    jac_chain([c.wrap(stage) for c, stage in zip(stages, [g, G, h])], x0)
+    counts["mixed"] = {"jvps": sum(c.jvps for c in stages), "vjps": sum(c.vjps for c in stages)}
+    return {name: c["jvps"] + c["vjps"] for name, c in counts.items()}
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 6.3** / **Упражнение 6.3** — predict, then count. How many passes (JVPs + VJPs) does each strategy make
+# for the Jacobian of $f: \mathbb R^{1000} \to \mathbb R^{1000}$ through the waist: `jacfwd` of $f$, `jacrev` of
+# $f$, and the mixed one, where each factor $J_g$, $J_G$, $J_h$ is computed in its cheaper mode? (Reverse mode's
+# one plain forward pass, which records the tape, is not counted.) The check counts them.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_waist_passes = {  # your code here: the number of JVPs + VJPs
+    "jacfwd": None,
+    "jacrev": None,
+    "mixed": None,   # J_g (2 × 1000), J_G (2 × 2), J_h (1000 × 2), each in its cheaper mode
+}
+
+exercises.check_values(my_waist_passes, waist_passes(),
+                       hint=("a factor of shape rows × columns costs min(rows, columns) passes in its cheaper mode",
+                             "множитель размера строки × столбцы стоит min(строки, столбцы) проходов в более "
+                             "дешёвом режиме"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# Pure modes: J is 1000 × 1000, so 1000 JVPs (one per column) or 1000 VJPs (one per row).
+# Mixed: J_g is 2 × 1000, 2 VJPs; J_G is 2 × 2, 2 of either; J_h is 1000 × 2, 2 JVPs: 6 in all.
+solution_waist_passes = {"jacfwd": 1000, "jacrev": 1000, "mixed": 2 + 2 + 2}
+
+exercises.check_values(solution_waist_passes, waist_passes()).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Both pure modes need 1000 passes; cut at the waist:
+#
+# | factor | shape | cheaper mode | passes |
+# |---|---|---|---|
+# | $J_g$ | $2 \times 1000$ | reverse | 2 sweeps |
+# | $J_G$ | $2 \times 2$ | either | 2 |
+# | $J_h$ | $1000 \times 2$ | forward | 2 JVPs |
+#
+# and the product $(1000\times2)(2\times2)(2\times1000)$ costs $4 \cdot 10^6$ flops.
+
+# %% slideshow={"slide_type": "subslide"}
+# g, G, h and f are defined above (before Exercise 6.3).
 # the mixed strategy written out: reverse through the wide-to-narrow side, forward through the narrow-to-wide side
 u0 = g(x0)
 v0 = G(u0)
@@ -319,6 +424,8 @@ print("mixed-mode J == jacfwd J to 1e-10; jac_chain picks the modes:", [mode for
 print(f"passes: jacfwd {c_fwd['jvps']} JVPs; jac_chain " + ", ".join(
     f"{name} {c.jvps} JVPs + {c.vjps} VJPs" for name, c in zip(["g", "G", "h"], counters)))
 print(f"numbers in the factors: {J_h.size + J_G.size + J_g.size} (J itself: {J_fwd.size})")
+assert {"jacfwd": c_fwd["jvps"], "mixed": sum(c.jvps + c.vjps for c in counters)} == {
+    k: waist_passes()[k] for k in ("jacfwd", "mixed")}  # the counts of Exercise 6.3
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same function in JAX: the mixed Jacobian must agree with `jax.jacfwd` too, and we time all three strategies
