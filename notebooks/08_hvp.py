@@ -38,7 +38,8 @@
 # This notebook: the identity in code (three ways to nest the two modes, checked against JAX) and the Hessian
 # eigenvalue density of a small network before and after training (the lecture's Рис. 28); then, beyond the
 # lecture, why the negative curvature fades (the Gauss–Newton split), what an HVP costs in time and in peak memory
-# as $n$ grows, and a Newton method that never forms a Hessian.
+# as $n$ grows, and a Newton method that never forms a Hessian. In three exercises you write an HVP yourself, predict
+# that Newton method's order of convergence, and then make it quadratic.
 
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/08_hvp.ipynb)
@@ -69,8 +70,9 @@ import numpy as np
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import curvature, projector
+from adlib.course import curvature, exercises, projector
 from adlib.course.claims import choose, claim, say
+from adlib.course.i18n import tr
 from adlib.course.measure import peak_bytes, time_calls
 
 projector.use()  # the course's font sizes: figures readable on a projector
@@ -166,9 +168,40 @@ for seed in range(5):
         worst = max(worst, np.max(np.abs(ours - theirs)))
 print(f"3 nestings × 5 random (x, v): adlib == JAX, largest difference {worst:.1e}")
 claim(worst < 1e-12, "they agree to rounding", worst=worst)
+hvp_points = [np.random.default_rng(200 + k).standard_normal((2, n)) for k in range(3)]  # (x, v) for Exercise 8.1
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # They agree to rounding ($< 10^{-12}$).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 8.1** / **Упражнение 8.1** — forward-over-reverse, written by you. Write $\nabla^2 f(x)\,v$ for the
+# test function `f` above as the directional derivative of its gradient along $v$, with `adlib.grad` and
+# `adlib.jvp` only (`adlib.jvp(g, (x,), (v,))` returns the pair $(g(x),\ J_g(x)\,v)$). Checked at three random
+# $(x, v)$ against the dense Hessian times $v$, central differences of the gradient and JAX.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_hvp(x, v):
+    # your code here: one adlib.jvp of the function adlib.grad(f)
+    raise NotImplementedError
+
+
+exercises.check_hvp(my_hvp, f, [x_ for x_, _ in hvp_points], [v_ for _, v_ in hvp_points], f_jax=f_jax,
+                    hint=("the outer mode is forward: push the tangent v through the function x ↦ ∇f(x), and keep "
+                          "the tangent part of jvp's pair",
+                          "внешний режим — прямой: протолкните касательную v через функцию x ↦ ∇f(x) и возьмите "
+                          "касательную часть пары, которую возвращает jvp"))
+
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+def solution_hvp(x, v):
+    gradient = adlib.grad(f)  # the inner, reverse mode: x ↦ ∇f(x), a function R^n → R^n
+    _, directional = adlib.jvp(gradient, (x,), (v,))  # the outer, forward mode: (∇f(x), ∇²f(x) v)
+    return directional  # the derivative of ∇f along v is ∇²f(x) v (the Hessian is symmetric)
+
+
+exercises.check_hvp(solution_hvp, f, [x_ for x_, _ in hvp_points], [v_ for _, v_ in hvp_points],
+                    f_jax=f_jax).assert_passed()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Training dynamics through the Hessian spectrum and HVPs / Динамика обучения нейронной сети через спектр Гессиана и hvp
@@ -480,7 +513,9 @@ say(f"Forward-over-reverse needs **{span(mem[:, 0])}×** a gradient's memory in 
 # Newton needs ("Hessian-free" or truncated Newton). CG is stopped early, at a relative residual
 # $\eta = \min(0.5, \sqrt{\|\nabla f\|})$ (*inexact* Newton). On L2-regularised logistic regression (convex,
 # 50 weights, 2000 points), with the measured order of convergence
-# $p_k = \log(g_{k+1}/g_k) / \log(g_k/g_{k-1})$, $g_k = \|\nabla L(w_k)\|$ (1: linear, 2: quadratic):
+# $p_k = \log(g_{k+1}/g_k) / \log(g_k/g_{k-1})$, $g_k = \|\nabla L(w_k)\|$ (1: linear, 2: quadratic).
+# The order *of the last step* is $p_k$ from the last three $g_k$ above $10^{-14}$: below that, $\|\nabla L\|$ is
+# rounding noise (the gradient of an $O(1)$ loss cannot be computed more accurately than $\sim 10^{-16}$).
 
 # %% slideshow={"slide_type": "fragment"}
 r = np.random.default_rng(4)
@@ -493,6 +528,41 @@ def logistic_loss(w):
     return anp.mean(anp.logsumexp(anp.stack([anp.zeros_like(m), -m]), axis=0)) + 1e-3 * anp.sum(w**2)
 
 
+def final_order(grad_norms, floor=1e-14):
+    """The order p_k of the last step, from the last three gradient norms above the rounding floor."""
+    return curvature.convergence_orders([g for g in grad_norms if g > floor])[-1]
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 8.2** / **Упражнение 8.2** — predict, then run. `curvature.newton_cg` stops CG at
+# $\eta = \min(0.5, \sqrt{\|\nabla L\|})$. Near the optimum an exact Newton step leaves a gradient
+# $O(\|\nabla L\|^2)$ behind; CG stopped at the relative residual $\eta$ adds about $\eta\,\|\nabla L\|$ to it.
+# Before running it: what order $p$ will the last step show?
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_order_prediction = None  # your code here: a number, the order p of the last step (1 linear, 2 quadratic)
+
+exercises.check_prediction(my_order_prediction,
+                           final_order(curvature.newton_cg(logistic_loss, np.zeros(50), tol=1e-10).grad_norms),
+                           within=1.2, name=tr("the measured order of the last step",
+                                               "измеренный порядок последнего шага"),
+                           hint=("which of the two terms, η‖∇L‖ or ‖∇L‖², is larger when ‖∇L‖ is small? Write the "
+                                 "larger one as a power of ‖∇L‖",
+                                 "какое из двух слагаемых, η‖∇L‖ или ‖∇L‖², больше при малом ‖∇L‖? Запишите большее "
+                                 "как степень ‖∇L‖"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# The new gradient is about η‖∇L‖ + C‖∇L‖² with η = ‖∇L‖^(1/2): the first term, ‖∇L‖^1.5, is the larger one
+# for small ‖∇L‖, so g_{k+1} ≈ g_k^1.5 — superlinear, but of order 1.5, not 2.
+solution_order_prediction = 1.5
+
+exercises.check_prediction(solution_order_prediction,
+                           final_order(curvature.newton_cg(logistic_loss, np.zeros(50), tol=1e-10).grad_norms),
+                           within=1.2, name=tr("the measured order of the last step",
+                                               "измеренный порядок последнего шага")).assert_passed()
+
+# %% slideshow={"slide_type": "subslide"}
 result = curvature.newton_cg(logistic_loss, np.zeros(50), tol=1e-10)
 orders = curvature.convergence_orders(result.grad_norms)  # p_k for k = 1 … K−1
 print(f"{'iteration':>9} {'loss':>20} {'‖∇L‖':>10} {'HVPs so far':>12} {'order p_k':>10}")
@@ -501,14 +571,119 @@ for k, (loss, gn, h) in enumerate(zip(result.losses, result.grad_norms, result.h
     print(f"{k:9d} {loss:20.15f} {gn:10.2e} {h:12d} {p_k}")
 claim(result.converged and np.all((orders[-2:] > 1.2) & (orders[-2:] < 1.8)),
       "the last steps converge superlinearly with order about 1.5, not quadratically", orders=orders[-2:])
+print(f"order of the last step: p = {final_order(result.grad_norms):.2f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Superlinear, of order about 1.5 — **not quadratic**. That is the forcing term: CG leaves a relative residual
 # $\eta \approx \|\nabla f\|^{1/2}$, so the next gradient is about $\eta\,\|\nabla f\| = \|\nabla f\|^{1.5}$ (plus
-# the exact Newton step's $O(\|\nabla f\|^2)$). A forcing term $\eta \propto \|\nabla f\|$ would give quadratic
-# convergence, at the price of more CG iterations (HVPs) per Newton step. The same problem with plain gradient
-# descent (step $1/L$, $L$ from power iteration on the HVP) for comparison, and SciPy's Newton-CG (given our
-# gradient and HVP) as a cross-check of the optimum:
+# the exact Newton step's $O(\|\nabla f\|^2)$). The forcing term is a choice: here is the whole method with $\eta$
+# as a parameter, the loop of `curvature.newton_cg` (CG on HVPs, then Armijo backtracking; a decrease below the
+# loss's rounding, $10^{-15}|L|$, counts as none, so that the last steps are not cut short by noise):
+
+# %% slideshow={"slide_type": "fragment"}
+def newton_cg_with(forcing, f=logistic_loss, x0=None, tol=1e-10, max_iter=30):
+    """Hessian-free Newton with CG stopped at the relative residual η = forcing(‖∇f‖), from x0 (default 0)."""
+    x, grad_f = (np.zeros(50) if x0 is None else np.asarray(x0, dtype=float)), adlib.grad(f)
+    losses, grad_norms, hvps = [float(f(x))], [], [0]
+    for _ in range(max_iter):
+        g = grad_f(x)
+        grad_norms.append(float(np.linalg.norm(g)))
+        if grad_norms[-1] <= tol:
+            break
+        eta = forcing(grad_norms[-1])
+        if eta is None or eta is Ellipsis:
+            raise NotImplementedError  # a stub
+        if np.ndim(eta) != 0 or isinstance(eta, str) or not 0 < float(eta) < 1:
+            raise ValueError(tr(f"the forcing term must be a number with 0 < η < 1; got η = {eta!r} at "
+                                f"‖∇L‖ = {grad_norms[-1]:.2e}",
+                                f"член η должен быть числом, 0 < η < 1; получено η = {eta!r} при "
+                                f"‖∇L‖ = {grad_norms[-1]:.2e}"))
+        cg = curvature.conjugate_gradient(curvature.hvp_operator(f, x), -g, tol=eta)  # ‖r‖ ≤ η‖∇f‖
+        step, slope = 1.0, 1e-4 * float(g @ cg.x)  # Armijo: f must fall by at least step · 1e-4 · ∇fᵀp
+        while f(x + step * cg.x) > losses[-1] + step * slope + 1e-15 * abs(losses[-1]) and step > 1e-10:
+            step /= 2
+        x = x + step * cg.x
+        losses.append(float(f(x)))
+        hvps.append(hvps[-1] + cg.iterations)
+    return curvature.NewtonResult(x, losses, grad_norms, hvps, grad_norms[-1] <= tol)
+
+
+def newton_order(forcing):
+    """Run newton_cg_with(forcing) and return the order of its last step (None while `forcing` is a stub)."""
+    try:
+        run = newton_cg_with(forcing)
+    except NotImplementedError:
+        return None
+    p = final_order(run.grad_norms)
+    print(tr(f"your η: {len(run.losses) - 1} Newton steps, {run.hvps[-1]} HVPs, ‖∇L‖ = {run.grad_norms[-1]:.1e} "
+             f"at the end, order of the last step p = {p:.2f}",
+             f"ваше η: {len(run.losses) - 1} шагов Ньютона, {run.hvps[-1]} HVP, в конце ‖∇L‖ = "
+             f"{run.grad_norms[-1]:.1e}, порядок последнего шага p = {p:.2f}"))
+    return p
+
+
+same = newton_cg_with(lambda g: min(0.5, np.sqrt(g)))  # newton_cg's own forcing: the same iterates
+np.testing.assert_allclose(same.grad_norms, result.grad_norms, rtol=1e-6)
+assert same.hvps == result.hvps
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 8.3** / **Упражнение 8.3** — make it quadratic. Write a forcing term $\eta(\|\nabla L\|)$,
+# $0 < \eta < 1$, for which the last step's measured order is 2 (within 10%). The cell runs Newton-CG with it and
+# says how many HVPs it spent.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_forcing(grad_norm):
+    # your code here: return η, the relative residual at which CG may stop (0 < η < 1)
+    raise NotImplementedError
+
+
+exercises.check_value(newton_order(my_forcing), 2.0, rtol=0.1,
+                      name=tr("the measured order of the last step", "измеренный порядок последнего шага"),
+                      hint=("the new gradient is about η‖∇L‖ + C‖∇L‖²: make the first term no larger than the "
+                            "second (keep η below 1 while ‖∇L‖ is large)",
+                            "новый градиент — примерно η‖∇L‖ + C‖∇L‖²: сделайте первое слагаемое не больше "
+                            "второго (и держите η меньше 1, пока ‖∇L‖ велик)"))
+
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+def solution_forcing(grad_norm):
+    # η ∝ ‖∇L‖: then η‖∇L‖ = ‖∇L‖², the same order as the exact Newton step's error — quadratic convergence.
+    # (Any η = O(‖∇L‖) works, e.g. 0.5‖∇L‖ or even a constant 1e-12 — exact Newton, at many more HVPs.)
+    return min(0.5, grad_norm)
+
+
+exercises.check_value(newton_order(solution_forcing), 2.0, rtol=0.1,
+                      name=tr("the measured order of the last step", "измеренный порядок последнего шага")
+                      ).assert_passed()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# What the order costs: three forcing terms on the same problem, to the same tolerance $\|\nabla L\| \le 10^{-10}$.
+
+# %% slideshow={"slide_type": "fragment"}
+forcings = {"η = min(0.5, √‖∇L‖)": lambda g: min(0.5, np.sqrt(g)), "η = min(0.5, ‖∇L‖)": lambda g: min(0.5, g),
+            "η = 1e-12 (exact Newton)": lambda g: 1e-12}
+runs = {name: newton_cg_with(forcing) for name, forcing in forcings.items()}
+print(f"{'forcing term':>26} {'Newton steps':>13} {'HVPs':>5} {'final ‖∇L‖':>11} {'order of the last step':>23}")
+for name, run in runs.items():
+    print(f"{name:>26} {len(run.losses) - 1:13d} {run.hvps[-1]:5d} {run.grad_norms[-1]:11.1e} "
+          f"{final_order(run.grad_norms):23.2f}")
+sqrt_run, linear_run, exact_run = runs.values()
+claim(all(run.converged for run in runs.values()) and final_order(sqrt_run.grad_norms) < 1.8
+      and min(final_order(linear_run.grad_norms), final_order(exact_run.grad_norms)) > 1.8,
+      "all three converge; only η ∝ ‖∇L‖ and exact Newton are quadratic")
+claim(sqrt_run.hvps[-1] < linear_run.hvps[-1] < exact_run.hvps[-1], "the faster the order, the more HVPs here")
+say(f"Quadratic convergence is bought with HVPs: $\\eta \\propto \\|\\nabla L\\|$ spends "
+    f"**{linear_run.hvps[-1]}** HVPs and exact Newton **{exact_run.hvps[-1]}**, against "
+    f"**{sqrt_run.hvps[-1]}** for $\\eta = \\sqrt{{\\|\\nabla L\\|}}$, with "
+    + choose(len(sqrt_run.losses) <= len(linear_run.losses), "no fewer Newton steps", "fewer Newton steps")
+    + f" ({len(linear_run.losses) - 1} against {len(sqrt_run.losses) - 1}). The higher order shows only in the last "
+    f"step, which lands far below the tolerance ({linear_run.grad_norms[-1]:.0e} against "
+    f"{sqrt_run.grad_norms[-1]:.0e}): to reach $10^{{-10}}$, the order-1.5 method is the cheaper one here.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The same problem with plain gradient descent (step $1/L$, $L$ from power iteration on the HVP) for comparison,
+# and SciPy's Newton-CG (given our gradient and HVP) as a cross-check of the optimum:
 
 # %% slideshow={"slide_type": "fragment"}
 from scipy.optimize import minimize
@@ -561,6 +736,7 @@ say(f"Gradient descent shrinks $\\|\\nabla L\\|$ by a factor of only **{gd_rate:
 #   second, weighted by the residuals $r_i$, which training drives to zero.
 # * Beyond the lecture: an HVP costs a few gradients whatever $n$ (and forward-over-reverse the least memory);
 #   the dense Hessian is $n$ HVPs. Newton's method needs only HVPs (CG); with an inexact CG solve
-#   ($\eta = \sqrt{\|\nabla f\|}$) it converges superlinearly, with order about 1.5.
+#   ($\eta = \sqrt{\|\nabla f\|}$) it converges superlinearly, with order about 1.5; $\eta \propto \|\nabla f\|$
+#   makes it quadratic, at more HVPs.
 #
 # Next: [09 — Hutchinson's trace estimator](09_hutchinson.ipynb): the trace of a Hessian from HVPs (Рис. 29).
