@@ -74,7 +74,7 @@ from IPython.display import HTML, display
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course.checkpointing import (
     activation_memory,
     animate_schedules,
@@ -91,6 +91,7 @@ from adlib.course.checkpointing import (
     simulate,
 )
 from adlib.course.claims import claim, say
+from adlib.course.i18n import tr
 from adlib.course.measure import peak_bytes, tape_size
 
 projector.use()
@@ -149,6 +150,44 @@ say("| $n = " + str(n_anim) + "$ | forward steps | extra (recomputed) | peak hel
 # [../figures/checkpoint_sqrt_n.gif](../figures/checkpoint_sqrt_n.gif) and
 # [../figures/checkpoint_revolve.gif](../figures/checkpoint_revolve.gif) (`make figures`).
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 10.1** / **Упражнение 10.1** — predict, then run. The table above is for $n = 6$. For a chain of
+# $n = 100$ layers, how many items (checkpoints + tapes) does **every √n** hold at its peak? Write your prediction
+# as a number and run the cell; the cell after the solution counts all three strategies at $n = 100$.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_peak_guess = None  # your code here: a number, the peak of checkpoints + tapes held by "every √n" at n = 100
+
+exercises.check_prediction(my_peak_guess, simulate(schedule_every_k(100), 100).peak_memory, within=1.5,
+                           name=tr("the counted peak", "посчитанный пик"),
+                           hint=("a checkpoint every ⌈√n⌉ layers; while one segment is reversed, its steps' tapes are "
+                                 "held too",
+                                 "контрольная точка каждые ⌈√n⌉ слоёв; пока обращается один отрезок, хранятся ещё и "
+                                 "ленты его шагов"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# k = ⌈√100⌉ = 10: the checkpoints x_0, x_10, …, x_90 are 10 states; reversing one segment records its 10 steps,
+# and their 10 tapes are all held until the segment's backward steps have used them: 10 + 10 = 2√n = 20.
+my_peak_guess = 10 + 10
+
+exercises.check_prediction(my_peak_guess, simulate(schedule_every_k(100), 100).peak_memory, within=1.5,
+                           name=tr("the counted peak", "посчитанный пик")).assert_passed()
+
+# %% slideshow={"slide_type": "fragment"}
+n_count = 100
+counted_100 = {
+    "store all": simulate(schedule_store_all(n_count), n_count),
+    "recompute all": simulate(schedule_recompute_all(n_count), n_count),
+    "every √n": simulate(schedule_every_k(n_count), n_count),
+}
+claim(counted_100["every √n"].peak_memory == 2 * math.isqrt(n_count)
+      and counted_100["every √n"].recomputations < n_count,
+      "every √n at n = 100: 2√n held, less than one extra sweep", stats=counted_100["every √n"])
+say(f"| $n = {n_count}$ | extra (recomputed) | peak held (checkpoints + tapes) |\n|---|---|---|\n" + "\n".join(
+    f"| {name} | {st.recomputations} | {st.peak_checkpoints} + {st.peak_tapes} = {st.peak_memory} |"
+    for name, st in counted_100.items()))
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Example: GPT-2 / Пример использования контрольных точек градиента
 #
@@ -163,10 +202,32 @@ say("| $n = " + str(n_anim) + "$ | forward steps | extra (recomputed) | peak hel
 # \text{hidden}\cdot\text{batch}\cdot\text{seq}$ values each) and, during the backward pass, the full activations
 # ($12c$ per layer) of **one** $k$-layer segment at a time:
 #
-# $$M(k) = \lceil n/k \rceil\, c + 12\,k\,c \ \ (k < n), \qquad \text{smallest near } k \approx \sqrt{n/12}
-#   \ (\text{not } \sqrt n\text{: a checkpoint is 12 times cheaper than a layer's activations});$$
+# $$M(k) = \lceil n/k \rceil\, c + 12\,k\,c \quad (k < n);$$
 #
 # $k \ge n$ is one segment, i.e. no checkpointing: $M = 12\,n\,c$, the store-all memory (a candidate too).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 10.2** / **Упражнение 10.2** — predict, then run. The animation checkpointed every $\sqrt n$ steps.
+# Which interval $k$ gives GPT-2 ($n = 48$ layers) the least activation memory $M(k)$? Write your prediction (a
+# number of layers) and run the cell; the next cell after the solution computes $M(k)$ for every $k$.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_k_guess = None  # your code here: the checkpoint interval k (layers) with the least M(k), for n = 48
+
+exercises.check_prediction(my_k_guess, gpt2_activation_report()["k_opt"], within=1.5,
+                           name=tr("the best interval k*", "лучший интервал k*"),
+                           hint=("M(k)/c = 48/k + 12k: where is its derivative zero?",
+                                 "M(k)/c = 48/k + 12k: где её производная равна нулю?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# M(k)/c = n/k + 12k (ignoring the rounding of n/k): dM/dk = −n/k² + 12 = 0 at k = √(n/12) = √4 = 2.
+# Not √n ≈ 7: a checkpoint (one layer's input, c) is 12 times cheaper than a layer's activations (12c), so it
+# pays to store more checkpoints and recompute shorter segments. M(2) = 24c + 24c = 48c, M(7) = 7c + 84c = 91c.
+my_k_guess = round(math.sqrt(48 / 12))
+
+exercises.check_prediction(my_k_guess, gpt2_activation_report()["k_opt"], within=1.5,
+                           name=tr("the best interval k*", "лучший интервал k*")).assert_passed()
 
 # %% slideshow={"slide_type": "subslide"}
 report = gpt2_activation_report()  # hidden 1600, 48 layers, seq 1024, batch 32, fp16; k = ⌈√48⌉ = 7
@@ -196,7 +257,8 @@ ax.grid(True, which="both", alpha=0.3)
 ax.legend(loc="upper left")
 fig.tight_layout()
 plt.show()
-say(f"Under this model the best interval is $k^* = {k_opt}$ (≈ $\\sqrt{{48/12}}$ = 2): "
+say(f"Under this model the best interval is $k^* = {k_opt}$ (≈ $\\sqrt{{48/12}}$ = 2, where $n/k + 12k$ is "
+    f"smallest; not $\\sqrt n$: a checkpoint is 12 times cheaper than a layer's activations): "
     f"$M(k^*) = \\lceil 48/{k_opt}\\rceil c + 12 \\cdot {k_opt}\\, c = {round(min(M) / c_GB)}c$ = "
     f"**{min(M):.1f} GB**, {report['store_all_GB'] / min(M):.0f}× less than {report['store_all_GB']:.1f} GB. "
     f"Checkpointing every $\\lceil\\sqrt{{48}}\\,\\rceil = {report['k']}$ layers instead costs "
@@ -215,6 +277,38 @@ say(f"Under this model the best interval is $k^* = {k_opt}$ (≈ $\\sqrt{{48/12}
 # $n + 2n = 3n$ layer-forwards; one whole extra forward pass is $n / 3n = ⅓$. Counted instead of assumed:
 # run the every-$k$ schedule of the animation on a chain of 48 layers and count the layer forwards that are
 # evaluated a second time.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 10.3** / **Упражнение 10.3** — at the best interval $k = 2$, how many of the 48 layer forwards are
+# evaluated a second time, and what is that as a fraction of plain reverse mode's $48 + 2 \cdot 48$
+# layer-forwards? Fill in both numbers (look at the animation's "every √n" counter first); the next cell after the
+# solution counts them.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_recount = {
+    "recomputed layers": None,  # your code here: layer forwards run twice, checkpointing every k = 2 of 48 layers
+    "extra compute": None,  # your code here: that number / (48 + 2·48), a fraction (0.5 means +50 %)
+}
+
+gpt2_k2 = gpt2_activation_report(checkpoint_every=2)
+exercises.check_values(my_recount, {"recomputed layers": gpt2_k2["recomputed_layers"],
+                                    "extra compute": gpt2_k2["extra_compute"]}, rtol=0.005,
+                       hint=("every segment is recomputed once, except one: which segment is still at hand when the "
+                             "forward sweep ends?",
+                             "каждый отрезок пересчитывается один раз, кроме одного: какой отрезок ещё под рукой, "
+                             "когда прямой проход закончился?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# Checkpoints at x_0, x_2, …, x_46: 24 segments of 2 layers. The backward sweep starts in the last segment
+# (layers 47, 48), which is recorded straight away from x_46; each of the other 23 segments is re-run once from
+# its checkpoint: 23 · 2 = 46 = 48 − 2 layers run twice. 46 / 144 = 0.319, i.e. +32 %, a little under one
+# whole extra forward pass (48 / 144 = +33 %).
+my_recount = {"recomputed layers": 48 - 2, "extra compute": (48 - 2) / (48 + 2 * 48)}
+
+gpt2_k2 = gpt2_activation_report(checkpoint_every=2)
+exercises.check_values(my_recount, {"recomputed layers": gpt2_k2["recomputed_layers"],
+                                    "extra compute": gpt2_k2["extra_compute"]}, rtol=0.005).assert_passed()
 
 # %% slideshow={"slide_type": "fragment"}
 for k in (k_opt, report["k"]):
