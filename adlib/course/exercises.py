@@ -15,7 +15,7 @@ Derivative checkers need no answer key. They compare what the student wrote with
 
 ``check_rule`` takes a forward and/or reverse rule the student wrote for a new primitive, registers it on a fresh
 :class:`adlib.extend.Primitive` and runs :func:`adlib.testing.check_grads` to order 2: the first order catches a
-wrong formula, the second a rule written with ``numpy`` instead of ``adlib.numpy``.
+wrong formula, the second a rule that is right but not differentiable itself (it unboxes its arguments).
 
     from adlib.course import exercises
 
@@ -348,7 +348,8 @@ def check_rule(impl, points, jvp=None, vjp=None, order=2, hint=""):
     ``impl`` computes the primitive on NumPy arrays (one argument). The rules are registered on a fresh
     :class:`adlib.extend.Primitive` and checked with ``check_grads(..., order=order)`` at every point: against
     finite differences (forward), by the dot-product test (reverse), and again on the derived functions (order 2:
-    a rule written with plain ``numpy`` passes order 1 and fails here)."""
+    a rule that turns its traced arguments into plain arrays, ``np.asarray(x)`` or ``float(x)``, passes order 1 and
+    fails here)."""
     if jvp is None and vjp is None:
         raise TypeError("check_rule needs jvp=..., vjp=... or both")
     rules = {"fwd": jvp, "rev": vjp}
@@ -493,8 +494,8 @@ def check_prediction(guess, measured, within=2.0, name="", hint=""):
     what = name or tr("the measured value", "измеренное значение")
     if factor <= within:
         return Feedback(PASSED, tr("Good prediction", "Хороший прогноз"),
-                        tr(f"you said {_show(guess)}; {what} is {_show(measured)} (within {factor:.2g}×).",
-                           f"вы сказали {_show(guess)}; {what} — {_show(measured)} (в пределах {factor:.2g}×)."),
+                        tr(f"you said {_show(guess)}; {what} is {_show(measured)} ({_off(factor, 'en')}).",
+                           f"вы сказали {_show(guess)}; {what} — {_show(measured)} ({_off(factor, 'ru')})."),
                         max_diff=factor)
     direction = (tr("too high", "слишком много") if guess > measured else tr("too low", "слишком мало"))
     raise _Mismatch(tr(f"you said {_show(guess)}, {what} is {_show(measured)}: {factor:.2g}× {direction}.",
@@ -503,8 +504,18 @@ def check_prediction(guess, measured, within=2.0, name="", hint=""):
 
 
 
+def _off(factor, lang):
+    if factor == 1:
+        return tr("exactly", "в точности", lang)
+    return tr(f"within {factor:.2g}×", f"в пределах {factor:.2g}×", lang)
+
+
 def _show(x):
+    """A number as 6 significant digits; a small array in full; a large one by its shape and range."""
     a = np.asarray(adlib.core.unbox(x) if isinstance(x, adlib.core.Box) else x)
     if a.ndim == 0:
         return f"{float(a):.6g}" if a.dtype.kind in "fiu" else repr(x)
+    if a.size > 8 and a.dtype.kind in "fiu":
+        return tr(f"an array of shape {a.shape} (from {a.min():.4g} to {a.max():.4g})",
+                  f"массив формы {a.shape} (от {a.min():.4g} до {a.max():.4g})")
     return np.array2string(a, precision=4, threshold=8)

@@ -193,3 +193,8 @@ def test_feedback_renders_as_html_and_in_russian():
     ru = ex.check_grad(lambda w1, w2: -dL(w1, w2), L, POINTS, hint=("mind the sign", "следите за знаком"))
     assert "Пока неверно" in str(ru) and "следите за знаком" in str(ru) and "конечные разности" in ru.message
     assert ex.check_grad(stub, L, POINTS).title == "Ещё не сделано"
+
+
+def test_messages_stay_short_for_large_arrays_and_exact_predictions():
+    assert "shape (34, 34)" in ex.check_value(np.eye(34), np.eye(34)).message
+    assert "exactly" in ex.check_prediction(3, 3).message
