@@ -35,7 +35,8 @@
 # (measured against the formulas); Hutch++, which for a positive semidefinite matrix reaches a relative error
 # $\varepsilon$ (of $\operatorname{tr} A$) with $O(1/\varepsilon)$ products where Hutchinson's bound is
 # $O(1/\varepsilon^2)$ — a worst-case bound, not a promise: on a flat spectrum Hutch++ loses; Hutch++ on the
-# network's Hessian (indefinite, so outside that bound's assumption); and a widget.
+# network's Hessian (indefinite, so outside that bound's assumption); and a widget. In three exercises you design a
+# probe, predict what one more digit costs, and build a matrix on which the sphere's probes beat Rademacher's.
 #
 # Set the environment variable `ADLIB_FULL=1` for more trials and larger budgets in the error-vs-budget
 # experiment (slower; the default run takes under a minute).
@@ -71,8 +72,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from adlib.course import curvature, projector
+from adlib.course import curvature, exercises, projector
 from adlib.course.claims import choose, claim, say
+from adlib.course.i18n import tr
 from adlib.course.measure import loglog_slope
 
 projector.use()  # the course's font sizes: figures readable on a projector
@@ -129,6 +131,89 @@ say(f"The errors are random: what shrinks like $1/\\sqrt V$ is their typical siz
     + f" (a deviation that large happens with probability ≈ {p_1000:.1%}) — so here $V = 1000$ is "
     + choose(worse, "**worse** than $V = 100$ in absolute terms: an unlucky draw, not a flaw of the estimator.",
              "also better than $V = 100$ in absolute terms."))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 9.1** / **Упражнение 9.1** — a probe of your own. Any random $v$ with $\mathbb E[vv^\top] = I$ will do.
+# Take independent entries uniform on $[-a, a]$: for which $a$ is the estimator unbiased?
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_a = None  # your code here: a number (np.sqrt and friends at hand)
+
+exercises.check_value(my_a, np.sqrt(3.0), name="a",
+                      hint=("the entries are independent with mean 0, so E[v_i v_j] = 0 for i ≠ j; what remains is "
+                            "E[v_i²], the variance of U(−a, a)",
+                            "компоненты независимы и имеют нулевое среднее, поэтому E[v_i v_j] = 0 при i ≠ j; "
+                            "остаётся E[v_i²] — дисперсия U(−a, a)"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# Off the diagonal E[v_i v_j] = E[v_i] E[v_j] = 0. On it, E[v_i²] = (1/2a) ∫_{−a}^{a} t² dt = a²/3, which must be 1.
+solution_a = np.sqrt(3.0)
+
+exercises.check_value(solution_a, np.sqrt(3.0), name="a").assert_passed()
+
+# %% slideshow={"slide_type": "fragment"}
+print(f"{'entries U(−a, a), a =':>22} {'mean of 20 000 vᵀXv':>20} {'± std. error':>13}   tr X = {np.trace(X):.2f}")
+uniform_means = {}
+for a in [1.0, np.sqrt(3.0)]:
+    probes_u = np.random.default_rng(30).uniform(-a, a, size=(50, 20_000))  # one probe per column
+    s_u = np.einsum("ij,ij->j", probes_u, X @ probes_u)  # the 20 000 single-probe estimates vᵀXv
+    uniform_means[a] = (s_u.mean(), s_u.std(ddof=1) / np.sqrt(s_u.size))
+    print(f"{a:22.3f} {uniform_means[a][0]:20.2f} {uniform_means[a][1]:13.2f}")
+(m_1, se_1), (m_3, se_3) = uniform_means[1.0], uniform_means[np.sqrt(3.0)]
+claim(abs(m_3 - np.trace(X)) < 4 * se_3 and abs(m_1 - np.trace(X) / 3) < 4 * se_1,
+      "a = √3 is unbiased; a = 1 estimates tr X / 3", m_1=m_1, m_3=m_3)
+say(f"With $a = \\sqrt 3$ the mean lands within {abs(m_3 - np.trace(X)) / se_3:.1f} standard errors of "
+    f"$\\operatorname{{tr}} X$; with $a = 1$, $\\mathbb E[vv^\\top] = I/3$ and the estimator converges — just as "
+    f"surely — to $\\operatorname{{tr}} X / 3 = {np.trace(X) / 3:.2f}$.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 9.2** / **Упражнение 9.2** — predict, then run. The typical error of the estimate (its standard
+# deviation) is $\sigma/\sqrt V$. How many times more probes — HVPs, for a Hessian — buy one more correct digit,
+# that is, a 10 times smaller typical error? The measurement: the root-mean-square error over 300 independent
+# runs with $V = 10$ and with $V = 1000$ probes on the $X$ above, and the factor of probes per tenfold reduction it
+# implies.
+
+# %% slideshow={"slide_type": "skip"}
+@functools.lru_cache  # seeded: the exercise, its solution and the next cell share one measurement
+def rms_errors(budgets=(10, 1000), trials=300, seed=20):
+    """Root-mean-square error of Hutchinson's estimate of tr X over `trials` runs, for each number of probes."""
+    rng = np.random.default_rng(seed)
+    return {V: float(np.sqrt(np.mean((curvature.trace_estimates(X, "hutchinson", V, trials, rng)
+                                      - np.trace(X)) ** 2))) for V in budgets}
+
+
+def probes_per_digit():
+    """The factor of probes that divides the measured RMS error by 10 (from V = 10 to V = 1000)."""
+    rms = rms_errors()
+    return (1000 / 10) ** (1 / np.log10(rms[10] / rms[1000]))
+
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_probes_per_digit = None  # your code here: a number, how many times more probes for a 10× smaller error
+
+exercises.check_prediction(my_probes_per_digit, probes_per_digit(), within=1.5,
+                           name=tr("the measured factor of probes per digit", "измеренный множитель числа проб на цифру"),
+                           hint=("the error falls like 1/√V: by what factor must V grow for √V to grow 10 times?",
+                                 "ошибка убывает как 1/√V: во сколько раз должно вырасти V, чтобы √V выросло в 10 раз?"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# σ/√V shrinks 10× when √V grows 10×, i.e. when V grows 10² = 100×: every extra digit costs 100 times the HVPs.
+solution_probes_per_digit = 100
+
+exercises.check_prediction(solution_probes_per_digit, probes_per_digit(), within=1.5,
+                           name=tr("the measured factor of probes per digit",
+                                   "измеренный множитель числа проб на цифру")).assert_passed()
+
+# %% slideshow={"slide_type": "fragment"}
+rms = rms_errors()
+for V_, e in rms.items():
+    print(f"V = {V_:4d}: RMS error over 300 runs {e:6.3f}   σ/√V = {sigma_X / np.sqrt(V_):6.3f}")
+claim(all(abs(e / (sigma_X / np.sqrt(V_)) - 1) < 0.15 for V_, e in rms.items()),
+      "the RMS errors are σ/√V within 15%", rms=rms)
+say(f"From $V = 10$ to $V = 1000$ the RMS error fell {rms[10] / rms[1000]:.1f}×: one digit for "
+    f"**{probes_per_digit():.0f}×** the probes (the law says 100).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The trace of a network's Hessian (Рис. 29) / След Гессиана нейронной сети (Рис. 29)
@@ -224,14 +309,20 @@ say(f"The running estimate is inside the $\\pm 2\\sigma/\\sqrt V$ funnel for **{
 # a sample variance, $\sqrt{(\mu_4 - \sigma^4)/N}$, estimated from the same samples.
 
 # %% slideshow={"slide_type": "subslide"}
+def variance_with_se(s):
+    """The sample variance of the samples s and its standard error √((μ₄ − σ⁴)/N) (0, not nan, when rounding
+    makes μ₄ − σ⁴ slightly negative: a two-point distribution such as Rademacher's on a 2 × 2 matrix has μ₄ = σ⁴)."""
+    var = s.var(ddof=1)
+    return var, np.sqrt(max(0.0, np.mean((s - s.mean()) ** 4) - var**2) / s.size)
+
+
 N = 20_000
 samples, measured, theory, se = {}, {}, {}, {}
 print(f"{'probe':>11} {'measured var':>13} {'formula':>10} {'std. error':>11} {'z':>6}")
 for k, probe in enumerate(curvature.PROBES):
     s = curvature.hutchinson_samples(X, None, N, np.random.default_rng(10 + k), probe)
     samples[probe] = s
-    measured[probe], theory[probe] = s.var(ddof=1), curvature.hutchinson_variance(X, probe)
-    se[probe] = np.sqrt((np.mean((s - s.mean()) ** 4) - measured[probe] ** 2) / N)
+    (measured[probe], se[probe]), theory[probe] = variance_with_se(s), curvature.hutchinson_variance(X, probe)
     z_ = (measured[probe] - theory[probe]) / se[probe]
     print(f"{probe:>11} {measured[probe]:13.2f} {theory[probe]:10.2f} {se[probe]:11.2f} {z_:6.2f}")
     assert abs(z_) < 4, f"{probe}: the measured variance is {z_:.1f} standard errors off the formula"
@@ -267,6 +358,80 @@ say(f"Gaussian probes are the widest (variance {measured['gaussian']:.0f} measur
 # above), a sphere probe has a fixed length (it sees $\operatorname{tr}X/n \cdot I$ exactly, and its factor
 # $\frac{2n}{n+2}$ is below 2). Here the two savings are about equal. Whatever the probe, averaging $V$ of them divides the variance by $V$: the error falls like
 # $1/\sqrt V$ — to gain one digit, a hundred times more HVPs.
+
+# %% slideshow={"slide_type": "skip"}
+def probe_duel(A, N=20_000, seed=40):
+    """Measure the single-probe variance of Rademacher and sphere probes on the matrix A (N probes each) and say
+    which is smaller by more than 3 standard errors of the difference: "sphere", "rademacher" or "tie"."""
+    if A is None or A is Ellipsis:
+        return None  # the stub: "not done yet"
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not 1 <= A.shape[0] <= 200 or not np.all(np.isfinite(A)):
+        raise ValueError(tr(f"the matrix must be square, n × n with 1 ≤ n ≤ 200, finite; got shape {A.shape}",
+                            f"матрица должна быть квадратной, n × n с 1 ≤ n ≤ 200, из конечных чисел; получена "
+                            f"форма {A.shape}"))
+    A = (A + A.T) / 2  # vᵀAv sees only the symmetric part
+    found = {}
+    for k, probe in enumerate(("rademacher", "sphere")):
+        s = curvature.hutchinson_samples(A, None, N, np.random.default_rng(seed + k), probe)
+        found[probe] = (*variance_with_se(s), curvature.hutchinson_variance(A, probe))
+    print(f"{tr('probe', 'пробы'):>11} {tr('measured variance', 'измеренная дисперсия'):>21} "
+          f"{tr('± std. error', '± ст. ошибка'):>13} {tr('formula', 'формула'):>10}")
+    for probe, (var, err, formula) in found.items():
+        print(f"{probe:>11} {var:21.4g} {err:13.2g} {formula:10.4g}")
+    (var_r, se_r, _), (var_s, se_s, _) = found["rademacher"], found["sphere"]
+    margin = 3 * np.hypot(se_r, se_s) + 1e-12 * np.sum(A * A)  # sampling error, and rounding for exact ties
+    winner = "sphere" if var_r - var_s > margin else "rademacher" if var_s - var_r > margin else "tie"
+    print({"sphere": tr("→ sphere probes win", "→ побеждают пробы на сфере"),
+           "rademacher": tr("→ Rademacher probes win", "→ побеждают пробы Радемахера"),
+           "tie": tr(f"→ a tie: the difference {var_r - var_s:.3g} is within 3 standard errors ({margin:.2g})",
+                     f"→ ничья: разность {var_r - var_s:.3g} в пределах 3 стандартных ошибок ({margin:.2g})")}[winner])
+    return winner
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 9.3** / **Упражнение 9.3** — on the $X$ above Rademacher and sphere probes tie. Build a symmetric
+# matrix on which **sphere probes clearly win**: the cell measures both variances with 20 000 probes each and
+# calls a winner only if the difference exceeds 3 standard errors. Read the table's formulas first: what does each
+# probe see exactly, and what is left to the factor $\frac{2n}{n+2}$?
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_matrix = None  # your code here: a symmetric n × n array (n ≤ 200), e.g. np.array([[..., ...], [..., ...]])
+
+exercises.check_choice(probe_duel(my_matrix), "sphere", ["sphere", "rademacher", "tie"],
+                       hint=("Rademacher sees the whole diagonal exactly, the sphere only its mean: make the diagonal "
+                             "constant. What is left, the sphere weighs by n/(n+2) of Rademacher's: small n",
+                             "Rademacher видит точно всю диагональ, сфера — только её среднее: сделайте диагональ "
+                             "постоянной. Остаток сфера берёт с весом n/(n+2) от веса Rademacher: возьмите малое n"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# With off = ‖X‖_F² − Σ X_ii² and s = Σ X_ii² − (tr X)²/n (the spread of the diagonal), the formulas are
+# Rademacher 2·off and sphere 2n/(n+2)·(off + s): the sphere wins iff n·s < 2·off. A constant diagonal (s = 0)
+# with something off the diagonal, at small n: here n = 2, where the sphere's variance is half of Rademacher's.
+solution_matrix = np.array([[1.0, 1.0], [1.0, 1.0]])
+
+exercises.check_choice(probe_duel(solution_matrix), "sphere", ["sphere", "rademacher", "tie"]).assert_passed()
+
+# %% slideshow={"slide_type": "fragment"}
+print(f"{'n':>4} {'sphere / Rademacher (formula)':>30} {'(measured)':>11} {'± std. error':>13}")
+edge = {}
+for n_ in [2, 5, 20, 50]:
+    A_n = np.ones((n_, n_))  # a constant diagonal: the sphere's variance is n/(n+2) of Rademacher's
+    (v_r, e_r), (v_s, e_s) = (variance_with_se(curvature.hutchinson_samples(A_n, None, 20_000,
+                                                                            np.random.default_rng(50 + k), probe))
+                              for k, probe in enumerate(("rademacher", "sphere")))
+    edge[n_] = (v_s / v_r, np.hypot(e_s / v_r, v_s * e_r / v_r**2))  # the ratio and its standard error
+    formula = curvature.hutchinson_variance(A_n, "sphere") / curvature.hutchinson_variance(A_n, "rademacher")
+    assert np.isclose(formula, n_ / (n_ + 2))
+    print(f"{n_:4d} {formula:30.3f} {edge[n_][0]:11.3f} {edge[n_][1]:13.3f}")
+claim(all(abs(r - n_ / (n_ + 2)) < 4 * e for n_, (r, e) in edge.items()), "the measured ratios follow n/(n+2)")
+claim(1 - edge[2][0] > 3 * edge[2][1] and abs(1 - edge[50][0]) < 3 * edge[50][1],
+      "at n = 2 the sphere's edge is clear, at n = 50 it is within the sampling error", edge=edge)
+say(f"On a constant diagonal the sphere's edge is exactly $n/(n+2)$: half the variance at $n = 2$, "
+    f"{1 - 50 / 52:.0%} less at $n = 50$ — where 20 000 probes measure a ratio of {edge[50][0]:.3f} ± "
+    f"{edge[50][1]:.3f} and cannot tell the two apart. Rademacher's advantage (a varying diagonal) can be "
+    f"arbitrarily large; the sphere's never exceeds a factor 2.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: Hutch++ / За рамками лекции: Hutch++, след по низкоранговой части точно
