@@ -625,9 +625,10 @@ def playground(text=DEFAULT_EXPRESSION, point=DEFAULT_POINT, variables=VARIABLES
         for c, v in zip(coordinates, variables):
             c.disabled = view.expression is not None and v not in view.expression.variables
         for out, part in ((summary, "summary"), (traces, "traces")):
+            items = render_playground(view, part)
             with out:
-                out.clear_output(wait=True)
-                for item in render_playground(view, part):
+                out.clear_output(wait=bool(items))  # wait: no flicker; but with nothing to show, clear now
+                for item in items:
                     display(item)
         old = stepper.children
         if view.ok:
