@@ -577,8 +577,9 @@ print(f"order of the last step: p = {final_order(result.grad_norms):.2f}")
 # Superlinear, of order about 1.5 — **not quadratic**. That is the forcing term: CG leaves a relative residual
 # $\eta \approx \|\nabla f\|^{1/2}$, so the next gradient is about $\eta\,\|\nabla f\| = \|\nabla f\|^{1.5}$ (plus
 # the exact Newton step's $O(\|\nabla f\|^2)$). The forcing term is a choice: here is the whole method with $\eta$
-# as a parameter, the loop of `curvature.newton_cg` (CG on HVPs, then Armijo backtracking; a decrease below the
-# loss's rounding, $10^{-15}|L|$, counts as none, so that the last steps are not cut short by noise):
+# as a parameter — the loop of `curvature.newton_cg` (CG on HVPs, then Armijo backtracking) with one change: a rise
+# of the loss within its rounding, $10^{-15}|L|$, does not make the line search backtrack, so that the last steps
+# are not cut short by noise. With `newton_cg`'s own $\eta$ it retraces that run step for step (asserted):
 
 # %% slideshow={"slide_type": "fragment"}
 def newton_cg_with(forcing, f=logistic_loss, x0=None, tol=1e-10, max_iter=30):
