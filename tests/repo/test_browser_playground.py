@@ -10,8 +10,8 @@ for a bad expression the plain message (no graph, no traces, no traceback), afte
 
 Synchronisation is on DOM state only (``wait_for_function``). Screenshots go to ``build/screenshots/``
 (git-ignored) as ``playground-*.png``, the last as ``playground-playground.png``, with the console log; on a
-failure ``playground-FAILED*``. Quick: about 35 s on the course's 2-core machine, most of it JupyterLab's start and
-the notebook's run (``test_playground_in_the_browser`` prints its own times).
+failure ``playground-FAILED*``. Quick: 30–45 s on the course's 2-core machine (measured: JupyterLab's start and
+the notebook's Run All 19–26 s, the five states 6–9 s; ``pytest -s`` prints both).
 
 Without Chromium or Playwright the test skips, unless ``ADLIB_REQUIRE_BROWSER=1`` (``make test``): then it fails.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jax
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, LabPage, jupyter_lab
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LabPage, jupyter_lab
 
 import adlib.numpy as anp
 from adlib.course.playground import DEFAULT_EXPRESSION, DEFAULT_POINT, playground_view, render_playground
@@ -114,6 +114,8 @@ def lab(tmp_path_factory):
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
+    for stale in ARTIFACTS.glob("playground-*"):  # this run's files only
+        stale.unlink()
     started = time.monotonic()
     with jupyter_lab([NOTEBOOK], tmp_path_factory.mktemp("lab")) as (base, log_path), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
