@@ -14,8 +14,9 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# notebooks/NN_name.py (the source you edit) -> notebooks/NN_name.ipynb (generated, executed, committed)
-NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
+# notebooks/NN_name.py (the source you edit) -> notebooks/NN_name.ipynb (generated, executed, committed); then the
+# Russian edition, notebooks/ru/NN_name.py (its code cells synced from the English source by tools/ru_sync.py)
+NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py)) $(sort $(wildcard notebooks/ru/[0-9][0-9]_*.py))
 NOTEBOOKS        := $(NOTEBOOK_SOURCES:.py=.ipynb)
 
 # Notebooks are executed with the inline backend (so figures end up in the .ipynb), whatever MPLBACKEND says.
@@ -115,12 +116,27 @@ index: | $(STAMP) ## rewrite README's course index from the notebooks (titles, s
 	$(BIN)/python tools/course_index.py
 
 notebooks-all: | $(STAMP) ## regenerate and execute every notebook, changed or not
+	@$(BIN)/python tools/ru_sync.py
 	@set -e; for src in $(NOTEBOOK_SOURCES); do echo "executing $$src"; $(call EXECUTE_NOTEBOOK,$$src,$${src%.py}.ipynb); done
 	@$(BIN)/python tools/course_index.py
 
 notebooks/%.ipynb: notebooks/%.py | $(STAMP)
 	@echo "executing $<"
 	@$(call EXECUTE_NOTEBOOK,$<,$@)
+
+# A Russian notebook is re-synced from its English source (code cells, structure) before it is executed.
+notebooks/ru/%.ipynb: notebooks/ru/%.py notebooks/%.py | $(STAMP)
+	@$(BIN)/python tools/ru_sync.py $*
+	@echo "executing $<"
+	@$(call EXECUTE_NOTEBOOK,$<,$@)
+
+# The Russian edition (tools/ru_sync.py's docstring is the translators' guide).
+.PHONY: ru-sync ru-check
+ru-sync: | $(STAMP) ## notebooks/ru/: carry the English code cells over, mark new or changed English text TODO
+	$(BIN)/python tools/ru_sync.py
+
+ru-check: | $(STAMP) ## report Russian notebooks whose code/structure differ from the English, or untranslated cells
+	$(BIN)/python tools/ru_sync.py --check
 
 figures: $(STAMP) ## draw the figures of figures/make_figures.py into figures/*.png
 	MPLBACKEND=Agg $(BIN)/python figures/make_figures.py

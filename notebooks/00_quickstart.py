@@ -59,6 +59,7 @@ import numpy as np
 import adlib
 import adlib.numpy as anp
 from adlib.course import projector
+from adlib.course.i18n import tr
 
 projector.use()  # the course's font sizes: figures readable on a projector
 np.set_printoptions(precision=6)
@@ -117,8 +118,8 @@ print(f"∂L/∂w2 = {dL_dw2:.15f}")
 value, jvp_w1 = adlib.jvp(L, (w1, w2), (1.0, 0.0))
 _, jvp_w2 = adlib.jvp(L, (w1, w2), (0.0, 1.0))
 print(f"L      = {value:.15f}")
-print(f"∂L/∂w1 = {jvp_w1:.15f}   (forward pass with tangent (1, 0))")
-print(f"∂L/∂w2 = {jvp_w2:.15f}   (forward pass with tangent (0, 1))")
+print(f"∂L/∂w1 = {jvp_w1:.15f}   " + tr("(forward pass with tangent (1, 0))", "(прямой проход, касательный вектор (1, 0))"))
+print(f"∂L/∂w2 = {jvp_w2:.15f}   " + tr("(forward pass with tangent (0, 1))", "(прямой проход, касательный вектор (0, 1))"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Vector–Jacobian product / Произведение вектора на якобиан (VJP)
@@ -134,7 +135,7 @@ vjp_w1, vjp_w2 = vjp_fn(1.0)
 print(f"L = {value:.15f}")
 print(f"vjp_fn(1.0) = ({vjp_w1:.15f}, {vjp_w2:.15f})")
 vjp2_w1, vjp2_w2 = vjp_fn(2.0)
-print(f"vjp_fn(2.0) = ({vjp2_w1:.15f}, {vjp2_w2:.15f})   (linear in the adjoint)")
+print(f"vjp_fn(2.0) = ({vjp2_w1:.15f}, {vjp2_w2:.15f})   " + tr("(linear in the adjoint)", "(линейно по сопряжённой переменной)"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Closed forms / Аналитические производные
@@ -150,7 +151,7 @@ exact = np.array([w2 / w1 * factor, np.log(w1) * factor])
 
 print(f"{'':10}{'∂L/∂w1':>20}{'∂L/∂w2':>20}")
 for name, (a, b) in {
-    "closed": exact,
+    tr("closed", "формула"): exact,
     "grad": (dL_dw1, dL_dw2),
     "jvp": (jvp_w1, jvp_w2),
     "vjp": (vjp_w1, vjp_w2),
@@ -159,7 +160,8 @@ for name, (a, b) in {
 
 for computed in [(dL_dw1, dL_dw2), (jvp_w1, jvp_w2), (vjp_w1, vjp_w2)]:
     np.testing.assert_allclose(computed, exact, rtol=1e-12)
-print("all three modes agree with the closed form to 1e-12")
+print(tr("all three modes agree with the closed form to 1e-12",
+         "все три способа совпадают с аналитической формулой до 1e-12"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Cross-check with JAX / Проверка с помощью JAX
@@ -190,7 +192,8 @@ for point in [(2.0, 3.0), (1.5, 0.7), (5.0, 0.2), (10.0, 4.0)]:
         np.testing.assert_allclose(adlib.jvp(L, point, tangent), jax.jvp(L_jax, point, tangent), rtol=1e-12)
     np.testing.assert_allclose(adlib.vjp(L, *point)[1](1.0), jax.vjp(L_jax, *point)[1](1.0), rtol=1e-12)
 jax_grad = jax.grad(L_jax, argnums=(0, 1))(w1, w2)
-print("adlib == JAX in float64 to rtol=1e-12; JAX's gradient at (2, 3):", tuple(float(g) for g in jax_grad))
+print(tr("adlib == JAX in float64 to rtol=1e-12; JAX's gradient at (2, 3):",
+         "adlib == JAX в float64 с rtol=1e-12; градиент JAX в точке (2, 3):"), tuple(float(g) for g in jax_grad))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Level sets and the gradient field / Линии уровня и поле градиента
@@ -211,7 +214,7 @@ ax.quiver(arrow_w1, arrow_w2, g1, g2, color="white", angles="xy", alpha=0.9)
 ax.plot([w1], [w2], "o", color="tab:red", label=f"$(w_1, w_2) = ({w1:g}, {w2:g})$")
 ax.set_xlabel("$w_1$")
 ax.set_ylabel("$w_2$")
-ax.set_title(r"$L = w_2 \log w_1 + \sqrt{w_2 \log w_1}$ and $\nabla L$ from adlib.grad")
+ax.set_title(r"$L = w_2 \log w_1 + \sqrt{w_2 \log w_1}$" + tr(r" and $\nabla L$ from adlib.grad", r" и $\nabla L$ из adlib.grad"))
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)  # below the axes: no arrow hidden
 fig.tight_layout()
 plt.show()
@@ -243,7 +246,9 @@ plt.show()
 # | [10 — checkpointing](10_checkpointing.ipynb) | Контрольные точки градиента | trade memory for recomputation |
 # | [11 — what AD is not](11_what_ad_is_not.ipynb) | Чем AD не является | compare with symbolic and numeric differentiation |
 # | [12 — seminar: least squares, SVD](12_seminar_least_squares_svd.ipynb) | Дополнительные материалы (семинары) | write rules for whole linear-algebra functions |
+# | [13 — playground](13_playground.ipynb) | beyond the lecture / за рамками лекции | run both modes on a function you type |
 #
 # The path: 01 → 02 → 03 state the problem and why the obvious answers fail; 04 → 05 are the two modes on
 # this notebook's $L$; 06 → 07 → 08 → 09 apply them to Jacobians, networks and curvature; 05 → 10 pays the
-# memory price of reverse mode; 11 and 12 close with what AD is not and with rules for whole functions.
+# memory price of reverse mode; 11 and 12 close with what AD is not and with rules for whole functions; 13, beyond
+# the lecture, runs the same machinery on a function of your own.

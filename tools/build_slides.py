@@ -15,7 +15,8 @@ rewritten (LOCAL_COPIES: the font-awesome stylesheet of matplotlib's `to_jshtml`
 `@import`s of web fonts in the vendored CSS are removed (the browser falls back to local fonts).
 
 The RISE settings in each notebook's metadata (`rise`: theme, transition, scroll, slideNumber, width, height)
-become the deck's reveal.js settings. Output: `OUT/NN_name.slides.html` per notebook and `OUT/index.html`.
+become the deck's reveal.js settings. Output: `OUT/NN_name.slides.html` per notebook (the Russian edition's
+notebooks/ru/NN_name.ipynb: `OUT/NN_name.ru.slides.html`) and `OUT/index.html`.
 """
 
 import argparse
@@ -280,8 +281,15 @@ def _title(nb, fallback):
     return fallback
 
 
+def deck_name(notebook):
+    """``NN_name`` for notebooks/NN_name.ipynb, ``NN_name.ru`` for the Russian edition's notebooks/ru/NN_name.ipynb."""
+    notebook = Path(notebook)
+    return f"{notebook.stem}.ru" if notebook.parent.name == "ru" else notebook.stem
+
+
 def export_deck(notebook, out_dir):
-    """Write `out_dir/NAME.slides.html` for the executed notebook `notebook`; returns (path, title, slide count).
+    """Write `out_dir/NAME.slides.html` for the executed notebook `notebook` (NAME.ru.slides.html for one in a
+    folder `ru/`, the Russian edition); returns (path, title, slide count).
     The assets must already be in `out_dir/_static` (install_static)."""
     import nbformat
     from nbconvert import SlidesExporter
@@ -298,14 +306,15 @@ def export_deck(notebook, out_dir):
     for key, url in URLS.items():
         setattr(config.SlidesExporter, key, url)
     exporter = SlidesExporter(config=config)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
+    name = deck_name(notebook)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     for pattern, local in LOCAL_COPIES.items():
         body = pattern.sub(local, body)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{notebook.stem}.slides.html"
+    path = out_dir / f"{name}.slides.html"
     path.write_text(body, encoding="utf-8")
-    return path, _title(nb, notebook.stem), expected_slide_count(nb)
+    return path, _title(nb, name), expected_slide_count(nb)
 
 
 REMOTE_RESOURCE = re.compile(
@@ -356,7 +365,8 @@ def main(argv=None):
     default_cache = Path(os.environ.get("ADLIB_SLIDES_CACHE", REPO / "build" / "slides-cache"))
     parser.add_argument("--cache", type=Path, default=default_cache, help="downloaded tarballs (ADLIB_SLIDES_CACHE)")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = args.notebooks or (sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+                                   + sorted((REPO / "notebooks").glob("ru/[0-9][0-9]_*.ipynb")))
     start = time.perf_counter()
     decks = build(notebooks, args.out, args.cache)
     for path, _, count in decks:

@@ -8,6 +8,10 @@ Every notebooks/NN_name.py gets, right after its title cell,
      pip install "adlib-course[notebooks] @ git+REPOSITORY@REF" (pip's default only-if-needed strategy: the packages
      Colab already has satisfy the extra's ranges and are not upgraded; outside Colab the cell does nothing).
 Both cells are slide type `skip` (not slide content) and carry the tag `colab`, by which this tool finds them.
+The Russian edition, notebooks/ru/NN_name.py (tools/ru_sync.py), gets the same two cells in Russian: its badge opens
+notebooks/ru/NN_name.ipynb, and its install cell then sets the notebook's language, `set_language("ru")`, for every
+string the course modules show (after the install, so that it works in Colab too). This is the ONE cell in which
+the code of the two editions differs.
 pyproject's `[project.urls] Repository` is rewritten from the same setting.
 
 Usage: python tools/colab.py            rewrite the cells in the .py sources (idempotent) and [project.urls]
@@ -28,6 +32,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 NOTEBOOKS = ROOT / "notebooks"
+LANGUAGES = ("en", "ru")  # notebooks/NN_name.py and notebooks/ru/NN_name.py (as adlib.course.i18n.LANGUAGES)
 TAG = "colab"
 METADATA = {"slideshow": {"slide_type": "skip"}, "tags": [TAG]}
 BADGE_SVG = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -53,10 +58,27 @@ def config(pyproject=PYPROJECT):
     return data["project"]["name"], repository, ref, match["owner"], match["repo"]
 
 
-def colab_url(notebook_name, pyproject=PYPROJECT):
-    """Colab's URL of notebooks/<notebook_name>.ipynb at the configured ref."""
+def _check_lang(lang):
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+    return lang
+
+
+def language_of(path):
+    """"ru" for a notebook in notebooks/ru/, "en" otherwise."""
+    return "ru" if Path(path).parent.name == "ru" else "en"
+
+
+def notebook_path(notebook_name, lang="en"):
+    """The notebook's .ipynb inside the repository: notebooks/NN_name.ipynb, or notebooks/ru/NN_name.ipynb."""
+    folder = "notebooks/ru" if _check_lang(lang) == "ru" else "notebooks"
+    return f"{folder}/{notebook_name}.ipynb"
+
+
+def colab_url(notebook_name, pyproject=PYPROJECT, lang="en"):
+    """Colab's URL of the notebook (English, or its Russian edition) at the configured ref."""
     _, _, ref, owner, repo = config(pyproject)
-    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/{ref}/notebooks/{notebook_name}.ipynb"
+    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/{ref}/{notebook_path(notebook_name, lang)}"
 
 
 def pip_spec(pyproject=PYPROJECT):
@@ -65,19 +87,27 @@ def pip_spec(pyproject=PYPROJECT):
     return f"{distribution}[notebooks] @ git+{repository}@{ref}"
 
 
-def badge_source(notebook_name, pyproject=PYPROJECT):
-    return (
-        f"[![Open In Colab]({BADGE_SVG})]({colab_url(notebook_name, pyproject)})\n"
-        "\n"
-        "In Colab, the next cell installs the course's `adlib` first; anywhere else it does nothing."
-    )
+def badge_source(notebook_name, pyproject=PYPROJECT, lang="en"):
+    note = {
+        "en": "In Colab, the next cell installs the course's `adlib` first; anywhere else it does nothing.",
+        "ru": "В Colab следующая ячейка сначала устанавливает `adlib` курса (в любом другом месте — ничего), затем\n"
+              "включает русский язык подписей и сообщений курса.",
+    }[_check_lang(lang)]
+    return f"[![Open In Colab]({BADGE_SVG})]({colab_url(notebook_name, pyproject, lang)})\n\n{note}"
 
 
-def install_source(pyproject=PYPROJECT):
-    return (
-        "# Only in Google Colab: install this course's adlib at the pinned version. pip's default strategy keeps\n"
-        "# every package Colab already has (no upgrades). Never `pip install adlib`: PyPI's adlib is another project.\n"
-        "import importlib\n"
+def install_source(pyproject=PYPROJECT, lang="en"):
+    comment = {
+        "en": ("# Only in Google Colab: install this course's adlib at the pinned version. pip's default strategy "
+               "keeps\n# every package Colab already has (no upgrades). Never `pip install adlib`: PyPI's adlib is "
+               "another project.\n"),
+        "ru": ("# Только в Google Colab: установить adlib этого курса закреплённой версии. pip по умолчанию "
+               "оставляет\n# все пакеты, которые в Colab уже есть (ничего не обновляет). Не `pip install adlib`: "
+               "это другой проект.\n"),
+    }[_check_lang(lang)]
+    source = (
+        comment
+        + "import importlib\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
@@ -86,13 +116,21 @@ def install_source(pyproject=PYPROJECT):
         '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)\n'
         "    importlib.invalidate_caches()"
     )
+    if lang == "ru":
+        source += (
+            "\n\n"
+            "from adlib.course.i18n import set_language\n"
+            "\n"
+            'set_language("ru")  # русская редакция: подписи графиков, виджеты и проверки упражнений — на русском'
+        )
+    return source
 
 
-def colab_cells(notebook_name, pyproject=PYPROJECT):
-    """The badge (markdown) and install (code) cells for notebooks/<notebook_name>, in order."""
+def colab_cells(notebook_name, pyproject=PYPROJECT, lang="en"):
+    """The badge (markdown) and install (code) cells for the notebook (or its Russian edition), in order."""
     return [
-        nbformat.v4.new_markdown_cell(badge_source(notebook_name, pyproject), metadata=copy.deepcopy(METADATA)),
-        nbformat.v4.new_code_cell(install_source(pyproject), metadata=copy.deepcopy(METADATA)),
+        nbformat.v4.new_markdown_cell(badge_source(notebook_name, pyproject, lang), metadata=copy.deepcopy(METADATA)),
+        nbformat.v4.new_code_cell(install_source(pyproject, lang), metadata=copy.deepcopy(METADATA)),
     ]
 
 
@@ -100,9 +138,9 @@ def _is_colab_cell(cell):
     return TAG in cell.metadata.get("tags", [])
 
 
-def problems(nb, notebook_name, pyproject=PYPROJECT):
+def problems(nb, notebook_name, pyproject=PYPROJECT, lang="en"):
     """How the notebook's badge/install cells differ from the generated ones (empty list: they agree)."""
-    expected = colab_cells(notebook_name, pyproject)
+    expected = colab_cells(notebook_name, pyproject, lang)
     found = [(k, cell) for k, cell in enumerate(nb.cells) if _is_colab_cell(cell)]
     out = []
     if [k for k, _ in found] != [1, 2]:
@@ -119,20 +157,25 @@ def problems(nb, notebook_name, pyproject=PYPROJECT):
     return out
 
 
-def with_colab_cells(nb, notebook_name, pyproject=PYPROJECT):
+def with_colab_cells(nb, notebook_name, pyproject=PYPROJECT, lang="en"):
     """The notebook with exactly the generated badge and install cells right after its title cell."""
     cells = [cell for cell in nb.cells if not _is_colab_cell(cell)]
     if not cells or cells[0].cell_type != "markdown" or not cells[0].source.lstrip().startswith("# "):
         raise ValueError(f"{notebook_name}: the first cell must be the markdown title cell ('# Title / Заголовок')")
-    nb.cells = cells[:1] + colab_cells(notebook_name, pyproject) + cells[1:]
+    nb.cells = cells[:1] + colab_cells(notebook_name, pyproject, lang) + cells[1:]
     return nb
 
 
 def sources(notebooks=NOTEBOOKS):
+    """notebooks/NN_*.py, then the Russian edition's notebooks/ru/NN_*.py."""
     found = sorted(Path(notebooks).glob("[0-9][0-9]_*.py"))
     if not found:
         raise ValueError(f"no notebooks/NN_*.py in {notebooks}")
-    return found
+    return found + sorted(Path(notebooks).glob("ru/[0-9][0-9]_*.py"))
+
+
+def _name(path):
+    return f"ru/{path.name}" if language_of(path) == "ru" else path.name
 
 
 def urls_problem(pyproject=PYPROJECT):
@@ -149,11 +192,12 @@ def check(pyproject=PYPROJECT, notebooks=NOTEBOOKS):
     if problem := urls_problem(pyproject):
         out.append(f"{Path(pyproject).name}: {problem}")
     for source in sources(notebooks):
+        lang = language_of(source)
         for path in (source, source.with_suffix(".ipynb")):
             if not path.exists():
-                out.append(f"{path.name}: missing")
+                out.append(f"{_name(path)}: missing")
                 continue
-            out += [f"{path.name}: {p}" for p in problems(jupytext.read(path), source.stem, pyproject)]
+            out += [f"{_name(path)}: {p}" for p in problems(jupytext.read(path), source.stem, pyproject, lang)]
     return out
 
 
@@ -173,11 +217,11 @@ def rewrite(pyproject=PYPROJECT, notebooks=NOTEBOOKS):
         changed.append(Path(pyproject).name)
     for source in sources(notebooks):
         old = source.read_text(encoding="utf-8")
-        new = jupytext.writes(with_colab_cells(jupytext.reads(old, fmt="py:percent"), source.stem, pyproject),
-                              fmt="py:percent")
+        nb = with_colab_cells(jupytext.reads(old, fmt="py:percent"), source.stem, pyproject, language_of(source))
+        new = jupytext.writes(nb, fmt="py:percent")
         if new != old:
             source.write_text(new, encoding="utf-8")
-            changed.append(source.name)
+            changed.append(_name(source))
     return changed
 
 

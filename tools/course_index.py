@@ -3,7 +3,9 @@
 * the lecture section, English and Russian, from each notebook's title cell (``# English / Русский``);
 * the one-line summary from the notebook's ``course.summary`` metadata (in the .py header);
 * the runtime from the executed .ipynb's ``execution_seconds`` (written by tools/clean_ipynb.py at `make notebooks`);
-* the "Open in Colab" badge from the one configured repository and ref (tools/colab.py, pyproject.toml).
+* the "Open in Colab" badge from the one configured repository and ref (tools/colab.py, pyproject.toml);
+* the Russian edition (по-русски): a link to notebooks/ru/NN_name.ipynb and its Colab badge, once the twin exists
+  (tools/ru_sync.py).
 
 The table sits in README.md between the two marker lines below. `make index` rewrites it;
 `python tools/course_index.py --check` (and tests/repo/test_course_index.py) fail if it differs from what the
@@ -60,8 +62,18 @@ def entry(source):
     seconds = nbformat.read(twin, as_version=4).metadata.get("execution_seconds") if twin.exists() else None
     if seconds is None:
         raise ValueError(f"{twin.name}: no execution_seconds; run `make notebooks` to execute it")
+    ru_twin = source.parent / "ru" / source.name
     return {"name": source.stem, "english": english, "russian": russian, "summary": summary, "seconds": seconds,
-            "colab": colab.colab_url(source.stem)}
+            "colab": colab.colab_url(source.stem),
+            "ru_colab": colab.colab_url(source.stem, lang="ru") if ru_twin.exists() else None}
+
+
+def russian_cell(e):
+    """The index's Russian column: the twin's link and Colab badge, or a dash while it is not there yet."""
+    if e["ru_colab"] is None:
+        return "—"
+    return (f"[`ru/{e['name'][:2]}`]({colab.notebook_path(e['name'], 'ru')}) "
+            f"[![Open In Colab]({colab.BADGE_SVG})]({e['ru_colab']})")
 
 
 def table(sources=None):
@@ -69,14 +81,15 @@ def table(sources=None):
     sources = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py")) if sources is None else sources
     entries = [entry(s) for s in sources]
     lines = [
-        "| # | notebook | lecture section / раздел лекции | what you see and do | runs in | Colab |",
-        "|---|---|---|---|---:|---|",
+        "| # | notebook | lecture section / раздел лекции | what you see and do | runs in | Colab | по-русски |",
+        "|---|---|---|---|---:|---|---|",
     ]
     for e in entries:
         number = e["name"][:2]
         lines.append(
             f"| {number} | [`{e['name']}`](notebooks/{e['name']}.ipynb) | {e['english']}<br>*{e['russian']}* "
-            f"| {e['summary']} | {runtime_label(e['seconds'])} | [![Open In Colab]({colab.BADGE_SVG})]({e['colab']}) |"
+            f"| {e['summary']} | {runtime_label(e['seconds'])} | [![Open In Colab]({colab.BADGE_SVG})]({e['colab']}) "
+            f"| {russian_cell(e)} |"
         )
     total = sum(e["seconds"] for e in entries)
     lines += ["", f"All {len(entries)} notebooks run in {runtime_label(total)} in all on a 2-core machine "

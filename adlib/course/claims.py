@@ -4,7 +4,8 @@ A notebook measures something, then says something about it ("reverse mode wins 
 Written by hand, such a sentence stays in the notebook when a rerun changes the number. Two ways to keep it true:
 
 * **render it** from the computed values: ``say(f"reverse mode wins by {ratio:.0f}×")`` shows Markdown as the
-  cell's output, so the sentence is always the run's own;
+  cell's output, so the sentence is always the run's own (with ``ru=f"обратный режим быстрее в {ratio:.0f} раз"``,
+  the Russian edition of the notebook shows the Russian sentence: the code cell is the same in both editions);
 * **guard it**: ``claim(ratio > 10, "reverse mode wins by more than 10×")`` next to the Markdown cell that says
   so; if a rerun breaks the sentence, the cell fails (under nbmake: the test fails) instead of lying.
 
@@ -13,6 +14,8 @@ the point is that the check stands in the same cell as the number, where a reade
 """
 
 from __future__ import annotations
+
+from .i18n import tr
 
 __all__ = ["ClaimError", "claim", "choose", "say"]
 
@@ -39,10 +42,16 @@ def choose(condition, if_true: str, if_false: str) -> str:
     return if_true if bool(condition) else if_false
 
 
-def say(markdown: str) -> None:
+def say(markdown: str, ru: str | None = None) -> None:
     """Show ``markdown`` (usually an f-string of computed values) as the cell's rendered output.
 
+    ``ru`` is the same sentence in Russian, shown instead when the notebook's language is Russian
+    (:func:`adlib.course.i18n.set_language`); without it, the Russian edition shows the English sentence.
     In a notebook this displays Markdown (maths included); elsewhere (a script, a test) it prints the text."""
+    if not isinstance(markdown, str) or not (ru is None or isinstance(ru, str)):
+        raise TypeError("say(markdown, ru=None): the sentence and its Russian version are strings")
+    if ru is not None:
+        markdown = tr(markdown, ru)
     try:
         from IPython import get_ipython
         from IPython.display import Markdown, display

@@ -1,7 +1,8 @@
 """Colab: what a student's Colab gets.
 
 * Every notebook (.py and .ipynb) has exactly one "Open in Colab" badge and one install cell, both as
-  tools/colab.py generates them from pyproject's `[tool.adlib-course]` (repository URL and git ref, one place).
+  tools/colab.py generates them from pyproject's `[tool.adlib-course]` (repository URL and git ref, one place);
+  the Russian edition's (notebooks/ru/) open notebooks/ru/NN_name.ipynb and set the language to Russian.
 * The install cell does nothing outside Colab; inside, it calls pip once, on this repository at the pinned ref,
   without upgrading anything.
 * The package installed from git (not editable: the wheel pip builds from the repository) carries every adlib
@@ -22,12 +23,13 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from adlib.course import mds
+from adlib.course import i18n, mds
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "adlib"
 CITIES = "adlib/course/data/european_cities.csv"
-SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
+ENGLISH = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
+SOURCES = ENGLISH + sorted((ROOT / "notebooks").glob("ru/[0-9][0-9]_*.py"))
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 SETTING = PYPROJECT["tool"]["adlib-course"]
 UPGRADING = {"-U", "--upgrade", "--force-reinstall", "--ignore-installed", "-I", "--upgrade-strategy"}
@@ -35,6 +37,10 @@ UPGRADING = {"-U", "--upgrade", "--force-reinstall", "--ignore-installed", "-I",
 _spec = importlib.util.spec_from_file_location("colab_tool", ROOT / "tools" / "colab.py")
 colab = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(colab)
+
+
+def _id(path):
+    return f"ru/{path.name}" if path.parent.name == "ru" else path.name
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -84,13 +90,13 @@ def _colab_cells(path):
     return cells, badges, installs
 
 
-@pytest.fixture(params=[p for s in SOURCES for p in (s, s.with_suffix(".ipynb"))], ids=lambda p: p.name)
+@pytest.fixture(params=[p for s in SOURCES for p in (s, s.with_suffix(".ipynb"))], ids=_id)
 def notebook(request):
     return request.param
 
 
 def test_there_are_13_notebooks_to_check():
-    assert len(SOURCES) >= 13, [p.name for p in SOURCES]
+    assert len(ENGLISH) >= 13, [p.name for p in ENGLISH]
 
 
 def test_one_badge_and_one_install_cell_as_generated(notebook):
@@ -98,13 +104,16 @@ def test_one_badge_and_one_install_cell_as_generated(notebook):
     assert badges == [1], f"{notebook.name}: badge cells at {badges}, expected one, right after the title"
     assert installs == [2], f"{notebook.name}: install cells at {installs}, expected one, right after the badge"
     stem, owner_repo = notebook.stem, SETTING["repository"].removeprefix("https://github.com/")
-    url = f"https://colab.research.google.com/github/{owner_repo}/blob/{SETTING['ref']}/notebooks/{stem}.ipynb"
+    lang = colab.language_of(notebook)
+    folder = "notebooks/ru" if lang == "ru" else "notebooks"
+    url = f"https://colab.research.google.com/github/{owner_repo}/blob/{SETTING['ref']}/{folder}/{stem}.ipynb"
     assert f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})" in cells[1].source
     assert f'"adlib-course[notebooks] @ git+{SETTING["repository"]}@{SETTING["ref"]}"' in cells[2].source
     for k in (1, 2):
         assert cells[k].metadata.get("slideshow") == {"slide_type": "skip"}, f"{notebook.name}, cell {k}"
         assert "colab" in cells[k].metadata.get("tags", [])
-    assert colab.problems(jupytext.read(notebook), stem) == [], "run `make colab-links`"
+    assert colab.problems(jupytext.read(notebook), stem, lang=lang) == [], "run `make colab-links`"
+    assert ('set_language("ru")' in cells[2].source) == (lang == "ru")
 
 
 def test_no_notebook_installs_pypis_adlib(notebook):
@@ -130,8 +139,9 @@ def _run_install_cell(source, monkeypatch, in_colab):
     return calls
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("source", SOURCES, ids=_id)
 def test_install_cell_runs_pip_only_in_colab(source, monkeypatch):
+    monkeypatch.setattr(i18n, "_current", "en")  # restored after the test: the Russian cell sets the language
     cells, _, (k,) = _colab_cells(source)
     assert _run_install_cell(cells[k].source, monkeypatch, in_colab=False) == [], "pip ran outside Colab"
     calls = _run_install_cell(cells[k].source, monkeypatch, in_colab=True)
@@ -141,6 +151,22 @@ def test_install_cell_runs_pip_only_in_colab(source, monkeypatch):
     assert f"adlib-course[notebooks] @ git+{SETTING['repository']}@{SETTING['ref']}" in command
     assert not UPGRADING & {arg.split("=")[0] for arg in command}, f"{source.name} upgrades packages: {command}"
     assert kwargs.get("check") is True, "a failed install must stop the notebook"
+    assert i18n.language() == colab.language_of(source), "the Russian edition's install cell sets the language"
+
+
+def test_the_russian_install_cell_sets_the_language_after_installing(monkeypatch):
+    """In Colab, adlib is importable only after pip installed it: set_language comes after the install."""
+    monkeypatch.setattr(i18n, "_current", "en")
+    english, russian = colab.install_source(), colab.install_source(lang="ru")
+    assert "set_language" not in english and "i18n" not in english
+    assert russian.index("subprocess.run(") < russian.index("importlib.invalidate_caches()") < russian.index(
+        "from adlib.course.i18n import set_language") < russian.index('set_language("ru")')
+    code = lambda text: [line for line in text.splitlines() if not line.lstrip().startswith("#")]  # noqa: E731
+    assert code(english) == code(russian)[: len(code(english))], "the Russian cell is the English one, then more"
+    assert "notebooks/ru/00_quickstart.ipynb" in colab.badge_source("00_quickstart", lang="ru")
+    assert "/notebooks/00_quickstart.ipynb" in colab.badge_source("00_quickstart")
+    with pytest.raises(ValueError, match="lang must be"):
+        colab.colab_cells("00_quickstart", lang="de")
 
 
 def test_check_passes_on_the_repository():
@@ -152,10 +178,11 @@ def test_rewrite_is_idempotent_and_follows_the_setting(tmp_path):
     """On a copy: changing [tool.adlib-course] is the one edit; tools/colab.py rewrites badges, install cells and
     [project.urls], a second run changes nothing, and --check's list names every stale notebook."""
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
+    (notebooks / "ru").mkdir(parents=True)
     for source in SOURCES:
-        shutil.copy(source, notebooks)
-        shutil.copy(source.with_suffix(".ipynb"), notebooks)
+        folder = notebooks / "ru" if colab.language_of(source) == "ru" else notebooks
+        shutil.copy(source, folder)
+        shutil.copy(source.with_suffix(".ipynb"), folder)
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(
         (ROOT / "pyproject.toml").read_text()
@@ -164,18 +191,24 @@ def test_rewrite_is_idempotent_and_follows_the_setting(tmp_path):
     )  # fmt: skip
     stale = colab.check(pyproject, notebooks)
     assert {line.split(":")[0] for line in stale} == {"pyproject.toml"} | {
-        p.name for s in SOURCES for p in (s, s.with_suffix(".ipynb"))
+        _id(p) for s in SOURCES for p in (s, s.with_suffix(".ipynb"))
     }
-    assert colab.rewrite(pyproject, notebooks) == ["pyproject.toml"] + [s.name for s in SOURCES]
+    assert colab.rewrite(pyproject, notebooks) == ["pyproject.toml"] + [_id(s) for s in SOURCES]
     assert colab.rewrite(pyproject, notebooks) == []
     assert tomllib.loads(pyproject.read_text())["project"]["urls"]["Repository"] == "https://github.com/someone/ad"
     assert {line.split(":")[0] for line in colab.check(pyproject, notebooks)} == {
-        s.with_suffix(".ipynb").name for s in SOURCES
+        _id(s.with_suffix(".ipynb")) for s in SOURCES
     }, "only the .ipynb (refreshed by jupytext --update in make colab-links) should remain stale"
     cells = jupytext.read(notebooks / SOURCES[0].name).cells
     assert f"github/someone/ad/blob/v9.9/notebooks/{SOURCES[0].stem}.ipynb" in cells[1].source
     assert '"adlib-course[notebooks] @ git+https://github.com/someone/ad@v9.9"' in cells[2].source
     assert [c.source for c in cells[3:]] == [c.source for c in jupytext.read(SOURCES[0]).cells[3:]]
+    russian = [s for s in SOURCES if colab.language_of(s) == "ru"]
+    assert russian, "the Russian edition has at least its pilot, notebooks/ru/00_quickstart.py"
+    cells = jupytext.read(notebooks / "ru" / russian[0].name).cells
+    assert f"github/someone/ad/blob/v9.9/notebooks/ru/{russian[0].stem}.ipynb" in cells[1].source
+    assert '"adlib-course[notebooks] @ git+https://github.com/someone/ad@v9.9"' in cells[2].source
+    assert 'set_language("ru")' in cells[2].source
 
 
 # ----------------------------------------------------------------------------------------------------------

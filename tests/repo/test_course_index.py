@@ -1,5 +1,6 @@
 """The README's course index is what the notebooks say: every notebook listed once, in order, with its English and
-Russian titles, its one-line summary, its measured runtime and its Colab badge (tools/course_index.py)."""
+Russian titles, its one-line summary, its measured runtime, its Colab badge and, in the column «по-русски», the link
+and Colab badge of its Russian edition once notebooks/ru/ has it (tools/course_index.py)."""
 
 import re
 import sys
@@ -53,6 +54,20 @@ def test_row_carries_titles_summary_runtime_and_badge(source):
     seconds = nbformat.read(source.with_suffix(".ipynb"), as_version=4).metadata["execution_seconds"]
     assert isinstance(seconds, int) and seconds >= 1 and f"| {course_index.runtime_label(seconds)} |" in row
     assert f"({colab.colab_url(source.stem)})" in row and colab.BADGE_SVG in row
+    russian_cell = row.rstrip(" |").rsplit(" | ", 1)[1]
+    if (source.parent / "ru" / source.name).exists():
+        assert f"(notebooks/ru/{source.stem}.ipynb)" in russian_cell
+        assert f"({colab.colab_url(source.stem, lang='ru')})" in russian_cell and colab.BADGE_SVG in russian_cell
+        assert "/notebooks/ru/" in colab.colab_url(source.stem, lang="ru")
+    else:
+        assert russian_cell == "—"
+
+
+def test_the_russian_column_is_there_and_lists_the_pilot():
+    lines = _index_block().splitlines()
+    assert lines[1].endswith("| Colab | по-русски |")
+    row = next(line for line in lines if "[`00_quickstart`]" in line)
+    assert "[`ru/00`](notebooks/ru/00_quickstart.ipynb)" in row
 
 
 def test_a_notebook_without_a_summary_is_an_error(tmp_path):

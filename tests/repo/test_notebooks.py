@@ -1,6 +1,8 @@
 """The notebooks as files: every `notebooks/NN_name.py` has an executed `.ipynb` twin with the same cells,
 every cell carries its RISE slide metadata through the .py <-> .ipynb round trip, and each notebook is titled
-in Russian too. (Running the notebooks is nbmake's job: `make test` runs `pytest --nbmake notebooks/*.ipynb`.)
+in Russian too. The Russian edition, `notebooks/ru/NN_name.py` (tools/ru_sync.py; tests/repo/test_ru_sync.py checks
+it against the English), is held to the same rules. (Running the notebooks is nbmake's job: `make test` runs
+`pytest --nbmake` on every .ipynb of both editions.)
 """
 
 import re
@@ -12,11 +14,15 @@ import nbformat
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py")) + sorted(NOTEBOOKS.glob("ru/[0-9][0-9]_*.py"))
 MAX_IPYNB_BYTES = 5 * 1024 * 1024
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-KEPT_CELL_METADATA = ("slideshow", "tags", "jupyter", "cellView")
+KEPT_CELL_METADATA = ("slideshow", "tags", "jupyter", "cellView", "en")  # en: in the Russian edition only
+
+
+def _id(path):
+    return f"ru/{path.stem}" if path.parent.name == "ru" else path.stem
 
 
 def _cells(nb):
@@ -33,7 +39,8 @@ def test_there_are_notebooks():
 
 
 def test_every_ipynb_has_a_py_source():
-    orphans = [p.name for p in NOTEBOOKS.glob("*.ipynb") if not p.with_suffix(".py").exists()]
+    ipynbs = [*NOTEBOOKS.glob("*.ipynb"), *NOTEBOOKS.glob("ru/*.ipynb")]
+    orphans = [_id(p) for p in ipynbs if not p.with_suffix(".py").exists()]
     assert not orphans, f"notebooks without a .py source (edit the .py, then `make notebooks`): {orphans}"
 
 
@@ -43,9 +50,14 @@ def test_jupytext_config_pairs_and_keeps_slide_metadata():
     kept = config["cell_metadata_filter"].split(",")
     assert "slideshow" in kept and "tags" in kept and "-all" in kept
     assert {"kernelspec", "jupytext", "rise"} <= set(config["notebook_metadata_filter"].split(","))
+    if (NOTEBOOKS / "ru").is_dir():  # the Russian edition's own config: the same, and it keeps `en`
+        ru = tomllib.loads((NOTEBOOKS / "ru" / "jupytext.toml").read_text())
+        assert ru["cell_metadata_filter"].split(",") == [k for k in kept if k != "-all"] + ["en", "-all"]
+        assert {k: v for k, v in ru.items() if k != "cell_metadata_filter"} == {
+            k: v for k, v in config.items() if k != "cell_metadata_filter"}
 
 
-@pytest.fixture(params=SOURCES, ids=lambda p: p.stem)
+@pytest.fixture(params=SOURCES, ids=_id)
 def source(request):
     return request.param
 

@@ -90,7 +90,9 @@ def test_every_notebook_exports_to_an_offline_deck(deck):
     out = deck[0].parent
     notebooks = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert len(notebooks) >= 13
-    for notebook in notebooks:
+    russian = sorted((REPO / "notebooks").glob("ru/[0-9][0-9]_*.ipynb"))
+    assert russian, "the Russian edition (notebooks/ru/) has at least its pilot"
+    for notebook in notebooks + russian:
         path, _, count = bs.export_deck(notebook, out)
         text = path.read_text(encoding="utf-8")
         assert bs.remote_resources(text) == [], notebook.name
@@ -100,6 +102,21 @@ def test_every_notebook_exports_to_an_offline_deck(deck):
         for url in parser.urls:
             if not url.startswith("data:"):
                 assert (out / url.split("?")[0]).is_file(), f"{notebook.name}: {url} is missing"
+
+
+def test_the_russian_decks_sit_next_to_the_english_ones(deck):
+    """`make slides` builds both editions into one folder: notebooks/ru/NN_name.ipynb becomes NN_name.ru.slides.html
+    (not a second NN_name.slides.html), and the index lists both."""
+    out = deck[0].parent / "both"
+    pilot = REPO / "notebooks" / "00_quickstart.ipynb"
+    decks = bs.build([pilot, pilot.parent / "ru" / pilot.name], out, CACHE)
+    (en_path, en_title, en_count), (ru_path, ru_title, ru_count) = decks
+    assert (en_path.name, ru_path.name) == ("00_quickstart.slides.html", "00_quickstart.ru.slides.html")
+    assert en_count == ru_count, "the two editions have the same cells, hence the same slides"
+    assert "quickstart" in en_title and ru_title == "Автоматическое дифференцирование: быстрый старт"
+    assert "Обратный режим автоматического дифференцирования" in ru_path.read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert en_path.name in index and ru_path.name in index
 
 
 def test_cdn_links_in_outputs_become_local_copies(deck):
@@ -170,7 +187,8 @@ def test_rise_settings_become_reveal_settings():
 
 
 def test_every_notebook_has_valid_rise_settings():
-    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+            (REPO / "notebooks").glob("ru/[0-9][0-9]_*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         bs.reveal_settings(nb["metadata"].get("rise", {}))  # raises on a theme/transition reveal.js lacks
 
