@@ -62,6 +62,7 @@ import numpy as np
 from ..core import unbox
 from ..custom import checkpoint  # noqa: F401  (the library function; this module is its lesson)
 from ..differential_operators import vjp
+from .i18n import plural_ru, tr
 from .measure import check_int
 
 __all__ = [
@@ -596,14 +597,16 @@ def frame_colors(frame, n):
     return states, adjoints
 
 
-_LABELS = {"advance": "advance {} (no tape)", "record": "record step {}", "backprop": "backprop step {}"}
+_LABELS = {"advance": ("advance {} (no tape)", "шаг {} вперёд (без ленты)"),
+           "record": ("record step {}", "запись шага {}"),
+           "backprop": ("backprop step {}", "обратный шаг {}")}  # fmt: skip
 _ANIMATION_FONT = 13  # points, at the figure's dpi 100: 13.5 pt on a 1280-pixel slide (projector.py)
 
 
 class _Row:
     """One schedule drawn on one axes: two rows of circles whose colours change from frame to frame."""
 
-    def __init__(self, ax, n, title, font=_ANIMATION_FONT):
+    def __init__(self, ax, n, title, font=_ANIMATION_FONT, lang=None):
         ax.set_xlim(-0.9, n + 0.6)
         ax.set_ylim(-1.05, 1.75)
         ax.axis("off")
@@ -619,7 +622,7 @@ class _Row:
             ax.text(i, -0.42, str(i), fontsize=font - 2, va="top", ha="center", color="0.3")
         self.title = ax.text(-0.9, 1.45, title, fontsize=font, fontweight="bold")
         self.counts = ax.text(n + 0.6, 1.45, "", fontsize=font, ha="right")
-        self.name, self.n = title, n
+        self.name, self.n, self.lang = title, n, lang
 
     def show(self, frame, counts=""):
         states, adjoints = frame_colors(frame, self.n)
@@ -628,15 +631,16 @@ class _Row:
                                    for i, c in enumerate(states)])
         self.adjoints.set_facecolors([_COLORS[c] for c in adjoints])
         op, j = frame.action
-        self.title.set_text(f"{self.name}: {_LABELS.get(op, '{}').format(j)}")  # a text, not a title: faster
+        label = tr(*_LABELS[op], self.lang) if op in _LABELS else "{}"
+        self.title.set_text(f"{self.name}: {label.format(j)}")  # a text, not a title: faster
         self.counts.set_text(counts)
 
 
-def animate_schedules(schedules, n, row_height=1.9, width=10.0):
+def animate_schedules(schedules, n, row_height=1.9, width=10.0, lang=None):
     """An animation of several schedules side by side (one row each), ``schedules`` a dict ``title ->
     actions``; one frame per evaluation or backward step; a schedule that is done keeps its last frame, so the
     longer a row keeps moving, the more work its schedule does. Drawn for a slide: ``width`` inches at dpi 100,
-    text of 11–13 pt. Returns a :class:`ScheduleAnimation`."""
+    text of 11–13 pt, in the notebook's language (or ``lang``). Returns a :class:`ScheduleAnimation`."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -648,12 +652,17 @@ def animate_schedules(schedules, n, row_height=1.9, width=10.0):
         ops = [f.action[0] for f in frames]
         adv, recs = np.cumsum([o == "advance" for o in ops]), np.cumsum([o == "record" for o in ops])
         peak = np.maximum.accumulate([len(f.checkpoints) + len(f.tapes) for f in frames])
-        counts = [f"forward steps {a + r} (extra {a}) · peak held {p}" for a, r, p in zip(adv, recs, peak)]
-        runs.append((_Row(ax, n, title), frames, counts))
+        counts = [tr(f"forward steps {a + r} (extra {a}) · peak held {p}",
+                     f"шагов вперёд: {a + r} (лишних: {a}) · в памяти максимум: {p}", lang)
+                  for a, r, p in zip(adv, recs, peak)]
+        runs.append((_Row(ax, n, title, lang=lang), frames, counts))
     handles = [Line2D([], [], marker="o", ls="", markersize=13, markeredgecolor="k", markerfacecolor=_COLORS[k],
                       label=lab)
-               for k, lab in [("checkpoint", "checkpoint"), ("current", "current state"), ("tape", "on a tape"),
-                              ("adjoint", "adjoint held"), ("done", "adjoint passed back")]]  # fmt: skip
+               for k, lab in [("checkpoint", tr("checkpoint", "контрольная точка", lang)),
+                              ("current", tr("current state", "текущее состояние", lang)),
+                              ("tape", tr("on a tape", "на ленте", lang)),
+                              ("adjoint", tr("adjoint held", "сопряжённая в памяти", lang)),
+                              ("done", tr("adjoint passed back", "сопряжённая передана назад", lang))]]  # fmt: skip
     fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=_ANIMATION_FONT - 1, frameon=False,
                handletextpad=0.2, columnspacing=1.2)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.5 / height, hspace=0.15)
@@ -722,9 +731,10 @@ class ScheduleAnimation:
         return FuncAnimation(self.fig, self.draw_frame, frames=self.frame_count, interval=interval)
 
 
-def draw_space_time(ax, actions, n, title=""):
+def draw_space_time(ax, actions, n, title="", lang=None):
     """The schedule as a space–time diagram: step index across, time (one row per evaluation or backward step)
-    downwards; grey = advance (no tape), green = record, red = backprop, blue square = a checkpoint stored."""
+    downwards; grey = advance (no tape), green = record, red = backprop, blue square = a checkpoint stored. Texts
+    in the notebook's language (or ``lang``)."""
     stats = simulate(actions, n)
     t, points = 0, {"advance": [], "record": [], "backprop": [], "store": []}
     for op, j in actions:
@@ -732,8 +742,10 @@ def draw_space_time(ax, actions, n, title=""):
             points[op].append((j - 0.5 if op != "store" else j, t))  # step j sits between x_{j-1} and x_j
         if op in ("advance", "record", "backprop"):
             t += 1
-    style = {"advance": ("o", "0.45", "advance (no tape)"), "record": ("o", "tab:green", "record (with tape)"),
-             "backprop": ("o", "tab:red", "backprop"), "store": ("s", "tab:blue", "store a checkpoint")}  # fmt: skip
+    style = {"advance": ("o", "0.45", tr("advance (no tape)", "шаг вперёд (без ленты)", lang)),
+             "record": ("o", "tab:green", tr("record (with tape)", "запись (с лентой)", lang)),
+             "backprop": ("o", "tab:red", tr("backprop", "обратный шаг", lang)),
+             "store": ("s", "tab:blue", tr("store a checkpoint", "сохранить контрольную точку", lang))}  # fmt: skip
     for op, pts in points.items():
         if pts:
             marker, color, label = style[op]
@@ -741,30 +753,33 @@ def draw_space_time(ax, actions, n, title=""):
             ax.scatter(j, time, s=14 if op != "store" else 18, marker=marker, color=color, label=label, zorder=2)
     ax.set_xlim(-0.5, n + 0.5)
     ax.set_ylim(t + 1, -1)
-    ax.set_xlabel("step j (state index)")
-    ax.set_ylabel("time (evaluations + backward steps)")
-    ax.set_title(f"{title}\n{stats.forward_steps} forward steps\n(extra {stats.recomputations}), "
-                 f"peak {stats.peak_memory} held", fontsize=11)
+    ax.set_xlabel(tr("step j (state index)", "шаг j (номер состояния)", lang))
+    ax.set_ylabel(tr("time (evaluations + backward steps)", "время (вычисления + обратные шаги)", lang))
+    ax.set_title(f"{title}\n" + tr(f"{stats.forward_steps} forward steps\n(extra {stats.recomputations}), "
+                                   f"peak {stats.peak_memory} held",
+                                   f"шагов вперёд: {stats.forward_steps}\n(лишних: {stats.recomputations}), "
+                                   f"в памяти максимум: {stats.peak_memory}", lang), fontsize=11)
     return stats
 
 
-def plot_schedules(n=16, s=3, suptitle=None, figsize=(11.6, 5.6)):
+def plot_schedules(n=16, s=3, suptitle=None, figsize=(11.6, 5.6), lang=None):
     """Four schedules side by side as space–time diagrams (:func:`draw_space_time`) for a chain of ``n`` steps:
     store all, recompute all, every ⌈√n⌉ steps and the binomial schedule with ``s`` checkpoints. Returns the
-    matplotlib Figure (one legend below the panels)."""
+    matplotlib Figure (one legend below the panels; texts in the notebook's language, or ``lang``)."""
     import matplotlib.pyplot as plt
 
     n, s = check_int("plot_schedules", "n", n, minimum=1), check_int("plot_schedules", "s", s, minimum=1)
     k = math.isqrt(n - 1) + 1
     panels = [
-        ("store all", schedule_store_all(n)),
-        ("recompute all", schedule_recompute_all(n)),
-        (f"every √n = {k} steps", schedule_every_k(n)),
-        (f"binomial, s = {s}", schedule_revolve(n, s)),
+        (tr("store all", "хранить всё", lang), schedule_store_all(n)),
+        (tr("recompute all", "пересчитывать всё", lang), schedule_recompute_all(n)),
+        (tr(f"every √n = {k} steps", f"каждые √n = {k} {plural_ru(k, 'шаг', 'шага', 'шагов')}", lang),
+         schedule_every_k(n)),
+        (tr(f"binomial, s = {s}", f"биномиальная, s = {s}", lang), schedule_revolve(n, s)),
     ]
     fig, axes = plt.subplots(1, len(panels), figsize=figsize)
     for ax, (title, actions) in zip(axes, panels):
-        draw_space_time(ax, actions, n, title)
+        draw_space_time(ax, actions, n, title, lang=lang)
     handles, labels = axes[-1].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=11, markerscale=2)
     for ax in axes[1:]:

@@ -41,6 +41,7 @@ import numpy as np
 
 from .. import numpy as anp
 from ..differential_operators import grad, jvp, value_and_grad, vjp
+from .i18n import tr
 from .measure import check_int, loglog_slope
 from .mlp import two_spirals
 
@@ -439,12 +440,12 @@ def spectral_density(nodes, weights, grid, sigma=None):
     return np.exp(-0.5 * z**2) @ weights / (sigma * np.sqrt(2 * np.pi))
 
 
-def plot_spectral_density(ax, exact, nodes, weights, hvps=None, points=1500):
+def plot_spectral_density(ax, exact, nodes, weights, hvps=None, points=1500, lang=None):
     """Draw on the matplotlib Axes ``ax`` the Hessian eigenvalue density two ways, on a log scale: the dense
     eigenvalues ``exact`` (each weighted ``1/n``, smoothed) in grey and the SLQ measure ``(nodes, weights)`` (from
     ``hvps`` HVPs, for the legend) in blue, both with the same Gaussian kernel (0.5% of the spectrum's width) on a
-    grid 5% wider than ``[λ_min, λ_max]``; marks λ = 0. Sets axis labels and legend (the title is the caller's) and
-    returns the two lines (dense, SLQ)."""
+    grid 5% wider than ``[λ_min, λ_max]``; marks λ = 0. Sets axis labels and legend (the title is the caller's; the
+    texts in the notebook's language, or ``lang``) and returns the two lines (dense, SLQ)."""
     exact = np.sort(np.asarray(exact, dtype=float))
     if exact.ndim != 1 or exact.size < 2 or not exact[-1] > exact[0]:
         raise ValueError("plot_spectral_density: exact must be a 1-D array of at least two distinct eigenvalues")
@@ -452,23 +453,29 @@ def plot_spectral_density(ax, exact, nodes, weights, hvps=None, points=1500):
     grid = np.linspace(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo), points)
     sigma = 0.005 * (hi - lo)
     dense = spectral_density(exact, np.full(exact.size, 1 / exact.size), grid, sigma=sigma)
-    slq_label = "SLQ" if hvps is None else f"SLQ from {hvps} HVPs"
-    (dense_line,) = ax.semilogy(grid, dense + 1e-8, color="0.6", lw=3, label="dense Hessian (eigvalsh), smoothed")
+    slq_label = "SLQ" if hvps is None else tr(f"SLQ from {hvps} HVPs", f"SLQ по {hvps} HVP", lang)
+    (dense_line,) = ax.semilogy(grid, dense + 1e-8, color="0.6", lw=3, label=tr(
+        "dense Hessian (eigvalsh), smoothed", "плотный гессиан (eigvalsh), сглажено", lang))
     (slq_line,) = ax.semilogy(grid, spectral_density(nodes, weights, grid, sigma=sigma) + 1e-8, color="tab:blue",
                               lw=1.2, label=slq_label)
-    ax.axvline(0, color="k", lw=0.6)
-    ax.set_ylim(1e-4, None)
-    ax.set_xlabel("eigenvalue λ")
-    ax.set_ylabel("density (log scale)")
-    ax.legend(loc="upper right")
+    _density_axes(ax, lang)
     return dense_line, slq_line
 
 
-def plot_eigenvalue_densities(ax, spectra, colors=None, points=1500):
+def _density_axes(ax, lang):
+    ax.axvline(0, color="k", lw=0.6)
+    ax.set_ylim(1e-4, None)
+    ax.set_xlabel(tr("eigenvalue λ", "собственное значение λ", lang))
+    ax.set_ylabel(tr("density (log scale)", "плотность (лог. шкала)", lang))
+    ax.legend(loc="upper right")
+
+
+def plot_eigenvalue_densities(ax, spectra, colors=None, points=1500, lang=None):
     """Draw on ``ax`` the smoothed eigenvalue densities of several symmetric matrices, one line each:
     ``spectra`` maps a label to the eigenvalues (each weighted ``1/n``). All lines share one grid (5% wider than the
     union of the spectra) and one Gaussian kernel (0.5% of its width), so they can be compared; log scale, λ = 0
-    marked. Sets axis labels and legend (the title is the caller's); returns the lines."""
+    marked. Sets axis labels (in the notebook's language, or ``lang``) and legend (the title is the caller's);
+    returns the lines."""
     if not isinstance(spectra, dict) or not spectra:
         raise ValueError("plot_eigenvalue_densities: spectra must be a non-empty dict label -> eigenvalues")
     arrays = {label: np.asarray(lam, dtype=float) for label, lam in spectra.items()}
@@ -486,19 +493,16 @@ def plot_eigenvalue_densities(ax, spectra, colors=None, points=1500):
     for (label, lam), color, lw in zip(arrays.items(), colors, widths):
         density = spectral_density(lam, np.full(lam.size, 1 / lam.size), grid, sigma=sigma)
         lines += ax.semilogy(grid, density + 1e-8, color=color, lw=lw, label=label)
-    ax.axvline(0, color="k", lw=0.6)
-    ax.set_ylim(1e-4, None)
-    ax.set_xlabel("eigenvalue λ")
-    ax.set_ylabel("density (log scale)")
-    ax.legend(loc="upper right")
+    _density_axes(ax, lang)
     return lines
 
 
-def plot_trace_errors(ax, budgets, errors):
+def plot_trace_errors(ax, budgets, errors, lang=None):
     """Draw on the matplotlib Axes ``ax`` the relative trace errors ``errors`` (a dict ``"hutchinson"`` /
     ``"hutch++"`` -> array over ``budgets``, as ``trace_errors`` returns) against the matvecs, on log-log axes,
     each labelled with its fitted slope, plus the reference rates ``m^{-1/2}`` and ``m^{-1}`` from Hutchinson's
-    first point. Sets the x label and legend (title and y label are the caller's); returns the lines."""
+    first point. Sets the x label and legend (title and y label are the caller's; texts in the notebook's
+    language, or ``lang``); returns the lines."""
     m = np.asarray(budgets, dtype=float)
     missing = {"hutchinson", "hutch++"} - set(errors)
     if missing:
@@ -509,11 +513,12 @@ def plot_trace_errors(ax, budgets, errors):
             raise ValueError(f"plot_trace_errors: errors[{method!r}] has shape {np.shape(errors[method])}, "
                              f"budgets {m.shape}")
         slope = loglog_slope(m, errors[method])
-        lines += ax.loglog(m, errors[method], marker, label=f"{method} (slope {slope:.2f})")
+        lines += ax.loglog(m, errors[method], marker,
+                           label=tr(f"{method} (slope {slope:.2f})", f"{method} (наклон {slope:.2f})", lang))
     ref = errors["hutchinson"][0]
     lines += ax.loglog(m, ref * (m / m[0]) ** -0.5, "k:", lw=1, label=r"$\propto m^{-1/2}$")
     lines += ax.loglog(m, ref * (m / m[0]) ** -1.0, "k--", lw=1, label=r"$\propto m^{-1}$")
-    ax.set_xlabel("matvecs m")
+    ax.set_xlabel(tr("matvecs m", "умножений на матрицу m", lang))
     ax.legend()
     return lines
 

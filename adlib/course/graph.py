@@ -46,10 +46,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core import Primitive, VJPBox, VJPTrace
+from .i18n import plural_ru, tr
 
 __all__ = [
     "Graph", "GraphNode", "Term", "TraceRow", "EvaluationTrace", "Table", "OPERATIONS",
-    "trace_graph", "forward_trace", "reverse_trace", "domain_error", "latex_name", "accent_name",
+    "trace_graph", "forward_trace", "reverse_trace", "domain_error", "graph_caption", "latex_name", "accent_name",
     "SHOWN_ORDER",
 ]  # fmt: skip
 
@@ -248,17 +249,19 @@ class Graph:
             args[argnum] = self.nodes[p].name
         return f"{node.prim.name}({', '.join(args)})"
 
-    def table(self):
-        """The Wengert list as a table: node, operation (symbolic and with numbers), value, consumers."""
-        header = ["node", "operation / Функция", "value", "used by"]
+    def table(self, lang=None):
+        """The Wengert list as a table: node, operation (symbolic and with numbers), value, consumers (in the
+        notebook's language, or ``lang``)."""
+        header = [tr("node", "узел", lang), tr("operation / Функция", "операция / Функция", lang),
+                  tr("value", "значение", lang), tr("used by", "используется в", lang)]
+        word = tr("input", "вход", lang)
         rows, text = [], []
         for n in self.nodes:
             used = ", ".join(self.nodes[c].name for c in n.consumers) or "—"
-            op = "input" if n.is_input else f"${n.latex} = {n.operation_latex(self)}$"
+            op = word if n.is_input else f"${n.latex} = {n.operation_latex(self)}$"
             rows.append([f"${n.latex}$", op, f"{float(n.value):.6g}", html.escape(used)])
-            text.append([n.name, "input" if n.is_input else self.plain(n), f"{float(n.value):.6g}", used])
-        n = len(self.primitive_nodes)
-        return Table(header, rows, text, caption=f"Computational graph: {n} primitive node{'s' * (n != 1)}")
+            text.append([n.name, word if n.is_input else self.plain(n), f"{float(n.value):.6g}", used])
+        return Table(header, rows, text, caption=graph_caption(self, lang=lang))
 
     def _repr_html_(self):
         return self.table()._repr_html_()
@@ -268,6 +271,17 @@ class Graph:
 
     def __repr__(self):
         return f"<Graph {' '.join(self.names)}>"
+
+
+def graph_caption(graph, output=None, lang=None):
+    """"Computational graph: 5 primitive nodes" (or, with ``output``, "computational graph of ``output``: …"),
+    in the notebook's language or ``lang``: «Вычислительный граф: 5 элементарных узлов»."""
+    n = len(graph.primitive_nodes)
+    nodes_en, nodes_ru = f"{n} primitive node{'s' * (n != 1)}", f"{n} элементарн" + plural_ru(
+        n, "ый узел", "ых узла", "ых узлов")
+    if output is None:
+        return tr(f"Computational graph: {nodes_en}", f"Вычислительный граф: {nodes_ru}", lang)
+    return tr(f"computational graph of {output}: {nodes_en}", f"вычислительный граф {output}: {nodes_ru}", lang)
 
 
 def trace_graph(f, *args, input_names=None, output_name="L"):
@@ -393,6 +407,7 @@ class EvaluationTrace:
     def __init__(self, graph, mode, rows, result, seed_name, wrt=None):
         self.graph, self.mode, self.rows, self.result, self.seed_name = graph, mode, list(rows), result, seed_name
         self.wrt = wrt
+        self.lang = None  # the language it is shown in: None is the notebook's (adlib.course.i18n)
 
     def __len__(self):
         return len(self.rows)
@@ -401,7 +416,9 @@ class EvaluationTrace:
         """The trace so far: its first ``step + 1`` rows."""
         if not 0 <= step < len(self.rows):
             raise ValueError(f"step must be in 0..{len(self.rows) - 1}, got {step}")
-        return EvaluationTrace(self.graph, self.mode, self.rows[: step + 1], self.result, self.seed_name, self.wrt)
+        part = EvaluationTrace(self.graph, self.mode, self.rows[: step + 1], self.result, self.seed_name, self.wrt)
+        part.lang = self.lang
+        return part
 
     def derivatives(self):
         """``{name: tangent or adjoint}`` of the rows present."""
@@ -421,30 +438,36 @@ class EvaluationTrace:
             return f"d{self.graph.nodes[self.graph.output].latex}/d{node.latex}"
         return None if self.wrt is None else f"d{node.latex}/d{latex_name(self.wrt)}"
 
-    def table(self):
+    def table(self, lang=None):
+        """The trace as a table (in the notebook's language, or ``lang``)."""
         out = self.graph.nodes[self.graph.output].name
         if self.mode == "forward":
-            tangent = f"v̇ = {self.seed_name}" if self.wrt is not None else f"v̇ along {self.seed_name}"
-            what, caption = f"tangent {tangent}", f"Forward evaluation trace, tangents {tangent}"
+            tangent = (f"v̇ = {self.seed_name}" if self.wrt is not None
+                       else tr(f"v̇ along {self.seed_name}", f"v̇ вдоль {self.seed_name}", lang))
+            what = tr(f"tangent {tangent}", f"касательная {tangent}", lang)
+            caption = tr(f"Forward evaluation trace, tangents {tangent}",
+                         f"Трасса прямого режима, касательные {tangent}", lang)
         else:
-            what = f"adjoint v̄ = d{out}/dv"
-            caption = f"Reverse evaluation trace (the backward sweep), adjoints v̄ = d{out}/dv"
-        header = ["step", "node", "value", what, "Функция", "Производная"]
+            what = tr(f"adjoint v̄ = d{out}/dv", f"сопряжённая v̄ = d{out}/dv", lang)
+            caption = tr(f"Reverse evaluation trace (the backward sweep), adjoints v̄ = d{out}/dv",
+                         f"Трасса обратного режима (обратный проход), сопряжённые переменные v̄ = d{out}/dv", lang)
+        header = [tr("step", "шаг", lang), tr("node", "узел", lang), tr("value", "значение", lang), what,
+                  "Функция", "Производная"]
         rows, text = [], []
         for r in self.rows:
             node = self.graph.nodes[r.node]
             rows.append([str(r.step), f"${node.latex}$", f"{float(r.value):.6g}", f"{float(r.derivative):.6g}",
                          _display(r.function_latex), _display(r.derivative_latex)])
             text.append([str(r.step), r.name, f"{float(r.value):.6g}", f"{float(r.derivative):.6g}",
-                         "input" if node.is_input else self.graph.plain(node), ""])
-        text_header = header[:4] + ["operation"]
+                         tr("input", "вход", lang) if node.is_input else self.graph.plain(node), ""])
+        text_header = header[:4] + [tr("operation", "операция", lang)]
         return Table(header, rows, [t[:5] for t in text], caption=caption, text_header=text_header)
 
     def _repr_html_(self):
-        return self.table()._repr_html_()
+        return self.table(self.lang)._repr_html_()
 
     def __str__(self):
-        return str(self.table())
+        return str(self.table(self.lang))
 
     def __repr__(self):
         return f"<EvaluationTrace {self.mode}, {len(self.rows)} rows, result {self.result}>"
@@ -574,9 +597,10 @@ def reverse_trace(graph, adjoint=1.0):
     return EvaluationTrace(graph, "reverse", rows, result, None)
 
 
-def domain_error(graph):
+def domain_error(graph, lang=None):
     """``None`` if every value and every local derivative of ``graph`` is finite, else a plain-text message
-    naming the first node where the function (or its derivative) is undefined."""
+    naming the first node where the function (or its derivative) is undefined (in the notebook's language, or
+    ``lang``)."""
     if not isinstance(graph, Graph):
         raise TypeError(f"domain_error expects a Graph from trace_graph, got {type(graph).__name__}")
     inputs = ", ".join(f"{graph.nodes[i].name} = {graph.nodes[i].value:g}" for i in graph.inputs)
@@ -584,17 +608,22 @@ def domain_error(graph):
         for node in graph.nodes:
             if node.is_input:
                 if not np.isfinite(node.value):
-                    return f"At {inputs}: the input {node.name} is not a finite number."
+                    return tr(f"At {inputs}: the input {node.name} is not a finite number.",
+                              f"При {inputs}: вход {node.name} — не конечное число.", lang)
                 continue
             at = ", ".join(f"{graph.nodes[p].name} = {graph.nodes[p].value:.4g}" for p in node.parents)
             if not np.isfinite(node.value):
-                return (f"At {inputs} the function is undefined: {node.name} = {graph.plain(node)} "
-                        f"is not a real number for {at}.")
+                return tr(f"At {inputs} the function is undefined: {node.name} = {graph.plain(node)} "
+                          f"is not a real number for {at}.",
+                          f"При {inputs} функция не определена: {node.name} = {graph.plain(node)} "
+                          f"не является вещественным числом при {at}.", lang)
             for argnum, p in zip(node.argnums, node.parents):
                 local = node.prim.rule("jvp", argnum)(1.0, node.value, *node.args, **node.kwargs)
                 if not np.isfinite(local):
-                    return (f"At {inputs} the derivative is undefined: ∂{node.name}/∂{graph.nodes[p].name} of "
-                            f"{node.name} = {graph.plain(node)} is infinite at {at}.")
+                    return tr(f"At {inputs} the derivative is undefined: ∂{node.name}/∂{graph.nodes[p].name} of "
+                              f"{node.name} = {graph.plain(node)} is infinite at {at}.",
+                              f"При {inputs} производная не определена: ∂{node.name}/∂{graph.nodes[p].name} для "
+                              f"{node.name} = {graph.plain(node)} бесконечна при {at}.", lang)
     return None
 
 

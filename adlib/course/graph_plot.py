@@ -22,7 +22,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from .graph import EvaluationTrace, Graph
+from .graph import EvaluationTrace, Graph, graph_caption
+from .i18n import tr
 
 __all__ = ["layout", "figure_size", "scale", "draw_graph", "draw_steps"]
 
@@ -98,8 +99,10 @@ def _display_fractions(latex):
     return latex.replace(r"\frac{", r"\dfrac{")
 
 
-def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=True, title=None, fontsize=11):
-    """Draw ``graph`` on ``ax`` (a new figure if ``None``) and return the axes.
+def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=True, title=None, fontsize=11,
+               lang=None):
+    """Draw ``graph`` on ``ax`` (a new figure if ``None``) and return the axes. The default title is in the
+    notebook's language (``lang`` overrides it: "en" or "ru").
 
     With a ``trace`` (from ``forward_trace``/``reverse_trace``) and a ``step``, the node of that step is highlighted
     (orange) with the edges that feed it (red), nodes already processed are blue, and each processed node shows its
@@ -179,8 +182,7 @@ def draw_graph(graph, trace=None, step=None, ax=None, edge_labels=True, values=T
     ax.set_aspect("equal")
     ax.axis("off")
     if title is None:
-        n = len(graph.primitive_nodes)
-        title = f"computational graph of ${out.latex}$: {n} primitive node{'s' * (n != 1)}"
+        title = graph_caption(graph, output=f"${out.latex}$", lang=lang)
     if title:
         ax.set_title(title, fontsize=fontsize)
     return ax
@@ -191,9 +193,10 @@ def _fmt(x):
     return f"{x:.4g}" if np.isfinite(x) else str(x)
 
 
-def draw_steps(graph, trace, ncols=2, panel=(5.3, 2.5), fontsize=11):
+def draw_steps(graph, trace, ncols=2, panel=(5.3, 2.5), fontsize=11, lang=None):
     """One small drawing per step of ``trace`` in a grid (a static version of the stepping widget); each panel's
-    title is the step's derivative with its value, e.g. ``step 3: v̇₂ = dv₂/dw₁ = 1.5``. Returns the figure.
+    title is the step's derivative with its value, e.g. ``step 3: v̇₂ = dv₂/dw₁ = 1.5`` («шаг 3: …» in Russian:
+    the notebook's language, or ``lang``). Returns the figure.
 
     The defaults fit the width of a 1280×720 slide (2 × 5.3 in ≤ 11.8 in) with every text ≥ 10 pt."""
     if not isinstance(trace, EvaluationTrace):
@@ -213,6 +216,6 @@ def draw_steps(graph, trace, ncols=2, panel=(5.3, 2.5), fontsize=11):
         meaning = trace.meaning_latex(node)
         lhs = trace.symbol_latex(node) + (f" = {meaning}" if meaning else "")
         draw_graph(graph, trace, step=k, ax=ax, edge_labels=False, fontsize=fontsize,
-                   title=f"step {k}: ${lhs} = {_fmt(row.derivative)}$")
+                   title=tr("step", "шаг", lang) + f" {k}: ${lhs} = {_fmt(row.derivative)}$")
     fig.tight_layout()
     return fig

@@ -11,7 +11,9 @@ functions that draw or print text call :func:`tr` (or take ``lang=`` to override
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "language", "set_language", "tr"]
+from collections.abc import Mapping
+
+__all__ = ["LANGUAGES", "Labels", "language", "plural_ru", "set_language", "tr"]
 
 LANGUAGES = ("en", "ru")
 _current = "en"
@@ -37,3 +39,39 @@ def language() -> str:
 def tr(en: str, ru: str, lang: str | None = None) -> str:
     """``en`` or ``ru``, whichever is the current language (or ``lang``, if given)."""
     return ru if _check(lang or _current) == "ru" else en
+
+
+def plural_ru(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form of a noun after the number ``n``: ``one`` (1, 21, 101 узел), ``few`` (2–4, 22 узла),
+    ``many`` (0, 5–20, 111 узлов)."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+class Labels(Mapping):
+    """A table of display names, ``{key: (english, russian)}``, read like a dict of strings in the current
+    language: ``ESTIMATOR_LABELS["central"]`` is "central differences", or «центральные разности» in the Russian
+    edition, so that a notebook's ``label=ESTIMATOR_LABELS[name]`` needs no change between the editions."""
+
+    def __init__(self, pairs):
+        self._pairs = dict(pairs)
+        for key, pair in self._pairs.items():
+            if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(t, str) for t in pair)):
+                raise TypeError(f"Labels: {key!r} must map to an (english, russian) pair of strings, got {pair!r}")
+
+    def __getitem__(self, key):
+        return tr(*self._pairs[key])
+
+    def __iter__(self):
+        return iter(self._pairs)
+
+    def __len__(self):
+        return len(self._pairs)
+
+    def in_language(self, lang):
+        """The plain dict in ``lang``."""
+        return {key: tr(*pair, lang=lang) for key, pair in self._pairs.items()}

@@ -45,6 +45,7 @@ from .. import numpy as anp
 from ..differential_operators import jacfwd, jacrev
 from ..extend import Primitive
 from .graph import Graph, trace_graph
+from .i18n import Labels, tr
 from .measure import time_call
 
 __all__ = [
@@ -200,11 +201,11 @@ def _cut_product(factors):
 # The Рис. 25 experiment
 # ----------------------------------------------------------------------------------------------------------
 
-KINDS = {
-    "linear": "f(x) = A x",
-    "tanh": "f(x) = tanh(A x)",
-    "max": "f(x) = max_i (A x)_i  (scalar output)",
-}
+KINDS = Labels({
+    "linear": ("f(x) = A x", "f(x) = A x"),
+    "tanh": ("f(x) = tanh(A x)", "f(x) = tanh(A x)"),
+    "max": ("f(x) = max_i (A x)_i  (scalar output)", "f(x) = max_i (A x)_i  (скалярный выход)"),
+})  # the sweep's functions, as the plots title them (in the notebook's language)
 
 
 def sweep_functions(kind, np_=anp):
@@ -445,11 +446,12 @@ _STYLE = {
 }
 
 
-def plot_sweep(result, ax=None, title=None, mark_crossover=True, legend_loc="best"):
+def plot_sweep(result, ax=None, title=None, mark_crossover=True, legend_loc="best", lang=None):
     """Time vs m/n on log–log axes for every method of a :func:`time_jacobians` result, the line m/n = 1 and each
     library's crossover (a vertical mark, from :func:`crossover`; not drawn with ``mark_crossover=False``); the
     legend goes where it hides the fewest points (``legend_loc``: matplotlib's ``loc``, ``"outside"`` to the right
-    of the axes, or ``None`` for no legend). Returns ``{library: crossover m/n or None}``."""
+    of the axes, or ``None`` for no legend). Texts in the notebook's language (or ``lang``). Returns
+    ``{library: crossover m/n or None}``."""
     import matplotlib.pyplot as plt  # only here: adlib itself needs nothing but NumPy
 
     if not isinstance(result, dict) or not {"m", "n", "times"} <= set(result):
@@ -465,14 +467,17 @@ def plot_sweep(result, ax=None, title=None, mark_crossover=True, legend_loc="bes
             continue
         crossings[lib] = c = crossover(ratio, fwd, rev)
         if c is not None and mark_crossover:
-            ax.axvline(c, color=color, lw=2, alpha=0.5, zorder=1, label=f"{lib}: curves cross at m/n ≈ {c:.2g}")
+            ax.axvline(c, color=color, lw=2, alpha=0.5, zorder=1,
+                       label=f"{lib}: " + tr(f"curves cross at m/n ≈ {c:.2g}", f"кривые пересекаются при m/n ≈ {c:.2g}",
+                                             lang))
     # m = n last and on top, black and dashed: visible even where a crossover mark lies under it
     ax.axvline(1.0, color="black", lw=1.2, ls=(0, (3, 3)), zorder=3, label="m = n")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(f"m / n  (outputs / inputs, n = {result['n']})")
-    ax.set_ylabel("time per Jacobian, ms")
-    ax.set_title(title or KINDS.get(result.get("kind"), ""))
+    ax.set_xlabel(tr(f"m / n  (outputs / inputs, n = {result['n']})", f"m / n  (выходы / входы, n = {result['n']})",
+                     lang))
+    ax.set_ylabel(tr("time per Jacobian, ms", "время на один якобиан, мс", lang))
+    ax.set_title(title or KINDS.in_language(lang).get(result.get("kind"), ""))
     ax.grid(True, which="major", alpha=0.3)
     if legend_loc == "outside":
         ax.legend(fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)

@@ -18,16 +18,20 @@ from pathlib import Path
 import numpy as np
 
 from .. import numpy as anp
+from .i18n import tr
 
 __all__ = [
     "EARTH_RADIUS_KM", "CITIES_CSV", "METHODS", "load_cities", "great_circle", "squared_distance_matrix", "mds_loss",
     "classical_mds", "procrustes", "distance_error_km", "solve", "projected_km", "at_budget", "mds_map",
-    "plot_loss_vs_evaluations", "LABELLED", "animate_maps", "solved_map_km",
+    "plot_loss_vs_evaluations", "LABELLED", "LABELLED_RU", "animate_maps", "solved_map_km",
 ]  # fmt: skip
 
 EARTH_RADIUS_KM = 6371.0
 LABELLED = ("London", "Madrid", "Rome", "Berlin", "Istanbul", "Moscow", "Ufa")
 """Cities named on the maps: far enough apart that their labels do not overlap on a slide."""
+LABELLED_RU = {"London": "Лондон", "Madrid": "Мадрид", "Rome": "Рим", "Berlin": "Берлин", "Istanbul": "Стамбул",
+               "Moscow": "Москва", "Ufa": "Уфа"}
+"""Their names on the maps of the Russian edition."""
 # package data (pyproject's package-data), so it is there however adlib is installed: editable, or from git in Colab
 CITIES_CSV = resources.files(__package__) / "data" / "european_cities.csv"
 
@@ -265,11 +269,11 @@ def mds_map(method, n_cities, budget, seed=0):
     }  # fmt: skip
 
 
-def plot_loss_vs_evaluations(ax, results, labels=None, L_min=None):
+def plot_loss_vs_evaluations(ax, results, labels=None, L_min=None, lang=None):
     """Draw ``solve``'s ``results`` (a dict method -> result) on the matplotlib Axes ``ax``: ``L(W) − L_min`` against
     the evaluations of ``L`` spent, on log-log axes, one line per method labelled ``labels[method]`` (default: the
-    method's name); ``L_min`` defaults to the lowest loss reached. Sets the axis labels and the legend (the title is
-    the caller's) and returns the list of lines."""
+    method's name); ``L_min`` defaults to the lowest loss reached. Sets the axis labels (in the notebook's language,
+    or ``lang``) and the legend (the title is the caller's) and returns the list of lines."""
     from . import zero_order as zo
 
     if not isinstance(results, dict) or not results:
@@ -282,21 +286,22 @@ def plot_loss_vs_evaluations(ax, results, labels=None, L_min=None):
     for method, result in results.items():
         evaluations = np.maximum(result["evaluations"], 1)
         lines += ax.loglog(evaluations, np.asarray(result["losses"]) - L_min + 1e-12, label=labels.get(method, method))
-    ax.set_xlabel(f"evaluations of $L$ (a gradient counted as {zo.GRAD_COST:g})")
-    ax.set_ylabel(r"$L(W) - L_{\min}$ (+$10^{-12}$ to show 0)")
+    ax.set_xlabel(tr(f"evaluations of $L$ (a gradient counted as {zo.GRAD_COST:g})",
+                     f"вычислений $L$ (градиент считается за {zo.GRAD_COST:g})", lang))
+    ax.set_ylabel(r"$L(W) - L_{\min}$ " + tr(r"(+$10^{-12}$ to show 0)", r"(+$10^{-12}$, чтобы был виден 0)", lang))
     ax.legend()
     return lines
 
 
 def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", "two_point"), labels=None,
-                 figsize=(11.0, 5.0), interval=250, label_below_km=300.0):  # fmt: skip
+                 figsize=(11.0, 5.0), interval=250, label_below_km=300.0, lang=None):  # fmt: skip
     """Рис. 3: one panel per method, the cities of ``solve``'s ``results[method]`` (solved for the squared
     distances ``D`` of ``cities``, ``squared_distance_matrix``'s ``km_per_unit``) after each of ``budgets``
     evaluations, aligned to the solved map (``solved_map_km``: where a solution ends up), drawn as grey crosses.
     Each panel's title gives the frame's ``distance_error_km``; the cities of ``LABELLED`` are named in a panel's
     frame only once its error is below ``label_below_km`` (before that the names would pile up). Returns
     ``(figure, FuncAnimation)``; the caller closes the figure once the animation is rendered (``to_jshtml()``,
-    ``save``)."""
+    ``save``). Texts (and the named cities) in the notebook's language, or ``lang``."""
     import matplotlib.pyplot as plt
     from matplotlib import animation
 
@@ -320,13 +325,14 @@ def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", 
         ax.plot(*reference.T, "x", color="0.45", ms=7, zorder=3)
         W, _ = frame_of(method, budgets[0])
         points.append(ax.scatter(*W.T, s=20, color="tab:blue"))
-        texts.append([ax.annotate(names[i], W[i], xytext=(4, 4), textcoords="offset points") for i in named])
+        texts.append([ax.annotate(tr(names[i], LABELLED_RU.get(names[i], names[i]), lang), W[i], xytext=(4, 4),
+                                  textcoords="offset points") for i in named])
         titles.append(ax.set_title(""))
         ax.set_xlim(reference[:, 0].min() - 1000, reference[:, 0].max() + 1600)  # room for the names on the right
         ax.set_ylim(reference[:, 1].min() - 900, reference[:, 1].max() + 900)
         ax.set_aspect("equal")
-        ax.set_xlabel("km (west–east)")
-    axes[0].set_ylabel("km (south–north)")
+        ax.set_xlabel(tr("km (west–east)", "км (запад–восток)", lang))
+    axes[0].set_ylabel(tr("km (south–north)", "км (юг–север)", lang))
     caption = fig.suptitle("")
 
     def draw(frame):
@@ -336,8 +342,10 @@ def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", 
             for i, text in zip(named, named_texts):
                 text.xy = W[i]
                 text.set_visible(bool(error < label_below_km))
-            title.set_text(f"{labels.get(method, method)}\ndistances off by {error:.0f} km (rms)")
-        caption.set_text(f"after {budgets[frame]} evaluations of L (grey ×: where a solution ends up)")
+            off = tr(f"distances off by {error:.0f} km (rms)", f"расстояния неверны на {error:.0f} км (ср. кв.)", lang)
+            title.set_text(f"{labels.get(method, method)}\n{off}")
+        caption.set_text(tr(f"after {budgets[frame]} evaluations of L (grey ×: where a solution ends up)",
+                            f"после {budgets[frame]} вычислений L (серые ×: куда приходит решение)", lang))
         return points
 
     draw(0)

@@ -8,6 +8,8 @@ shape ``n_{k−1} × n_k``, ``L = L(v_t)``. The hand-written forward and backwar
 
 import numpy as np
 
+from .i18n import tr
+
 __all__ = [
     "two_spirals", "one_hot", "init_weights", "parse_widths", "layer_table", "memory_summary", "format_bytes",
     "shapes_table", "plot_memory",
@@ -122,28 +124,32 @@ def format_bytes(n):
         n /= 1000
 
 
-def shapes_table(b, widths, itemsize=8):
-    """:func:`layer_table` and :func:`memory_summary` as a plain-text table (what notebook 07 prints)."""
+def shapes_table(b, widths, itemsize=8, lang=None):
+    """:func:`layer_table` and :func:`memory_summary` as a plain-text table (what notebook 07 prints), in the
+    notebook's language (or ``lang``)."""
     widths = parse_widths(widths)
     rows = layer_table(b, widths, itemsize)
-    lines = [f"widths n = {widths}, batch b = {b}",
+    stored, jacobians = tr("stored v_k", "хран. v_k", lang), tr("b Jacobians", "b якобианов", lang)
+    lines = [tr(f"widths n = {widths}, batch b = {b}", f"ширины n = {widths}, батч b = {b}", lang),
              f"{'k':>2}  {'v_k-1':>11} {'w_k':>11} {'v_k, ∂L/∂v_k':>13} {'∂L/∂w_k':>11} {'∂v_k/∂v_k-1':>12}"
-             f" {'stored v_k':>11} {'b Jacobians':>12}"]
+             f" {stored:>11} {jacobians:>12}"]
     for r in rows:
         lines.append(f"{r['k']:>2}  {str(r['v_in']):>11} {str(r['w']):>11} {str(r['v_out']):>13} "
                      f"{str(r['dL_dw']):>11} {str(r['jacobian_per_sample']):>12} {format_bytes(r['stored']):>11} "
                      f"{format_bytes(r['jacobians']):>12}")
     total = memory_summary(b, widths, itemsize)
-    lines.append(f"stored activations v_0…v_{len(rows)}: {format_bytes(total['activations'])};  weights: "
-                 f"{format_bytes(total['weights'])};  per-example Jacobians, if formed: "
-                 f"{format_bytes(total['jacobians'])}")
+    activations, weights, jac = (format_bytes(total[k]) for k in ("activations", "weights", "jacobians"))
+    lines.append(tr(f"stored activations v_0…v_{len(rows)}: {activations};  weights: {weights};  "
+                    f"per-example Jacobians, if formed: {jac}",
+                    f"хранимые активации v_0…v_{len(rows)}: {activations};  веса: {weights};  "
+                    f"якобианы по примерам, если их формировать: {jac}", lang))
     return "\n".join(lines)
 
 
-def plot_memory(b, widths, ax=None, b_max=10_000, itemsize=8):
+def plot_memory(b, widths, ax=None, b_max=10_000, itemsize=8, lang=None):
     """Bytes against the batch size (log–log, ``1 … b_max``) for the network ``widths``: the per-example Jacobians
     backprop never forms, the activations it stores (both ∝ b, a constant factor apart) and the weights (no b); a
-    dotted line marks ``b``. Returns the axes."""
+    dotted line marks ``b``. Texts in the notebook's language (or ``lang``). Returns the axes."""
     import matplotlib.pyplot as plt  # only here: the rest of the module needs nothing but NumPy
 
     widths = parse_widths(widths)
@@ -152,12 +158,16 @@ def plot_memory(b, widths, ax=None, b_max=10_000, itemsize=8):
     ax = ax if ax is not None else plt.gca()
     bs = np.unique(np.logspace(0, np.log10(b_max), 30).astype(int))
     totals = [memory_summary(int(bb), widths, itemsize) for bb in bs]
-    ax.loglog(bs, [m["jacobians"] for m in totals], color="tab:red", label="per-example Jacobians ∝ b")
-    ax.loglog(bs, [m["activations"] for m in totals], color="tab:blue", label="stored activations ∝ b")
-    ax.loglog(bs, [m["weights"] for m in totals], color="gray", ls="--", label="weights (no b)")
+    ax.loglog(bs, [m["jacobians"] for m in totals], color="tab:red",
+              label=tr("per-example Jacobians ∝ b", "якобианы по примерам ∝ b", lang))
+    ax.loglog(bs, [m["activations"] for m in totals], color="tab:blue",
+              label=tr("stored activations ∝ b", "хранимые активации ∝ b", lang))
+    ax.loglog(bs, [m["weights"] for m in totals], color="gray", ls="--",
+              label=tr("weights (no b)", "веса (без b)", lang))
     ax.axvline(b, color="gray", ls=":", label=f"b = {b}")
-    ax.set_xlabel("batch size b")
-    ax.set_ylabel(f"bytes (itemsize {itemsize})" if itemsize != 8 else "bytes (float64)")
-    ax.set_title(f"memory for widths {widths}")
+    ax.set_xlabel(tr("batch size b", "размер батча b", lang))
+    ax.set_ylabel(tr(f"bytes (itemsize {itemsize})", f"байт (элемент — {itemsize} байт)", lang) if itemsize != 8
+                  else tr("bytes (float64)", "байт (float64)", lang))
+    ax.set_title(tr(f"memory for widths {widths}", f"память для ширин {widths}", lang))
     ax.legend(fontsize=10, loc="upper left")
     return ax

@@ -21,8 +21,10 @@ import numpy as np
 from .. import numpy as anp
 from .graph import EvaluationTrace, Graph, domain_error, forward_trace, reverse_trace, trace_graph
 from .graph_plot import draw_graph
+from .i18n import tr
 
-__all__ = ["lecture_L", "modes", "StepView", "step_view", "n_steps", "next_step", "render_view", "graph_stepper"]
+__all__ = ["lecture_L", "modes", "mode_label", "StepView", "step_view", "n_steps", "next_step", "render_view",
+           "graph_stepper"]
 
 
 def lecture_L(w1, w2):
@@ -32,8 +34,17 @@ def lecture_L(w1, w2):
 
 
 def modes(input_names=("w1", "w2")):
-    """The mode names: one forward pass per input, then reverse."""
+    """The mode names: one forward pass per input, then reverse (identifiers, the same in every language)."""
     return [f"forward ∂/∂{name}" for name in input_names] + ["reverse"]
+
+
+def mode_label(mode, lang=None):
+    """What the mode's button says: the mode's name in English, «прямой ∂/∂w1», «обратный» in Russian."""
+    if mode == "reverse":
+        return tr("reverse", "обратный", lang)
+    if not isinstance(mode, str) or not mode.startswith("forward ∂/∂"):
+        raise ValueError(f"not a mode of modes(): {mode!r}")
+    return tr(mode, "прямой " + mode.removeprefix("forward "), lang)
 
 
 @dataclass
@@ -86,7 +97,7 @@ def n_steps(f=lecture_L, point=(2.0, 3.0), input_names=("w1", "w2"), output_name
 
 
 def step_view(point=(2.0, 3.0), mode="forward ∂/∂w1", step=0, f=lecture_L, input_names=("w1", "w2"),
-              output_name="L"):
+              output_name="L", lang=None):
     """Everything the widget shows for inputs ``point``, ``mode`` (one of :func:`modes`) and ``step`` (0-based).
 
     Out-of-domain inputs give ``StepView(ok=False, message=…)``, never an exception; a bad ``mode`` or ``step`` is
@@ -101,7 +112,7 @@ def step_view(point=(2.0, 3.0), mode="forward ∂/∂w1", step=0, f=lecture_L, i
     graph = _trace(f, point, input_names, output_name)
     if isinstance(step, bool) or not isinstance(step, int | np.integer) or not 0 <= step < len(graph):
         raise ValueError(f"step must be an integer in 0..{len(graph) - 1}, got {step!r}")
-    message = domain_error(graph)
+    message = domain_error(graph, lang)  # in the notebook's language, or lang
     if message is not None:
         return StepView(False, message, mode, int(step), len(graph), point, graph)
     if mode == "reverse":
@@ -116,25 +127,29 @@ def next_step(step, delta, n):
     return int(min(max(step + delta, 0), n - 1))
 
 
-def _heading(view):
+def _heading(view, lang=None):
     out = view.graph.nodes[view.graph.output].name
     if view.mode == "reverse":
-        return (f"Reverse mode / Обратный режим: the backward sweep from d{out}/d{out} = 1, "
-                f"adjoints v̄ = d{out}/dv, one node per step")
+        return tr(f"Reverse mode / Обратный режим: the backward sweep from d{out}/d{out} = 1, "
+                  f"adjoints v̄ = d{out}/dv, one node per step",
+                  f"Обратный режим: обратный проход от d{out}/d{out} = 1, "
+                  f"сопряжённые переменные v̄ = d{out}/dv, по узлу за шаг", lang)
     wrt = view.mode.split("∂")[-1]
-    return f"Forward mode / Прямой режим: ∂{out}/∂{wrt}, tangents v̇ = dv/d{wrt} pushed from the inputs"
+    return tr(f"Forward mode / Прямой режим: ∂{out}/∂{wrt}, tangents v̇ = dv/d{wrt} pushed from the inputs",
+              f"Прямой режим: ∂{out}/∂{wrt}, касательные v̇ = dv/d{wrt} идут от входов", lang)
 
 
-def render_view(view, figsize=(9.4, 3.8), fontsize=12):
+def render_view(view, figsize=(9.4, 3.8), fontsize=12, lang=None):
     """The view as a list of things to ``display``: a heading, the graph (a matplotlib Figure, closed so that it
     does not also appear on its own), the «Функция» and «Производная» formulas and the trace so far — or, outside
     the domain, the message and the bare graph. The default size keeps every text of the drawing ≥ 10 pt on a
-    1280×720 slide (``adlib.course.projector``)."""
+    1280×720 slide (``adlib.course.projector``). The texts are in the notebook's language (or ``lang``)."""
     from IPython.display import HTML, Math
 
     if not isinstance(view, StepView):
         raise TypeError(f"render_view expects a StepView from step_view, got {type(view).__name__}")
-    items = [HTML(f"<b>{_heading(view)}</b> — step {view.step} of {view.n_steps - 1}")]
+    step_of = tr(f"step {view.step} of {view.n_steps - 1}", f"шаг {view.step} из {view.n_steps - 1}", lang)
+    items = [HTML(f"<b>{_heading(view, lang)}</b> — {step_of}")]
     fig, ax = plt.subplots(figsize=figsize)
     if view.ok:
         draw_graph(view.graph, view.trace, step=view.step, ax=ax, title="", fontsize=fontsize)
@@ -144,23 +159,28 @@ def render_view(view, figsize=(9.4, 3.8), fontsize=12):
     plt.close(fig)
     items.append(fig)
     if not view.ok:
-        items.append(HTML(f'<p style="color:#b00000"><b>Outside the domain.</b> {view.message}</p>'))
+        outside = tr("Outside the domain.", "Вне области определения.", lang)
+        items.append(HTML(f'<p style="color:#b00000"><b>{outside}</b> {view.message}</p>'))
         return items
-    items.append(HTML("<b>Функция</b> (the value)"))
+    items.append(HTML(tr("<b>Функция</b> (the value)", "<b>Функция</b> (значение)", lang)))
     items.append(Math(view.function_latex))
-    items.append(HTML("<b>Производная</b> (the derivative: d total, ∂ local)"))
+    items.append(HTML(tr("<b>Производная</b> (the derivative: d total, ∂ local)",
+                         "<b>Производная</b> (d — полная, ∂ — локальная)", lang)))
     items.append(Math(view.derivative_latex))
-    items.append(view.table)
+    table = view.table
+    table.lang = lang
+    items.append(table)
     if view.step == view.n_steps - 1:
         result = view.result
+        out = view.graph.nodes[view.graph.output].name
         if view.mode == "reverse":
             text = ", ".join(f"{float(r):.12g}" for r in result)
-            out = view.graph.nodes[view.graph.output].name
-            items.append(HTML(f"Done: one backward sweep gave the whole gradient ∇{out} = ({text})."))
+            items.append(HTML(tr(f"Done: one backward sweep gave the whole gradient ∇{out} = ({text}).",
+                                 f"Готово: один обратный проход дал весь градиент ∇{out} = ({text}).", lang)))
         else:
-            out = view.graph.nodes[view.graph.output].name
-            items.append(HTML(f"Done: this forward pass gave one partial derivative, ∂{out}/{view.mode.split('/')[-1]}"
-                              f" = {float(result):.12g}."))
+            partial = f"∂{out}/{view.mode.split('/')[-1]} = {float(result):.12g}"
+            items.append(HTML(tr(f"Done: this forward pass gave one partial derivative, {partial}.",
+                                 f"Готово: этот прямой проход дал одну частную производную, {partial}.", lang)))
     return items
 
 
@@ -190,9 +210,11 @@ def graph_stepper(f=lecture_L, point=(2.0, 3.0), ranges=((-0.5, 4.0), (-2.0, 4.0
     names = modes(input_names)
     if mode is not None and mode not in names:
         raise ValueError(f"mode must be one of {names}, got {mode!r}")
-    mode = widgets.ToggleButtons(options=names, value=mode or names[0], description="mode")
+    labels = [mode_label(name) for name in names]  # (label, value) pairs only where they differ (not in English)
+    options = names if labels == names else list(zip(labels, names))
+    mode = widgets.ToggleButtons(options=options, value=mode or names[0], description=tr("mode", "режим"))
     n = n_steps(f, point, input_names, output_name)
-    step = widgets.IntSlider(value=0, min=0, max=n - 1, description="step", continuous_update=True)
+    step = widgets.IntSlider(value=0, min=0, max=n - 1, description=tr("step", "шаг"), continuous_update=True)
     back, forward = widgets.Button(description="◀", layout={"width": "3em"}), widgets.Button(
         description="▶", layout={"width": "3em"})
     out = widgets.Output()

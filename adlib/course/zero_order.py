@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .i18n import Labels, tr
 from .measure import loglog_slope
 
 __all__ = [
@@ -467,7 +468,9 @@ def strongly_convex_quadratic(n, mu=0.1, smoothness=1.0):
     _dimension(n)
     lam = np.linspace(mu, smoothness, n) if n > 1 else np.array([mu])
     return Problem(lambda w: 0.5 * anp.sum(lam * w * w), np.ones(n) / np.sqrt(n), 0.0, smoothness,
-                   f"strongly convex quadratic, μ/L = {mu / smoothness:g}", np.zeros(n), lambda w: lam * w)  # fmt: skip
+                   tr(f"strongly convex quadratic, μ/L = {mu / smoothness:g}",
+                      f"сильно выпуклая квадратичная функция, μ/L = {mu / smoothness:g}"),
+                   np.zeros(n), lambda w: lam * w)  # fmt: skip
 
 
 def convex_logcosh(n):
@@ -478,7 +481,8 @@ def convex_logcosh(n):
     _dimension(n)
     lam = np.arange(1, n + 1) / n
     return Problem(lambda w: anp.sum(lam * anp.log(anp.cosh(w))), 2.0 * np.ones(n), 0.0, 1.0,
-                   "convex (weighted log-cosh)", np.zeros(n), lambda w: lam * np.tanh(w))  # fmt: skip
+                   tr("convex (weighted log-cosh)", "выпуклая (взвешенный log-cosh)"), np.zeros(n),
+                   lambda w: lam * np.tanh(w))  # fmt: skip
 
 
 def convex_flat(n, w0=2.0):
@@ -491,7 +495,8 @@ def convex_flat(n, w0=2.0):
     _dimension(n)
     lam = np.linspace(0.1, 1.0, n) if n > 1 else np.array([1.0])
     return Problem(lambda w: anp.sum(lam * w**4 / (1 + w * w)), w0 * np.ones(n), 0.0, 2.5,
-                   "convex, not strongly convex: Σ λ_i w_i⁴/(1 + w_i²)", np.zeros(n),
+                   tr("convex, not strongly convex: Σ λ_i w_i⁴/(1 + w_i²)",
+                      "выпуклая, но не сильно выпуклая: Σ λ_i w_i⁴/(1 + w_i²)"), np.zeros(n),
                    lambda w: lam * (2 * w - 2 * w / (1 + w * w) ** 2))  # fmt: skip
 
 
@@ -505,7 +510,8 @@ def nonconvex_log(n, w0=2.0):
     _dimension(n)
     lam = np.linspace(0.1, 1.0, n) if n > 1 else np.array([1.0])
     return Problem(lambda w: anp.sum(lam * anp.log(1 + w * w)), w0 * np.ones(n), 0.0, 2.0,
-                   "non-convex: Σ λ_i log(1 + w_i²)", np.zeros(n), lambda w: lam * 2 * w / (1 + w * w))  # fmt: skip
+                   tr("non-convex: Σ λ_i log(1 + w_i²)", "невыпуклая: Σ λ_i log(1 + w_i²)"), np.zeros(n),
+                   lambda w: lam * 2 * w / (1 + w * w))  # fmt: skip
 
 
 def _dimension(n):
@@ -606,16 +612,21 @@ RATE_COLUMNS = {
 """The three columns of the lecture's rate table as experiments: ``column -> (problem, criterion, δ)``; the
 criterion (see ``CRITERIA``) is the quantity of that column of the table (‖∇f‖², f − f*, ‖x − x*‖²)."""
 
-ESTIMATOR_LABELS = {"gradient": "GD", "central": "central differences", "two_point": "two-point",
-                    "gaussian": "Gaussian smoothing", "forward": "forward differences"}  # fmt: skip
+ESTIMATOR_LABELS = Labels({
+    "gradient": ("GD", "GD"), "central": ("central differences", "центральные разности"),
+    "two_point": ("two-point", "двухточечная оценка"), "gaussian": ("Gaussian smoothing", "гауссово сглаживание"),
+    "forward": ("forward differences", "разности вперёд"),
+})  # fmt: skip
+"""Each estimator's name in figures, in the notebook's language (a dict of strings: ``ESTIMATOR_LABELS[name]``)."""
 
 
-def plot_rate_table(ax, ns, table, title=None):
+def plot_rate_table(ax, ns, table, title=None, lang=None):
     """Draw ``table`` (from ``rate_table``) on ``ax``: iterations to the accuracy against n on log-log axes, one
     line per estimator, labelled with its fitted slope. Central differences (which take GD's steps) are drawn
     dashed with open markers, so that GD's line stays visible under theirs, and labelled with their slope in
     evaluations as well. The y axis runs from the power of 10 below the smallest count (a labelled decade under
-    every count) to a decade above the largest (room for the legend). Returns the lines."""
+    every count) to a decade above the largest (room for the legend). Labels in the notebook's language (or
+    ``lang``). Returns the lines."""
     ns = list(ns)
     if not isinstance(table, dict) or not table:
         raise TypeError("table must be the non-empty dict returned by rate_table")
@@ -623,17 +634,21 @@ def plot_rate_table(ax, ns, table, title=None):
     lines = []
     for estimator, row in table.items():
         style = dict(marker="o", color=colors.get(estimator))
+        slope = tr("slope", "наклон", lang)
         if estimator == "central":  # short: the panels are narrow
-            label = f"central: slope {row['slope_iterations']:.2f},\nin evaluations {row['slope_evaluations']:.2f}"
+            label = tr(f"central: slope {row['slope_iterations']:.2f},\nin evaluations {row['slope_evaluations']:.2f}",
+                       f"центральные: наклон {row['slope_iterations']:.2f},\n"
+                       f"по вычислениям {row['slope_evaluations']:.2f}", lang)
             style.update(marker="s", ms=9, mfc="none", ls="--")
         else:
-            label = f"{ESTIMATOR_LABELS.get(estimator, estimator)}: slope {row['slope_iterations']:.2f}"
+            name = ESTIMATOR_LABELS.in_language(lang).get(estimator, estimator)
+            label = f"{name}: {slope} {row['slope_iterations']:.2f}"
         lines += ax.loglog(ns, row["iterations"], label=label, **style)
     counts = np.concatenate([np.ravel(row["iterations"]) for row in table.values()])
     # a labelled decade under the smallest count, a decade of room for the legend over the largest
     ax.set_ylim(10.0 ** np.floor(np.log10(counts.min())), 10.0 ** (np.ceil(np.log10(counts.max())) + 1))
-    ax.set_xlabel("dimension $n$")
-    ax.set_ylabel("iterations to the accuracy")
+    ax.set_xlabel(tr("dimension $n$", "размерность $n$", lang))
+    ax.set_ylabel(tr("iterations to the accuracy", "итераций до заданной точности", lang))
     if title:
         ax.set_title(title)
     ax.legend(loc="upper left")
@@ -660,15 +675,17 @@ def difference_errors(L, w, exact, epsilons, dtypes=(np.float64, np.float32)):
     return curves, ad_errors
 
 
-def plot_difference_errors(ax, epsilons, curves, ad_errors, floor=1e-17):
+def plot_difference_errors(ax, epsilons, curves, ad_errors, floor=1e-17, lang=None):
     """Draw :func:`difference_errors` on ``ax``: the U-curves on log-log axes (float64 solid, float32 dotted),
     adlib's error as a horizontal line, the predicted best steps √eps and eps^(1/3) as vertical lines. An exact
-    zero error is drawn at ``floor`` so that it shows on a log axis."""
+    zero error is drawn at ``floor`` so that it shows on a log axis. Labels in the notebook's language (or
+    ``lang``)."""
     colors = {"forward": "tab:blue", "central": "tab:orange"}
     styles = {np.float64: "-", np.float32: ":"}
     for (name, dtype), errors in curves.items():
         ax.loglog(epsilons, np.maximum(errors, floor), styles.get(dtype, "--"), color=colors[name],
-                  label=f"{name}, {np.dtype(dtype).name}")
+                  label=f"{tr(name, {'forward': 'вперёд', 'central': 'центральные'}.get(name, name), lang)}, "
+                        f"{np.dtype(dtype).name}")
     for dtype, error in ad_errors.items():
         style, machine = styles.get(dtype, "--"), np.finfo(dtype).eps
         ax.axhline(max(error, floor), color="tab:green", ls=style, lw=2, label=f"adlib.grad, {np.dtype(dtype).name}")
@@ -677,8 +694,9 @@ def plot_difference_errors(ax, epsilons, curves, ad_errors, floor=1e-17):
     ax.text(np.sqrt(np.finfo(np.float64).eps), 3, r"$\sqrt{\epsilon}$", color=colors["forward"], ha="center")
     ax.text(np.cbrt(np.finfo(np.float64).eps), 3, r"$\epsilon^{1/3}$", color=colors["central"], ha="center")
     ax.set_ylim(floor / 10, 1e2)
-    ax.set_xlabel(r"step $\varepsilon$")
-    ax.set_ylabel(r"relative error $\|G - \nabla L\| / \|\nabla L\|$")
+    ax.set_xlabel(tr(r"step $\varepsilon$", r"шаг $\varepsilon$", lang))
+    ax.set_ylabel(tr(r"relative error $\|G - \nabla L\| / \|\nabla L\|$",
+                     r"относительная ошибка $\|G - \nabla L\| / \|\nabla L\|$", lang))
     ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False)  # below: no curve hidden
 
 
