@@ -30,7 +30,9 @@ How to translate a notebook
    slides' terms (/work/shared/lecture/): прямой/обратный режим автоматического дифференцирования, прямой/обратный
    проход, вычислительный граф, сопряжённые переменные, якобиан, гессиан, произведение гессиана на вектор,
    контрольные точки градиента (чекпоинтинг), конечные разности; the slides' notation and figure numbers (Рис. N).
-   Links to other notebooks stay relative (``05_reverse_mode.ipynb``): they open the Russian twin.
+   Links to other notebooks stay relative (``05_reverse_mode.ipynb``): they open the Russian twin; links to other
+   files are one folder deeper than in the English text (``../../figures/…``, not ``../figures/…``): the check
+   reports a relative link that leads nowhere.
 3. Strings shown by **code cells** are never edited in the Russian file (the sync would overwrite them): write
    them in the ENGLISH notebook with both versions, and run the sync again.
    * a rendered sentence: ``say(f"reverse mode wins by {r:.0f}×", ru=f"обратный режим быстрее в {r:.0f} раз")``;
@@ -71,6 +73,7 @@ CONFIG_HEADER = (
 )
 _VERSION_LINE = re.compile(r"(?m)^#\s+jupytext_version: .*\n")
 _WORDS = re.compile(r"[A-Za-z]{2,}(?:\s+[A-Za-z]{2,}){2}")  # three English-looking words in a row
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+", re.S)
 
 
@@ -231,6 +234,27 @@ def say_without_russian(nb):
     return out
 
 
+def broken_links(nb, folder, notebooks=NOTEBOOKS):
+    """``(cell index, target)`` of every relative Markdown link of ``nb`` (a notebook in ``folder``) that leads to
+    no file; a link to a notebook ``NN_name.ipynb`` counts as good if the English notebook exists (its Russian
+    twin may come later)."""
+    out = []
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for target in _LINK.findall(cell.source):
+            path = target.split("#", 1)[0]
+            if not path or re.match(r"[a-z][a-z0-9+.-]*:", path, re.I):  # an anchor, https:, mailto: ...
+                continue
+            if path.endswith(".ipynb") and "/" not in path:
+                good = (Path(notebooks) / path).with_suffix(".py").exists() or (Path(folder) / path).exists()
+            else:
+                good = (Path(folder) / path).exists()
+            if not good:
+                out.append((k, target))
+    return out
+
+
 def _strip_version(text):
     return _VERSION_LINE.sub("", text)
 
@@ -269,8 +293,11 @@ def problems(source, notebooks=NOTEBOOKS):
     if changed:
         out.append("its code cells, cell structure or metadata differ from the English source: run `make ru-sync`")
     out += _describe(notes)
+    synced = jupytext.reads(text, fmt="py:percent")
     out += [f"cell {k}: say(...) without ru=: write the Russian sentence in the ENGLISH notebook's cell"
-            for k in say_without_russian(jupytext.reads(text, fmt="py:percent"))]
+            for k in say_without_russian(synced)]
+    out += [f"cell {k}: the link {target!r} leads nowhere from notebooks/ru/ (one folder deeper: ../../…)"
+            for k, target in broken_links(synced, twin.parent, Path(notebooks))]
     return out
 
 

@@ -38,9 +38,13 @@ def _colab(cell):
 
 @pytest.fixture
 def copy_of_notebooks(tmp_path):
-    """A notebooks/ folder with the pilot in both editions and both jupytext configs."""
+    """A notebooks/ folder with the pilot in both editions and both jupytext configs (and the other English
+    sources, which the pilot links to)."""
     notebooks = tmp_path / "notebooks"
     (notebooks / "ru").mkdir(parents=True)
+    for source in NOTEBOOKS.glob("[0-9][0-9]_*.py"):
+        if source.stem != PILOT:
+            shutil.copy(source, notebooks)
     shutil.copy(NOTEBOOKS / "jupytext.toml", notebooks)
     shutil.copy(NOTEBOOKS / "ru" / "jupytext.toml", notebooks / "ru")
     shutil.copy(NOTEBOOKS / f"{PILOT}.py", notebooks)
@@ -248,7 +252,7 @@ def test_inserted_and_deleted_english_cells(copy_of_notebooks):
 def test_a_new_twin_is_all_todo_and_fails_the_check(copy_of_notebooks):
     (copy_of_notebooks / "ru" / f"{PILOT}.py").unlink()
     assert ru_sync.check(copy_of_notebooks) == []  # no twin: nothing to check (--status lists it)
-    assert ru_sync.status(copy_of_notebooks) == [f"{PILOT}.py: no Russian twin yet"]
+    assert ru_sync.status(copy_of_notebooks)[0] == f"{PILOT}.py: no Russian twin yet"
     assert ru_sync.problems(copy_of_notebooks / f"{PILOT}.py")[0].startswith("no Russian twin")
     lines = ru_sync.write_all(copy_of_notebooks, names=["00"])
     markdown = [c for c in jupytext.read(NOTEBOOKS / f"{PILOT}.py").cells if c.cell_type == "markdown"
@@ -258,7 +262,7 @@ def test_a_new_twin_is_all_todo_and_fails_the_check(copy_of_notebooks):
     assert nb.cells[0].source.startswith("# Automatic differentiation")  # the title line stays first
     assert 'set_language("ru")' in nb.cells[2].source and "notebooks/ru/" in nb.cells[1].source
     assert len(ru_sync.check(copy_of_notebooks)) == len(markdown)
-    assert ru_sync.status(copy_of_notebooks) == [f"{PILOT}.py: {len(markdown)} cells to translate"]
+    assert ru_sync.status(copy_of_notebooks)[0] == f"{PILOT}.py: {len(markdown)} cells to translate"
 
 
 def test_untranslated_text_and_english_only_sentences_are_reported(copy_of_notebooks):
@@ -294,3 +298,20 @@ def test_orphans_stale_config_and_bad_names_are_reported(copy_of_notebooks):
     run = subprocess.run([sys.executable, "tools/ru_sync.py", "--check", "42"], capture_output=True, text=True,
                          cwd=ROOT)
     assert run.returncode == 2 and "names no English notebook" in run.stderr
+
+
+def test_relative_links_must_lead_somewhere_from_the_ru_folder(copy_of_notebooks):
+    twin = copy_of_notebooks / "ru" / f"{PILOT}.py"
+    (copy_of_notebooks.parent / "figures").mkdir()
+    (copy_of_notebooks.parent / "figures" / "a.gif").write_bytes(b"GIF89a")
+    k = _index(jupytext.read(twin).cells, lambda c: c.source.startswith("## Итоги"))
+
+    def add_links(cells):
+        cells[k].source += ("\n\nРисунки: [первый](../figures/a.gif), [второй](../../figures/a.gif), "
+                            "[05](05_reverse_mode.ipynb), [нет такого](77_none.ipynb), [сайт](https://jax.dev), "
+                            "[выше](#Итоги)")
+
+    _edit(twin, add_links)
+    nowhere = "leads nowhere from notebooks/ru/ (one folder deeper: ../../…)"
+    assert ru_sync.check(copy_of_notebooks) == [f"ru/{PILOT}.py: cell {k}: the link '../figures/a.gif' {nowhere}",
+                                                f"ru/{PILOT}.py: cell {k}: the link '77_none.ipynb' {nowhere}"]
