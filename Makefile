@@ -40,7 +40,8 @@ help: ## show this list
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_.-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo "Variables: PYTHON=$(PYTHON) (3.11+, used to create .venv), PORT=$(PORT) (make lab),"
-	@echo "           LAB_ARGS='...' (extra options for jupyter lab, e.g. LAB_ARGS=--no-browser)"
+	@echo "           LAB_ARGS='...' (extra options for jupyter lab, e.g. LAB_ARGS=--no-browser),"
+	@echo "           NB=04 PRESENT_PORT=8866 PRESENT_ARGS='--hide-code --no-browser' (make present)"
 
 # ---------------------------------------------------------------------------------------------------------
 # The environment
@@ -150,6 +151,19 @@ bench: $(STAMP) ## run the benchmarks (benchmarks/run.py)
 .PHONY: slides
 slides: $(STAMP) ## export every notebook to an offline reveal.js deck in build/slides/ (open build/slides/index.html)
 	$(BIN)/python tools/build_slides.py --out build/slides $(NOTEBOOKS)
+
+# Live slides with working widgets, offline: Voilà's reveal.js template (tools/present_template) runs the notebook in a
+# fresh kernel and shows it as a deck with the notebook's RISE settings; reveal.js's stylesheets, jQuery and Font
+# Awesome come from the pinned tarballs of tools/build_slides.py (its cache build/slides-cache/). Listens on
+# 127.0.0.1 with a random token (the URL is printed and opened in the browser); Ctrl-C stops it. See tools/present.py.
+NB ?=
+PRESENT_PORT ?=
+PRESENT_ARGS ?=
+.PHONY: present
+present: $(STAMP) ## present notebook NB live as slides with working widgets, offline (Voilà): make present NB=04
+	@test -n "$(NB)" || { echo "usage: make present NB=04   (a notebook's number, or a path to an .ipynb;" \
+		"PRESENT_ARGS='--hide-code --no-browser', PRESENT_PORT=8866)" >&2; exit 2; }
+	$(BIN)/python tools/present.py "$(NB)" $(if $(PRESENT_PORT),--port=$(PRESENT_PORT)) $(PRESENT_ARGS)
 
 # "Open in Colab" badges and Colab install cells: generated from pyproject's [tool.adlib-course] (the public
 # repository URL and the git ref that Colab installs; change them there, in one place), by tools/colab.py, into

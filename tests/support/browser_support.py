@@ -226,3 +226,73 @@ class LabPage:
         errors = page.locator(".jp-Notebook .jp-OutputArea-output", has_text="Traceback (most recent call last)")
         if errors.count():
             self.fail(f"a cell of {notebook_name} raised:\n{errors.first.inner_text()[-3000:]}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The graph stepper (adlib.course.widgets.graph_stepper) as a page shows it, and as step_view says it should be:
+# the same DOM in JupyterLab and in Voilà (test_browser_present.py; test_browser_lab.py has its own copy)
+# ---------------------------------------------------------------------------------------------------------------
+
+_TEX_GLYPHS = {r"\partial": "∂", r"\log": "log", r"\sqrt": "√", r"\cdot": "⋅", r"\frac": "", r"\displaystyle": ""}
+
+
+def tex_glyphs(tex):
+    """The glyphs MathJax draws for ``tex`` (the subset of TeX adlib.course.graph writes), in reading order, without
+    spaces: ``\\frac{\\partial v_{1}}{\\partial w_{1}} = 0.5`` → ``∂v1∂w1=0.5``. Unknown commands are an error, so
+    a change in the TeX shows up here instead of as a silent mismatch."""
+    out = re.sub(r"\\[A-Za-z]+", lambda m: _TEX_GLYPHS.get(m.group(), m.group()), tex)
+    if "\\" in out:
+        unknown = re.findall(r"\\[A-Za-z]+", out)
+        raise ValueError(f"tex_glyphs does not know the command(s) {unknown} in {tex!r}")
+    return re.sub(r"[\s{}_^]", "", out)
+
+
+def html_text(html):
+    """The text of a snippet of HTML, as the browser's innerText shows it (tags dropped, spaces collapsed)."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def stepper_expected(point, mode, step):
+    """What the stepper must show at (point, mode, step), from adlib.course.widgets.step_view/render_view: the
+    heading, the «Функция»/«Производная» formulas' glyphs, the trace's row count and the node of this step."""
+    from adlib.course.widgets import render_view, step_view
+
+    view = step_view(point, mode, step)
+    assert view.ok, view.message
+    return {
+        "heading": html_text(render_view(view)[0].data),
+        "formulas": [tex_glyphs(view.function_latex), tex_glyphs(view.derivative_latex)],
+        "rows": len(view.table.rows),
+        "node": view.row.name,
+    }
+
+
+# The stepper's state as the page shows it (the first .widget-vbox in an output). Glyphs of a MathJax (CHTML)
+# formula: its <mjx-c> elements in document order, each naming its character in its class (mjx-c1D464 = U+1D464,
+# math italic w), NFKC-normalised (𝑤 → w, 𝜕 → ∂) and without the invisible operators (U+2061 after log).
+STEPPER_SNAPSHOT_JS = r"""() => {
+  const box = document.querySelector('.jp-OutputArea-output .widget-vbox');
+  if (!box) return null;
+  const out = box.querySelector('.widget-output');
+  const glyphs = (el) => [...el.querySelectorAll('mjx-c')].map((c) => {
+      const m = [...c.classList].map((k) => /^mjx-c([0-9A-F]+)$/.exec(k)).find(Boolean);
+      return m ? String.fromCodePoint(parseInt(m[1], 16)) : c.textContent;
+    }).join('').normalize('NFKC').replace(/[\s\u2061-\u2064]+/g, '');
+  const heading = out.querySelector('.jp-OutputArea-output[data-mime-type="text/html"]');
+  const img = out.querySelector('.jp-OutputArea-output[data-mime-type="image/png"] img');
+  const handle = (label) => [...box.querySelectorAll('.widget-slider')]
+      .find((s) => s.querySelector('.widget-label').textContent === label);
+  return {
+    heading: heading ? heading.innerText.replace(/\s+/g, ' ').trim() : null,
+    formulas: [...out.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/latex"]')].map(glyphs),
+    rows: [...out.querySelectorAll('table tr')].filter((tr) => tr.querySelector('td')).length,
+    img: img ? img.getAttribute('src') : null,
+    step: handle('step').querySelector('.widget-readout').textContent.trim(),
+    mode: (box.querySelector('.widget-toggle-button.mod-active') || {}).textContent,
+  };
+}"""
+
+# true once the page shows `want` (heading, formulas, rows) with a PNG other than `old_img`
+STEPPER_MATCHES_JS = "([want, oldImg]) => { const s = (" + STEPPER_SNAPSHOT_JS + """)();
+  return !!s && s.heading === want.heading && JSON.stringify(s.formulas) === JSON.stringify(want.formulas)
+    && s.rows === want.rows && !!s.img && s.img.startsWith('data:image/png;base64,') && s.img !== oldImg; }"""
