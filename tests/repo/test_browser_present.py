@@ -21,7 +21,8 @@ does not go to 127.0.0.1 answered "204 No Content" and recorded (there must be n
 
 Screenshots (``build/screenshots/present-NN-*.png``, git-ignored): the widget's slide before and after, one per
 slide of the deck (``present-NN-slides/``), and the console log. On a failure ``present-NN-FAILED*`` (screenshot,
-console, server log). About 70–90 s on the 2-core machine, most of it Voilà running the two notebooks.
+console, server log). About 110 s on the 2-core machine: opening the decks takes 30 s (04) and 45 s (06), most of it
+Voilà running the notebooks; walking and photographing every slide 25 s.
 """
 
 import base64
