@@ -12,7 +12,7 @@ again in a new kernel).
 The deck's reveal.js settings come from the notebook's RISE metadata (``rise``: theme, transition, scroll,
 slideNumber, width, height; the mapping of ``tools/build_slides.py``). One difference: RISE's ``width``/``height``
 in per cent (the course's ``100%``) become the projector's 1280×720 pixels (``DECK_SIZE``), which reveal.js scales to
-the window: Voilà's reveal.js 5 loops on percentages (``RangeError: Maximum call stack size exceeded`` on every
+the window: Voilà's reveal.js 6 loops on percentages (``RangeError: Maximum call stack size exceeded`` on every
 resize). ``start_slideshow_at`` needs nothing: the deck always starts at the beginning.
 
 Offline: reveal.js's stylesheets, jQuery and Font Awesome are the pinned, sha512-checked npm tarballs of
