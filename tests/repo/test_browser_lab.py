@@ -281,7 +281,9 @@ def lab(lab_server):
                 const outs = [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')];
                 if (outs.some((o) => o.innerText.includes('Traceback (most recent call last)'))) return true;
                 const ps = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-                return ps.length > 0 && ps.every((p) => /\\[\\d+\\]/.test(p.textContent)); }""",
+                // a collapsed solution cell (jupyter.source_hidden) shows no prompt: count the others
+                const shown = ps.map((p) => p.textContent.trim()).filter((t) => t !== '');
+                return shown.length > 0 && shown.every((t) => /\\[\\d+\\]/.test(t)); }""",
                                    timeout=3 * TIMEOUT_MS)
             errors = page.locator(".jp-Notebook .jp-OutputArea-output", has_text="Traceback (most recent call last)")
             if errors.count():
@@ -365,6 +367,36 @@ def test_no_widget_errors_in_the_browser(lab):
         lab.fail(f"the browser reported errors: {errors + widget_warnings}")
     assert lab.page.locator(".jp-OutputArea-output .widget-vbox").count() >= 1
 
+
+
+# The state of every code cell after Run All: its input collapsed (JupyterLab's placeholder instead of the editor,
+# from the cell's `jupyter.source_hidden`), and the text of its outputs.
+CELLS_JS = r"""() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].map((cell) => {
+  const placeholder = cell.querySelector('.jp-InputPlaceholder');
+  const editor = cell.querySelector('.jp-InputArea .cm-editor');
+  return {collapsed: !!placeholder && placeholder.offsetParent !== null && !(editor && editor.offsetParent !== null),
+          output: [...cell.querySelectorAll('.jp-OutputArea-output')].map((o) => o.innerText).join(' ')};
+})"""
+
+
+def test_solutions_are_collapsed_and_pass_exercises_are_open(lab):
+    """JupyterLab shows each solution cell collapsed (its source hidden until clicked) with its check passed, and
+    each exercise cell open, its stub answered "Not done yet" (after Run All in this browser, not from the file)."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    tags = [c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code"]
+    kinds = ["solution" if "solution" in t else "exercise" if "exercise" in t else "" for t in tags]
+    assert kinds.count("solution") >= 2, kinds
+    shown = lab.page.evaluate(CELLS_JS)
+    assert len(shown) == len(kinds), (len(shown), len(kinds))
+    for k, (kind, cell) in enumerate(zip(kinds, shown, strict=True)):
+        if kind == "solution" and not (cell["collapsed"] and "✅" in cell["output"]):
+            lab.fail(f"code cell {k} (a solution) is not collapsed with a passed check: {cell}")
+        if kind == "exercise" and (cell["collapsed"] or "Not done yet" not in cell["output"]):
+            lab.fail(f"code cell {k} (an exercise) is collapsed or does not say 'Not done yet': {cell}")
+        if not kind and cell["collapsed"]:
+            lab.fail(f"code cell {k} is collapsed but is not a solution")
+    lab.page.locator(".jp-InputPlaceholder").first.scroll_into_view_if_needed()
+    lab.screenshot("lab-solution-collapsed.png")
 
 # ---------------------------------------------------------------------------------------------------------------
 # Presenting with RISE (jupyterlab-rise): Alt+R in the notebook opens the reveal.js slideshow in a panel
