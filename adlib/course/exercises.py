@@ -214,6 +214,7 @@ def _verdict(compared, title_ok, hint):
 # ----------------------------------------------------------------------------------------------------------
 
 FD_TOL = 1e-6      # central differences (ε = cbrt(eps)): ~1e-10 relative for smooth functions of size ~1
+FD = ("finite differences", "конечные разности")  # the reference's name, English and Russian
 EXACT_TOL = 1e-8   # adlib / JAX: the same derivative up to rounding (a hand-written formula reorders operations)
 
 
@@ -273,58 +274,55 @@ def check_grad(student, f, points, argnum=0, f_jax=None, hint=""):
             return f(*args[:argnum], z, *args[argnum + 1:])
 
         rows = [("adlib", _difference(got, adlib.grad(f, argnum)(*args), "gradient"), EXACT_TOL),
-                (tr("finite differences", "конечные разности"),
-                 _difference(got, _fd_jacobian(f_of_x, x), "gradient"), FD_TOL)]
+                (tr(*FD), _difference(got, _fd_jacobian(f_of_x, x), "gradient"), FD_TOL)]
         compared += _with_jax(rows, f_jax, lambda jax, args=args, got=got: _difference(
             got, np.asarray(jax.grad(f_jax, argnum)(*args)), "gradient"))
     return _verdict(_worst_per_reference(compared), tr("Gradient correct", "Градиент верный"), hint)
 
 
+def _check_pairs(student, points, vectors, what, references, jax_reference, f_jax, title, hint):
+    """The loop shared by check_jvp/vjp/hvp: ``student(x, w)`` at each (point, vector) pair against
+    ``references(x, w)`` (``(name, value, tolerance)`` triples) and, given ``f_jax`` and JAX,
+    ``jax_reference(jax, x, w)``."""
+    compared = []
+    for x, w in zip(_points(points), _points(vectors), strict=True):
+        x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+        got = _call(student, x, w)
+        compared += [(_text(name), _difference(got, want, what), tol) for name, want, tol in references(x, w)]
+        compared += _with_jax([], f_jax, lambda jax, x=x, w=w, got=got: _difference(
+            got, np.asarray(jax_reference(jax, x, w)), what))
+    return _verdict(_worst_per_reference(compared), title, hint)
+
+
 @_guarded
 def check_jvp(student, f, points, tangents, f_jax=None, hint=""):
     """``student(x, v)`` should be the directional derivative J(x) v of ``f`` (one array argument)."""
-    compared = []
-    for x, v in zip(_points(points), _points(tangents), strict=True):
-        x, v = np.asarray(x, dtype=float), np.asarray(v, dtype=float)
-        got = _call(student, x, v)
-        rows = [("adlib", _difference(got, adlib.jvp(f, (x,), (v,))[1], "J v"), EXACT_TOL),
-                (tr("finite differences", "конечные разности"), _difference(got, _central(f, x, v), "J v"), FD_TOL)]
-        compared += _with_jax(rows, f_jax, lambda jax, x=x, v=v, got=got: _difference(
-            got, np.asarray(jax.jvp(f_jax, (x,), (v,))[1]), "J v"))
-    return _verdict(_worst_per_reference(compared), tr("JVP correct", "JVP верный"), hint)
+    return _check_pairs(
+        student, points, tangents, "J v",
+        lambda x, v: [("adlib", adlib.jvp(f, (x,), (v,))[1], EXACT_TOL), (FD, _central(f, x, v), FD_TOL)],
+        lambda jax, x, v: jax.jvp(f_jax, (x,), (v,))[1], f_jax, tr("JVP correct", "JVP верный"), hint)
 
 
 @_guarded
 def check_vjp(student, f, points, cotangents, f_jax=None, hint=""):
     """``student(x, u)`` should be uᵀ J(x) for ``f`` of one array argument (shape of x)."""
-    compared = []
-    for x, u in zip(_points(points), _points(cotangents), strict=True):
-        x, u = np.asarray(x, dtype=float), np.asarray(u, dtype=float)
-        got = _call(student, x, u)
-        J = _fd_jacobian(f, x)
-        fd = np.tensordot(u, J, axes=u.ndim)
-        rows = [("adlib", _difference(got, adlib.vjp(f, x)[1](u)[0], "uᵀJ"), EXACT_TOL),
-                (tr("finite differences", "конечные разности"), _difference(got, fd, "uᵀJ"), FD_TOL)]
-        compared += _with_jax(rows, f_jax, lambda jax, x=x, u=u, got=got: _difference(
-            got, np.asarray(jax.vjp(f_jax, x)[1](u)[0]), "uᵀJ"))
-    return _verdict(_worst_per_reference(compared), tr("VJP correct", "VJP верный"), hint)
+    return _check_pairs(
+        student, points, cotangents, "uᵀJ",
+        lambda x, u: [("adlib", adlib.vjp(f, x)[1](u)[0], EXACT_TOL),
+                      (FD, np.tensordot(u, _fd_jacobian(f, x), axes=u.ndim), FD_TOL)],
+        lambda jax, x, u: jax.vjp(f_jax, x)[1](u)[0], f_jax, tr("VJP correct", "VJP верный"), hint)
 
 
 @_guarded
 def check_hvp(student, f, points, vectors, f_jax=None, hint=""):
     """``student(x, v)`` should be the Hessian-vector product ∇²f(x) v of a scalar ``f``."""
-    compared = []
-    for x, v in zip(_points(points), _points(vectors), strict=True):
-        x, v = np.asarray(x, dtype=float), np.asarray(v, dtype=float)
-        got = _call(student, x, v)
-        g = adlib.grad(f)
-        rows = [("adlib", _difference(got, np.tensordot(adlib.hessian(f)(x), v, axes=v.ndim), "Hv"), EXACT_TOL),
-                (tr("finite differences of the gradient", "конечные разности градиента"),
-                 _difference(got, _central(g, x, v), "Hv"), FD_TOL)]
-        compared += _with_jax(rows, f_jax, lambda jax, x=x, v=v, got=got: _difference(
-            got, np.asarray(jax.jvp(jax.grad(f_jax), (x,), (v,))[1]), "Hv"))
-    return _verdict(_worst_per_reference(compared), tr("Hessian-vector product correct",
-                                                       "Произведение гессиана на вектор верное"), hint)
+    return _check_pairs(
+        student, points, vectors, "Hv",
+        lambda x, v: [("adlib", np.tensordot(adlib.hessian(f)(x), v, axes=v.ndim), EXACT_TOL),
+                      (("finite differences of the gradient", "конечные разности градиента"),
+                       _central(adlib.grad(f), x, v), FD_TOL)],
+        lambda jax, x, v: jax.jvp(jax.grad(f_jax), (x,), (v,))[1], f_jax,
+        tr("Hessian-vector product correct", "Произведение гессиана на вектор верное"), hint)
 
 
 def _worst_per_reference(compared):

@@ -25,67 +25,29 @@ Without Chromium or Playwright the tests skip, unless ``ADLIB_REQUIRE_BROWSER=1`
 """
 
 import base64
-import json
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser, slides_from_metadata
-
-from adlib.course.widgets import render_view, step_view
+from browser_support import CHROMIUM, CHROMIUM_ARGS, TOKEN, jupyter_lab, slides_from_metadata, tex_glyphs
+from browser_support import STEPPER_MATCHES_JS as MATCHES_JS
+from browser_support import STEPPER_SNAPSHOT_JS as SNAPSHOT_JS
+from browser_support import stepper_expected as expected
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "04_forward_mode.ipynb"
 ARTIFACTS = ROOT / "build" / "screenshots"
-TOKEN = "adlib-browser-test"
 TIMEOUT_MS = 60_000  # per wait; the machine is a shared 2-core VM
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # What the page should show, from the pure function
 # ---------------------------------------------------------------------------------------------------------------
-
-_TEX_GLYPHS = {r"\partial": "∂", r"\log": "log", r"\sqrt": "√", r"\cdot": "⋅", r"\frac": "", r"\displaystyle": ""}
-
-
-def tex_glyphs(tex):
-    """The glyphs MathJax draws for ``tex`` (the subset of TeX adlib.course.graph writes), in reading order, without
-    spaces: ``\\frac{\\partial v_{1}}{\\partial w_{1}} = 0.5`` → ``∂v1∂w1=0.5``. Unknown commands are an error, so
-    a change in the TeX shows up here instead of as a silent mismatch."""
-    out = re.sub(r"\\[A-Za-z]+", lambda m: _TEX_GLYPHS.get(m.group(), m.group()), tex)
-    if "\\" in out:
-        unknown = re.findall(r"\\[A-Za-z]+", out)
-        raise ValueError(f"tex_glyphs does not know the command(s) {unknown} in {tex!r}")
-    return re.sub(r"[\s{}_^]", "", out)
-
-
-def html_text(html):
-    """The text of a snippet of HTML, as the browser's innerText shows it (tags dropped, spaces collapsed)."""
-    return " ".join(re.sub(r"<[^>]+>", "", html).split())
-
-
-def expected(point, mode, step):
-    """What the widget must show at (point, mode, step), computed by adlib.course.widgets.step_view/render_view."""
-    view = step_view(point, mode, step)
-    assert view.ok, view.message
-    return {
-        "heading": html_text(render_view(view)[0].data),
-        "formulas": [tex_glyphs(view.function_latex), tex_glyphs(view.derivative_latex)],
-        "rows": len(view.table.rows),
-        "node": view.row.name,
-    }
-
 
 def test_tex_glyphs():
     assert tex_glyphs(r"\frac{\partial v_{1}}{\partial w_{1}} = 0.5 \cdot 1") == "∂v1∂w1=0.5⋅1"
@@ -99,81 +61,11 @@ def test_tex_glyphs():
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _api(base, path, method="GET", timeout=5):
-    request = urllib.request.Request(f"{base}{path}", method=method, headers={"Authorization": f"token {TOKEN}"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read() or b"null")
-
-
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
     """``jupyter lab`` on a temporary copy of the notebook; yields (base URL, server log path)."""
-    require_browser("jupyterlab")
-    tmp = tmp_path_factory.mktemp("lab")
-    root = tmp / "notebooks"
-    root.mkdir()
-    shutil.copy(NOTEBOOK, root)  # 04 reads no data files; no jupytext.toml: the copy is not paired with a .py
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "MPL"))}
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_SETTINGS_DIR",
-                 "JUPYTERLAB_WORKSPACES_DIR"):
-        env[name] = str(tmp / name.lower())
-        os.makedirs(env[name])
-    kernel = Path(env["JUPYTER_DATA_DIR"]) / "kernels" / "python3"  # this interpreter, whatever else is installed
-    kernel.mkdir(parents=True)
-    (kernel / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)", "language": "python"}))
-    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab"
-    for plugin, values in [
-        ("apputils-extension/notification", {"fetchNews": "false", "checkForUpdates": False}),  # no news toast
-        # every cell in the DOM, visible or not; start the notebook's kernel without asking ("Select Kernel")
-        ("notebook-extension/tracker", {"windowingMode": "none", "autoStartDefaultKernel": True}),
-    ]:
-        (settings / plugin).parent.mkdir(parents=True, exist_ok=True)
-        (settings / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values))
-    env.update(MPLBACKEND="module://matplotlib_inline.backend_inline", OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log_path = tmp / "server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _api(base, "/api/status", timeout=2)
-                break
-            except OSError as error:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"jupyter lab did not start ({error}); its log:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.25)
-        yield base, log_path
-    finally:
-        try:  # shuts the kernels down too (they run in their own sessions, out of reach of killpg)
-            _api(base, "/api/shutdown", method="POST")
-            server.wait(timeout=20)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            if server.poll() is not None:
-                break
-            try:
-                os.killpg(server.pid, sig)
-                server.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+    with jupyter_lab([NOTEBOOK], tmp_path_factory.mktemp("lab")) as served:
+        yield served
 
 
 class Lab:
@@ -212,38 +104,6 @@ class Lab:
         server = ARTIFACTS / f"{self.prefix}-FAILED-server.log"
         shutil.copy(self.log_path, server)
         pytest.fail(f"{message}\nsaved: {', '.join(map(str, [*saved, console, server]))}", pytrace=False)
-
-
-# The state of the widget's output as the page shows it. Glyphs of a MathJax (CHTML) formula: its <mjx-c> elements
-# in document order, each naming its character in its class (mjx-c1D464 = U+1D464, math italic w), NFKC-normalised
-# (𝑤 → w, 𝜕 → ∂) and without the invisible operators (U+2061 function application after log) to compare with the
-# TeX; MathJax versions that put the character in the element's text are read too.
-SNAPSHOT_JS = r"""() => {
-  const box = document.querySelector('.jp-OutputArea-output .widget-vbox');
-  if (!box) return null;
-  const out = box.querySelector('.widget-output');
-  const glyphs = (el) => [...el.querySelectorAll('mjx-c')].map((c) => {
-      const m = [...c.classList].map((k) => /^mjx-c([0-9A-F]+)$/.exec(k)).find(Boolean);
-      return m ? String.fromCodePoint(parseInt(m[1], 16)) : c.textContent;
-    }).join('').normalize('NFKC').replace(/[\s\u2061-\u2064]+/g, '');
-  const heading = out.querySelector('.jp-OutputArea-output[data-mime-type="text/html"]');
-  const img = out.querySelector('.jp-OutputArea-output[data-mime-type="image/png"] img');
-  const handle = (label) => [...box.querySelectorAll('.widget-slider')]
-      .find((s) => s.querySelector('.widget-label').textContent === label);
-  return {
-    heading: heading ? heading.innerText.replace(/\s+/g, ' ').trim() : null,
-    formulas: [...out.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/latex"]')].map(glyphs),
-    rows: [...out.querySelectorAll('table tr')].filter((tr) => tr.querySelector('td')).length,
-    img: img ? img.getAttribute('src') : null,
-    step: handle('step').querySelector('.widget-readout').textContent.trim(),
-    mode: (box.querySelector('.widget-toggle-button.mod-active') || {}).textContent,
-  };
-}"""
-
-# true once the page shows `want` (heading, formulas, rows) with a PNG other than `old_img`
-MATCHES_JS = "([want, oldImg]) => { const s = (" + SNAPSHOT_JS + """)();
-  return !!s && s.heading === want.heading && JSON.stringify(s.formulas) === JSON.stringify(want.formulas)
-    && s.rows === want.rows && !!s.img && s.img.startsWith('data:image/png;base64,') && s.img !== oldImg; }"""
 
 
 @pytest.fixture(scope="module")
