@@ -252,3 +252,17 @@ plt.show()
 # this notebook's $L$; 06 → 07 → 08 → 09 apply them to Jacobians, networks and curvature; 05 → 10 pays the
 # memory price of reverse mode; 11 and 12 close with what AD is not and with rules for whole functions; 13, beyond
 # the lecture, runs the same machinery on a function of your own.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises / Упражнения
+#
+# Every notebook 01–13 has exercises: a cell tagged `exercise` with a stub for you to replace (`...`, `None` or
+# `raise NotImplementedError`), and a checker from `adlib.course.exercises` that answers at once, inside the
+# notebook (no server: it works the same in Colab): ✅ right, ❌ wrong with the largest difference and a hint,
+# ⏳ not done yet (a stub never stops the notebook). Derivatives are checked without an answer key, against
+# `adlib`, finite differences and JAX; a rule you write is registered on a fresh primitive and checked by
+# `check_grads` to order 2.
+#
+# The solution follows in the next cell, **collapsed, not hidden**: open it with a click on «⋯» (JupyterLab) or a
+# double click on its title «Solution / Решение» (Colab). The solutions are not secret: they are in the notebook,
+# run with it, and show their check passing. Try first; open the solution when you are stuck, or to compare.

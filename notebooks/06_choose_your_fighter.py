@@ -253,6 +253,8 @@ crossings = plot_sweep(sweep["linear"], ax, title="Рис. 25: Jacobian of f(x) 
                        legend_loc="outside")
 fig.tight_layout()
 plt.show()
+
+# %% slideshow={"slide_type": "subslide"}
 t, ratio = sweep["linear"]["times"], ms / 100
 for lib, c in crossings.items():
     print(f"{lib}: forward and reverse take equal time at m/n ≈ {c:.2f}" if c else f"{lib}: no crossover on this grid")
@@ -322,7 +324,7 @@ draw_outputs_graph(graph26, outputs26, ax=ax, middle="G", title="Рис. 26: inp
 fig.tight_layout()
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Answer.** In general it cannot be said without knowing the structure of $G$; there are approaches that mix
 # forward and reverse mode depending on it.
 #
@@ -492,6 +494,8 @@ legend = {label: h for ax in axes[::-1] for h, label in zip(*ax.get_legend_handl
 fig.legend(legend.values(), legend.keys(), loc="lower center", ncol=3, fontsize=10)
 fig.tight_layout(rect=(0, 0.11, 1, 1))
 plt.show()
+
+# %% slideshow={"slide_type": "subslide"}
 t_max = sweep["max"]["times"]
 rev_over_fwd = {lib: t_max[f"{lib} jacrev"] / t_max[f"{lib} jacfwd"] for lib in ["adlib", "jax"]}
 print("scalar output: jacrev / jacfwd time ratio per m  (< 1: reverse wins)")
@@ -540,12 +544,13 @@ def show_modes(n=20, m=400, kind="linear"):
     print(result["text"])
 
 
-slider = dict(min=1, max=1000, step=1, continuous_update=False)
+slider = dict(min=1, max=1000, step=1, continuous_update=False, style={"description_width": "initial"})
 display(widgets.interactive(
     show_modes,
     n=widgets.IntSlider(value=20, description="n (inputs)", **slider),
     m=widgets.IntSlider(value=400, description="m (rows of A)", **slider),
-    kind=widgets.Dropdown(options=["linear", "tanh", "max"], value="linear", description="f"),
+    kind=widgets.Dropdown(options=["linear", "tanh", "max"], value="linear", description="f",
+                          style={"description_width": "initial"}),
 ))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

@@ -77,10 +77,11 @@ jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 import adlib
 import adlib.numpy as anp
 from adlib.core import VJPTrace
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course.claims import claim, say
 from adlib.course.curvature import hutchinson
 from adlib.course.expression_swell import logistic_map, swell_table
+from adlib.course.i18n import tr
 from adlib.course.measure import loglog_slope, peak_bytes, tape_size, time_calls
 from adlib.course.zero_order import central_difference, forward_difference
 from adlib.custom import custom_jvp
@@ -164,9 +165,40 @@ claim(30 < np.max(np.abs(exact)) < 100, "the derivatives reach about 60", larges
 # `sympy` runs the same three lines on a symbol $x$ and differentiates the expression $l_n(x)$ they build.
 
 # %% slideshow={"slide_type": "fragment"}
+ops_small = []
 for n in (1, 2, 3):
     print(f"n = {n}:  l_n = {logistic_map(x, n)}")
-    print(f"        d l_n/dx = {sp.diff(logistic_map(x, n), x)}\n")
+    dl_n = sp.diff(logistic_map(x, n), x)
+    ops_small.append(int(sp.count_ops(dl_n)))
+    print(f"        d l_n/dx = {dl_n}   ({ops_small[-1]} operations, sympy.count_ops)\n")
+claim(ops_small == [2, 21, 82], "the symbolic derivative has 2, 21 and 82 operations for n = 1, 2, 3",
+      ops=ops_small)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 11.1** / **Упражнение 11.1** — predict, then run. The symbolic derivative has 2, 21 and 82
+# operations for $n = 1, 2, 3$ (printed above). How many operations (`sympy.count_ops`) does $dl_n/dx$ have at
+# $n = 8$? Write your prediction (within a factor 2 counts as good) and run the cell; the table after the solution
+# has all $n$ up to 8.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_ops_guess = None  # your code here: the number of operations of d l_8/dx, as sympy.count_ops counts them
+
+exercises.check_prediction(my_ops_guess, sp.count_ops(sp.diff(logistic_map(x, 8), x)), within=2,
+                           name=tr("count_ops(d l_8/dx)", "count_ops(d l_8/dx)"),
+                           hint=("how much larger is each count than the one before? Keep multiplying, five more "
+                                 "steps.",
+                                 "во сколько раз каждое число больше предыдущего? Продолжайте умножать ещё пять "
+                                 "шагов."))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# The counts grow by ×10.5, then ×3.9: roughly ×3 per step from here on, and the factor keeps falling slowly
+# (the table: ×3.2, ×2.9, ×2.7, ×2.6, ×2.5). Five more steps at ≈ ×2.8: 82 · 2.8⁵ ≈ 14 000. Exponential growth:
+# the program has 3 operations per step, the derivative's expression thousands.
+my_ops_guess = 82 * 2.8**5
+
+exercises.check_prediction(my_ops_guess, sp.count_ops(sp.diff(logistic_map(x, 8), x)), within=2,
+                           name=tr("count_ops(d l_8/dx)", "count_ops(d l_8/dx)")).assert_passed()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Expression swell / Разбухание выражений
@@ -239,6 +271,41 @@ for n in (1, 4, 8):
     with_jax = jax.grad(lambda l, n=n: logistic_map(l, n))(x0)
     print(f"n = {n}: sympy {exact: .15f}   reverse {reverse: .15f}   forward {forward: .15f}   JAX {with_jax: .15f}")
     np.testing.assert_allclose([reverse, forward, with_jax], exact, rtol=1e-12)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 11.2** / **Упражнение 11.2** — be the reverse mode yourself: write $dl_6/dx$ as a program, not as an
+# expression. A forward loop computes and **keeps** $l_0 = x, l_1, \dots, l_5$; a backward loop starts from
+# $\bar l_6 = 1$ and applies $\bar l_k = \bar l_{k+1}\,(4 - 8 l_k)$ down to $\bar l_0 = dl_6/dx$. Checked at
+# $x = 0.3$ and $x = 0.71$ against `adlib.grad`, central differences and `jax.grad`.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_dl6_dx(x0):
+    # your code here: the forward loop (keep every l_k), then the backward loop for the adjoint
+    raise NotImplementedError
+
+
+exercises.check_grad(my_dl6_dx, lambda v: logistic_map(v, 6), points=[0.3, 0.71],
+                     f_jax=lambda v: logistic_map(v, 6),
+                     hint=("l_{k+1} = 4 l_k (1 − l_k), so ∂l_{k+1}/∂l_k = 4 − 8 l_k; the backward loop runs over "
+                           "l_5, …, l_0 (not l_6)",
+                           "l_{k+1} = 4 l_k (1 − l_k), поэтому ∂l_{k+1}/∂l_k = 4 − 8 l_k; обратный цикл идёт по "
+                           "l_5, …, l_0 (не l_6)"))
+
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+def my_dl6_dx(x0):
+    ls = [x0]  # forward sweep: the values the backward sweep will need (reverse mode's memory)
+    for _ in range(6):
+        ls.append(4 * ls[-1] * (1 - ls[-1]))
+    adjoint = 1.0  # l̄_6 = dl_6/dl_6
+    for l_k in reversed(ls[:-1]):  # l_5, …, l_0
+        adjoint = adjoint * (4 - 8 * l_k)  # l̄_k = l̄_{k+1} ∂l_{k+1}/∂l_k
+    return adjoint  # l̄_0 = dl_6/dx: 6 multiplications, where the expression has thousands of operations
+
+
+exercises.check_grad(my_dl6_dx, lambda v: logistic_map(v, 6), points=[0.3, 0.71],
+                     f_jax=lambda v: logistic_map(v, 6)).assert_passed()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## AD is not just the chain rule / AD не является только правилом вычисления производной сложной функции
@@ -325,6 +392,33 @@ for n in (2, 4, 6, 8):
 # Reverse mode needs all intermediate values of the forward pass for the backward sweep: the tape's memory grows
 # linearly with the number of steps $n$. Forward mode carries one tangent along and forgets the past: its peak
 # memory stays flat. ($d = 1000$, bytes of the arrays kept by the tape, and peak allocation by `tracemalloc`.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 11.3** / **Упражнение 11.3** — predict, then run. $L(w) = \sum_i l_n(w_i)$ with $d = 1000$ inputs
+# (float64) and $n = 80$ steps of the logistic map: how many kB (1 kB = 1024 bytes) of arrays does adlib's tape keep
+# for the backward sweep? The swell table above says how many nodes each step records. Write your prediction and
+# run the cell; the cell after the solution measures $n = 10 \dots 80$.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_tape_kb_guess = None  # your code here: kB kept on the tape for n = 80 steps, d = 1000
+
+exercises.check_prediction(
+    my_tape_kb_guess, tape_size(lambda w: anp.sum(logistic_map(w, 80)), np.full(1000, 0.3))["bytes"] / 1024,
+    within=1.5, name=tr("the tape's size in kB", "размер ленты в kB"),
+    hint=("each step records 3 nodes (multiply, subtract, multiply); each keeps about one array of d float64 "
+          "numbers (8 bytes each)",
+          "каждый шаг записывает 3 узла (умножение, вычитание, умножение); каждый хранит примерно один массив из d "
+          "чисел float64 (по 8 байт)"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# 3 nodes per step (the swell table: +3 nodes per step), each keeping one array of d = 1000 float64 values,
+# 8000 bytes: 80 steps · 3 · 8000 bytes = 1.92 MB ≈ 1875 kB. Growing linearly with n: the forward pass, stored.
+my_tape_kb_guess = 80 * 3 * 1000 * 8 / 1024
+
+exercises.check_prediction(
+    my_tape_kb_guess, tape_size(lambda w: anp.sum(logistic_map(w, 80)), np.full(1000, 0.3))["bytes"] / 1024,
+    within=1.5, name=tr("the tape's size in kB", "размер ленты в kB")).assert_passed()
 
 # %% slideshow={"slide_type": "fragment"}
 d = 1000
@@ -577,6 +671,36 @@ def bisection_sqrt(a):
     return 0.5 * (lo + hi)
 
 
+print(f"bisection_sqrt(4.0) = {bisection_sqrt(4.0)!r}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 11.4** / **Упражнение 11.4** — predict, then run. The true derivative of $\sqrt a$ at $a = 4$ is
+# $1/(2\sqrt 4) = 0.25$. What does `adlib.grad(bisection_sqrt)(4.0)` return, i.e. what is the derivative of
+# *this program*? Write your prediction and run the cell; the table after the solution compares three values of $a$.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+my_bisection_grad_guess = None  # your code here: the number adlib.grad(bisection_sqrt)(4.0) returns
+
+exercises.check_prediction(my_bisection_grad_guess, adlib.grad(bisection_sqrt)(4.0), within=1.2,
+                           name=tr("adlib.grad(bisection_sqrt)(4.0)", "adlib.grad(bisection_sqrt)(4.0)"),
+                           hint=("for a > 1 the interval starts as [0, a]; the comparisons carry no derivative, so "
+                                 "every midpoint is a fixed fraction of a",
+                                 "при a > 1 отрезок начинается как [0, a]; у сравнений нет производной, поэтому "
+                                 "каждая середина — фиксированная доля a"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# For a > 1 the program computes lo, hi from [0, a] by halving only: the result is c · a, where the fraction
+# c = (a binary fraction chosen by the comparisons) ≈ √a / a. AD sees the comparisons as constants, so it
+# differentiates c · a and returns c = √a / a = 1/√a = 0.5 at a = 4: twice the true 0.25.
+my_bisection_grad_guess = 1 / np.sqrt(4.0)
+
+exercises.check_prediction(my_bisection_grad_guess, adlib.grad(bisection_sqrt)(4.0), within=1.2,
+                           name=tr("adlib.grad(bisection_sqrt)(4.0)", "adlib.grad(bisection_sqrt)(4.0)")
+                           ).assert_passed()
+
+
+# %% slideshow={"slide_type": "fragment"}
 @custom_jvp
 def bisection_sqrt_with_rule(a):
     return bisection_sqrt(a)

@@ -71,7 +71,7 @@ jax.config.update("jax_enable_x64", True)  # before any JAX array exists
 
 import adlib
 import adlib.numpy as anp
-from adlib.course import projector
+from adlib.course import exercises, projector
 from adlib.course.claims import claim
 from adlib.course.measure import loglog_slope, tape_size
 from adlib.testing import check_grads
@@ -163,6 +163,34 @@ err = max(np.max(np.abs(g - r)) for m in (grads_custom, grads_prim) for g, r in 
 print(f"largest difference from JAX: {err:.1e}")
 off_diagonal = np.abs(A).sum(axis=1) - np.abs(np.diag(A))
 claim(np.all(np.abs(np.diag(A)) > off_diagonal), "A is diagonally dominant (elimination needs no pivoting)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 12.1** / **Упражнение 12.1** — the inverse, $X = A^{-1}$, by the same recipe. Differentiate the
+# identity $AX = I$: $dA\,X + A\,dX = 0$, so $dX = -X\,dA\,X$. Now take the adjoint $G = \partial L/\partial X$,
+# write $dL = \langle G, dX\rangle$ and move everything onto $dA$ with
+# $\langle G, P\,dA\,Q\rangle = \langle P^\top G\,Q^\top, dA\rangle$. Write `inv`'s VJP `vjp(g, ans, x)`: `g` is $G$, `ans` is $X$, `x` is $A$. It is
+# checked by `check_grads` to order 2 on two matrices.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_inv_vjp(g, ans, x):
+    raise NotImplementedError  # your code here: ∂L/∂A from g = ∂L/∂X, ans = X = A⁻¹ (use @, .T, adlib.numpy)
+
+
+inv_points = [np.array([[2.0, 0.5, 0.0], [0.3, 1.5, -0.4], [0.1, 0.2, 1.8]]),
+              np.array([[1.0, 2.0], [-1.0, 3.0]])]
+exercises.check_rule(np.linalg.inv, inv_points, vjp=my_inv_vjp,
+                     hint=("⟨G, −X dA X⟩ = ⟨−XᵀG Xᵀ, dA⟩: the transposes of the factors on either side of dA",
+                           "⟨G, −X dA X⟩ = ⟨−XᵀG Xᵀ, dA⟩: транспонированные множители по обе стороны от dA"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# dL = ⟨G, −X dA X⟩ = ⟨−XᵀG Xᵀ, dA⟩, so ∂L/∂A = −A⁻ᵀ (∂L/∂X) A⁻ᵀ: two products with the inverse already computed,
+# no new solve. Written with the box's @ and .T, so the rule is differentiable itself (order 2).
+def solution_inv_vjp(g, ans, x):
+    return -ans.T @ g @ ans.T
+
+
+exercises.check_rule(np.linalg.inv, inv_points, vjp=solution_inv_vjp).assert_passed()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Against unrolled differentiation / Сравнение с дифференцированием алгоритма
@@ -417,6 +445,44 @@ np.testing.assert_allclose(adlib.grad(L_sv)(W), jax.grad(L_sv_jax)(W), rtol=1e-8
 np.testing.assert_allclose(adlib.grad(lambda W: (anp.linalg.svdvals(W) ** 2).sum())(W), 2 * W, rtol=1e-10)
 check_grads(anp.linalg.svdvals, (W,), order=2)  # order 2 goes through dU, dV (below)
 print("U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_grads(svdvals) passed")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 12.2** / **Упражнение 12.2** — the log-determinant, $L = \log|\det A| = \sum_i \log\sigma_i$ for a
+# square $A$. The rule above gives $\partial L/\partial A = U\,\mathrm{diag}(1/\sigma)\,V^\top$; which familiar matrix
+# is that? (Or differentiate directly: $d\log|\det A| = \mathrm{tr}(A^{-1}dA)$.) Write the VJP of
+# $\log|\det A|$ (`np.linalg.slogdet`'s second output): `g` is a scalar, `ans` is $\log|\det A|$, `x` is $A$.
+# Checked on a matrix with a positive and one with a negative determinant.
+
+
+# %% slideshow={"slide_type": "-"}
+def logabsdet(A):  # the primitive, on plain NumPy arrays
+    return np.linalg.slogdet(A)[1]
+
+
+logdet_points = [np.array([[2.0, 0.5, 0.0], [0.3, 1.5, -0.4], [0.1, 0.2, 1.8]]),
+                 np.array([[0.5, 2.0], [1.0, 0.3]])]
+print("det =", [f"{np.linalg.det(P):+.3f}" for P in logdet_points])
+
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def my_logdet_vjp(g, ans, x):
+    raise NotImplementedError  # your code here: g · ∂ log|det A| / ∂A
+
+
+exercises.check_rule(logabsdet, logdet_points, vjp=my_logdet_vjp,
+                     hint=("U diag(1/σ) Vᵀ is the transpose of V diag(1/σ) Uᵀ = A⁻¹; compute it with anp.linalg.inv",
+                           "U diag(1/σ) Vᵀ — это транспонированная V diag(1/σ) Uᵀ = A⁻¹; вычислите её через "
+                           "anp.linalg.inv"))
+
+# %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+#@title Solution / Решение
+# ∂ log|det A|/∂A = U diag(1/σ) Vᵀ = (V diag(1/σ) Uᵀ)ᵀ = A⁻ᵀ (also from tr(A⁻¹dA) = ⟨A⁻ᵀ, dA⟩), whatever the sign of
+# det A. anp.linalg.inv, not np.linalg.inv: order 2 differentiates the rule itself.
+def solution_logdet_vjp(g, ans, x):
+    return g * anp.linalg.inv(x).T
+
+
+exercises.check_rule(logabsdet, logdet_points, vjp=solution_logdet_vjp).assert_passed()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги

@@ -505,6 +505,9 @@ def check_prediction(guess, measured, within=2.0, name="", hint=""):
 def _off(factor, lang):
     if factor == 1:
         return tr("exactly", "в точности", lang)
+    if factor < 1.1:  # a close guess by its percentage: "within 1×" would read as exact
+        off = f"{100 * (factor - 1):.2g}%"
+        return tr(f"{off} off", f"отклонение {off}", lang)
     return tr(f"within {factor:.2g}×", f"в пределах {factor:.2g}×", lang)
 
 

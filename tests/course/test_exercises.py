@@ -184,6 +184,8 @@ def test_check_prediction_says_how_far_off():
     far = ex.check_prediction(50, 512, within=2)
     assert far.status == "failed" and "too low" in far.message
     assert "positive number" in ex.check_prediction("many", 512).message
+    assert "2.1% off" in ex.check_prediction(14112.5, 13824).message  # close: a percentage, not "within 1×"
+    assert "within 1.5×" in ex.check_prediction(768, 512).message
 
 
 def test_feedback_renders_as_html_and_in_russian():

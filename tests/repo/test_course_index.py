@@ -96,3 +96,27 @@ def test_runtime_labels_round_to_five_seconds():
         "< 5 s", "< 5 s", "≈ 5 s", "≈ 5 s", "≈ 10 s", "≈ 10 s", "≈ 15 s", "≈ 115 s"]
     with pytest.raises(ValueError, match="runtime"):
         course_index.runtime_label(-1)
+
+
+def test_exercise_list_names_each_notebooks_exercises_in_order():
+    block = course_index.exercises_table()
+    for source in SOURCES:
+        found = course_index.exercises(source)
+        numbers = [n for n, _ in found]
+        statements = jupytext.read(source).cells
+        expected = [m.group(1) for c in statements if c.cell_type == "markdown"
+                    for m in [course_index.EXERCISE_HEAD.search(c.source)] if m]
+        assert numbers == expected, source.name
+        if found:
+            row = next(line for line in block if f"[`{source.stem}`]" in line)
+            assert all(f"**{n}** {t}" in row for n, t in found)
+            assert row.count("|") - row.count("\\|") == 3, f"a '|' breaks {source.stem}'s row"
+    assert course_index.exercises(ROOT / "notebooks" / "04_forward_mode.py")[0] == ("4.1", "local or total?")
+
+
+def test_exercise_titles_split_sentences_outside_maths_and_code():
+    assert course_index._sentences("predict, then run. At $n = 0.5$ and `a.b` why? Then.") == [
+        "predict, then run.", "At $n = 0.5$ and `a.b` why?", "Then."]
+    short = course_index._shorten("word " * 10 + "$a + b + c$ tail", limit=60)
+    assert short.endswith(" …") and short.count("$") % 2 == 0
+    assert course_index._table_safe("$\\|x\\|$ and $|y|$") == "$\\Vert x\\Vert $ and $\\vert y\\vert $"

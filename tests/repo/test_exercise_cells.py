@@ -12,7 +12,10 @@ import nbformat
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-WITH_EXERCISES = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.py") if 1 <= int(p.name[:2]) <= 12)
+ENGLISH = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.py") if 1 <= int(p.name[:2]) <= 12)
+# the Russian twins too (tools/ru_sync.py copies the code cells and their metadata; tested here on the result)
+WITH_EXERCISES = ENGLISH + [NOTEBOOKS / "ru" / p.name for p in ENGLISH if (NOTEBOOKS / "ru" / p.name).exists()]
+NOT_DONE = {"en": "Not done yet", "ru": "Ещё не сделано"}
 MIN_EXERCISES = 2
 COLLAPSED = {"cellView": "form", "jupyter": {"source_hidden": True}}
 
@@ -40,7 +43,7 @@ def test_the_filter_keeps_the_collapsing_metadata_through_the_round_trip():
     assert again.cells[1].metadata == back.cells[1].metadata
 
 
-@pytest.fixture(params=WITH_EXERCISES, ids=lambda p: p.stem)
+@pytest.fixture(params=WITH_EXERCISES, ids=lambda p: p.relative_to(NOTEBOOKS).with_suffix("").as_posix())
 def notebook(request):
     return request.param
 
@@ -75,3 +78,5 @@ def test_committed_exercises_show_not_done_yet_and_solutions_show_passed(noteboo
         if "exercise" in _tags(cell):
             assert "✅" not in _html(cell), f"{notebook.name}: an exercise stub passes its own check"
             assert not any(o.output_type == "error" for o in cell.outputs)
+            lang = "ru" if notebook.parent.name == "ru" else "en"
+            assert NOT_DONE[lang] in _html(cell), f"{notebook.name}: the checker does not speak the notebook's language"
