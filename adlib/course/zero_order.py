@@ -50,6 +50,7 @@ __all__ = [
     "iterations_to_accuracy",
     "rate_table",
     "RATE_COLUMNS",
+    "RATE_COLUMN_LABELS",
     "ESTIMATOR_LABELS",
     "plot_rate_table",
     "difference_errors",
@@ -611,6 +612,13 @@ RATE_COLUMNS = {
 }
 """The three columns of the lecture's rate table as experiments: ``column -> (problem, criterion, δ)``; the
 criterion (see ``CRITERIA``) is the quantity of that column of the table (‖∇f‖², f − f*, ‖x − x*‖²)."""
+
+RATE_COLUMN_LABELS = Labels({
+    "smooth (non-convex)": ("smooth (non-convex)", "гладкая (невыпуклая)"),
+    "smooth and convex": ("smooth and convex", "гладкая и выпуклая"),
+    "smooth and strongly convex": ("smooth and strongly convex", "гладкая и сильно выпуклая"),
+})  # fmt: skip
+"""The columns of ``RATE_COLUMNS`` as the lecture's table heads them, in the notebook's language (English: the key)."""
 
 ESTIMATOR_LABELS = Labels({
     "gradient": ("GD", "GD"), "central": ("central differences", "центральные разности"),
