@@ -18,6 +18,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Russian edition, notebooks/ru/NN_name.py (its code cells synced from the English source by tools/ru_sync.py)
 NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py)) $(sort $(wildcard notebooks/ru/[0-9][0-9]_*.py))
 NOTEBOOKS        := $(NOTEBOOK_SOURCES:.py=.ipynb)
+NOTEBOOKS_EN     := $(patsubst %.py,%.ipynb,$(sort $(wildcard notebooks/[0-9][0-9]_*.py)))
+NOTEBOOKS_RU     := $(patsubst %.py,%.ipynb,$(sort $(wildcard notebooks/ru/[0-9][0-9]_*.py)))
 
 # Notebooks are executed with the inline backend (so figures end up in the .ipynb), whatever MPLBACKEND says.
 # $(call EXECUTE_NOTEBOOK,source.py,target.ipynb): first jupytext writes the inputs (--update keeps the cell ids of
@@ -68,9 +70,12 @@ lab: $(STAMP) ## start JupyterLab on notebooks/ at http://127.0.0.1:PORT (token 
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
 # `make test` runs two suites side by side (pytest itself uses one core; the machine has two):
-#   test-main  : ruff, then tests/ and every notebook in .venv, with the browser tests (JupyterLab and a slide deck
+#   test-main  : ruff, then tests/ and every English notebook in .venv, with the browser tests (JupyterLab and a slide deck
 #                in headless Chromium, installed by `browser-deps`), which must run here (ADLIB_REQUIRE_BROWSER=1);
-#   test-colab : tests/ and every notebook again in .venv-colab, on Google Colab's versions of the packages we share.
+#   test-colab : tests/ and every notebook again in .venv-colab, on Google Colab's versions of the packages we share,
+#                and the Russian edition (notebooks/ru/) there only: its code cells are the English ones (tested), so
+#                one run of them checks what differs, its strings; Colab is where its readers open it; and the two
+#                halves then take about as long each.
 # Each suite's output is printed in one piece when it finishes (--output-sync).
 test: ## everything: ruff, tests, notebooks, browser tests, and the same tests + notebooks on Colab's versions
 	@echo "make test: the main suite (test-main) and the Colab-stack suite (test-colab) run in parallel;"
@@ -85,7 +90,8 @@ test-lib: $(STAMP) ## ruff + the library's tests only (tests/adlib, ~1 min): the
 
 test-main: $(STAMP) browser-deps ## ruff, then pytest: tests/ (browser tests included) and every notebook (nbmake)
 	$(BIN)/ruff check .
-	ADLIB_REQUIRE_BROWSER=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(BIN)/pytest tests --nbmake $(NOTEBOOKS)
+	ADLIB_REQUIRE_BROWSER=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(BIN)/pytest --durations=15 tests --nbmake \
+		$(NOTEBOOKS_EN)
 
 # The Colab stack: a second environment, .venv-colab, with extra `test` installed under the pins of
 # .ci/colab-constraints.txt (ipywidgets 7.7.1, jax 0.7, numpy 2.1, matplotlib 3.10: what Google Colab ships).
@@ -105,7 +111,7 @@ $(COLAB_STAMP): pyproject.toml $(COLAB_CONSTRAINTS)
 
 test-colab: $(COLAB_STAMP) ## pytest tests/ + notebooks on Colab's versions (.venv-colab, .ci/colab-constraints.txt)
 	ADLIB_STACK=colab MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(COLAB_BIN)/pytest -p no:cacheprovider -m "not browser" tests \
-		--nbmake $(NOTEBOOKS)
+		--durations=15 --nbmake $(NOTEBOOKS_EN) $(NOTEBOOKS_RU)
 
 lint: $(STAMP) ## ruff check (reports only, changes nothing; the rule tables are aligned by hand, not by ruff format)
 	$(BIN)/ruff check .

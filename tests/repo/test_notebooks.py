@@ -2,10 +2,11 @@
 every cell carries its RISE slide metadata through the .py <-> .ipynb round trip, and each notebook is titled
 in Russian too. The Russian edition, `notebooks/ru/NN_name.py` (tools/ru_sync.py; tests/repo/test_ru_sync.py checks
 it against the English), is held to the same rules. (Running the notebooks is nbmake's job: `make test` runs
-`pytest --nbmake` on every .ipynb of both editions.)
+`pytest --nbmake` on every .ipynb of both editions: tested below.)
 """
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import jupytext
 import nbformat
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
 SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py")) + sorted(NOTEBOOKS.glob("ru/[0-9][0-9]_*.py"))
 MAX_IPYNB_BYTES = 5 * 1024 * 1024
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
@@ -173,3 +175,16 @@ def test_slide_structure_is_deliberate(source):
             )
     assert types.count("slide") >= 3, f"{source.name} has only {types.count('slide')} slides"
     assert "fragment" in types, f"{source.name} reveals nothing step by step (no fragment)"
+
+
+def test_make_test_runs_every_notebook_of_both_editions_under_nbmake():
+    """`make test`'s two halves between them pass every committed .ipynb to nbmake: the English ones in both, the
+    Russian ones in the Colab half (Makefile). `make -n` prints the commands without running them."""
+    run = subprocess.run(["make", "-n", "--no-print-directory", "test-main", "test-colab"], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    commands = [line for line in run.stdout.replace("\\\n", " ").splitlines() if "--nbmake" in line]
+    assert len(commands) == 2, run.stdout
+    main, colab = ({Path(w).as_posix() for w in c.split() if w.endswith(".ipynb")} for c in commands)
+    english = {p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    russian = {p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks" / "ru").glob("[0-9][0-9]_*.ipynb")}
+    assert main == english and colab == english | russian
