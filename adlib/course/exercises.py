@@ -40,7 +40,7 @@ import adlib
 from adlib.extend import Primitive
 from adlib.testing import check_grads
 
-from .i18n import tr
+from .i18n import plural_ru, tr
 
 __all__ = ["ExerciseError", "Feedback", "check_choice", "check_grad", "check_hvp", "check_jvp", "check_prediction",
            "check_rule", "check_value", "check_values", "check_vjp"]
@@ -382,9 +382,11 @@ def check_rule(impl, points, jvp=None, vjp=None, order=2, hint=""):
                 raise _Mismatch(f"{what}; x = {np.array2string(x, precision=3)}; check_grads: "
                                 f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}") from None
     names = " + ".join({"fwd": "JVP", "rev": "VJP"}[m] for m in modes)
+    n_points = len(_points(points))
     return Feedback(PASSED, tr(f"{names} rule correct", f"Правило {names} верное"),
-                    tr(f"check_grads passed to order {order} at {len(_points(points))} point(s).",
-                       f"check_grads пройден до порядка {order} в {len(_points(points))} точк(ах)."))
+                    tr(f"check_grads passed to order {order} at {n_points} point(s).",
+                       f"check_grads пройден до порядка {order} в {n_points} "
+                       f"{plural_ru(n_points, 'точке', 'точках', 'точках')}."))
 
 
 class _RuleNotDone(Exception):
