@@ -456,7 +456,8 @@ def check_values(answers, expected, rtol=1e-6, hint=""):
                         hint)
     return Feedback(PASSED, tr("All correct", "Всё верно"),
                     tr(f"all {len(expected)} values agree (largest relative difference {worst:.1e}).",
-                       f"все {len(expected)} значений совпали (наибольшее относительное отличие {worst:.1e})."),
+                       f"все {len(expected)} {plural_ru(len(expected), 'значение', 'значения', 'значений')} совпали "
+                       f"(наибольшее относительное отличие {worst:.1e})."),
                     max_diff=worst)
 
 
