@@ -202,7 +202,7 @@ show_step(trace_w1, 1)
 # %% slideshow={"slide_type": "fragment"}
 show_step(trace_w1, 2)  # Рис. 8
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 show_step(trace_w1, 3)  # Рис. 9: two parents, two terms, in the slide's order w2·dv1/dw1 + v1·dw2/dw1
 
 # %% slideshow={"slide_type": "fragment"}
