@@ -628,6 +628,9 @@ ESTIMATOR_LABELS = Labels({
 """Each estimator's name in figures, in the notebook's language (a dict of strings: ``ESTIMATOR_LABELS[name]``)."""
 
 
+_RATE_LEGEND_RU = {"two_point": "2-точечная", "gaussian": "гаусс. сглаживание"}  # plot_rate_table's legend, Russian
+
+
 def plot_rate_table(ax, ns, table, title=None, lang=None):
     """Draw ``table`` (from ``rate_table``) on ``ax``: iterations to the accuracy against n on log-log axes, one
     line per estimator, labelled with its fitted slope. Central differences (which take GD's steps) are drawn
@@ -650,6 +653,7 @@ def plot_rate_table(ax, ns, table, title=None, lang=None):
             style.update(marker="s", ms=9, mfc="none", ls="--")
         else:
             name = ESTIMATOR_LABELS.in_language(lang).get(estimator, estimator)
+            name = tr(name, _RATE_LEGEND_RU.get(estimator, name), lang)  # short: the panels are narrow
             label = f"{name}: {slope} {row['slope_iterations']:.2f}"
         lines += ax.loglog(ns, row["iterations"], label=label, **style)
     counts = np.concatenate([np.ravel(row["iterations"]) for row in table.values()])
