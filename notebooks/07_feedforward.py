@@ -68,6 +68,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import exercises, projector
 from adlib.course.claims import claim
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.mlp import init_weights, layer_table, memory_summary, one_hot, plot_memory, shapes_table, two_spirals
 
 projector.use()
@@ -92,7 +93,8 @@ np.set_printoptions(precision=4, suppress=True)
 X, y = two_spirals(n_per_class=200, turns=1.5, noise=0.08, seed=0)
 V0 = np.hstack([X, np.ones((len(X), 1))])  # v_0 for the whole data set: 400 × 3
 Y = one_hot(y, 2)  # 400 × 2, targets as rows of the identity
-print(f"X {X.shape}, labels {np.bincount(y)}, v_0 {V0.shape}, Y {Y.shape}")
+print(tr(f"X {X.shape}, labels {np.bincount(y)}, v_0 {V0.shape}, Y {Y.shape}",
+         f"X {X.shape}, метки {np.bincount(y)}, v_0 {V0.shape}, Y {Y.shape}"))
 
 widths = [3, 16, 16, 2]  # n_0 = 3 inputs, two hidden layers of 16, n_t = 2 classes
 ws = init_weights(widths, seed=1)  # w_k: n_{k-1} × n_k, entries N(0, 1/n_{k-1})
@@ -125,7 +127,7 @@ def loss_from_logits(v_t, Y):
 
 
 vs = forward(ws, x, verbose=True)
-print(f"L = L(v_{t}) = {loss_from_logits(vs[-1], Yb):.6f}   (a scalar)")
+print(f"L = L(v_{t}) = {loss_from_logits(vs[-1], Yb):.6f}   " + tr("(a scalar)", "(скаляр)"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Backward pass / Обратный проход
@@ -186,7 +188,8 @@ layer = lambda v: anp.tanh(v @ ws[k - 1])  # v_{k-1} ↦ v_k for one example
 J_layer = adlib.jacrev(layer)(vs[k - 1][0])
 by_hand = np.diag(1 - vs[k][0] ** 2) @ ws[k - 1].T
 np.testing.assert_allclose(J_layer, by_hand, rtol=1e-12, atol=1e-15)
-print(f"∂v_{k}/∂v_{k - 1} for one example: {J_layer.shape} = n_{k}×n_{k - 1}; jacrev == diag(σ') w_{k}ᵀ")
+print(tr(f"∂v_{k}/∂v_{k - 1} for one example: {J_layer.shape} = n_{k}×n_{k - 1}; jacrev == diag(σ') w_{k}ᵀ",
+         f"∂v_{k}/∂v_{k - 1} для одного примера: {J_layer.shape} = n_{k}×n_{k - 1}; jacrev == diag(σ') w_{k}ᵀ"))
 
 p = np.exp(vs[t] - vs[t].max(axis=1, keepdims=True))
 dv = (p / p.sum(axis=1, keepdims=True) - Yb) / b
@@ -194,8 +197,10 @@ for j in range(t, k, -1):  # back from the loss to ∂L/∂v_k
     dv = (dv * (1 - vs[j] ** 2) if j < t else dv) @ ws[j - 1].T
 delta_k = dv * (1 - vs[k] ** 2)
 per_example = vs[k - 1][:, :, None] * delta_k[:, None, :]  # b × n_{k-1} × n_k
-print(f"per-example ∂L/∂w_{k}: {per_example.reshape(b, -1).shape} = b×(n_{k - 1}·n_{k}); "
-      f"summed over the batch: {per_example.sum(0).shape}")
+print(tr(f"per-example ∂L/∂w_{k}: {per_example.reshape(b, -1).shape} = b×(n_{k - 1}·n_{k}); "
+         f"summed over the batch: {per_example.sum(0).shape}",
+         f"∂L/∂w_{k} по примерам: {per_example.reshape(b, -1).shape} = b×(n_{k - 1}·n_{k}); "
+         f"сумма по батчу: {per_example.sum(0).shape}"))
 np.testing.assert_allclose(per_example.sum(axis=0), grads[k - 1], rtol=1e-12, atol=1e-15)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -218,7 +223,8 @@ def make_loss(np_, logsumexp):
 
 L_adlib = make_loss(anp, anp.logsumexp)
 L_jax = make_loss(jnp, jax.nn.logsumexp)
-for name, (xb, Yb_) in {"batch of 8": (x, Yb), "all 400 points": (V0, Y)}.items():
+for name, (xb, Yb_) in {tr("batch of 8", "батч из 8 точек"): (x, Yb),
+                         tr("all 400 points", "все 400 точек"): (V0, Y)}.items():
     by_hand = backward(ws, forward(ws, xb), Yb_)
     g_adlib = adlib.grad(L_adlib)(ws, xb, Yb_)
     g_jax = jax.jit(jax.grad(L_jax))(ws, xb, Yb_)  # jit: one compilation instead of one per operation
@@ -227,7 +233,9 @@ for name, (xb, Yb_) in {"batch of 8": (x, Yb), "all 400 points": (V0, Y)}.items(
         np.testing.assert_allclose(h, a, rtol=1e-10, atol=1e-12, err_msg=f"∂L/∂w_{k}: hand vs adlib")
         np.testing.assert_allclose(h, j, rtol=1e-10, atol=1e-12, err_msg=f"∂L/∂w_{k}: hand vs jax")
     worst = max(np.max(np.abs(h - a)) for h, a in zip(by_hand, g_adlib))
-    print(f"{name}: hand-written ∂L/∂w_k == adlib.grad == jax.grad (k = 1…{t}), max |hand − adlib| = {worst:.1e}")
+    print(tr(f"{name}: hand-written ∂L/∂w_k == adlib.grad == jax.grad (k = 1…{t}), max |hand − adlib| = {worst:.1e}",
+             f"{name}: ∂L/∂w_k вручную == adlib.grad == jax.grad (k = 1…{t}), "
+             f"max |вручную − adlib| = {worst:.1e}"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn: backprop through a ReLU layer / Ваша очередь: обратный проход через слой ReLU
@@ -256,7 +264,8 @@ def relu_of_weights(w):  # w_k ↦ v_k = max(v_1 w_k, 0), the input fixed
 
 z_all = [v @ w_relu for v in relu_inputs] + [vs[1] @ w for w in relu_weights]
 z_min, on = min(np.min(np.abs(z)) for z in z_all), np.mean([np.mean(z > 0) for z in z_all])
-print(f"z_k: {z_all[0].shape}; {on:.0%} of its entries positive; smallest |z_k| = {z_min:.1e}")
+print(tr(f"z_k: {z_all[0].shape}; {on:.0%} of its entries positive; smallest |z_k| = {z_min:.1e}",
+         f"z_k: {z_all[0].shape}; положительных элементов {on:.0%}; наименьшее |z_k| = {z_min:.1e}"))
 claim(z_min > 1e-3, "no pre-activation sits at the kink z = 0 (where relu' is undefined and finite differences "
       "would straddle it)", z_min=z_min)
 
@@ -275,8 +284,8 @@ exercises.check_vjp(my_relu_input_adjoint, relu_layer, relu_inputs, relu_adjoint
                     f_jax=lambda v_prev: jnp.maximum(v_prev @ w_relu, 0.0),
                     hint=("δ_k = u ⊙ [z_k > 0] is b × 12; the result must be b × 16, so multiply by w_k or by its "
                           "transpose, whichever the shapes allow",
-                          "δ_k = u ⊙ [z_k > 0] имеет размер b × 12, а результат — b × 16: умножьте на w_k или на "
-                          "её транспонированную — на ту, что допускают размеры"))
+                          "δ_k = u ⊙ [z_k > 0] имеет размер b × 12, а результат должен быть b × 16: умножьте на w_k или "
+                          "на транспонированную к ней матрицу — на ту, которую допускают размеры"))
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
@@ -305,7 +314,7 @@ exercises.check_vjp(my_relu_weight_gradient, relu_of_weights, relu_weights, relu
                     f_jax=lambda w: jnp.maximum(vs[1] @ w, 0.0),
                     hint=("the same δ_k = u ⊙ [z_k > 0] with z_k = v_1 w_k; ∂L/∂w_k sums over the b examples: "
                           "(16 × b)(b × 12)",
-                          "то же δ_k = u ⊙ [z_k > 0], где z_k = v_1 w_k; ∂L/∂w_k суммирует по b примерам: "
+                          "то же δ_k = u ⊙ [z_k > 0], где z_k = v_1 w_k; ∂L/∂w_k — сумма по b примерам: "
                           "(16 × b)(b × 12)"))
 
 
@@ -337,7 +346,8 @@ my_stored = None  # your code here: "a", "b", "c" or "d"
 
 exercises.check_choice(my_stored, "b", ["a", "b", "c", "d"],
                        hint=("look at what each formula reads: δ_k = u ⊙ relu'(z_k) and ∂L/∂w_k = v_{k-1}ᵀ δ_k",
-                             "посмотрите, что читает каждая формула: δ_k = u ⊙ relu'(z_k) и ∂L/∂w_k = v_{k-1}ᵀ δ_k"))
+                             "посмотрите, какие величины использует каждая формула: δ_k = u ⊙ relu'(z_k) и "
+                             "∂L/∂w_k = v_{k-1}ᵀ δ_k"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -355,11 +365,13 @@ delta = u * np.unpackbits(stored["signs"], count=b * 12).reshape(b, 12)  # δ_k 
 dL_dv_prev, dL_dw = delta @ w_relu.T, stored["v_prev"].T @ delta
 np.testing.assert_allclose(dL_dv_prev, adlib.vjp(relu_layer, vs[1])[1](u)[0], rtol=1e-12, atol=1e-15)
 np.testing.assert_allclose(dL_dw, adlib.vjp(relu_of_weights, w_relu)[1](u)[0], rtol=1e-12, atol=1e-15)
-kept = {"v_{k-1} (float64)": stored["v_prev"].nbytes, "signs of z_k (bits)": stored["signs"].nbytes,
-        "(a) per-example Jacobians (float64)": b * 12 * 16 * 8}
+kept = {"v_{k-1} (float64)": stored["v_prev"].nbytes,
+        tr("signs of z_k (bits)", "знаки z_k (биты)"): stored["signs"].nbytes,
+        tr("(a) per-example Jacobians (float64)", "(a) якобианы по примерам (float64)"): b * 12 * 16 * 8}
 for name, nbytes in kept.items():
     print(f"{name:36} {nbytes:6d} B")
-print("the backward pass from (b) alone == adlib.vjp, for ∂L/∂v_{k-1} and for ∂L/∂w_k")
+print(tr("the backward pass from (b) alone == adlib.vjp, for ∂L/∂v_{k-1} and for ∂L/∂w_k",
+         "обратный проход только по (b) == adlib.vjp, и для ∂L/∂v_{k-1}, и для ∂L/∂w_k"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # A ReLU layer needs less than a tanh layer: the tanh backward above reads the values $v_k$ ($1 - v_k^2$), a ReLU
@@ -391,7 +403,9 @@ widths_shown, b_shown = [3, 32, 32, 2], 64
 print(shapes_table(b_shown, widths_shown))
 memory = memory_summary(b_shown, widths_shown)
 ratio = memory["jacobians"] / memory["activations"]
-print(f"per-example Jacobians / stored activations = {ratio:.1f} (the same for every b: both are linear in b)")
+print(tr(f"per-example Jacobians / stored activations = {ratio:.1f} (the same for every b: both are linear in b)",
+         f"якобианы по примерам / хранимые активации = {ratio:.1f} (одно и то же при любом b: "
+         f"оба линейны по b)"))
 claim(ratio > 10 and memory_summary(10 * b_shown, widths_shown)["jacobians"] == 10 * memory["jacobians"],
       "the per-example Jacobians take more than ten times the activations' memory, and grow linearly in b",
       ratio=ratio)
@@ -421,9 +435,12 @@ def show_shapes(b=64, width=32, depth=2):
 
 _ = widgets.interact(
     show_shapes,
-    b=widgets.IntSlider(value=64, min=1, max=4096, step=1, description="batch b", continuous_update=False),
-    width=widgets.IntSlider(value=32, min=1, max=1024, step=1, description="width n_k", continuous_update=False),
-    depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description="hidden layers", continuous_update=False),
+    b=widgets.IntSlider(value=64, min=1, max=4096, step=1, description=tr("batch b", "батч b"),
+                        continuous_update=False),
+    width=widgets.IntSlider(value=32, min=1, max=1024, step=1, description=tr("width n_k", "ширина n_k"),
+                            continuous_update=False),
+    depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description=tr("hidden layers", "скрытые слои"),
+                            continuous_update=False),
 )
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -444,11 +461,11 @@ show_memory(b_shown, widths_shown)
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(4.6, 4.6))
 for c, color in [(0, "tab:blue"), (1, "tab:orange")]:
-    ax.scatter(*X[y == c].T, s=10, color=color, label=f"class {c}")
+    ax.scatter(*X[y == c].T, s=10, color=color, label=tr(f"class {c}", f"класс {c}"))
 ax.set_aspect("equal")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
-ax.set_title("two spirals (seed 0)")
+ax.set_title(tr("two spirals (seed 0)", "две спирали (seed 0)"))
 ax.legend(loc="lower right", fontsize=10)
 fig.tight_layout()
 plt.show()
@@ -472,7 +489,9 @@ for step in range(steps + 1):
 accuracy = np.mean(forward(ws_train, V0)[-1].argmax(axis=1) == y)
 for h, a in zip(backward(ws_train, forward(ws_train, V0), Y), adlib.grad(L_adlib)(ws_train, V0, Y)):
     np.testing.assert_allclose(h, a, rtol=1e-10, atol=1e-12)  # still exact at the trained weights
-print(f"after {steps} steps: loss {history[-1][1]:.4f} (from {history[0][1]:.4f}), training accuracy {accuracy:.1%}")
+print(tr(f"after {steps} steps: loss {history[-1][1]:.4f} (from {history[0][1]:.4f}), training accuracy {accuracy:.1%}",
+         f"после {steps} {plural_ru(steps, 'шага', 'шагов', 'шагов')}: потери {history[-1][1]:.4f} "
+         f"(было {history[0][1]:.4f}), точность на обучающей выборке {accuracy:.1%}"))
 claim(history[-1][1] < history[0][1] / 10, "the loss falls by more than an order of magnitude",
       first=history[0][1], last=history[-1][1])
 claim(accuracy > 0.9, "the trained network classifies more than 90% of the points correctly", accuracy=accuracy)
@@ -484,18 +503,20 @@ G1, G2 = np.meshgrid(grid, grid)
 logits = forward(ws_train, np.stack([G1.ravel(), G2.ravel(), np.ones(G1.size)], axis=1))[-1]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
 axes[0].semilogy(steps_, losses)
-axes[0].set_xlabel("SGD step")
-axes[0].set_ylabel("cross-entropy on all 400 points (log scale)")
-axes[0].set_title("loss curve: hand-written backprop")
+axes[0].set_xlabel(tr("SGD step", "шаг SGD"))
+axes[0].set_ylabel(tr("cross-entropy on all 400 points (log scale)",
+                      "перекрёстная энтропия на всех 400 точках (лог. шкала)"))
+axes[0].set_title(tr("loss curve: hand-written backprop", "кривая потерь: обратный проход вручную"))
 axes[0].grid(True, alpha=0.3)
 axes[1].contourf(G1, G2, (logits[:, 1] - logits[:, 0]).reshape(G1.shape), levels=[-1e9, 0, 1e9],
                  colors=["tab:blue", "tab:orange"], alpha=0.25)
 for c, color in [(0, "tab:blue"), (1, "tab:orange")]:
-    axes[1].scatter(*X[y == c].T, s=8, color=color, label=f"class {c}")
+    axes[1].scatter(*X[y == c].T, s=8, color=color, label=tr(f"class {c}", f"класс {c}"))
 axes[1].set_aspect("equal")
 axes[1].set_xlabel("$x_1$")
 axes[1].set_ylabel("$x_2$")
-axes[1].set_title(f"decision regions, training accuracy {accuracy:.1%}")
+axes[1].set_title(tr(f"decision regions, training accuracy {accuracy:.1%}",
+                     f"области решений, точность на обучении {accuracy:.1%}"))
 axes[1].legend(loc="lower right", fontsize=10)
 fig.tight_layout()
 plt.show()
