@@ -68,7 +68,7 @@ import adlib.numpy as anp
 from adlib.course import exercises, projector
 from adlib.course import zero_order as zo
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import tr
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.measure import loglog_slope, time_calls
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -106,9 +106,9 @@ w = np.array([2.0, 3.0])
 factor = 1 + 1 / (2 * np.sqrt(w[1] * np.log(w[0])))
 exact = np.array([w[1] / w[0] * factor, np.log(w[0]) * factor])  # closed form, see 00_quickstart
 with np.printoptions(precision=15):
-    print("forward difference, ε = 1e-6:", forward_difference(L, w, 1e-6))
-    print("adlib.grad (reverse mode):   ", adlib.grad(L)(w))
-    print("closed form:                 ", exact)
+    print(f"{tr('forward difference, ε = 1e-6:', 'разность вперёд, ε = 1e-6:'):29}", forward_difference(L, w, 1e-6))
+    print(f"{tr('adlib.grad (reverse mode):', 'adlib.grad (обратный режим):'):29}", adlib.grad(L)(w))
+    print(f"{tr('closed form:', 'аналитическая формула:'):29}", exact)
 np.testing.assert_allclose(forward_difference(L, w, 1e-6), zo.forward_difference(L, w, 1e-6), rtol=1e-15)
 np.testing.assert_allclose(adlib.grad(L)(w), exact, rtol=1e-14)
 
@@ -158,7 +158,7 @@ exercises.check_values(solution_evaluations, {"forward_difference": evaluations(
                        rtol=0).assert_passed()
 
 # %% slideshow={"slide_type": "fragment"}
-print(f"{'d':>6}{'forward':>10}{'central':>10}")
+print(f"{'d':>6}{tr('forward', 'вперёд'):>10}{tr('central', 'центр.'):>10}")
 for d in (10, 100, 1000):
     counts = [evaluations(zo.forward_difference, d), evaluations(zo.central_difference, d)]
     print(f"{d:>6}{counts[0]:>10.0f}{counts[1]:>10.0f}")
@@ -191,7 +191,8 @@ curves, ad_errors = zo.difference_errors(L, w, exact, epsilons)  # [name, dtype]
 
 fig, ax = plt.subplots(figsize=(9, 6))
 zo.plot_difference_errors(ax, epsilons, curves, ad_errors)
-ax.set_title(r"Finite differences at $w = (2, 3)$: truncation (right) vs round-off (left)")
+ax.set_title(tr(r"Finite differences at $w = (2, 3)$: truncation (right) vs round-off (left)",
+                r"Конечные разности в точке $w = (2, 3)$: усечение (справа) и округление (слева)"))
 fig.tight_layout()
 plt.show()
 
@@ -213,8 +214,10 @@ claim(all(np.all(errors[epsilons < np.finfo(dtype).eps / 4] == 1) for (_, dtype)
 # = w$ in floating point) and the estimate is 0: relative error 1.
 
 # %% slideshow={"slide_type": "subslide"}
-print(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}")
+print(tr(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}",
+         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных цифр':>13}{'ε* по оценке':>17}{'его ошибка':>13}"))
 kept, lost = {}, {}
+METHOD_RU = {"forward": "вперёд", "central": "центральные"}  # the table's row names in the Russian edition
 for (name, dtype), errors in curves.items():
     machine = np.finfo(dtype).eps
     rule = np.sqrt(machine) if name == "forward" else np.cbrt(machine)
@@ -223,7 +226,7 @@ for (name, dtype), errors in curves.items():
     best = np.argmin(errors)
     kept[name, dtype] = -np.log10(errors[best])  # correct decimal digits at the best step
     lost[name, dtype] = 1 - kept[name, dtype] / -np.log10(machine)  # the fraction of the dtype's digits lost
-    print(f"{name + ', ' + dtype.__name__:22}{epsilons[best]:>10.1e}{errors[best]:>12.1e}{kept[name, dtype]:>13.1f}"
+    print(f"{tr(name, METHOD_RU[name]) + ', ' + dtype.__name__:22}{epsilons[best]:>10.1e}{errors[best]:>12.1e}{kept[name, dtype]:>13.1f}"
           f"{rule:>17.1e}{at_rule:>13.1e}")
 for dtype in (np.float64, np.float32):
     print(f"{'adlib.grad, ' + dtype.__name__:22}{'—':>10}{ad_errors[dtype]:>12.1e}")
@@ -244,7 +247,16 @@ say(f"At the best step, in float64 (≈ {-np.log10(np.finfo(f64).eps):.0f} digit
     f"(≈ {-np.log10(np.finfo(f32).eps):.0f} digits, the default precision of deep learning) **{kept['forward', f32]:.0f}**"
     f" and **{kept['central', f32]:.0f}**. Forward differences lose {lost['forward', f64]:.0%} (float64) and "
     f"{lost['forward', f32]:.0%} (float32) of the digits, central ones {lost['central', f64]:.0%} and "
-    f"{lost['central', f32]:.0%}.")
+    f"{lost['central', f32]:.0%}.",
+    ru=f"При лучшем шаге во float64 (≈ {-np.log10(np.finfo(f64).eps):.0f} "
+       f"{plural_ru(round(-np.log10(np.finfo(f64).eps)), 'знак', 'знака', 'знаков')}) разности вперёд сохраняют "
+       f"**{kept['forward', f64]:.0f}** "
+       f"{plural_ru(round(kept['forward', f64]), 'верный знак', 'верных знака', 'верных знаков')}, а центральные — "
+       f"**{kept['central', f64]:.0f}**; во float32 (≈ {-np.log10(np.finfo(f32).eps):.0f} "
+       f"{plural_ru(round(-np.log10(np.finfo(f32).eps)), 'знак', 'знака', 'знаков')}, стандартная точность глубокого "
+       f"обучения) — **{kept['forward', f32]:.0f}** и **{kept['central', f32]:.0f}**. Разности вперёд теряют "
+       f"{lost['forward', f64]:.0%} (float64) и {lost['forward', f32]:.0%} (float32) знаков, центральные — "
+       f"{lost['central', f64]:.0%} и {lost['central', f32]:.0%}.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # So forward differences lose about half of the digits and central ones about a third, in float64 and (beyond the
@@ -296,12 +308,14 @@ curves16, ad_errors16 = zo.difference_errors(L, w, exact, epsilons, dtypes=(np.f
 fig, ax = plt.subplots(figsize=(9, 6))
 zo.plot_difference_errors(ax, epsilons, {**curves, **curves16}, {**ad_errors, **ad_errors16})
 ax.set_xlim(1e-9, 2)  # the steps where the three Us have their bottoms
-ax.set_title(r"The same U in float16 (dashed): further right, higher up")
+ax.set_title(tr(r"The same U in float16 (dashed): further right, higher up",
+                r"Та же U-кривая во float16 (штриховые): правее и выше"))
 fig.tight_layout()
 plt.show()
 
 machine16 = np.finfo(np.float16).eps
-print(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}")
+print(tr(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}",
+         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных цифр':>13}{'ε* по оценке':>17}{'его ошибка':>13}"))
 best16, kept16, at_rule16 = {}, {}, {}
 for name, rule, estimate in (("forward", np.sqrt(machine16), zo.forward_difference),
                              ("central", np.cbrt(machine16), zo.central_difference)):
@@ -309,7 +323,7 @@ for name, rule, estimate in (("forward", np.sqrt(machine16), zo.forward_differen
     best16[name], kept16[name] = epsilons[np.argmin(errors)], -np.log10(errors.min())
     g_rule = estimate(L, w.astype(np.float16)).astype(np.float64)  # at the default step, the rule of thumb
     at_rule16[name] = np.linalg.norm(g_rule - exact) / np.linalg.norm(exact)
-    print(f"{name + ', float16':22}{best16[name]:>10.1e}{errors.min():>12.1e}{kept16[name]:>13.1f}{rule:>17.1e}"
+    print(f"{tr(name, METHOD_RU[name]) + ', float16':22}{best16[name]:>10.1e}{errors.min():>12.1e}{kept16[name]:>13.1f}{rule:>17.1e}"
           f"{at_rule16[name]:>13.1e}")
 print(f"{'adlib.grad, float16':22}{'—':>10}{ad_errors16[np.float16]:>12.1e}")
 assert best16["forward"] == best_step(np.float16)
@@ -323,7 +337,14 @@ say(f"In float16 (≈ {-np.log10(machine16):.0f} digits) the best step is **{bes
     f"differences (the rule of thumb $\\sqrt{{\\epsilon}}$ = {np.sqrt(machine16):.2g}) and **{best16['central']:.2g}** "
     f"for central ones ($\\epsilon^{{1/3}}$ = {np.cbrt(machine16):.2g}). At the best step forward differences keep "
     f"**{kept16['forward']:.1f}** digits and central ones **{kept16['central']:.1f}**; adlib.grad's error is "
-    f"{ad_errors16[np.float16]:.1e}, below $\\epsilon_{{\\text{{mach}}}}$.")
+    f"{ad_errors16[np.float16]:.1e}, below $\\epsilon_{{\\text{{mach}}}}$.",
+    ru=f"Во float16 (≈ {-np.log10(machine16):.0f} "
+       f"{plural_ru(round(-np.log10(machine16)), 'знак', 'знака', 'знаков')}) лучший шаг для разностей вперёд — "
+       f"**{best16['forward']:.2g}** (грубая оценка $\\sqrt{{\\epsilon}}$ = {np.sqrt(machine16):.2g}), для "
+       f"центральных — **{best16['central']:.2g}** ($\\epsilon^{{1/3}}$ = {np.cbrt(machine16):.2g}). При лучшем шаге "
+       f"разности вперёд сохраняют **{kept16['forward']:.1f}** верного знака, а центральные — "
+       f"**{kept16['central']:.1f}**; ошибка adlib.grad равна {ad_errors16[np.float16]:.1e}, это меньше "
+       f"$\\epsilon_{{\\text{{mach}}}}$.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see (the axis now starts at $\varepsilon = 10^{-9}$): the float16 curves (dashed) have the same U shape as
@@ -370,17 +391,22 @@ slope_fd = np.polyfit(np.log(dims), np.log(ratio_fd), 1)[0]
 slope_ad = np.polyfit(np.log(dims), np.log(ratio_ad), 1)[0]
 
 fig, ax = plt.subplots(figsize=(8, 5))
-ax.loglog(dims, ratio_fd, "o-", label=f"central differences (slope {slope_fd:.2f})")
-ax.loglog(dims, ratio_ad, "s-", label=f"adlib.grad, reverse mode (slope {slope_ad:.2f})")
-ax.loglog(dims, 2 * dims, "k--", lw=1, label="$2d$ (the count)")
-ax.set_xlabel("number of parameters $d$")
-ax.set_ylabel("time of one gradient / $T$")
-ax.set_title("Cost of a gradient in units of $T$ (one $L(w)$)")
+ax.loglog(dims, ratio_fd, "o-", label=tr(f"central differences (slope {slope_fd:.2f})",
+                                         f"центральные разности (наклон {slope_fd:.2f})"))
+ax.loglog(dims, ratio_ad, "s-", label=tr(f"adlib.grad, reverse mode (slope {slope_ad:.2f})",
+                                         f"adlib.grad, обратный режим (наклон {slope_ad:.2f})"))
+ax.loglog(dims, 2 * dims, "k--", lw=1, label=tr("$2d$ (the count)", "$2d$ (подсчёт вызовов)"))
+ax.set_xlabel(tr("number of parameters $d$", "число параметров $d$"))
+ax.set_ylabel(tr("time of one gradient / $T$", "время одного градиента / $T$"))
+ax.set_title(tr("Cost of a gradient in units of $T$ (one $L(w)$)",
+                "Стоимость градиента в единицах $T$ (одно вычисление $L(w)$)"))
 ax.legend()
 fig.tight_layout()
 plt.show()
-print(f"time/T, central differences: {np.round(ratio_fd, 1)}  (fitted slope {slope_fd:.2f}, the count says 1)")
-print(f"time/T, adlib.grad:          {np.round(ratio_ad, 1)}  (fitted slope {slope_ad:.2f}, the theorem says 0)")
+print(tr(f"time/T, central differences: {np.round(ratio_fd, 1)}  (fitted slope {slope_fd:.2f}, the count says 1)",
+         f"время/T, центральные разности: {np.round(ratio_fd, 1)}  (наклон подгонки {slope_fd:.2f}, по подсчёту 1)"))
+print(tr(f"time/T, adlib.grad:          {np.round(ratio_ad, 1)}  (fitted slope {slope_ad:.2f}, the theorem says 0)",
+         f"время/T, adlib.grad:           {np.round(ratio_ad, 1)}  (наклон подгонки {slope_ad:.2f}, по теореме 0)"))
 claim(0.8 < slope_fd < 1.25 and np.all((ratio_fd > dims) & (ratio_fd < 6 * dims)),
       "the finite-difference time runs along the 2d line (slope ≈ 1)", slope=slope_fd)
 claim(slope_ad < 0.3 and ratio_ad.max() < 0.1 * ratio_fd[-1], "the reverse-mode time does not grow with d",
@@ -401,7 +427,8 @@ claim(slope_ad < 0.3 and ratio_ad.max() < 0.1 * ratio_fd[-1], "the reverse-mode 
 # %% slideshow={"slide_type": "fragment"}
 t_loop = times["the loop alone"] / (2 * dims)
 predicted = 2 * dims * (T + t_loop) / T
-print(f"{'d':>6}{'T (µs)':>9}{'t_loop (µs)':>13}{'time/T':>9}{'2d':>7}{'time/(2dT)':>12}{'1 + t_loop/T':>14}")
+print(tr(f"{'d':>6}{'T (µs)':>9}{'t_loop (µs)':>13}{'time/T':>9}{'2d':>7}{'time/(2dT)':>12}{'1 + t_loop/T':>14}",
+         f"{'d':>6}{'T (мкс)':>9}{'t_loop (мкс)':>13}{'время/T':>9}{'2d':>7}{'время/(2dT)':>12}{'1 + t_loop/T':>14}"))
 for row in zip(dims, T * 1e6, t_loop * 1e6, ratio_fd, 2 * dims, ratio_fd / (2 * dims), predicted / (2 * dims)):
     print("{:>6}{:>9.1f}{:>13.2f}{:>9.0f}{:>7}{:>12.2f}{:>14.2f}".format(*row))
 agreement = ratio_fd / predicted
@@ -414,7 +441,13 @@ say(f"Measured over $2dT$: **{(ratio_fd / (2 * dims)).min():.2f}–{(ratio_fd / 
     f"{(predicted / (2 * dims)).max():.2f}×** (measured/predicted: {agreement.min():.2f}–{agreement.max():.2f}). "
     f"adlib.grad: **{ratio_ad.min():.0f}–{ratio_ad.max():.0f}** $T$ at every $d$ (median {np.median(ratio_ad):.1f}), "
     + choose(np.median(ratio_ad) > 5, "above the classical bound of 4–5: adlib's Python bookkeeping per operation is "
-             "part of its constant.", "about the classical bound of 4–5."))
+             "part of its constant.", "about the classical bound of 4–5."),
+    ru=f"Измеренное время в единицах $2dT$: **{(ratio_fd / (2 * dims)).min():.2f}–{(ratio_fd / (2 * dims)).max():.2f}×**; "
+       f"предсказание по собственной работе цикла, $1 + t_{{\\text{{loop}}}}/T$: **{(predicted / (2 * dims)).min():.2f}–"
+       f"{(predicted / (2 * dims)).max():.2f}×** (измерено/предсказано: {agreement.min():.2f}–{agreement.max():.2f}). "
+       f"adlib.grad: **{ratio_ad.min():.0f}–{ratio_ad.max():.0f}** $T$ при каждом $d$ (медиана {np.median(ratio_ad):.1f}), "
+       + choose(np.median(ratio_ad) > 5, "выше классической оценки 4–5: питоновские накладные расходы adlib на каждую "
+                "операцию входят в его константу.", "около классической оценки 4–5."))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # So the gap is not a small-$d$ effect, and it does not change the slope: $t_{\text{loop}}$ does not grow with $d$
@@ -450,7 +483,8 @@ for f, f_jax, point in ((L, L_jax, w), (L_big, L_big_jax, w_big)):
     reference = np.asarray(jax.grad(f_jax)(jnp.asarray(point)))
     np.testing.assert_allclose(adlib.grad(f)(point), reference, rtol=1e-12)
     np.testing.assert_allclose(zo.central_difference(f, point), reference, rtol=1e-8, atol=1e-9)
-print("adlib.grad == jax.grad (rtol 1e-12); central differences agree to 1e-8")
+print(tr("adlib.grad == jax.grad (rtol 1e-12); central differences agree to 1e-8",
+         "adlib.grad == jax.grad (rtol 1e-12); центральные разности совпадают до 1e-8"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
