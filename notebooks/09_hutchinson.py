@@ -74,12 +74,17 @@ from IPython.display import display
 
 from adlib.course import curvature, exercises, projector
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import tr
+from adlib.course.i18n import Labels, plural_ru, tr
 from adlib.course.measure import loglog_slope
 
 projector.use()  # the course's font sizes: figures readable on a projector
 FULL = os.environ.get("ADLIB_FULL") == "1"
 np.set_printoptions(precision=4)
+# display names of the probe kinds and spectra (the code's keys in English)
+PROBE_NAMES = Labels({"rademacher": ("rademacher", "Радемахер"), "gaussian": ("gaussian", "Гаусс"),
+                      "sphere": ("sphere", "сфера")})
+SPECTRUM_NAMES = Labels({"flat": ("flat", "плоский"), "polynomial": ("polynomial", "полиномиальный"),
+                         "exponential": ("exponential", "экспоненциальный")})
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Builds on [08 — Hessian-vector products](08_hvp.ipynb) (each probe here costs one HVP; the network and its
@@ -112,9 +117,12 @@ B = rng.standard_normal((50, 50))
 X = (B + B.T) / 2 + np.diag(rng.uniform(1, 4, 50))  # symmetric, its diagonal shifted up by U(1, 4)
 diag_share = np.sum(np.diag(X) ** 2) / np.sum(X**2)  # Σ X_ii² / ‖X‖_F²
 sigma_X = np.sqrt(curvature.hutchinson_variance(X, "rademacher"))  # std of one term vᵀXv (formula: see below)
-print(f"the diagonal holds {diag_share:.0%} of ‖X‖_F² (Σ X_ii² = {np.sum(np.diag(X) ** 2):.0f} of {np.sum(X**2):.0f})")
+diag_X2, frob_X2 = np.sum(np.diag(X) ** 2), np.sum(X**2)
+print(tr(f"the diagonal holds {diag_share:.0%} of ‖X‖_F² (Σ X_ii² = {diag_X2:.0f} of {frob_X2:.0f})",
+         f"на диагональ приходится {diag_share:.0%} ‖X‖_F² (Σ X_ii² = {diag_X2:.0f} из {frob_X2:.0f})"))
 z = {}
-print(f"{'V':>5} {'estimate':>9} {'error':>8} {'σ/√V':>7} {'error/(σ/√V)':>13}   exact tr X = {np.trace(X):.3f}")
+print(f"{'V':>5} {tr('estimate', 'оценка'):>9} {tr('error', 'ошибка'):>8} {'σ/√V':>7} "
+      f"{tr('error/(σ/√V)', 'ош./(σ/√V)'):>13}   {tr('exact', 'точно')} tr X = {np.trace(X):.3f}")
 for V in [1, 10, 100, 1000]:
     est = hutchinson_slide(lambda v: X @ v, 50, V, rng)
     z[V] = (est - np.trace(X)) / (sigma_X / np.sqrt(V))
@@ -130,7 +138,15 @@ say(f"The errors are random: what shrinks like $1/\\sqrt V$ is their typical siz
     + choose(z[1000] < 0, "below", "above")
     + f" (a deviation that large happens with probability ≈ {p_1000:.1%}) — so here $V = 1000$ is "
     + choose(worse, "**worse** than $V = 100$ in absolute terms: an unlucky draw, not a flaw of the estimator.",
-             "also better than $V = 100$ in absolute terms."))
+             "also better than $V = 100$ in absolute terms."),
+    ru=f"Ошибки случайны: как $1/\\sqrt V$ убывает их типичная величина — стандартная ошибка "
+    f"$\\sigma/\\sqrt V$ ({sigma_X / np.sqrt(100):.2f} при $V = 100$, {sigma_X / np.sqrt(1000):.2f} при "
+    f"$V = 1000$). Оценка при $V = 100$ отклонилась от следа на {abs(z[100]):.1f} стандартной ошибки, "
+    f"оценка при $V = 1000$ — на {abs(z[1000]):.1f} "
+    + choose(z[1000] < 0, "вниз", "вверх")
+    + f" (отклонение такой величины случается с вероятностью ≈ {p_1000:.1%}), так что здесь оценка при $V = 1000$ "
+    + choose(worse, "по абсолютной ошибке **хуже**, чем при $V = 100$: неудачная выборка, а не недостаток "
+             "оценки.", "и по абсолютной ошибке лучше, чем при $V = 100$."))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Exercise 9.1** / **Упражнение 9.1** — a probe of your own. Any random $v$ with $\mathbb E[vv^\top] = I$ will do.
@@ -153,7 +169,9 @@ solution_a = np.sqrt(3.0)
 exercises.check_value(solution_a, np.sqrt(3.0), name="a").assert_passed()
 
 # %% slideshow={"slide_type": "fragment"}
-print(f"{'entries U(−a, a), a =':>22} {'mean of 20 000 vᵀXv':>20} {'± std. error':>13}   tr X = {np.trace(X):.2f}")
+print(f"{tr('entries U(−a, a), a =', 'элементы U(−a, a), a ='):>22} "
+      f"{tr('mean of 20 000 vᵀXv', 'среднее 20 000 vᵀXv'):>20} {tr('± std. error', '± ст. ошибка'):>13}   "
+      f"tr X = {np.trace(X):.2f}")
 uniform_means = {}
 for a in [1.0, np.sqrt(3.0)]:
     probes_u = np.random.default_rng(30).uniform(-a, a, size=(50, 20_000))  # one probe per column
@@ -165,7 +183,10 @@ claim(abs(m_3 - np.trace(X)) < 4 * se_3 and abs(m_1 - np.trace(X) / 3) < 4 * se_
       "a = √3 is unbiased; a = 1 estimates tr X / 3", m_1=m_1, m_3=m_3)
 say(f"With $a = \\sqrt 3$ the mean lands within {abs(m_3 - np.trace(X)) / se_3:.1f} standard errors of "
     f"$\\operatorname{{tr}} X$; with $a = 1$, $\\mathbb E[vv^\\top] = I/3$ and the estimator converges — just as "
-    f"surely — to $\\operatorname{{tr}} X / 3 = {np.trace(X) / 3:.2f}$.")
+    f"surely — to $\\operatorname{{tr}} X / 3 = {np.trace(X) / 3:.2f}$.",
+    ru=f"При $a = \\sqrt 3$ среднее отличается от $\\operatorname{{tr}} X$ на {abs(m_3 - np.trace(X)) / se_3:.1f} "
+    f"стандартной ошибки; при $a = 1$ $\\mathbb E[vv^\\top] = I/3$, и оценка сходится — столь же уверенно — "
+    f"к $\\operatorname{{tr}} X / 3 = {np.trace(X) / 3:.2f}$.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Exercise 9.2** / **Упражнение 9.2** — predict, then run. The typical error of the estimate (its standard
@@ -209,11 +230,15 @@ exercises.check_prediction(solution_probes_per_digit, probes_per_digit(), within
 # %% slideshow={"slide_type": "fragment"}
 rms = rms_errors()
 for V_, e in rms.items():
-    print(f"V = {V_:4d}: RMS error over 300 runs {e:6.3f}   σ/√V = {sigma_X / np.sqrt(V_):6.3f}")
+    print(f"V = {V_:4d}: " + tr("RMS error over 300 runs", "среднеквадратичная ошибка по 300 запускам")
+          + f" {e:6.3f}   σ/√V = {sigma_X / np.sqrt(V_):6.3f}")
 claim(all(abs(e / (sigma_X / np.sqrt(V_)) - 1) < 0.15 for V_, e in rms.items()),
       "the RMS errors are σ/√V within 15%", rms=rms)
 say(f"From $V = 10$ to $V = 1000$ the RMS error fell {rms[10] / rms[1000]:.1f}×: one digit for "
-    f"**{probes_per_digit():.0f}×** the probes (the law says 100).")
+    f"**{probes_per_digit():.0f}×** the probes (the law says 100).",
+    ru=f"От $V = 10$ до $V = 1000$ среднеквадратичная ошибка уменьшилась в {rms[10] / rms[1000]:.1f} раза: одна "
+    f"цифра стоит в **{probes_per_digit():.0f}** {plural_ru(round(probes_per_digit()), 'раз', 'раза', 'раз')} "
+    f"больше проб (по закону — в 100).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The trace of a network's Hessian (Рис. 29) / След Гессиана нейронной сети (Рис. 29)
@@ -252,7 +277,9 @@ def loss_jax(w):
 H_jax = np.asarray(jax.jit(jax.hessian(loss_jax))(w))
 np.testing.assert_allclose(H, H_jax, rtol=1e-8, atol=1e-12)
 np.testing.assert_allclose(exact_trace, np.trace(H_jax), rtol=1e-10)
-print(f"{w.size} weights; exact tr ∇²L = {exact_trace:.6f} (adlib) = {np.trace(H_jax):.6f} (JAX)")
+print(tr(f"{w.size} weights; exact tr ∇²L = {exact_trace:.6f} (adlib) = {np.trace(H_jax):.6f} (JAX)",
+         f"{w.size} {plural_ru(w.size, 'вес', 'веса', 'весов')}; точный tr ∇²L = {exact_trace:.6f} (adlib) = "
+         f"{np.trace(H_jax):.6f} (JAX)"))
 
 # %% slideshow={"slide_type": "subslide"}
 H_op.calls = 0
@@ -261,20 +288,24 @@ single = curvature.hutchinson_samples(H_op, None, V_max, np.random.default_rng(3
 V = np.arange(1, V_max + 1)
 running = np.cumsum(single) / V
 sd = np.sqrt(curvature.hutchinson_variance(H, "rademacher"))  # σ of one probe, from the dense H
-print(f"HVPs used: {H_op.calls}")
+print(tr("HVPs used:", "использовано HVP:"), H_op.calls)
 for v_ in [10, 100, 1000]:
-    print(f"Hutchinson, V = {v_:4d}: {running[v_ - 1]:.5f}  (error {abs(running[v_ - 1] - exact_trace):.1e}, "
-          f"expected ±{sd / np.sqrt(v_):.1e})")
+    err_, expected_ = abs(running[v_ - 1] - exact_trace), sd / np.sqrt(v_)
+    print(tr(f"Hutchinson, V = {v_:4d}: {running[v_ - 1]:.5f}  (error {err_:.1e}, expected ±{expected_:.1e})",
+             f"Хатчинсон, V = {v_:4d}: {running[v_ - 1]:.5f}  (ошибка {err_:.1e}, ожидаемая ±{expected_:.1e})"))
 assert abs(running[-1] - exact_trace) < 4 * sd / np.sqrt(V_max)
 
 fig, ax = plt.subplots(figsize=(8.8, 4.8))
-ax.semilogx(V[9:], running[9:], color="tab:blue", label="Hutchinson (Rademacher): mean of V probes")
+ax.semilogx(V[9:], running[9:], color="tab:blue",
+            label=tr("Hutchinson (Rademacher): mean of V probes", "Хатчинсон (Радемахер): среднее по V пробам"))
 ax.fill_between(V[9:], exact_trace - 2 * sd / np.sqrt(V[9:]), exact_trace + 2 * sd / np.sqrt(V[9:]),
-                color="tab:blue", alpha=0.15, label=r"exact $\pm 2\sigma/\sqrt{V}$")
-ax.axhline(exact_trace, color="k", lw=1, label=f"exact trace {exact_trace:.4f}")
-ax.set_xlabel("number of probes V (= HVPs)")
-ax.set_ylabel(r"estimate of tr $\nabla^2 L$")
-ax.set_title("Trace of the MLP's loss Hessian from HVPs (cf. Рис. 29)")
+                color="tab:blue", alpha=0.15,
+                label=tr(r"exact $\pm 2\sigma/\sqrt{V}$", r"точный след $\pm 2\sigma/\sqrt{V}$"))
+ax.axhline(exact_trace, color="k", lw=1, label=tr(f"exact trace {exact_trace:.4f}", f"точный след {exact_trace:.4f}"))
+ax.set_xlabel(tr("number of probes V (= HVPs)", "число проб V (= число HVP)"))
+ax.set_ylabel(tr(r"estimate of tr $\nabla^2 L$", r"оценка tr $\nabla^2 L$"))
+ax.set_title(tr("Trace of the MLP's loss Hessian from HVPs (cf. Рис. 29)",
+                "След гессиана функции потерь MLP по HVP (ср. Рис. 29)"))
 ax.legend(loc="lower right")
 fig.tight_layout()
 plt.show()
@@ -284,6 +315,11 @@ claim(inside.mean() > 0.9, "the running estimate stays mostly inside the funnel"
 say(f"The running estimate is inside the $\\pm 2\\sigma/\\sqrt V$ funnel for **{inside.mean():.0%}** of the "
     f"$V$ from 10 to 1000"
     + (f" — it leaves it for {outside.size} values of $V$, between {outside.min()} and {outside.max()}."
+       if outside.size else "."),
+    ru=f"Текущая оценка лежит внутри воронки $\\pm 2\\sigma/\\sqrt V$ при **{inside.mean():.0%}** значений $V$ "
+    f"от 10 до 1000"
+    + (f" — она выходит из неё при {outside.size} "
+       f"{plural_ru(outside.size, 'значении', 'значениях', 'значениях')} $V$, от {outside.min()} до {outside.max()}."
        if outside.size else "."))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -318,13 +354,14 @@ def variance_with_se(s):
 
 N = 20_000
 samples, measured, theory, se = {}, {}, {}, {}
-print(f"{'probe':>11} {'measured var':>13} {'formula':>10} {'std. error':>11} {'z':>6}")
+print(f"{tr('probe', 'пробы'):>11} {tr('measured var', 'измер. дисп.'):>13} {tr('formula', 'формула'):>10} "
+      f"{tr('std. error', 'ст. ошибка'):>11} {'z':>6}")
 for k, probe in enumerate(curvature.PROBES):
     s = curvature.hutchinson_samples(X, None, N, np.random.default_rng(10 + k), probe)
     samples[probe] = s
     (measured[probe], se[probe]), theory[probe] = variance_with_se(s), curvature.hutchinson_variance(X, probe)
     z_ = (measured[probe] - theory[probe]) / se[probe]
-    print(f"{probe:>11} {measured[probe]:13.2f} {theory[probe]:10.2f} {se[probe]:11.2f} {z_:6.2f}")
+    print(f"{PROBE_NAMES[probe]:>11} {measured[probe]:13.2f} {theory[probe]:10.2f} {se[probe]:11.2f} {z_:6.2f}")
     assert abs(z_) < 4, f"{probe}: the measured variance is {z_:.1f} standard errors off the formula"
 
 # %% slideshow={"slide_type": "subslide"}
@@ -332,11 +369,13 @@ fig, ax = plt.subplots(figsize=(8.8, 4.6))
 bins = np.linspace(np.trace(X) - 250, np.trace(X) + 250, 80)
 for probe, color in zip(curvature.PROBES, ["tab:blue", "tab:orange", "tab:green"]):
     ax.hist(samples[probe], bins=bins, histtype="step", lw=1.5, color=color, density=True,
-            label=f"{probe}: std {np.sqrt(theory[probe]):.1f} (formula)")
+            label=tr(f"{probe}: std {np.sqrt(theory[probe]):.1f} (formula)",
+                     f"{PROBE_NAMES[probe]}: ст. откл. {np.sqrt(theory[probe]):.1f} (формула)"))
 ax.axvline(np.trace(X), color="k", lw=1, label=f"tr X = {np.trace(X):.1f}")
-ax.set_xlabel("single-probe estimate $v^T X v$")
-ax.set_ylabel("density")
-ax.set_title("One probe's estimate: same mean, different spread")
+ax.set_xlabel(tr("single-probe estimate $v^T X v$", "оценка по одной пробе $v^T X v$"))
+ax.set_ylabel(tr("density", "плотность"))
+ax.set_title(tr("One probe's estimate: same mean, different spread",
+                "Оценка по одной пробе: среднее одно, разброс разный"))
 ax.legend(loc="upper left")
 fig.tight_layout()
 plt.show()
@@ -350,7 +389,13 @@ say(f"Gaussian probes are the widest (variance {measured['gaussian']:.0f} measur
     f"probes have a **{gain:.0%} smaller variance and are tied with each other**: by the formulas Rademacher wins by only "
     f"{theory['sphere'] / theory['rademacher'] - 1:.1%} ({theory['rademacher']:.0f} vs {theory['sphere']:.0f}), "
     f"while the measured variances ({measured['rademacher']:.0f} vs {measured['sphere']:.0f}) differ by "
-    f"{tie:.1f} standard errors — 20 000 probes cannot tell them apart.")
+    f"{tie:.1f} standard errors — 20 000 probes cannot tell them apart.",
+    ru=f"Гауссовы пробы дают самый широкий разброс (измеренная дисперсия {measured['gaussian']:.0f}); у проб "
+    f"Радемахера и проб на сфере дисперсия **на {gain:.0%} меньше, и они идут вровень друг с другом**: по формулам "
+    f"пробы Радемахера выигрывают всего {theory['sphere'] / theory['rademacher'] - 1:.1%} "
+    f"({theory['rademacher']:.0f} против {theory['sphere']:.0f}), а измеренные дисперсии "
+    f"({measured['rademacher']:.0f} против {measured['sphere']:.0f}) различаются на {tie:.1f} стандартной ошибки — "
+    f"20 000 проб не могут их различить.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Why: a Gaussian probe sees the diagonal with noise ($v_i^2$ varies) and has a random length; a Rademacher
@@ -378,7 +423,7 @@ def probe_duel(A, N=20_000, seed=40):
     print(f"{tr('probe', 'пробы'):>11} {tr('measured variance', 'измеренная дисперсия'):>21} "
           f"{tr('± std. error', '± ст. ошибка'):>13} {tr('formula', 'формула'):>10}")
     for probe, (var, err, formula) in found.items():
-        print(f"{probe:>11} {var:21.4g} {err:13.2g} {formula:10.4g}")
+        print(f"{PROBE_NAMES[probe]:>11} {var:21.4g} {err:13.2g} {formula:10.4g}")
     (var_r, se_r, _), (var_s, se_s, _) = found["rademacher"], found["sphere"]
     margin = 3 * np.hypot(se_r, se_s) + 1e-12 * np.sum(A * A)  # sampling error, and rounding for exact ties
     winner = "sphere" if var_r - var_s > margin else "rademacher" if var_s - var_r > margin else "tie"
@@ -401,8 +446,9 @@ my_matrix = None  # your code here: a symmetric n × n array (n ≤ 200), e.g. n
 exercises.check_choice(probe_duel(my_matrix), "sphere", ["sphere", "rademacher", "tie"],
                        hint=("Rademacher sees the whole diagonal exactly, the sphere only its mean: make the diagonal "
                              "constant. What is left, the sphere weighs by n/(n+2) of Rademacher's: small n",
-                             "Rademacher видит точно всю диагональ, сфера — только её среднее: сделайте диагональ "
-                             "постоянной. Остаток сфера берёт с весом n/(n+2) от веса Rademacher: возьмите малое n"))
+                             "пробы Радемахера видят точно всю диагональ, пробы на сфере — только её среднее: сделайте "
+                             "диагональ постоянной. Остальное сфера учитывает с весом n/(n+2) от веса Радемахера: "
+                             "возьмите малое n"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -414,7 +460,8 @@ solution_matrix = np.array([[1.0, 1.0], [1.0, 1.0]])
 exercises.check_choice(probe_duel(solution_matrix), "sphere", ["sphere", "rademacher", "tie"]).assert_passed()
 
 # %% slideshow={"slide_type": "fragment"}
-print(f"{'n':>4} {'sphere / Rademacher (formula)':>30} {'(measured)':>11} {'± std. error':>13}")
+print(f"{'n':>4} {tr('sphere / Rademacher (formula)', 'сфера / Радемахер (формула)'):>30} "
+      f"{tr('(measured)', '(измерено)'):>11} {tr('± std. error', '± ст. ошибка'):>13}")
 edge = {}
 for n_ in [2, 5, 20, 50]:
     A_n = np.ones((n_, n_))  # a constant diagonal: the sphere's variance is n/(n+2) of Rademacher's
@@ -431,7 +478,11 @@ claim(1 - edge[2][0] > 3 * edge[2][1] and abs(1 - edge[50][0]) < 3 * edge[50][1]
 say(f"On a constant diagonal the sphere's edge is exactly $n/(n+2)$: half the variance at $n = 2$, "
     f"{1 - 50 / 52:.0%} less at $n = 50$ — where 20 000 probes measure a ratio of {edge[50][0]:.3f} ± "
     f"{edge[50][1]:.3f} and cannot tell the two apart. Rademacher's advantage (a varying diagonal) can be "
-    f"arbitrarily large; the sphere's never exceeds a factor 2.")
+    f"arbitrarily large; the sphere's never exceeds a factor 2.",
+    ru=f"При постоянной диагонали преимущество сферы — ровно множитель $n/(n+2)$: вдвое меньшая дисперсия при "
+    f"$n = 2$, на {1 - 50 / 52:.0%} меньшая при $n = 50$, где 20 000 проб дают отношение {edge[50][0]:.3f} ± "
+    f"{edge[50][1]:.3f} и не могут различить два типа проб. Преимущество проб Радемахера (при меняющейся "
+    f"диагонали) может быть сколь угодно большим; преимущество сферы никогда не превышает двух раз.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: Hutch++ / За рамками лекции: Hutch++, след по низкоранговой части точно
@@ -456,13 +507,18 @@ def hutchpp_by_hand(X, m, rng):
 
 np.testing.assert_allclose(hutchpp_by_hand(X, 30, np.random.default_rng(1)),
                            curvature.hutchpp(X, None, 30, np.random.default_rng(1)), rtol=1e-12)
-print(f"Hutch++ with 30 matvecs: {hutchpp_by_hand(X, 30, np.random.default_rng(1)):.3f}  (tr X = {np.trace(X):.3f})")
+print(tr("Hutch++ with 30 matvecs:", "Hutch++ с 30 умножениями на матрицу:")
+      + f" {hutchpp_by_hand(X, 30, np.random.default_rng(1)):.3f}  (tr X = {np.trace(X):.3f})")
 rms = {method: np.sqrt(np.mean((curvature.trace_estimates(X, method, 30, 400, np.random.default_rng(6))
                                 - np.trace(X)) ** 2)) for method in ("hutchinson", "hutch++")}
 lam_X = np.linalg.eigvalsh(X)
 top10 = np.sum(np.sort(lam_X**2)[::-1][:10]) / np.sum(lam_X**2)  # what a perfect 10-vector sketch could remove
-print(f"RMS error over 400 runs with 30 matvecs: Hutchinson {rms['hutchinson']:.2f}, Hutch++ {rms['hutch++']:.2f}")
-print(f"eigenvalues of X in [{lam_X[0]:.1f}, {lam_X[-1]:.1f}]; the 10 largest |λ| hold {top10:.0%} of ‖X‖_F²")
+print(tr(f"RMS error over 400 runs with 30 matvecs: Hutchinson {rms['hutchinson']:.2f}, Hutch++ {rms['hutch++']:.2f}",
+         f"среднеквадратичная ошибка по 400 запускам при 30 умножениях: Хатчинсон {rms['hutchinson']:.2f}, "
+         f"Hutch++ {rms['hutch++']:.2f}"))
+print(tr(f"eigenvalues of X in [{lam_X[0]:.1f}, {lam_X[-1]:.1f}]; the 10 largest |λ| hold {top10:.0%} of ‖X‖_F²",
+         f"собственные значения X лежат в [{lam_X[0]:.1f}, {lam_X[-1]:.1f}]; на 10 наибольших |λ| приходится "
+         f"{top10:.0%} ‖X‖_F²"))
 claim(rms["hutch++"] > rms["hutchinson"] and top10 < 2 / 3,
       "on this X Hutch++ loses to Hutchinson: the spectrum is flat", rms=rms, top10=top10)
 
@@ -491,11 +547,14 @@ for kind in curvature.SPECTRA:
     errors[kind] = curvature.trace_errors(A, budgets, trials, rng)
     slopes[kind] = {method: loglog_slope(budgets, e) for method, e in errors[kind].items()}
 
-print(f"{'spectrum':>12} {'slope Hutchinson':>17} {'slope Hutch++':>14}   relative error at m = {budgets[-1]}:"
-      f" Hutchinson / Hutch++")
+width = max(12, *(len(SPECTRUM_NAMES[kind]) for kind in curvature.SPECTRA))
+print(f"{tr('spectrum', 'спектр'):>{width}} {tr('slope Hutchinson', 'наклон Хатчинсон'):>17} "
+      f"{tr('slope Hutch++', 'наклон Hutch++'):>14}   "
+      + tr(f"relative error at m = {budgets[-1]}: Hutchinson / Hutch++",
+           f"относительная ошибка при m = {budgets[-1]}: Хатчинсон / Hutch++"))
 for kind in curvature.SPECTRA:
     e = errors[kind]
-    print(f"{kind:>12} {slopes[kind]['hutchinson']:17.2f} {slopes[kind]['hutch++']:14.2f}   "
+    print(f"{SPECTRUM_NAMES[kind]:>{width}} {slopes[kind]['hutchinson']:17.2f} {slopes[kind]['hutch++']:14.2f}   "
           f"{e['hutchinson'][-1]:.2e} / {e['hutch++'][-1]:.2e}")
 for kind in ["polynomial", "exponential"]:  # the claim of Hutch++, checked on the decaying spectra
     assert slopes[kind]["hutch++"] < slopes[kind]["hutchinson"] - 0.3
@@ -505,8 +564,9 @@ for kind in ["polynomial", "exponential"]:  # the claim of Hutch++, checked on t
 fig, axes = plt.subplots(1, 3, figsize=(11.5, 4.6), sharey=True)
 for ax, kind in zip(axes, curvature.SPECTRA):  # log-log, each method's fitted slope, references m^-1/2 and m^-1
     curvature.plot_trace_errors(ax, budgets, errors[kind])
-    ax.set_title(f"{kind} spectrum")
-axes[0].set_ylabel(f"RMS relative error ({trials} trials)")
+    ax.set_title(tr(f"{kind} spectrum", f"{SPECTRUM_NAMES[kind]} спектр"))
+axes[0].set_ylabel(tr(f"RMS relative error ({trials} trials)",
+                      f"СКО относит. ошибки ({trials} {plural_ru(trials, 'испытание', 'испытания', 'испытаний')})"))
 fig.tight_layout()
 plt.show()
 ratio = {kind: errors[kind]["hutchinson"] / errors[kind]["hutch++"] for kind in curvature.SPECTRA}
@@ -522,7 +582,12 @@ claim(bool(ahead) and ahead[0] <= 100, "from about a hundred matvecs on Hutch++ 
 say(f"At $m = {budgets[-1]}$ Hutch++'s error is **{ratio['polynomial'][-1]:.0f}×** lower than Hutchinson's on "
     f"$1/i$ and **{ratio['exponential'][-1]:.0f}×** lower on $e^{{-i/20}}$, but **{1 / ratio['flat'][-1]:.1f}×** "
     f"higher on the flat spectrum; on both decaying spectra it stays clearly ahead (by more than 1.2×) from "
-    f"$m = {ahead[0]}$ on.")
+    f"$m = {ahead[0]}$ on.",
+    ru=f"При $m = {budgets[-1]}$ ошибка Hutch++ в **{ratio['polynomial'][-1]:.0f}** "
+    f"{plural_ru(round(ratio['polynomial'][-1]), 'раз', 'раза', 'раз')} меньше, чем у метода Хатчинсона, на $1/i$ "
+    f"и в **{ratio['exponential'][-1]:.0f}** {plural_ru(round(ratio['exponential'][-1]), 'раз', 'раза', 'раз')} "
+    f"меньше на $e^{{-i/20}}$, но в **{1 / ratio['flat'][-1]:.1f}** раза больше на плоском спектре; на обоих "
+    f"убывающих спектрах Hutch++ уверенно впереди (более чем в 1.2 раза) начиная с $m = {ahead[0]}$.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: Hutchinson's error falls roughly like $m^{-1/2}$ whatever the spectrum (fitted slopes within 0.2
@@ -541,20 +606,24 @@ say(f"At $m = {budgets[-1]}$ Hutch++'s error is **{ratio['polynomial'][-1]:.0f}�
 H_op.calls = 0
 pp_budgets = [15, 45, 150, 300]
 pp = np.array([curvature.hutchpp(H_op, None, m_, np.random.default_rng(4 + i)) for i, m_ in enumerate(pp_budgets)])
-print(f"HVPs used: {H_op.calls}")
-print(f"{'m':>5} {'Hutch++ error':>14} {'Hutchinson error':>17} {'Hutchinson σ/√m':>16}")
+print(tr("HVPs used:", "использовано HVP:"), H_op.calls)
+print(f"{'m':>5} {tr('Hutch++ error', 'ошибка Hutch++'):>14} {tr('Hutchinson error', 'ошибка Хатчинсона'):>17} "
+      f"{tr('Hutchinson σ/√m', 'σ/√m Хатчинсона'):>16}")
 for m_, est in zip(pp_budgets, pp):
     print(f"{m_:5d} {abs(est - exact_trace):14.1e} {abs(running[m_ - 1] - exact_trace):17.1e} {sd / np.sqrt(m_):16.1e}")
 lam_H = np.linalg.eigvalsh((H + H.T) / 2)
 top10_H = np.sum(np.sort(lam_H**2)[::-1][:10]) / np.sum(lam_H**2)
 
 fig, ax = plt.subplots(figsize=(8.8, 4.6))
-ax.loglog(V[9:], np.abs(running[9:] - exact_trace), color="tab:blue", lw=1, label="Hutchinson |error| (V probes)")
-ax.loglog(V[9:], sd / np.sqrt(V[9:]), "k:", label=r"Hutchinson's $\sigma/\sqrt{V}$")
-ax.loglog(pp_budgets, np.abs(pp - exact_trace), "s-", color="tab:red", label="Hutch++ |error| (m HVPs)")
-ax.set_xlabel("HVPs")
-ax.set_ylabel(r"|estimate − tr $\nabla^2 L$|")
-ax.set_title("The MLP's Hessian: Hutch++ against Hutchinson")
+ax.loglog(V[9:], np.abs(running[9:] - exact_trace), color="tab:blue", lw=1,
+          label=tr("Hutchinson |error| (V probes)", "Хатчинсон: |ошибка| (V проб)"))
+ax.loglog(V[9:], sd / np.sqrt(V[9:]), "k:",
+          label=tr(r"Hutchinson's $\sigma/\sqrt{V}$", r"Хатчинсон: $\sigma/\sqrt{V}$"))
+ax.loglog(pp_budgets, np.abs(pp - exact_trace), "s-", color="tab:red",
+          label=tr("Hutch++ |error| (m HVPs)", "Hutch++: |ошибка| (m HVP)"))
+ax.set_xlabel(tr("HVPs", "число HVP"))
+ax.set_ylabel(tr(r"|estimate − tr $\nabla^2 L$|", r"|оценка − tr $\nabla^2 L$|"))
+ax.set_title(tr("The MLP's Hessian: Hutch++ against Hutchinson", "Гессиан MLP: Hutch++ против метода Хатчинсона"))
 ax.legend(loc="lower left")
 fig.tight_layout()
 plt.show()
@@ -563,7 +632,11 @@ claim(np.all(np.abs(pp[2:] - exact_trace) < sd / np.sqrt(V_max)) and gain_150 > 
       "Hutch++ with 150 HVPs beats Hutchinson with 1000", gain_150=gain_150)
 say(f"Hutch++ with **150** HVPs is {gain_150:.0f}× closer to the trace than Hutchinson with **1000** (errors "
     f"{abs(pp[2] - exact_trace):.1e} and {abs(running[-1] - exact_trace):.1e}): the 10 largest $|\\lambda|$ of "
-    f"this Hessian hold {top10_H:.0%} of $\\|H\\|_F^2$ (the flat $X$ above: {top10:.0%}).")
+    f"this Hessian hold {top10_H:.0%} of $\\|H\\|_F^2$ (the flat $X$ above: {top10:.0%}).",
+    ru=f"Hutch++ со **150** HVP в {gain_150:.0f} {plural_ru(round(gain_150), 'раз', 'раза', 'раз')} ближе к следу, "
+    f"чем метод Хатчинсона с **1000** (ошибки {abs(pp[2] - exact_trace):.1e} и {abs(running[-1] - exact_trace):.1e}): "
+    f"на 10 наибольших $|\\lambda|$ этого гессиана приходится {top10_H:.0%} $\\|H\\|_F^2$ (у плоской матрицы $X$ "
+    f"выше — {top10:.0%}).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture — try it: probe and budget / За рамками лекции — попробуйте: тип проб и бюджет
@@ -591,11 +664,14 @@ def trace_estimate_figure(probe="rademacher", budget=90, trials=300, seed=0):
     hi = max(e.max() for e in estimates.values())
     bins = np.linspace(lo, hi, 50)
     for (method, e), color in zip(estimates.items(), ["tab:blue", "tab:red"]):
-        ax.hist(e, bins=bins, alpha=0.5, color=color, label=f"{method}: RMS error {rmse[method]:.1e}")
-    ax.axvline(exact_trace, color="k", lw=1.2, label="exact trace")
-    ax.set_xlabel(r"estimate of tr $\nabla^2 L$")
-    ax.set_ylabel("count")
-    ax.set_title(f"{trials} estimates, {probe} probes, m = {budget} matvecs")
+        ax.hist(e, bins=bins, alpha=0.5, color=color,
+                label=tr(f"{method}: RMS error {rmse[method]:.1e}", f"{method}: СКО {rmse[method]:.1e}"))
+    ax.axvline(exact_trace, color="k", lw=1.2, label=tr("exact trace", "точный след"))
+    ax.set_xlabel(tr(r"estimate of tr $\nabla^2 L$", r"оценка tr $\nabla^2 L$"))
+    ax.set_ylabel(tr("count", "число оценок"))
+    ax.set_title(tr(f"{trials} estimates, {probe} probes, m = {budget} matvecs",
+                    f"{trials} {plural_ru(trials, 'оценка', 'оценки', 'оценок')}, пробы: {PROBE_NAMES[probe]}, "
+                    f"m = {budget} {plural_ru(budget, 'умножение', 'умножения', 'умножений')} на матрицу"))
     ax.legend(loc="upper left")
     fig.tight_layout()
     return fig, rmse
@@ -604,7 +680,9 @@ def trace_estimate_figure(probe="rademacher", budget=90, trials=300, seed=0):
 fig, rmse_90 = trace_estimate_figure()
 plt.show()
 claim(rmse_90["hutch++"] < rmse_90["hutchinson"] / 2, "at m = 90 Hutch++ is several times more accurate")
-say(f"At $m = 90$: Hutch++'s RMS error is **{rmse_90['hutchinson'] / rmse_90['hutch++']:.1f}×** smaller.")
+say(f"At $m = 90$: Hutch++'s RMS error is **{rmse_90['hutchinson'] / rmse_90['hutch++']:.1f}×** smaller.",
+    ru=f"При $m = 90$ среднеквадратичная ошибка Hutch++ в **{rmse_90['hutchinson'] / rmse_90['hutch++']:.1f}** "
+    "раза меньше.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The widget starts at $m = 300$, which the figure above does not show: there the sketch (100 vectors) holds
@@ -626,8 +704,9 @@ claim(rmse_300["hutch++"] < rmse_300["hutchinson"] / 100, "at m = 300 Hutch++'s 
 claim(rmse_9["hutch++"] > rmse_9["hutchinson"], "at very small m Hutch++ loses", rmse=rmse_9)
 display(widgets.interactive(
     show,
-    probe=widgets.Dropdown(options=list(curvature.PROBES), value="rademacher", description="probe"),
-    budget=widgets.IntSlider(value=WIDGET_BUDGET, min=3, max=300, step=3, description="budget m"),
+    probe=widgets.Dropdown(options=[(PROBE_NAMES[p], p) for p in curvature.PROBES], value="rademacher",
+                           description=tr("probe", "пробы")),
+    budget=widgets.IntSlider(value=WIDGET_BUDGET, min=3, max=300, step=3, description=tr("budget m", "бюджет m")),
 ))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
