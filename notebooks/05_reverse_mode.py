@@ -67,7 +67,7 @@ from adlib.course import exercises, projector
 from adlib.course.claims import claim
 from adlib.course.graph import reverse_trace, trace_graph
 from adlib.course.graph_plot import draw_graph, draw_steps
-from adlib.course.i18n import tr
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.measure import peak_bytes, tape_size
 from adlib.course.widgets import graph_stepper
 
@@ -100,7 +100,8 @@ graph = trace_graph(L, w1, w2)
 graph
 
 # %% slideshow={"slide_type": "subslide"}
-draw_graph(graph, title="Рис. 18: the graph of $L$ with the stored values")
+draw_graph(graph, title=tr("Рис. 18: the graph of $L$ with the stored values",
+                           "Рис. 18: граф $L$ с сохранёнными значениями"))
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -152,8 +153,9 @@ show_step(trace, 5)
 row_v2 = trace.rows[2]
 for term in row_v2.terms:
     consumer = graph.nodes[term.target].name
-    print(f"from {consumer:>2}:  dL/d{consumer} · ∂{consumer}/∂v2 = {term.contribution:.15f}")
-print(f"sum      dL/dv2 = {row_v2.derivative:.15f}   (closed form 1 + 1/(2√v2) = {1 + 1 / (2 * np.sqrt(3 * np.log(2))):.15f})")
+    print(tr(f"from {consumer:>2}:", f"от {consumer:>2}:") + f"  dL/d{consumer} · ∂{consumer}/∂v2 = {term.contribution:.15f}")
+print(tr("sum     ", "сумма  ") + f" dL/dv2 = {row_v2.derivative:.15f}   "
+      + tr("(closed form", "(формула") + f" 1 + 1/(2√v2) = {1 + 1 / (2 * np.sqrt(3 * np.log(2))):.15f})")
 np.testing.assert_allclose(row_v2.derivative, 1 + 1 / (2 * np.sqrt(w2 * np.log(w1))), rtol=1e-15)
 local_L = next(term.local for term in row_v2.terms if graph.nodes[term.target].name == "L")
 claim(local_L == 1 and abs(row_v2.derivative - 1.347) < 5e-4, "the local ∂L/∂v2 = 1, the adjoint dL/dv2 ≈ 1.347",
@@ -177,8 +179,10 @@ trace
 
 # %% slideshow={"slide_type": "fragment"}
 fig = draw_steps(graph, trace)
-fig.suptitle(r"Reverse mode at $(2, 3)$: adjoints $\bar v_i = dL/dv_i$, one sweep from $\bar L = 1$ to "
-             r"$\bar w_1, \bar w_2$")
+fig.suptitle(tr(r"Reverse mode at $(2, 3)$: adjoints $\bar v_i = dL/dv_i$, one sweep from $\bar L = 1$ to "
+                r"$\bar w_1, \bar w_2$",
+                r"Обратный режим в точке $(2, 3)$: сопряжённые $\bar v_i = dL/dv_i$, один проход от $\bar L = 1$ "
+                r"до $\bar w_1, \bar w_2$"))
 fig.tight_layout()
 plt.show()
 
@@ -318,13 +322,18 @@ for n in lengths:
     peak_reverse.append(peak_bytes(adlib.grad(f), x)[1])  # (result, peak bytes) of one call
     peak_forward.append(peak_bytes(adlib.jvp, f, (x,), (np.ones(m),))[1])
 
-print(f"{'n':>5} {'tape nodes':>11} {'tape kB':>9} {'peak reverse kB':>16} {'peak forward kB':>16}")
+print(f"{'n':>5} {tr('tape nodes', 'узлов ленты'):>11} {tr('tape kB', 'кБ ленты'):>9} "
+      f"{tr('peak reverse kB', 'пик обр., кБ'):>16} {tr('peak forward kB', 'пик прям., кБ'):>16}")
 for row in zip(lengths, tape_nodes, tape_bytes, peak_reverse, peak_forward):
     n, nodes, b, pr, pf = row
     print(f"{n:5d} {nodes:11d} {b / 1e3:9.1f} {pr / 1e3:16.1f} {pf / 1e3:16.1f}")
-print(f"tape bytes per primitive: {(tape_bytes[-1] - tape_bytes[0]) / (lengths[-1] - lengths[0]):.0f} "
-      f"(= one array of {m} float64)")
-print(f"n = {lengths[-1]}: reverse mode keeps {peak_reverse[-1] / peak_forward[-1]:.0f}× the memory of forward mode")
+per_primitive = (tape_bytes[-1] - tape_bytes[0]) / (lengths[-1] - lengths[0])
+print(tr(f"tape bytes per primitive: {per_primitive:.0f} (= one array of {m} float64)",
+         f"байт ленты на примитив: {per_primitive:.0f} (= один массив float64 длины {m})"))
+ratio = peak_reverse[-1] / peak_forward[-1]
+print(tr(f"n = {lengths[-1]}: reverse mode keeps {ratio:.0f}× the memory of forward mode",
+         f"n = {lengths[-1]}: обратный режим занимает в {ratio:.0f} {plural_ru(round(ratio), 'раз', 'раза', 'раз')} "
+         "больше памяти, чем прямой"))
 assert lengths[-1] == 256 and np.isclose(tape_bytes[-1], tape_kB(256) * 1e3)  # the number of Exercise 5.2
 claim(all(b == (n + 1) * m * 8 + 8 for n, b in zip(lengths, tape_bytes)),
       "the tape grows linearly with n, one stored array per primitive (input, n outputs of sin, the sum)")
@@ -338,12 +347,17 @@ claim(peak_reverse[-1] > 10 * peak_forward[-1], "at n = 256 reverse mode's peak 
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8.4, 4.8))
-ax.loglog(lengths, tape_bytes, "o-", label="reverse: bytes stored on the tape (tape_size)")
-ax.loglog(lengths, peak_reverse, "s--", label="reverse: peak allocated during adlib.grad (tracemalloc)")
-ax.loglog(lengths, peak_forward, "^-", label="forward: peak allocated during adlib.jvp (tracemalloc)")
-ax.set_xlabel("graph length $n$ (primitives in the chain)")
-ax.set_ylabel("memory, bytes")
-ax.set_title(f"The price of reverse mode: memory for all $v_i$ ($m = {m}$ numbers per node)")
+ax.loglog(lengths, tape_bytes, "o-", label=tr("reverse: bytes stored on the tape (tape_size)",
+                                              "обратный: байты, хранимые на ленте (tape_size)"))
+ax.loglog(lengths, peak_reverse, "s--", label=tr("reverse: peak allocated during adlib.grad (tracemalloc)",
+                                                 "обратный: пик выделенной памяти в adlib.grad (tracemalloc)"))
+ax.loglog(lengths, peak_forward, "^-", label=tr("forward: peak allocated during adlib.jvp (tracemalloc)",
+                                                "прямой: пик выделенной памяти в adlib.jvp (tracemalloc)"))
+ax.set_xlabel(tr("graph length $n$ (primitives in the chain)", "длина графа $n$ (примитивов в цепочке)"))
+ax.set_ylabel(tr("memory, bytes", "память, байты"))
+ax.set_title(tr(f"The price of reverse mode: memory for all $v_i$ ($m = {m}$ numbers per node)",
+                f"Цена обратного режима: память для всех $v_i$ ($m = {m}$ {plural_ru(m, 'число', 'числа', 'чисел')} "
+                "на узел)"))
 ax.legend()
 fig.tight_layout()
 plt.show()
@@ -400,7 +414,8 @@ def reverse_mode_pull(graph):
 
 push, pull = reverse_mode_push(graph), reverse_mode_pull(graph)
 for node in reversed(graph.nodes):
-    print(f"{node.name:>2}:  pushed {push[node.index]:.15f}   pulled {pull[node.index]:.15f}")
+    print(f"{node.name:>2}:  " + tr(f"pushed {push[node.index]:.15f}   pulled {pull[node.index]:.15f}",
+                                    f"проталкиванием {push[node.index]:.15f}   вытягиванием {pull[node.index]:.15f}"))
 print("adlib.grad :", tuple(float(g) for g in adlib.grad(L, argnums=(0, 1))(w1, w2)))
 claim(push == pull, "pushing and pulling give the same sums, to the last bit", push=push, pull=pull)
 claim(max(len(node.consumers) for node in graph.nodes) <= 2, "every adjoint here is a sum of at most two terms")
@@ -458,7 +473,7 @@ def my_softplus_vjp(g, ans, x):
 
 exercises.check_rule(softplus, [np.array([-3.0, -0.5, 0.0, 1.0, 4.0])], jvp=my_softplus_jvp, vjp=my_softplus_vjp,
                      hint=("differentiate log(1 + e^x) by the chain rule: a sigmoid appears",
-                           "продифференцируйте log(1 + e^x) по правилу цепочки: появится сигмоида"))
+                           "продифференцируйте log(1 + e^x) как сложную функцию: появится сигмоида"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -489,7 +504,8 @@ def my_arcsin_vjp(g, ans, x):
 
 exercises.check_rule(np.arcsin, [np.array([-0.7, -0.2, 0.3, 0.8])], jvp=my_arcsin_jvp, vjp=my_arcsin_vjp,
                      hint=("differentiate sin(arcsin x) = x on both sides; then write cos(arcsin x) with x",
-                           "продифференцируйте sin(arcsin x) = x; затем выразите cos(arcsin x) через x"))
+                           "продифференцируйте обе части равенства sin(arcsin x) = x; затем выразите "
+                           "cos(arcsin x) через x"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -528,14 +544,15 @@ graph_stepper(mode="reverse")
 
 # %% slideshow={"slide_type": "fragment"}
 push_b, pull_b = reverse_mode_push(graph_b), reverse_mode_pull(graph_b)
-print("x̄ pushed:", tuple(float(push_b[i]) for i in graph_b.inputs))
-print("x̄ pulled:", tuple(float(pull_b[i]) for i in graph_b.inputs))
+print(tr("x̄ pushed:", "x̄ проталкиванием:"), tuple(float(push_b[i]) for i in graph_b.inputs))
+print(tr("x̄ pulled:", "x̄ вытягиванием:  "), tuple(float(pull_b[i]) for i in graph_b.inputs))
 np.testing.assert_allclose([push_b[i] for i in graph_b.inputs], (5.5, 2.0 - np.cos(5.0)), rtol=1e-15)
 np.testing.assert_allclose([pull_b[i] for i in graph_b.inputs], (5.5, 2.0 - np.cos(5.0)), rtol=1e-15)
 np.testing.assert_allclose(trace_b.result, (5.5, 1.716), atol=5e-4)
 
 # %% slideshow={"slide_type": "subslide"}
-draw_graph(graph_b, trace_b, step=len(trace_b) - 1, title=r"Baydin et al.'s $f$ after the backward sweep")
+draw_graph(graph_b, trace_b, step=len(trace_b) - 1,
+           title=tr(r"Baydin et al.'s $f$ after the backward sweep", r"$f$ из Baydin et al. после обратного прохода"))
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -561,8 +578,9 @@ for point in [(2.0, 3.0), (1.5, 0.7), (5.0, 0.2), (10.0, 4.0), (0.5, -2.0)]:
     value, vjp_fn = jax.vjp(L_jax, *point)
     np.testing.assert_allclose(reverse_trace(g, adjoint=2.0).result, vjp_fn(2.0), rtol=1e-12)
     np.testing.assert_allclose(g.value, value, rtol=1e-12)
-print("reverse traces == jax.grad and jax.vjp (float64, rtol 1e-12) at 5 points")
-print("jax.grad at (2, 3):", tuple(float(v) for v in jax.grad(L_jax, argnums=(0, 1))(2.0, 3.0)))
+print(tr("reverse traces == jax.grad and jax.vjp (float64, rtol 1e-12) at 5 points",
+         "обратные проходы == jax.grad и jax.vjp (float64, rtol 1e-12) в 5 точках"))
+print(tr("jax.grad at (2, 3):", "jax.grad в точке (2, 3):"), tuple(float(v) for v in jax.grad(L_jax, argnums=(0, 1))(2.0, 3.0)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
