@@ -100,6 +100,43 @@ def test_code_cells_are_the_english_ones_and_every_text_is_russian(twin):
     assert title[2:] == jupytext.read(NOTEBOOKS / twin.name).cells[0].source.splitlines()[0].split(" / ", 1)[1]
 
 
+def test_every_english_notebook_has_its_russian_twin():
+    english = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    assert sorted(p.name for p in ru_sync.twins()) == english
+    assert all((NOTEBOOKS / "ru" / name).with_suffix(".ipynb").exists() for name in english), "execute them"
+
+
+ENGLISH_RUN = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?: +[A-Za-z]{2,}){2,}(?![\w(])")  # three words: a phrase
+
+
+def _shown_text(nb):
+    """What a reader of the executed notebook sees as text: printed lines, rendered sentences and tables, the
+    checkers' verdicts (tags stripped), and the labels of the saved widgets."""
+    for k, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            texts = [out.get("text", "")] + [out.get("data", {}).get(key, "") for key in ("text/markdown", "text/html")]
+            for text in texts:
+                yield k, re.sub(r"<[^>]+>", " ", "".join(text))
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model in state.values():
+        for key in ("description", "value"):
+            value = model.get("state", {}).get(key)
+            if key == "description" or model.get("model_name") in {"LabelModel", "HTMLMathModel", "HTMLModel"}:
+                if isinstance(value, str):
+                    yield "widget", re.sub(r"<[^>]+>", " ", value)
+
+
+@pytest.mark.parametrize("twin", ru_sync.twins(), ids=lambda p: p.stem)
+def test_what_a_russian_notebook_shows_is_russian(twin):
+    """No English phrase (three words in a row) in the outputs of the executed Russian notebook: its strings come
+    from tr(...)/say(..., ru=...) and the course modules' lang. (The English notebooks keep the slides' own
+    Russian terms in places, «Функция»/«Производная»: there is no converse check.)"""
+    nb = nbformat.read(twin.with_suffix(".ipynb"), as_version=4)
+    english = [(k, line.strip()[:120]) for k, text in _shown_text(nb) for line in text.splitlines()
+               if ENGLISH_RUN.search(line)]
+    assert not english, f"{twin.name}: English in the outputs (cell, line): {english[:10]}"
+
+
 def test_the_pilot_speaks_russian_in_its_outputs_too():
     """The code cells are the English ones, but what they show (printed lines, the figure's title) is Russian:
     the install cell set the language and the strings are chosen by adlib.course.i18n.tr."""
