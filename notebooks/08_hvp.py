@@ -72,11 +72,16 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import curvature, exercises, projector
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import tr
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.measure import peak_bytes, time_calls
 
 projector.use()  # the course's font sizes: figures readable on a projector
 np.set_printoptions(precision=4, suppress=False)
+# the names shown for curvature.HVP_METHODS's keys and for the two training stages (the keys stay as they are)
+NESTINGS = {"forward-over-reverse": tr("forward-over-reverse", "прямой поверх обратного"),
+            "reverse-over-reverse": tr("reverse-over-reverse", "обратный поверх обратного"),
+            "reverse-over-forward": tr("reverse-over-forward", "обратный поверх прямого")}
+STAGES = {"initialisation": tr("initialisation", "инициализация"), "after training": tr("after training", "после обучения")}
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Builds on [04 — forward mode](04_forward_mode.ipynb), [05 — reverse mode](05_reverse_mode.ipynb) and
@@ -128,10 +133,11 @@ def f(x):
 
 x, v = rng.standard_normal(n), rng.standard_normal(n)
 H = adlib.hessian(f)(x)
-print("H v (dense)          ", H @ v)
-print("slide's hvp          ", hvp_slide(f, x, v))
+width = max(len(label) for label in NESTINGS.values()) + 1  # the labels' column
+print(tr("H v (dense)", "H v (плотная матрица)").ljust(width), H @ v)
+print(tr("slide's hvp", "hvp со слайда").ljust(width), hvp_slide(f, x, v))
 for name, hvp in curvature.HVP_METHODS.items():
-    print(f"{name:21}", hvp(f, x, v))
+    print(NESTINGS[name].ljust(width), hvp(f, x, v))
     np.testing.assert_allclose(hvp(f, x, v), H @ v, rtol=1e-12, atol=1e-14)
 np.testing.assert_allclose(hvp_slide(f, x, v), H @ v, rtol=1e-12, atol=1e-14)
 
@@ -166,7 +172,8 @@ for seed in range(5):
         ours, theirs = hvp(f, xs, vs), np.asarray(jax_hvps[name](xs, vs))
         np.testing.assert_allclose(ours, theirs, rtol=1e-8, atol=1e-10)
         worst = max(worst, np.max(np.abs(ours - theirs)))
-print(f"3 nestings × 5 random (x, v): adlib == JAX, largest difference {worst:.1e}")
+print(tr(f"3 nestings × 5 random (x, v): adlib == JAX, largest difference {worst:.1e}",
+         f"3 вложения × 5 случайных (x, v): adlib == JAX, наибольшее расхождение {worst:.1e}"))
 claim(worst < 1e-12, "they agree to rounding", worst=worst)
 hvp_points = [np.random.default_rng(200 + k).standard_normal((2, n)) for k in range(3)]  # (x, v) for Exercise 8.1
 
@@ -220,10 +227,15 @@ exercises.check_hvp(solution_hvp, f, [x_ for x_, _ in hvp_points], [v_ for _, v_
 problem = curvature.mlp_problem(seed=0)
 w_init = problem.w0
 w_trained, losses = problem.fit(w_init, steps=1500, lr=0.2, momentum=0.9)
-print(f"{w_init.size} weights, {len(problem.y)} training points")
-print(f"initialisation: loss {problem.loss(w_init):.4f}, accuracy {problem.accuracy(w_init):.2f}")
-print(f"after 1500 steps of gradient descent with momentum: loss {problem.loss(w_trained):.4f}, "
-      f"accuracy {problem.accuracy(w_trained):.2f}")
+print(tr(f"{w_init.size} weights, {len(problem.y)} training points",
+         f"{w_init.size} {plural_ru(w_init.size, 'вес', 'веса', 'весов')}, {len(problem.y)} "
+         f"{plural_ru(len(problem.y), 'обучающая точка', 'обучающие точки', 'обучающих точек')}"))
+print(tr(f"initialisation: loss {problem.loss(w_init):.4f}, accuracy {problem.accuracy(w_init):.2f}",
+         f"инициализация: потери {problem.loss(w_init):.4f}, точность {problem.accuracy(w_init):.2f}"))
+print(tr(f"after 1500 steps of gradient descent with momentum: loss {problem.loss(w_trained):.4f}, "
+         f"accuracy {problem.accuracy(w_trained):.2f}",
+         f"после 1500 шагов градиентного спуска с моментом: потери {problem.loss(w_trained):.4f}, "
+         f"точность {problem.accuracy(w_trained):.2f}"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The Hessian only as an HVP operator; the dense Hessian (205 HVPs, fine at this size) only to check.
@@ -246,17 +258,21 @@ for label, w in [("initialisation", w_init), ("after training", w_trained)]:
     np.testing.assert_allclose([nodes.min(), nodes.max()], [exact[0], exact[-1]], rtol=0, atol=1e-5 * scale)
     np.testing.assert_allclose(abs(top.eigenvalues[0]), np.max(np.abs(exact)), rtol=1e-5)
     spectra[label] = dict(w=w, H=H_dense, nodes=nodes, weights=weights, exact=exact, ritz=ritz, hvps=slq_hvps)
-    print(f"{label:15} SLQ: {slq_hvps} HVPs | Lanczos (40 HVPs): λ_min = {ritz[0]: .5f}, λ_max = {ritz[-1]: .5f}"
-          f" | dense: λ_min = {exact[0]: .5f}, λ_max = {exact[-1]: .5f} | power iteration: "
-          f"|λ|_max = {abs(top.eigenvalues[0]):.5f} ({top.matvecs} HVPs)")
+    print(tr(f"{label:15} SLQ: {slq_hvps} HVPs | Lanczos (40 HVPs): λ_min = {ritz[0]: .5f}, λ_max = {ritz[-1]: .5f}"
+             f" | dense: λ_min = {exact[0]: .5f}, λ_max = {exact[-1]: .5f} | power iteration: "
+             f"|λ|_max = {abs(top.eigenvalues[0]):.5f} ({top.matvecs} HVPs)",
+             f"{STAGES[label]:15} SLQ: {slq_hvps} HVP | Ланцош (40 HVP): λ_min = {ritz[0]: .5f}, λ_max = {ritz[-1]: .5f}"
+             f" | плотный: λ_min = {exact[0]: .5f}, λ_max = {exact[-1]: .5f} | степенной метод: "
+             f"|λ|_max = {abs(top.eigenvalues[0]):.5f} ({top.matvecs} HVP)"))
 
 # %% slideshow={"slide_type": "subslide"}
-print(f"{'':15} {'λ_min/λ_max':>12} {'negative share of Σ|λ| (dense)':>32} {'(SLQ)':>8}")
+print(f"{'':15} {'λ_min/λ_max':>12} {tr('negative share of Σ|λ| (dense)', 'доля отрицат. в Σ|λ| (плотный)'):>32} "
+      f"{'(SLQ)':>8}")
 for label, s in spectra.items():
     lam, nodes, wts = s["exact"], s["nodes"], s["weights"]
     s["neg_share"] = np.sum(np.abs(lam[lam < 0])) / np.sum(np.abs(lam))
     s["neg_share_slq"] = np.sum(wts[nodes < 0] * np.abs(nodes[nodes < 0])) / np.sum(wts * np.abs(nodes))
-    print(f"{label:15} {lam[0] / lam[-1]:12.2e} {s['neg_share']:32.3f} {s['neg_share_slq']:8.3f}")
+    print(f"{STAGES[label]:15} {lam[0] / lam[-1]:12.2e} {s['neg_share']:32.3f} {s['neg_share_slq']:8.3f}")
 init, trained = spectra["initialisation"], spectra["after training"]
 shrink = init["exact"][0] / trained["exact"][0]
 claim(init["neg_share"] > 0.2 and trained["neg_share"] < 0.01 and shrink > 100,
@@ -269,13 +285,19 @@ fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2), sharex=True, sharey=True)  #
 for ax, (label, s) in zip(axes, spectra.items()):
     # both measures smoothed with the same Gaussian kernel: curvature.spectral_density(nodes, weights, grid, sigma)
     curvature.plot_spectral_density(ax, s["exact"], s["nodes"], s["weights"], s["hvps"])
-    ax.set_title(f"{label}: λ_min = {s['exact'][0]:.2g}, λ_max = {s['exact'][-1]:.2g}")
-fig.suptitle("Hessian eigenvalue density of the MLP's loss (SLQ, Gaussian kernel)")
+    ax.set_title(f"{STAGES[label]}: λ_min = {s['exact'][0]:.2g}, λ_max = {s['exact'][-1]:.2g}")
+fig.suptitle(tr("Hessian eigenvalue density of the MLP's loss (SLQ, Gaussian kernel)",
+                "Плотность собственных значений гессиана функции потерь MLP (SLQ, гауссово ядро)"))
 fig.tight_layout()
 plt.show()
 say(f"Negative eigenvalues carry **{init['neg_share']:.0%}** of $\\sum|\\lambda|$ at initialisation and "
     f"**{trained['neg_share']:.1%}** after training; the most negative one shrinks **{shrink:.0f}×** "
     f"({init['exact'][0]:.3f} → {trained['exact'][0]:.1e}) while $\\lambda_{{\\max}}$ stays "
+    f"{init['exact'][-1]:.2f} → {trained['exact'][-1]:.2f}.",
+    ru=f"На отрицательные собственные значения приходится **{init['neg_share']:.0%}** от $\\sum|\\lambda|$ при "
+    f"инициализации и **{trained['neg_share']:.1%}** после обучения; самое отрицательное из них уменьшается по модулю в "
+    f"**{shrink:.0f}** {plural_ru(round(shrink), 'раз', 'раза', 'раз')} ({init['exact'][0]:.3f} → "
+    f"{trained['exact'][0]:.1e}), а $\\lambda_{{\\max}}$ почти не меняется: "
     f"{init['exact'][-1]:.2f} → {trained['exact'][-1]:.2f}.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -301,7 +323,7 @@ say(f"Negative eigenvalues carry **{init['neg_share']:.0%}** of $\\sum|\\lambda|
 # A $G$-vector product is one jvp ($Jv$) and one vjp ($J^\top u$): `problem.gauss_newton_operator(w)`.
 
 # %% slideshow={"slide_type": "subslide"}
-print(f"{'':15} {'RMS r':>8} {'max |r|':>8} {'‖w‖':>6} | {'λ_min(H)':>10} {'λ_min(G)':>10} | "
+print(f"{'':15} {tr('RMS r', 'СКЗ r'):>8} {'max |r|':>8} {'‖w‖':>6} | {'λ_min(H)':>10} {'λ_min(G)':>10} | "
       f"{'λ_min(R)':>10} {'λ_max(R)':>9} {'‖R‖/‖H‖':>8}")
 for label, s in spectra.items():
     G_op = problem.gauss_newton_operator(s["w"])
@@ -310,7 +332,7 @@ for label, s in spectra.items():
     rest = np.linalg.eigvalsh(s["H"] - (G + G.T) / 2)  # R = H − G
     res = problem.residuals(s["w"])
     s.update(rms_r=np.sqrt(np.mean(res**2)), rest_min=rest[0], rest_norm=np.max(np.abs(rest)) / np.max(np.abs(s["exact"])))
-    print(f"{label:15} {s['rms_r']:8.1e} {np.max(np.abs(res)):8.1e} {np.linalg.norm(s['w']):6.1f} | "
+    print(f"{STAGES[label]:15} {s['rms_r']:8.1e} {np.max(np.abs(res)):8.1e} {np.linalg.norm(s['w']):6.1f} | "
           f"{s['exact'][0]:10.2e} {s['gn'][0]:10.1e} | {rest[0]:10.2e} {rest[-1]:9.2e} {s['rest_norm']:8.2f}")
     claim(s["gn"][0] > -1e-12 * s["gn"][-1], "G is positive semidefinite", lam_min=s["gn"][0])
     claim(s["exact"][0] >= rest[0] - 1e-12, "H's most negative eigenvalue is no lower than R's (Weyl, as G ⪰ 0)")
@@ -324,21 +346,32 @@ claim(-trained["rest_min"] < 0.01 * trained["rest_norm"] * np.max(np.abs(trained
 say(f"The residuals shrink **{r_shrink:.0f}×** (RMS), the most negative eigenvalue of $R$ **{rest_shrink:.0f}×**. "
     f"$R$ does not vanish altogether: its norm falls only from {init['rest_norm']:.0%} to "
     f"{trained['rest_norm']:.0%} of $\\|H\\|$, because the weights (and with them the curvature $\\nabla^2 z_i$ "
-    f"of the logits) grow during training — but what is left of $R$ is almost entirely positive.")
+    f"of the logits) grow during training — but what is left of $R$ is almost entirely positive.",
+    ru=f"Остатки (их среднеквадратичное значение, СКЗ) уменьшаются в **{r_shrink:.0f}** "
+    f"{plural_ru(round(r_shrink), 'раз', 'раза', 'раз')}, самое отрицательное собственное значение $R$ по модулю — "
+    f"в **{rest_shrink:.0f}** {plural_ru(round(rest_shrink), 'раз', 'раза', 'раз')}. Совсем $R$ не исчезает: его норма падает лишь с "
+    f"{init['rest_norm']:.0%} до {trained['rest_norm']:.0%} от $\\|H\\|$, потому что веса (а с ними и кривизна "
+    f"$\\nabla^2 z_i$ логитов) за время обучения растут, — но то, что остаётся от $R$, почти целиком положительно.")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2), sharex=True, sharey=True)
 for ax, (label, s) in zip(axes, spectra.items()):
-    curvature.plot_eigenvalue_densities(ax, {"Hessian H": s["exact"], "Gauss–Newton G": s["gn"]},
+    curvature.plot_eigenvalue_densities(ax, {tr("Hessian H", "гессиан H"): s["exact"],
+                                             tr("Gauss–Newton G", "Гаусс–Ньютон G"): s["gn"]},
                                         colors=["0.6", "tab:orange"])
     claim(abs(s["gn"][0]) < 1e-12 * s["gn"][-1], "λ_min(G) is 0 up to rounding", lam_min=s["gn"][0])
-    ax.set_title(f"{label}: λ_min(H) = {s['exact'][0]:.2g}, λ_min(G) ≈ 0 (rounding)")
-fig.suptitle("H = G + R: the Gauss–Newton part G has no negative eigenvalues")
+    ax.set_title(tr(f"{label}: λ_min(H) = {s['exact'][0]:.2g}, λ_min(G) ≈ 0 (rounding)",
+                    f"{STAGES[label]}: λ_min(H) = {s['exact'][0]:.2g},\nλ_min(G) ≈ 0 (с точностью до округления)"))
+fig.suptitle(tr("H = G + R: the Gauss–Newton part G has no negative eigenvalues",
+                "H = G + R: у части Гаусса–Ньютона G нет отрицательных собственных значений"))
 fig.tight_layout()
 plt.show()
 say(f"After training: $\\lambda_{{\\max}}(G) = {trained['gn'][-1]:.2f}$ against $\\lambda_{{\\max}}(H) = "
     f"{trained['exact'][-1]:.2f}$ — the positive remainder of $R$ moves the outliers; $\\lambda_{{\\min}}(H) = "
-    f"{trained['exact'][0]:.1e}$ is all that is left of the negative tail.")
+    f"{trained['exact'][0]:.1e}$ is all that is left of the negative tail.",
+    ru=f"После обучения: $\\lambda_{{\\max}}(G) = {trained['gn'][-1]:.2f}$ против $\\lambda_{{\\max}}(H) = "
+    f"{trained['exact'][-1]:.2f}$ — положительный остаток $R$ сдвигает выбросы; $\\lambda_{{\\min}}(H) = "
+    f"{trained['exact'][0]:.1e}$ — всё, что осталось от отрицательного хвоста.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: the Gauss–Newton density (orange) has no eigenvalue below 0, before and after training (its
@@ -387,14 +420,16 @@ def time_everything(n):
 
 rows = [time_everything(n) for n in [16, 64, 256, 512, 1024]]
 
-print(f"{'n':>6} {'grad':>9} | {'HVP / grad':^38} | {'Hessian / grad':>14} {'Hessian / (n·HVP)':>18}")
-print(f"{'':>6} {'[ms]':>9} | {'fwd-over-rev':>12} {'rev-over-rev':>12} {'rev-over-fwd':>12} |")
+print(f"{'n':>6} {tr('grad', 'градиент'):>9} | {tr('HVP / grad', 'HVP / градиент'):^38} | "
+      f"{tr('Hessian / grad', 'гессиан/град.'):>14} {tr('Hessian / (n·HVP)', 'гессиан/(n·HVP)'):>18}")
+print(f"{'':>6} {tr('[ms]', '[мс]'):>9} | {tr('fwd-over-rev', 'прям./обр.'):>12} {tr('rev-over-rev', 'обр./обр.'):>12} "
+      f"{tr('rev-over-fwd', 'обр./прям.'):>12} |")
 for row in rows:
     ratios = [row[name] / row["grad"] for name in curvature.HVP_METHODS]
     if np.isfinite(row["hessian"]):
         hess = f"{row['hessian'] / row['grad']:14.0f} {row['hessian'] / (row['n'] * row['forward-over-reverse']):18.2f}"
     else:
-        hess = f"{'(skipped)':>14}"
+        hess = f"{tr('(skipped)', '(пропущено)'):>14}"
     print(f"{row['n']:6d} {1e3 * row['grad']:9.3f} | {ratios[0]:12.2f} {ratios[1]:12.2f} {ratios[2]:12.2f} | {hess}")
 
 # %% slideshow={"slide_type": "subslide"}
@@ -429,7 +464,12 @@ say(f"Measured: an HVP costs **{span(hvp_ratios)} gradients** across the table, 
     f"from $n = {rows[0]['n']}$ to ${rows[-1]['n']}$; at $n = {rows[-1]['n']}$: {big['forward-over-reverse']:.2f} (forward-over-reverse), "
     f"{big['reverse-over-reverse']:.2f} (reverse-over-reverse), {big['reverse-over-forward']:.2f} "
     f"(reverse-over-forward). The dense Hessian (exactly $n$ HVPs, counted) costs "
-    f"**{span(per_n_grads)} × n gradients** ({span(per_n_hvps)} × n HVPs of the same run), not $n$ gradients.")
+    f"**{span(per_n_grads)} × n gradients** ({span(per_n_hvps)} × n HVPs of the same run), not $n$ gradients.",
+    ru=f"Измерено: HVP стоит **{span(hvp_ratios)} градиента** во всей таблице, "
+    f"от $n = {rows[0]['n']}$ до ${rows[-1]['n']}$; при $n = {rows[-1]['n']}$: {big['forward-over-reverse']:.2f} "
+    f"(прямой поверх обратного), {big['reverse-over-reverse']:.2f} (обратный поверх обратного), "
+    f"{big['reverse-over-forward']:.2f} (обратный поверх прямого). Плотный гессиан (ровно $n$ HVP, подсчитано) стоит "
+    f"**{span(per_n_grads)} × n градиентов** ({span(per_n_hvps)} × n HVP в том же запуске), а не $n$ градиентов.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What the theory says, and what it does not. Forward mode applied to *any* program costs at most a small
@@ -447,15 +487,17 @@ say(f"Measured: an HVP costs **{span(hvp_ratios)} gradients** across the table, 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7.5, 4.6))
 ns = np.array([row["n"] for row in rows])
-ax.loglog(ns, [row["grad"] for row in rows], "o-", color="k", label="gradient")
+ax.loglog(ns, [row["grad"] for row in rows], "o-", color="k", label=tr("gradient", "градиент"))
 for name, marker in zip(curvature.HVP_METHODS, "s^v"):
-    ax.loglog(ns, [row[name] for row in rows], marker + "-", label=f"HVP, {name}")
+    ax.loglog(ns, [row[name] for row in rows], marker + "-", label=f"HVP, {NESTINGS[name]}")
 hess = np.array([row["hessian"] for row in rows])
 ax.loglog(ns[np.isfinite(hess)], hess[np.isfinite(hess)], "D-", color="tab:red",
-          label="dense Hessian (n HVPs): best of 5,\nrescaled to the gradient's best of 11")
-ax.set_xlabel("dimension n")
-ax.set_ylabel("time [s] (best of 11 unless noted)")
-ax.set_title("An HVP costs a few gradients; the Hessian, n HVPs")
+          label=tr("dense Hessian (n HVPs): best of 5,\nrescaled to the gradient's best of 11",
+                   "плотный гессиан (n HVP): лучшее из 5,\nв масштабе лучшего из 11 для градиента"))
+ax.set_xlabel(tr("dimension n", "размерность n"))
+ax.set_ylabel(tr("time [s] (best of 11 unless noted)", "время [с] (лучшее из 11, если не указано иное)"))
+ax.set_title(tr("An HVP costs a few gradients; the Hessian, n HVPs",
+                "HVP стоит нескольких градиентов, гессиан — n HVP"))
 ax.legend()
 fig.tight_layout()
 plt.show()
@@ -483,9 +525,10 @@ def tanh_chain(n, depth, seed=0):
 
 
 problems = {f"softplus, n = {n_}": softplus_problem(n_) for n_ in [256, 1024, 2048]}
-problems.update({f"tanh chain, d = {d}": tanh_chain(256, d) for d in [4, 16, 64]})
-print(f"{'':20} {'grad [kB]':>10} | {'peak memory / grad':^38}")
-print(f"{'':20} {'':>10} | {'fwd-over-rev':>12} {'rev-over-rev':>12} {'rev-over-fwd':>12}")
+problems.update({tr(f"tanh chain, d = {d}", f"цепочка tanh, d = {d}"): tanh_chain(256, d) for d in [4, 16, 64]})
+print(f"{'':20} {tr('grad [kB]', 'град. [кБ]'):>10} | {tr('peak memory / grad', 'пиковая память / градиент'):^38}")
+print(f"{'':20} {'':>10} | {tr('fwd-over-rev', 'прям./обр.'):>12} {tr('rev-over-rev', 'обр./обр.'):>12} "
+      f"{tr('rev-over-fwd', 'обр./прям.'):>12}")
 memory = {}
 for label, (f_p, x_p, v_p) in problems.items():
     g_bytes = peak_bytes(adlib.grad(f_p), x_p)[1]  # (result, peak bytes) of one call
@@ -503,7 +546,13 @@ say(f"Forward-over-reverse needs **{span(mem[:, 0])}×** a gradient's memory in 
     f"{span(mem[:, 2])}× (the gap widens with depth). In time the fastest at "
     f"$n = {rows[-1]['n']}$ was {min(big, key=big.get)} — "
     + choose(min(big, key=big.get) == "forward-over-reverse", "it wins both tables here.",
-             "so the recommendation is about memory, which on a GPU is usually what runs out first."))
+             "so the recommendation is about memory, which on a GPU is usually what runs out first."),
+    ru=f"Вариант «прямой поверх обратного» требует **{span(mem[:, 0])}×** памяти одного градиента в каждой "
+    f"строке; «обратный поверх обратного» — {span(mem[:, 1])}×, «обратный поверх прямого» — "
+    f"{span(mem[:, 2])}× (разрыв растёт с глубиной). По времени быстрее всех при "
+    f"$n = {rows[-1]['n']}$ оказался вариант «{NESTINGS[min(big, key=big.get)]}» — "
+    + choose(min(big, key=big.get) == "forward-over-reverse", "здесь он выигрывает обе таблицы.",
+             "так что рекомендация — про память, которая на GPU обычно и заканчивается первой."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: Newton without the Hessian / За рамками лекции: метод Ньютона без Гессиана
@@ -565,13 +614,15 @@ exercises.check_prediction(solution_order_prediction,
 # %% slideshow={"slide_type": "subslide"}
 result = curvature.newton_cg(logistic_loss, np.zeros(50), tol=1e-10)
 orders = curvature.convergence_orders(result.grad_norms)  # p_k for k = 1 … K−1
-print(f"{'iteration':>9} {'loss':>20} {'‖∇L‖':>10} {'HVPs so far':>12} {'order p_k':>10}")
+print(f"{tr('iteration', 'итерация'):>9} {tr('loss', 'потери'):>20} {'‖∇L‖':>10} {tr('HVPs so far', 'HVP всего'):>12} "
+      f"{tr('order p_k', 'пор. p_k'):>10}")
 for k, (loss, gn, h) in enumerate(zip(result.losses, result.grad_norms, result.hvps)):
     p_k = f"{orders[k - 1]:10.2f}" if 1 <= k <= len(orders) else ""
     print(f"{k:9d} {loss:20.15f} {gn:10.2e} {h:12d} {p_k}")
 claim(result.converged and np.all((orders[-2:] > 1.2) & (orders[-2:] < 1.8)),
       "the last steps converge superlinearly with order about 1.5, not quadratically", orders=orders[-2:])
-print(f"order of the last step: p = {final_order(result.grad_norms):.2f}")
+print(tr(f"order of the last step: p = {final_order(result.grad_norms):.2f}",
+         f"порядок последнего шага: p = {final_order(result.grad_norms):.2f}"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Superlinear, of order about 1.5 — **not quadratic**. That is the forcing term: CG leaves a relative residual
@@ -618,7 +669,8 @@ def newton_order(forcing):
     p = final_order(run.grad_norms)
     print(tr(f"your η: {len(run.losses) - 1} Newton steps, {run.hvps[-1]} HVPs, ‖∇L‖ = {run.grad_norms[-1]:.1e} "
              f"at the end, order of the last step p = {p:.2f}",
-             f"ваше η: {len(run.losses) - 1} шагов Ньютона, {run.hvps[-1]} HVP, в конце ‖∇L‖ = "
+             f"ваше η: {len(run.losses) - 1} {plural_ru(len(run.losses) - 1, 'шаг', 'шага', 'шагов')} Ньютона, "
+             f"{run.hvps[-1]} HVP, в конце ‖∇L‖ = "
              f"{run.grad_norms[-1]:.1e}, порядок последнего шага p = {p:.2f}"))
     return p
 
@@ -663,9 +715,10 @@ exercises.check_value(newton_order(solution_forcing), 2.0, rtol=0.1,
 
 # %% slideshow={"slide_type": "fragment"}
 forcings = {"η = min(0.5, √‖∇L‖)": lambda g: min(0.5, np.sqrt(g)), "η = min(0.5, ‖∇L‖)": lambda g: min(0.5, g),
-            "η = 1e-12 (exact Newton)": lambda g: 1e-12}
+            tr("η = 1e-12 (exact Newton)", "η = 1e-12 (точный Ньютон)"): lambda g: 1e-12}
 runs = {name: newton_cg_with(forcing) for name, forcing in forcings.items()}
-print(f"{'forcing term':>26} {'Newton steps':>13} {'HVPs':>5} {'final ‖∇L‖':>11} {'order of the last step':>23}")
+print(f"{tr('forcing term', 'выбор η'):>26} {tr('Newton steps', 'шаги Ньютона'):>13} {tr('HVPs', 'HVP'):>5} "
+      f"{tr('final ‖∇L‖', 'итог. ‖∇L‖'):>11} {tr('order of the last step', 'порядок последнего шага'):>23}")
 for name, run in runs.items():
     print(f"{name:>26} {len(run.losses) - 1:13d} {run.hvps[-1]:5d} {run.grad_norms[-1]:11.1e} "
           f"{final_order(run.grad_norms):23.2f}")
@@ -680,7 +733,15 @@ say(f"Quadratic convergence is bought with HVPs: $\\eta \\propto \\|\\nabla L\\|
     + choose(len(sqrt_run.losses) <= len(linear_run.losses), "no fewer Newton steps", "fewer Newton steps")
     + f" ({len(linear_run.losses) - 1} against {len(sqrt_run.losses) - 1}). The higher order shows only in the last "
     f"step, which lands far below the tolerance ({linear_run.grad_norms[-1]:.0e} against "
-    f"{sqrt_run.grad_norms[-1]:.0e}): to reach $10^{{-10}}$, the order-1.5 method is the cheaper one here.")
+    f"{sqrt_run.grad_norms[-1]:.0e}): to reach $10^{{-10}}$, the order-1.5 method is the cheaper one here.",
+    ru=f"Квадратичная сходимость оплачивается числом HVP: $\\eta \\propto \\|\\nabla L\\|$ тратит "
+    f"**{linear_run.hvps[-1]}** HVP, а точный Ньютон — **{exact_run.hvps[-1]}**, против "
+    f"**{sqrt_run.hvps[-1]}** при $\\eta = \\sqrt{{\\|\\nabla L\\|}}$, при "
+    + choose(len(sqrt_run.losses) <= len(linear_run.losses), "не меньшем числе шагов Ньютона",
+             "меньшем числе шагов Ньютона")
+    + f" ({len(linear_run.losses) - 1} против {len(sqrt_run.losses) - 1}). Более высокий порядок виден только на "
+    f"последнем шаге, который уходит далеко ниже допуска ({linear_run.grad_norms[-1]:.0e} против "
+    f"{sqrt_run.grad_norms[-1]:.0e}): чтобы достичь $10^{{-10}}$, метод порядка 1.5 здесь дешевле.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same problem with plain gradient descent (step $1/L$, $L$ from power iteration on the HVP) for comparison,
@@ -703,16 +764,23 @@ scipy_result = minimize(logistic_loss, np.zeros(50), jac=grad_L, method="Newton-
                         options={"xtol": 1e-12})
 np.testing.assert_allclose(result.x, scipy_result.x, rtol=0, atol=1e-5)  # SciPy stops at its own, looser tolerance
 assert logistic_loss(result.x) <= logistic_loss(scipy_result.x) + 1e-15
-print(f"‖w_ours − w_scipy‖ = {np.linalg.norm(result.x - scipy_result.x):.1e} (SciPy's ‖∇L‖ = "
-      f"{np.linalg.norm(grad_L(scipy_result.x)):.1e}, ours {result.grad_norms[-1]:.1e}); "
-      f"gradient descent after 200 steps: ‖∇L‖ = {gd_norms[-1]:.1e}")
+print(tr(f"‖w_ours − w_scipy‖ = {np.linalg.norm(result.x - scipy_result.x):.1e} (SciPy's ‖∇L‖ = "
+         f"{np.linalg.norm(grad_L(scipy_result.x)):.1e}, ours {result.grad_norms[-1]:.1e}); "
+         f"gradient descent after 200 steps: ‖∇L‖ = {gd_norms[-1]:.1e}",
+         f"‖w_наш − w_scipy‖ = {np.linalg.norm(result.x - scipy_result.x):.1e} (‖∇L‖ у SciPy = "
+         f"{np.linalg.norm(grad_L(scipy_result.x)):.1e}, у нас {result.grad_norms[-1]:.1e}); "
+         f"градиентный спуск после 200 шагов: ‖∇L‖ = {gd_norms[-1]:.1e}"))
 
 fig, ax = plt.subplots(figsize=(8, 4.6))
-ax.semilogy(result.hvps[: len(result.grad_norms)], result.grad_norms, "o-", label="Newton-CG (x: HVPs spent)")
-ax.semilogy(np.arange(len(gd_norms)), gd_norms, "-", label="gradient descent (x: gradients spent)")
-ax.set_xlabel("products spent (HVPs for Newton-CG, gradients for GD)")
+ax.semilogy(result.hvps[: len(result.grad_norms)], result.grad_norms, "o-",
+            label=tr("Newton-CG (x: HVPs spent)", "Ньютон-CG (x: потрачено HVP)"))
+ax.semilogy(np.arange(len(gd_norms)), gd_norms, "-",
+            label=tr("gradient descent (x: gradients spent)", "градиентный спуск (x: потрачено градиентов)"))
+ax.set_xlabel(tr("products spent (HVPs for Newton-CG, gradients for GD)",
+                 "потрачено вычислений (HVP для Ньютона-CG, градиентов для спуска)"))
 ax.set_ylabel("‖∇L(w)‖")
-ax.set_title("Hessian-free Newton-CG on logistic regression")
+ax.set_title(tr("Hessian-free Newton-CG on logistic regression",
+                "Ньютон-CG без гессиана на логистической регрессии"))
 ax.legend()
 fig.tight_layout()
 plt.show()
@@ -722,7 +790,12 @@ claim(gd_norms[-1] > 1e4 * result.grad_norms[-1] and 0.9 < gd_rate < 1,
 say(f"Gradient descent shrinks $\\|\\nabla L\\|$ by a factor of only **{gd_rate:.3f}** per step (linear "
     f"convergence): {gd_norms[-1]:.1e} after 200 gradients. Newton-CG reaches {result.grad_norms[-1]:.1e} after "
     f"**{result.hvps[-1]} HVPs** and {len(result.losses) - 1} Newton steps — and never held a $50 \\times 50$ "
-    f"matrix (it would equally work with 50 million weights).")
+    f"matrix (it would equally work with 50 million weights).",
+    ru=f"Градиентный спуск за шаг умножает $\\|\\nabla L\\|$ всего лишь на **{gd_rate:.3f}** (линейная "
+    f"сходимость): {gd_norms[-1]:.1e} после 200 градиентов. Ньютон-CG достигает {result.grad_norms[-1]:.1e} за "
+    f"**{result.hvps[-1]} HVP** и {len(result.losses) - 1} "
+    f"{plural_ru(len(result.losses) - 1, 'шаг', 'шага', 'шагов')} Ньютона — и ни разу не держал в памяти матрицу "
+    f"$50 \\times 50$ (так же он работал бы и с 50 миллионами весов).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
