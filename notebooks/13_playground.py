@@ -67,6 +67,7 @@ from adlib.course import exercises, projector
 from adlib.course.claims import claim, say
 from adlib.course.graph import forward_trace, reverse_trace, trace_graph
 from adlib.course.graph_plot import draw_graph
+from adlib.course.i18n import tr
 from adlib.course.playground import DEFAULT_EXPRESSION, FUNCTIONS, parse, playground, playground_view
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -80,7 +81,7 @@ projector.use()  # figure text readable on a 1280×720 slide
 # tree, taking the functions from the module it is given: `adlib.numpy` to trace it, `jax.numpy` to cross-check it.
 
 # %% slideshow={"slide_type": "fragment"}
-print("functions:", ", ".join(FUNCTIONS))
+print(tr("functions:", "функции:"), ", ".join(FUNCTIONS))
 expression = parse(DEFAULT_EXPRESSION)
 f = expression.function(anp)  # the tree, evaluated with adlib.numpy: a function adlib can trace
 f_jax = expression.function(jnp)  # the same tree, evaluated with jax.numpy
@@ -107,7 +108,8 @@ for text, point in [("np.sin(x)", (1.0, 2.0, 0.5)), ("__import__('os')", (1.0, 2
 x0, y0 = 1.0, 2.0
 graph = trace_graph(f, x0, y0, input_names=expression.variables, output_name="f")
 claim("square" in [n.prim.name for n in graph.primitive_nodes], "x**2 records square")
-draw_graph(graph, title=f"the graph of $f(x, y)$ at $(x, y) = ({x0:g}, {y0:g})$")
+draw_graph(graph, title=tr(f"the graph of $f(x, y)$ at $(x, y) = ({x0:g}, {y0:g})$",
+                             f"граф $f(x, y)$ в точке $(x, y) = ({x0:g}, {y0:g})$"))
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -148,7 +150,9 @@ np.testing.assert_allclose(gradient_forward, gradient_jax, rtol=1e-12, atol=1e-1
 difference = max(abs(a - b) for a, b in zip(gradient_reverse + gradient_forward, 2 * gradient_jax))
 say(f"∇f({x0:g}, {y0:g}) = ({gradient_reverse[0]:.15f}, {gradient_reverse[1]:.15f}) from the sweep; JAX: "
     f"({gradient_jax[0]:.15f}, {gradient_jax[1]:.15f}); the largest difference over both modes is "
-    f"{difference:.1e}.")
+    f"{difference:.1e}.",
+    ru=f"∇f({x0:g}, {y0:g}) = ({gradient_reverse[0]:.15f}, {gradient_reverse[1]:.15f}) по обратному проходу; JAX: "
+       f"({gradient_jax[0]:.15f}, {gradient_jax[1]:.15f}); наибольшее отличие по обоим режимам — {difference:.1e}.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises / Упражнения
@@ -178,8 +182,8 @@ def my_gradient(w):
 
 exercises.check_grad(my_gradient, f_w, points_w, f_jax=f_w_jax,
                      hint=("write u = sin x − cos y: f = exp(−u²), so ∂f/∂x = f · (−2u) · ∂u/∂x, and the same for y",
-                           "обозначьте u = sin x − cos y: f = exp(−u²), поэтому ∂f/∂x = f · (−2u) · ∂u/∂x, и так же "
-                           "для y"))
+                           "обозначьте u = sin x − cos y: тогда f = exp(−u²), поэтому ∂f/∂x = f · (−2u) · ∂u/∂x, "
+                           "и аналогично для y"))
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
@@ -207,8 +211,8 @@ my_prediction = {"primitive nodes": None, "dg/dx": None}  # your guesses here
 exercises.check_values(my_prediction, truth,
                        hint=("one node per primitive the program runs: two functions, two squares, one sum; and the "
                              "identity holds for every x",
-                             "по узлу на каждый выполненный примитив: две функции, два квадрата, одна сумма; а "
-                             "тождество верно при любом x"))
+                             "по узлу на каждый примитив, который выполняет программа: две функции, два квадрата, "
+                             "одна сумма; а тождество верно при любом x"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -248,7 +252,8 @@ claim(literal_L.ok and len(literal_L.graph.primitive_nodes) == 6 and literal_L.j
 three = playground_view("tanh(x*y + z)", (1.0, 2.0, 0.5))
 claim(three.ok and len(three.forward) == 3 and three.reverse is not None, "three inputs: three forward passes")
 cone = playground_view("sqrt(x**2 + y**2)", (0.0, 0.0, 0.0))
-claim(cone.status == "domain" and "derivative is undefined" in cone.message and np.isfinite(cone.graph.value),
+claim(cone.status == "domain" and tr("derivative is undefined", "производная не определена") in cone.message
+      and np.isfinite(cone.graph.value),
       "at (0, 0) the value exists, the derivative does not", message=cone.message)
 claim(playground_view("log(x)", (-1.0, 0.0, 0.0)).status == "domain"
       and playground_view("log(abs(x))", (-1.0, 0.0, 0.0)).ok
