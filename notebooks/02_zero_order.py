@@ -73,7 +73,7 @@ import adlib.numpy as anp
 from adlib.course import exercises, projector
 from adlib.course import zero_order as zo
 from adlib.course.claims import claim, say
-from adlib.course.i18n import tr
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.measure import loglog_slope
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -109,11 +109,12 @@ rng = np.random.default_rng(0)
 exact = adlib.grad(problem.L)(w)
 one = two_point(problem.L, w, 1e-6, rng)
 mean = np.mean([two_point(problem.L, w, 1e-6, rng) for _ in range(10_000)], axis=0)
-print("adlib.grad            ", exact)
-print("one two-point estimate", one)
-print("mean of 10000 of them ", mean)
+print(tr("adlib.grad            ", "adlib.grad                "), exact)
+print(tr("one two-point estimate", "одна двухточечная оценка  "), one)
+print(tr("mean of 10000 of them ", "среднее 10000 таких оценок"), mean)
 error_one, error_mean = (np.linalg.norm(G - exact) / np.linalg.norm(exact) for G in (one, mean))
-print(f"relative error: one estimate {error_one:.2f}, the mean of 10000 {error_mean:.3f}")
+print(tr(f"relative error: one estimate {error_one:.2f}, the mean of 10000 {error_mean:.3f}",
+         f"относительная ошибка: одной оценки {error_one:.2f}, среднего 10000 оценок {error_mean:.3f}"))
 np.testing.assert_allclose(zo.two_point(problem.L, w, 1e-6, np.random.default_rng(1)),
                            two_point(problem.L, w, 1e-6, np.random.default_rng(1)), rtol=1e-12)  # fmt: skip
 claim(error_one > 1 and error_mean < 0.05, "one estimate is far off, the average is the gradient",
@@ -142,7 +143,9 @@ w_start = np.array([2.0, 2.0])
 g_start = A @ w_start
 rng = np.random.default_rng(2)
 estimates = np.array([zo.two_point(L2, w_start, 1e-6, rng) for _ in range(30)])  # drawn in the figure below
-print(f"{len(estimates)} two-point estimates G at w = {w_start}, d = {w_start.size}; ∇L = {g_start}")
+print(tr(f"{len(estimates)} two-point estimates G at w = {w_start}, d = {w_start.size}; ∇L = {g_start}",
+         f"{len(estimates)} {plural_ru(len(estimates), 'двухточечная оценка', 'двухточечные оценки', 'двухточечных оценок')}"
+         f" G в точке w = {w_start}, d = {w_start.size}; ∇L = {g_start}"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Exercise 2.1** / **Упражнение 2.1** — predict, then run. Before you look at the figure: how long is the longest
@@ -191,12 +194,15 @@ axes[0].arrow(*w_start, *(-scale * g_start), color="k", width=0.04, length_inclu
 d2 = w_start.size  # G = d <∇L, v> v ends on the circle with diameter d ∇L (Thales)
 axes[0].add_patch(plt.Circle(w_start - scale * d2 / 2 * g_start, scale * d2 / 2 * np.linalg.norm(g_start),
                              fill=False, ls="--", color="tab:orange"))  # fmt: skip
-axes[0].set_title(r"30 estimates $-G$ and $-\nabla L$ (black), at half length")
+axes[0].set_title(tr(r"30 estimates $-G$ and $-\nabla L$ (black), at half length",
+                    r"30 оценок $-G$ и $-\nabla L$ (чёрным), в масштабе 1/2"))
 for estimator, style in (("gradient", dict(color="k", lw=4, alpha=0.35)), ("two_point", dict(color="tab:orange"))):
     run = paths[estimator]
     axes[1].plot(*np.array(run.path).T, marker="o", ms=3, **style,
-                 label=f"{zo.ESTIMATOR_LABELS[estimator]}, {run.total_evaluations:g} evaluations")  # fmt: skip
-axes[1].set_title("25 steps of GD")
+                 label=tr(f"{zo.ESTIMATOR_LABELS[estimator]}, {run.total_evaluations:g} evaluations",
+                          f"{zo.ESTIMATOR_LABELS[estimator]}, {run.total_evaluations:g} "
+                          f"{plural_ru(run.total_evaluations, 'вычисление', 'вычисления', 'вычислений')}"))  # fmt: skip
+axes[1].set_title(tr("25 steps of GD", "25 шагов GD"))
 axes[1].legend(loc="lower right")
 fig.tight_layout()
 plt.show()
@@ -210,7 +216,11 @@ claim(np.allclose(np.linalg.norm(estimates - d2 / 2 * g_start, axis=1), d2 / 2 *
 claim(loss["two_point"] < 0.01 * L2(w_start), "the two-point path gets close to the minimum", loss=loss)
 say(f"Cosine of the angle between $G$ and $\\nabla L$: from **{cosines.min():.3f}** to {cosines.max():.3f} (never "
     f"negative); length $\\|G\\| / \\|\\nabla L\\|$ from {lengths.min():.2f} to {lengths.max():.2f}. After 25 steps "
-    f"from $L = {L2(w_start):.1f}$: GD {loss['gradient']:.1e}, two-point GD {loss['two_point']:.1e}.")
+    f"from $L = {L2(w_start):.1f}$: GD {loss['gradient']:.1e}, two-point GD {loss['two_point']:.1e}.",
+    ru=f"Косинус угла между $G$ и $\\nabla L$: от **{cosines.min():.3f}** до {cosines.max():.3f} (ни разу не "
+       f"отрицателен); длина $\\|G\\| / \\|\\nabla L\\|$ от {lengths.min():.2f} до {lengths.max():.2f}. После 25 "
+       f"шагов из $L = {L2(w_start):.1f}$: GD {loss['gradient']:.1e}, GD с двухточечной оценкой "
+       f"{loss['two_point']:.1e}.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: the orange arrows scatter widely, in length and in direction — but **none points uphill**. On a
@@ -262,9 +272,11 @@ exercises.check_grad(solution_finite_differences, problem.L, points=[w, -2 * w])
 counted = zo.CountedFunction(problem.L)
 central = zo.central_difference(counted, w)
 print("adlib.grad          ", exact)
-print("central differences ", central)
+print(tr("central differences ", "центральные разности"), central)
 error_central = np.linalg.norm(central - exact) / np.linalg.norm(exact)
-print(f"relative error {error_central:.1e}, for {counted.evaluations:g} evaluations of L (d = {w.size})")
+print(tr(f"relative error {error_central:.1e}, for {counted.evaluations:g} evaluations of L (d = {w.size})",
+         f"относительная ошибка {error_central:.1e} за {counted.evaluations:g} "
+         f"{plural_ru(counted.evaluations, 'вычисление', 'вычисления', 'вычислений')} L (d = {w.size})"))
 claim(error_central < 1e-8 and counted.evaluations == 2 * w.size, "accurate, at 2d evaluations",
       error_central=error_central)  # fmt: skip
 
@@ -280,15 +292,18 @@ ax.set_aspect("equal")
 for estimator, style in (("gradient", dict(color="k", lw=5, alpha=0.35)), ("central", dict(color="tab:blue", ls="--"))):
     run = paths[estimator]
     ax.plot(*np.array(run.path).T, marker="o", ms=3, **style,
-            label=f"{zo.ESTIMATOR_LABELS[estimator]}, {run.total_evaluations:g} evaluations")  # fmt: skip
+            label=tr(f"{zo.ESTIMATOR_LABELS[estimator]}, {run.total_evaluations:g} evaluations",
+                     f"{zo.ESTIMATOR_LABELS[estimator]}, {run.total_evaluations:g} "
+                     f"{plural_ru(run.total_evaluations, 'вычисление', 'вычисления', 'вычислений')}"))  # fmt: skip
 ax.set_xlabel("$w_1$")
 ax.set_ylabel("$w_2$")
-ax.set_title("25 steps: central differences vs GD")
+ax.set_title(tr("25 steps: central differences vs GD", "25 шагов: центральные разности и GD"))
 ax.legend(loc="lower right")
 fig.tight_layout()
 plt.show()
 gap = np.max(np.abs(np.array(paths["central"].path) - np.array(paths["gradient"].path)))
-print(f"largest distance between the two paths: {gap:.1e}")
+print(tr(f"largest distance between the two paths: {gap:.1e}",
+         f"наибольшее расстояние между двумя траекториями: {gap:.1e}"))
 claim(gap < 1e-8, "central differences retrace GD", gap=gap)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -320,13 +335,15 @@ styles = {"gradient": dict(lw=2), "central": dict(ls="--", marker="o", ms=3), "t
 for name, run in runs.items():
     axes[0].loglog(np.maximum(run.iterations_recorded, 1), run.losses, label=zo.ESTIMATOR_LABELS[name], **styles[name])
     axes[1].loglog(np.maximum(run.evaluations, 1), run.losses, label=zo.ESTIMATOR_LABELS[name], **styles[name])
-axes[0].set_xlabel("iteration $k$")
-axes[1].set_xlabel(f"evaluations of $L$ (gradient = {zo.GRAD_COST:g})")
+axes[0].set_xlabel(tr("iteration $k$", "итерация $k$"))
+axes[1].set_xlabel(tr(f"evaluations of $L$ (gradient = {zo.GRAD_COST:g})",
+                      f"вычисления $L$ (градиент = {zo.GRAD_COST:g})"))
 axes[0].set_ylabel("$f(x_k) - f^*$")
-axes[0].set_title("per iteration")
-axes[1].set_title("per evaluation")
+axes[0].set_title(tr("per iteration", "по итерациям"))
+axes[1].set_title(tr("per evaluation", "по вычислениям"))
 axes[1].legend()
-fig.suptitle("n = 100, convex log-cosh problem, 6000 evaluations each")
+fig.suptitle(tr("n = 100, convex log-cosh problem, 6000 evaluations each",
+                "n = 100, выпуклая задача log-cosh, по 6000 вычислений на каждый метод"))
 fig.tight_layout()
 plt.show()
 
@@ -342,7 +359,13 @@ claim(final["gradient"] < 1e-6 * min(final["central"], final["two_point"]), "per
 say(f"Steps bought by 6000 evaluations: GD {runs['gradient'].iterations}, central differences {k_central}, "
     f"two-point {runs['two_point'].iterations}. After {k_central} steps: GD {gd_short.losses[-1]:.3g}, central "
     f"differences {runs['central'].losses[-1]:.3g}, two-point {tp_short.losses[-1]:.3g}. After 6000 evaluations: "
-    f"GD {final['gradient']:.1e}, central differences {final['central']:.3g}, two-point {final['two_point']:.3g}.")
+    f"GD {final['gradient']:.1e}, central differences {final['central']:.3g}, two-point {final['two_point']:.3g}.",
+    ru=f"Число шагов на 6000 вычислений: GD {runs['gradient'].iterations}, центральные разности {k_central}, "
+       f"двухточечная оценка {runs['two_point'].iterations}. После {k_central} "
+       f"{plural_ru(k_central, 'шага', 'шагов', 'шагов')}: GD {gd_short.losses[-1]:.3g}, центральные разности "
+       f"{runs['central'].losses[-1]:.3g}, двухточечная оценка {tp_short.losses[-1]:.3g}. После 6000 вычислений: "
+       f"GD {final['gradient']:.1e}, центральные разности {final['central']:.3g}, двухточечная оценка "
+       f"{final['two_point']:.3g}.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Per iteration, central differences are as good as the gradient and the two-point estimator is much slower; per
@@ -380,24 +403,31 @@ for column, (make, criterion, accuracy) in zo.RATE_COLUMNS.items():  # central d
 fig, axes = plt.subplots(1, 3, figsize=(11.6, 4.2), sharey=True)
 for ax, (column, table) in zip(axes, tables.items()):
     _, criterion, accuracy = zo.RATE_COLUMNS[column]
-    zo.plot_rate_table(ax, ns, table, f"{column}\n{zo.CRITERIA[criterion]}, $\\delta = 10^{{{np.log10(accuracy):.0f}}}$")
+    zo.plot_rate_table(ax, ns, table, f"{zo.RATE_COLUMN_LABELS[column]}\n{zo.CRITERIA[criterion]}, "
+                                      f"$\\delta = 10^{{{np.log10(accuracy):.0f}}}$")  # fmt: skip
 for ax in axes[1:]:
     ax.set_ylabel("")
-fig.suptitle("Iterations to a fixed accuracy vs dimension (log-log, fitted slopes)")
+fig.suptitle(tr("Iterations to a fixed accuracy vs dimension (log-log, fitted slopes)",
+                "Число итераций до заданной точности в зависимости от размерности (лог. шкалы, наклоны прямых)"))
 fig.tight_layout()
 plt.show()
 
 # %% slideshow={"slide_type": "subslide"}
-print(f"n = {ns}, seeds = {seeds}\n")
+print(tr(f"n = {ns}, seeds = {seeds}\n", f"n = {ns}, зёрна генератора = {seeds}\n"))
 fitted = [j for j, n in enumerate(ns) if n >= 8]  # the claims are about n ≥ 8 (all of the default run)
-print(f"{'column':28}{'estimator':11}{'iterations to accuracy':>56}{'slope':>7}{'theory':>7}{'evaluations':>13}")
+print(tr(f"{'column':28}{'estimator':11}{'iterations to accuracy':>56}{'slope':>7}{'theory':>7}{'evaluations':>13}",
+         f"{'столбец':28}{'оценка':21}{'итераций до точности':>46}{'наклон':>7}{'теория':>7}{'по вычисл.':>13}"))
 slopes = {}
 for column, table in tables.items():
     for estimator, row in table.items():
         slopes[column, estimator] = loglog_slope(np.array(ns)[fitted], row["iterations"][fitted])
-        print(f"{column:28}{estimator:11}{str(row['iterations'].round().astype(int)):>56}"
-              f"{slopes[column, estimator]:>7.2f}{1 if estimator == 'two_point' else 0:>7}"
-              f"{row['slope_evaluations']:>13.2f}")  # fmt: skip
+        print(tr(f"{column:28}{estimator:11}{str(row['iterations'].round().astype(int)):>56}"
+                 f"{slopes[column, estimator]:>7.2f}{1 if estimator == 'two_point' else 0:>7}"
+                 f"{row['slope_evaluations']:>13.2f}",
+                 f"{zo.RATE_COLUMN_LABELS[column]:28}{zo.ESTIMATOR_LABELS[estimator]:21}"
+                 f"{str(row['iterations'].round().astype(int)):>46}"
+                 f"{slopes[column, estimator]:>7.2f}{1 if estimator == 'two_point' else 0:>7}"
+                 f"{row['slope_evaluations']:>13.2f}"))  # fmt: skip
 for column, table in tables.items():
     claim(abs(slopes[column, "gradient"]) < 0.15 and 0.8 < slopes[column, "two_point"] < 1.25,
           "GD flat, two-point GD ~ n, in every column", column=column,
@@ -409,7 +439,10 @@ for column, table in tables.items():
     claim(0.8 < central_row["slope_evaluations"] < 1.25, "central differences: slope ≈ 1 in evaluations",
           column=column, slope=central_row["slope_evaluations"])  # fmt: skip
 ratio = {c: t["two_point"]["iterations"][-1] / t["gradient"]["iterations"][-1] for c, t in tables.items()}
-say(f"At $n = {ns[-1]}$, two-point GD over GD's iterations: " + "; ".join(f"{c}: **{r:.0f}×**" for c, r in ratio.items()))
+say(f"At $n = {ns[-1]}$, two-point GD over GD's iterations: " + "; ".join(f"{c}: **{r:.0f}×**" for c, r in ratio.items()),
+    ru=f"При $n = {ns[-1]}$ GD с двухточечной оценкой делает больше итераций, чем GD: "
+       + "; ".join(f"{zo.RATE_COLUMN_LABELS[c]}: **в {r:.0f} {plural_ru(round(r), 'раз', 'раза', 'раз')}**"
+                  for c, r in ratio.items()))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The lecture's table, column by column: GD's count stays flat in $n$ (fitted slope within $\pm 0.15$ of 0) and
@@ -460,14 +493,20 @@ exercises.check_prediction(solution_two_point_iterations_512, iterations_at(N_PR
 # %% slideshow={"slide_type": "fragment"}
 at_256, at_512 = iterations_at(256), iterations_at(N_PREDICT)
 for estimator in ("gradient", "two_point"):
-    print(f"{zo.ESTIMATOR_LABELS[estimator]:10} n = 256: {at_256[estimator]:8.1f}   n = {N_PREDICT}: "
-          f"{at_512[estimator]:8.1f}   ratio {at_512[estimator] / at_256[estimator]:.2f}")
+    print(tr(f"{zo.ESTIMATOR_LABELS[estimator]:10} n = 256: {at_256[estimator]:8.1f}   n = {N_PREDICT}: "
+             f"{at_512[estimator]:8.1f}   ratio {at_512[estimator] / at_256[estimator]:.2f}",
+             f"{zo.ESTIMATOR_LABELS[estimator]:20} n = 256: {at_256[estimator]:8.1f}   n = {N_PREDICT}: "
+             f"{at_512[estimator]:8.1f}   отношение {at_512[estimator] / at_256[estimator]:.2f}"))
 assert at_256["two_point"] == strongly_convex["two_point"]["iterations"][ns.index(256)]  # the table's measurement
 growth = {e: at_512[e] / at_256[e] for e in at_512}
 claim(1.6 < growth["two_point"] < 2.5 and abs(at_512["gradient"] - at_256["gradient"]) <= 2,
       "doubling n doubles two-point GD's iterations, GD's stay put", growth=growth)  # fmt: skip
 say(f"At $n = {N_PREDICT}$: two-point GD **{at_512['two_point']:.0f}** iterations, {growth['two_point']:.2f} times "
-    f"its {at_256['two_point']:.0f} at $n = 256$; GD {at_512['gradient']:.0f} (at 256: {at_256['gradient']:.0f}).")
+    f"its {at_256['two_point']:.0f} at $n = 256$; GD {at_512['gradient']:.0f} (at 256: {at_256['gradient']:.0f}).",
+    ru=f"При $n = {N_PREDICT}$ GD с двухточечной оценкой делает **{at_512['two_point']:.0f}** "
+       f"{plural_ru(round(at_512['two_point']), 'итерацию', 'итерации', 'итераций')}, в {growth['two_point']:.2f} раза "
+       f"больше, чем {at_256['two_point']:.0f} при $n = 256$; GD — {at_512['gradient']:.0f} (при 256: "
+       f"{at_256['gradient']:.0f}).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Why the convex column uses a flat-bottomed function: on $\sum_i \frac{i}{n}\log\cosh x_i$ the curvature at the
@@ -480,8 +519,10 @@ for make in (zo.convex_logcosh, zo.convex_flat):
     for accuracy in (1e-3, 1e-6):
         counts = [zo.iterations_to_accuracy(make, n, "gradient", accuracy)[0] for n in ns]
         gd_counts[make.__name__, accuracy] = loglog_slope(np.array(ns)[fitted], np.array(counts)[fitted])
-        print(f"{make.__name__:15} δ = {accuracy:g}: GD iterations {np.array(counts, int)}, "
-              f"slope {gd_counts[make.__name__, accuracy]:.2f}")  # fmt: skip
+        print(tr(f"{make.__name__:15} δ = {accuracy:g}: GD iterations {np.array(counts, int)}, "
+                 f"slope {gd_counts[make.__name__, accuracy]:.2f}",
+                 f"{make.__name__:15} δ = {accuracy:g}: итерации GD {np.array(counts, int)}, "
+                 f"наклон {gd_counts[make.__name__, accuracy]:.2f}"))  # fmt: skip
 claim(gd_counts["convex_logcosh", 1e-6] > 0.5 and max(abs(gd_counts["convex_flat", a]) for a in (1e-3, 1e-6)) < 0.1,
       "log-cosh: GD's count grows with n at δ = 1e-6; flat-bottomed: flat at both δ", slopes=gd_counts)  # fmt: skip
 
@@ -520,20 +561,28 @@ for n in tqdm(ns_sqrt, desc="n") if FULL else ns_sqrt:
 slope_sqrt = loglog_slope(ns_sqrt, error["two_point"])
 slope_sub = loglog_slope(ns_sqrt, error["gradient"])
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
-ax.loglog(ns_sqrt, error["gradient"], "o-", label=f"subgradient method (slope {slope_sub:.2f})")
-ax.loglog(ns_sqrt, error["two_point"], "s-", label=f"two-point zero-order (slope {slope_sqrt:.2f})")
+ax.loglog(ns_sqrt, error["gradient"], "o-", label=tr(f"subgradient method (slope {slope_sub:.2f})",
+                                                    f"субградиентный метод (наклон {slope_sub:.2f})"))
+ax.loglog(ns_sqrt, error["two_point"], "s-", label=tr(f"two-point zero-order (slope {slope_sqrt:.2f})",
+                                                     f"двухточечный метод (наклон {slope_sqrt:.2f})"))
 ax.loglog(ns_sqrt, error["two_point"][0] * np.sqrt(np.array(ns_sqrt) / ns_sqrt[0]), "k--", lw=1, label=r"$\propto \sqrt{n}$")
-ax.set_xlabel("dimension $n$")
-ax.set_ylabel(r"$f(\bar x_k) - f^*$ after $k$ steps")
-ax.set_title(rf"$f(x) = \|x - x^*\|$, k = {K}: the $\sqrt{{n}}$ factor")
+ax.set_xlabel(tr("dimension $n$", "размерность $n$"))
+ax.set_ylabel(tr(r"$f(\bar x_k) - f^*$ after $k$ steps", r"$f(\bar x_k) - f^*$ после $k$ шагов"))
+ax.set_title(tr(rf"$f(x) = \|x - x^*\|$, k = {K}: the $\sqrt{{n}}$ factor",
+                rf"$f(x) = \|x - x^*\|$, k = {K}: множитель $\sqrt{{n}}$"))
 ax.legend()
 fig.tight_layout()
 plt.show()
-print(f"error after {K} steps: subgradient {np.round(error['gradient'], 4)}, two-point {np.round(error['two_point'], 4)}")
+print(tr(f"error after {K} steps: subgradient {np.round(error['gradient'], 4)}, two-point {np.round(error['two_point'], 4)}",
+         f"ошибка после {K} {plural_ru(K, 'шага', 'шагов', 'шагов')}: субградиентный {np.round(error['gradient'], 4)}, "
+         f"двухточечный {np.round(error['two_point'], 4)}"))
 claim(0.35 < slope_sqrt < 0.7 and abs(slope_sub) < 0.1, "two-point error ~ √n, subgradient flat",
       slope_sqrt=slope_sqrt, slope_sub=slope_sub)  # fmt: skip
 say(f"Fitted slope of the error against $n$: **{slope_sqrt:.2f}** for the two-point method (theory 0.5), "
-    f"{slope_sub:.2f} for the subgradient method (theory 0); $n = {ns_sqrt[0]} \\dots {ns_sqrt[-1]}$, $k = {K}$.")
+    f"{slope_sub:.2f} for the subgradient method (theory 0); $n = {ns_sqrt[0]} \\dots {ns_sqrt[-1]}$, $k = {K}$.",
+    ru=f"Наклон прямой, приближающей ошибку как функцию $n$: **{slope_sqrt:.2f}** для двухточечного метода (теория "
+       f"0.5), {slope_sub:.2f} для субградиентного метода (теория 0); $n = {ns_sqrt[0]} \\dots {ns_sqrt[-1]}$, "
+       f"$k = {K}$.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # With the same number of steps, the two-point error grows like $\sqrt n$ (the fitted slope above, between 0.35 and
@@ -596,18 +645,22 @@ small = eps_grid <= 0.3
 slope_bias = loglog_slope(eps_grid[small], bias[small])
 
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
-ax.loglog(eps_grid, bias, "o", ms=8, label=f"measured (slope {slope_bias:.2f} for ε ≤ 0.3)")
-ax.loglog(eps_grid, exact_bias, "k-", label=r"exact $|1 - s(\varepsilon)|\,\|\nabla L\|$")
-ax.loglog(eps_grid, leading, "k:", label=r"leading term $\varepsilon^2 \|\nabla L\| / (2(d+2))$")
+ax.loglog(eps_grid, bias, "o", ms=8, label=tr(f"measured (slope {slope_bias:.2f} for ε ≤ 0.3)",
+                                              f"измерено (наклон {slope_bias:.2f} при ε ≤ 0.3)"))
+ax.loglog(eps_grid, exact_bias, "k-", label=tr(r"exact $|1 - s(\varepsilon)|\,\|\nabla L\|$",
+                                               r"точно: $|1 - s(\varepsilon)|\,\|\nabla L\|$"))
+ax.loglog(eps_grid, leading, "k:", label=tr(r"leading term $\varepsilon^2 \|\nabla L\| / (2(d+2))$",
+                                            r"главный член $\varepsilon^2 \|\nabla L\| / (2(d+2))$"))
 ax.set_xlabel(r"$\varepsilon$")
 ax.set_ylabel(r"$\|\mathbb{E}\,G - \nabla L\|$")
-ax.set_title(rf"Bias of the two-point estimator, $\sum \sin w_i$, d = {d_bias}")
+ax.set_title(tr(rf"Bias of the two-point estimator, $\sum \sin w_i$, d = {d_bias}",
+                rf"Смещение двухточечной оценки, $\sum \sin w_i$, d = {d_bias}"))
 ax.legend()
 fig.tight_layout()
 plt.show()
-print(f"ε                {np.round(eps_grid, 3)}")
-print(f"measured / exact {np.round(bias / exact_bias, 3)}")
-print(f"leading / exact  {np.round(leading / exact_bias, 3)}")
+print(tr("ε               ", "ε                   "), np.round(eps_grid, 3))
+print(tr("measured / exact", "измерено / точно    "), np.round(bias / exact_bias, 3))
+print(tr("leading / exact ", "главный член / точно"), np.round(leading / exact_bias, 3))
 claim(abs(slope_bias - 2) < 0.05, "bias = O(ε²)", slope_bias=slope_bias)
 claim(np.all(np.abs(bias / exact_bias - 1) < 0.1), "the measured bias is the exact one within 10 %")
 claim(leading[-1] / exact_bias[-1] > 1.3, "at large ε the leading term overestimates the bias")
@@ -640,17 +693,19 @@ for d in dims:
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
 for name, offset in (("two_point", -1), ("gaussian", 1)):
     values = np.array(relative_variance[name])
-    ax.loglog(dims, values, "o", label=f"{zo.ESTIMATOR_LABELS[name]}: slope {loglog_slope(dims, values):.2f}")
-    ax.loglog(dims, dims + offset, "--", lw=1, label=f"theory $d {offset:+d}$")
-ax.set_xlabel("dimension $d$")
+    ax.loglog(dims, values, "o", label=f"{zo.ESTIMATOR_LABELS[name]}: {tr('slope', 'наклон')} "
+                                      f"{loglog_slope(dims, values):.2f}")  # fmt: skip
+    ax.loglog(dims, dims + offset, "--", lw=1, label=tr(f"theory $d {offset:+d}$", f"теория $d {offset:+d}$"))
+ax.set_xlabel(tr("dimension $d$", "размерность $d$"))
 ax.set_ylabel(r"$\mathbb{E}\|G - \nabla L\|^2 / \|\nabla L\|^2$")
-ax.set_title("Variance of the random estimators grows like d")
+ax.set_title(tr("Variance of the random estimators grows like d", "Дисперсия случайных оценок растёт как d"))
 ax.legend()
 fig.tight_layout()
 plt.show()
 for name, values in relative_variance.items():
     theory = dims + (-1 if name == "two_point" else 1)
-    print(f"{name:10} measured {np.round(values, 1)}  theory {theory}")
+    print(tr(f"{name:10} measured {np.round(values, 1)}  theory {theory}",
+             f"{zo.ESTIMATOR_LABELS[name]:21} измерено {np.round(values, 1)}  теория {theory}"))
     claim(np.allclose(values, theory, rtol=0.2), "the relative variance is d ∓ 1 (within 20 %)", name=name)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -684,12 +739,17 @@ for n in (2, 10, 100, 1000):
 
 # %% slideshow={"slide_type": "fragment"}
 problems = {"log-cosh (convex)": zo.convex_logcosh, "quadratic (strongly convex)": zo.strongly_convex_quadratic}
+problem_names = {"log-cosh (convex)": tr("log-cosh (convex)", "log-cosh (выпуклая)"),  # as shown
+                 "quadratic (strongly convex)": tr("quadratic (strongly convex)", "квадратичная (сильно выпуклая)")}
 probe = {name: zo.compare_estimators(make, 50, step_scale=2.5, budget=5000, estimators=("gradient", "two_point"))
          for name, make in problems.items()}  # fmt: skip
 for name, runs_probe in probe.items():
     for estimator, run in runs_probe.items():
-        state = "diverged" if run.diverged else f"final / initial loss {run.losses[-1] / run.losses[0]:.1e}"
-        print(f"{name:28} {estimator:10} step × 2.5: {state}")
+        state = tr("diverged", "расходится") if run.diverged else tr(
+            f"final / initial loss {run.losses[-1] / run.losses[0]:.1e}",
+            f"потери в конце / в начале {run.losses[-1] / run.losses[0]:.1e}")
+        print(tr(f"{name:28} {estimator:10} step × 2.5: {state}",
+                 f"{problem_names[name]:31} {zo.ESTIMATOR_LABELS[estimator]:20} шаг × 2.5: {state}"))
 logcosh_gd, quadratic_gd = probe["log-cosh (convex)"]["gradient"], probe["quadratic (strongly convex)"]["gradient"]
 claim(quadratic_gd.diverged, "GD diverges on the quadratic at step × 2.5")
 claim(not logcosh_gd.diverged and logcosh_gd.losses.min() > 1e-2 * logcosh_gd.losses[0],
@@ -723,14 +783,15 @@ def show_runs(n=50, log10_eps=-6.0, step_scale=1.0, problem="log-cosh (convex)")
     fig, ax = plt.subplots(figsize=(7.2, 4.4))
     top = 1.0
     for name, run in runs.items():
-        note = " (diverged)" if run.diverged else ""
+        note = tr(" (diverged)", " (расходится)") if run.diverged else ""
         relative = (run.losses - make(n).f_star) / (run.losses[0] - make(n).f_star)
         ax.loglog(np.maximum(run.evaluations, 1), np.clip(relative, FLOOR, 1e8), label=zo.ESTIMATOR_LABELS[name] + note)
         top = max(top, min(np.max(relative), 1e8))
     ax.set_ylim(FLOOR / 3, 10 * top)
-    ax.set_xlabel("evaluations of $L$")
+    ax.set_xlabel(tr("evaluations of $L$", "вычисления $L$"))
     ax.set_ylabel(r"$(f(x_k) - f^*) / (f(x_0) - f^*)$")
-    ax.set_title(f"{problem}, n = {n}, ε = 1e{log10_eps:g}, step × {step_scale:g}")
+    ax.set_title(tr(f"{problem}, n = {n}, ε = 1e{log10_eps:g}, step × {step_scale:g}",
+                    f"{problem_names[problem]}, n = {n}, ε = 1e{log10_eps:g}, шаг × {step_scale:g}"))
     ax.legend(loc="lower left")
     plt.show()
 
@@ -739,8 +800,9 @@ runs_widget = widgets.interact(
     show_runs,
     n=widgets.IntSlider(value=50, min=2, max=500, description="n"),
     log10_eps=widgets.FloatSlider(value=-6.0, min=-14.0, max=0.0, step=0.5, description="log10 ε"),
-    step_scale=widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1, description="step × "),
-    problem=widgets.Dropdown(options=list(problems), value="log-cosh (convex)", description="problem"),
+    step_scale=widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1, description=tr("step × ", "шаг × ")),
+    problem=widgets.Dropdown(options=[(problem_names[p], p) for p in problems], value="log-cosh (convex)",
+                             description=tr("problem", "задача")),
 )
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -770,7 +832,9 @@ for problem_n, f_jax in pairs:
     G = np.array([zo.two_point(problem_n.L, x, 1e-6, rng) for _ in range(1000)])
     claim(np.all(np.abs(G.mean(axis=0) - reference) < 5 * G.std(axis=0) / np.sqrt(len(G))),
           "the mean two-point estimate is jax.grad within 5 standard errors", problem=problem_n.name)  # fmt: skip
-print("adlib.grad == closed form == jax.grad (rtol 1e-12); mean two-point estimate == jax.grad within 5 standard errors")
+print(tr("adlib.grad == closed form == jax.grad (rtol 1e-12); mean two-point estimate == jax.grad within 5 standard errors",
+         "adlib.grad == аналитическая формула == jax.grad (rtol 1e-12); среднее двухточечных оценок == jax.grad "
+         "с точностью до 5 стандартных ошибок"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Back to [01 — the problem and MDS](01_problem_mds.ipynb) · next: [03 — finite differences](03_finite_differences.ipynb)
