@@ -45,7 +45,7 @@ from .. import numpy as anp
 from ..differential_operators import jacfwd, jacrev
 from ..extend import Primitive
 from .graph import Graph, trace_graph
-from .i18n import Labels, tr
+from .i18n import Labels, plural_ru, tr
 from .measure import time_call
 
 __all__ = [
@@ -313,14 +313,15 @@ def crossover(ratio, t_fwd, t_rev):
 # ----------------------------------------------------------------------------------------------------------
 
 
-def compare_modes(n, m, kind="linear", repeat=5, seed=0):
+def compare_modes(n, m, kind="linear", repeat=5, seed=0, lang=None):
     """adlib's jacfwd against jacrev for ``A ~ N(0, 1)`` of shape (m, n): passes counted, times measured.
 
     Returns a dict with ``counts`` (``{"fwd": {...}, "rev": {...}}`` from :func:`count_passes`), ``times``
     (seconds, the best of ``repeat`` after a warm-up call: on a shared machine other processes only ever add time),
     ``winner`` (``"fwd"``/``"rev"``), ``speedup`` (loser's time / winner's), ``predicted`` (the mode the pass counts
     predict: the fewer of n passes and m sweeps), ``agrees`` (the measured winner is the predicted one), and a
-    one-line ``text`` that says all of it. Near ``m ≈ n`` the per-pass constants decide and the two may differ."""
+    one-line ``text`` that says all of it (in the notebook's language, or ``lang``). Near ``m ≈ n`` the per-pass
+    constants decide and the two may differ."""
     for name, v in (("n", n), ("m", m)):
         if not isinstance(v, int | np.integer) or isinstance(v, bool) or v < 1:
             raise ValueError(f"compare_modes: {name} must be a positive integer, got {v!r}")
@@ -337,14 +338,27 @@ def compare_modes(n, m, kind="linear", repeat=5, seed=0):
     speedup = times[loser] / times[winner]
     out_size = int(np.size(jacs["fwd"])) // int(n)
     predicted = "fwd" if n <= out_size else "rev"
-    name = {"fwd": "forward", "rev": "reverse"}
-    agreement = ("as the pass counts predict" if winner == predicted else
-                 f"against the pass counts, which predict {name[predicted]} (near m ≈ n the per-pass costs decide)")
-    text = (
-        f"n = {n} inputs, {out_size} output(s): jacfwd {counts['fwd']['jvps']} JVPs in {times['fwd'] * 1e3:.2f} ms, "
-        f"jacrev 1 forward pass + {counts['rev']['vjps']} VJPs in {times['rev'] * 1e3:.2f} ms → "
-        f"{name[winner]} mode wins, {speedup:.1f}× faster, {agreement}"
-    )
+    if tr("en", "ru", lang) == "ru":  # the text in the notebook's language (or lang)
+        name = {"fwd": "прямой", "rev": "обратный"}
+        agreement = ("как и предсказывает число проходов" if winner == predicted else
+                     f"вопреки числу проходов (оно предсказывает {name[predicted]} режим; вблизи m ≈ n решают "
+                     "затраты на один проход)")
+        text = (
+            f"n = {n} {plural_ru(n, 'вход', 'входа', 'входов')}, {out_size} "
+            f"{plural_ru(out_size, 'выход', 'выхода', 'выходов')}: jacfwd {counts['fwd']['jvps']} JVP за "
+            f"{times['fwd'] * 1e3:.2f} мс, jacrev 1 прямой проход + {counts['rev']['vjps']} VJP за "
+            f"{times['rev'] * 1e3:.2f} мс → быстрее {name[winner]} режим, в {speedup:.1f} раза, {agreement}"
+        )
+    else:
+        name = {"fwd": "forward", "rev": "reverse"}
+        agreement = ("as the pass counts predict" if winner == predicted else
+                     f"against the pass counts, which predict {name[predicted]} (near m ≈ n the per-pass costs decide)")
+        text = (
+            f"n = {n} inputs, {out_size} output(s): jacfwd {counts['fwd']['jvps']} JVPs in "
+            f"{times['fwd'] * 1e3:.2f} ms, jacrev 1 forward pass + {counts['rev']['vjps']} VJPs in "
+            f"{times['rev'] * 1e3:.2f} ms → "
+            f"{name[winner]} mode wins, {speedup:.1f}× faster, {agreement}"
+        )
     return {"counts": counts, "times": times, "winner": winner, "speedup": speedup, "predicted": predicted,
             "agrees": winner == predicted, "out_size": out_size, "text": text}
 
