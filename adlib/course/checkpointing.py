@@ -653,16 +653,16 @@ def animate_schedules(schedules, n, row_height=1.9, width=10.0, lang=None):
         adv, recs = np.cumsum([o == "advance" for o in ops]), np.cumsum([o == "record" for o in ops])
         peak = np.maximum.accumulate([len(f.checkpoints) + len(f.tapes) for f in frames])
         counts = [tr(f"forward steps {a + r} (extra {a}) · peak held {p}",
-                     f"шагов вперёд: {a + r} (лишних: {a}) · в памяти максимум: {p}", lang)
+                     f"шагов вперёд: {a + r} (лишних: {a}) · пик памяти: {p}", lang)
                   for a, r, p in zip(adv, recs, peak)]
         runs.append((_Row(ax, n, title, lang=lang), frames, counts))
     handles = [Line2D([], [], marker="o", ls="", markersize=13, markeredgecolor="k", markerfacecolor=_COLORS[k],
                       label=lab)
                for k, lab in [("checkpoint", tr("checkpoint", "контрольная точка", lang)),
-                              ("current", tr("current state", "текущее состояние", lang)),
+                              ("current", tr("current state", "текущее", lang)),
                               ("tape", tr("on a tape", "на ленте", lang)),
-                              ("adjoint", tr("adjoint held", "сопряжённая в памяти", lang)),
-                              ("done", tr("adjoint passed back", "сопряжённая передана назад", lang))]]  # fmt: skip
+                              ("adjoint", tr("adjoint held", "x̄ в памяти", lang)),  # the row is labelled x̄
+                              ("done", tr("adjoint passed back", "x̄ передана назад", lang))]]  # fmt: skip
     fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=_ANIMATION_FONT - 1, frameon=False,
                handletextpad=0.2, columnspacing=1.2)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.5 / height, hspace=0.15)
