@@ -73,6 +73,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import exercises, projector
 from adlib.course.claims import claim
+from adlib.course.i18n import Labels, plural_ru, tr
 from adlib.course.measure import loglog_slope, tape_size
 from adlib.testing import check_grads
 
@@ -160,7 +161,7 @@ for mine in (grads_custom, grads_prim):
     for g, ref in zip(mine, grads_jax, strict=True):
         np.testing.assert_allclose(g, ref, rtol=1e-10, atol=1e-12)
 err = max(np.max(np.abs(g - r)) for m in (grads_custom, grads_prim) for g, r in zip(m, grads_jax, strict=True))
-print(f"largest difference from JAX: {err:.1e}")
+print(tr(f"largest difference from JAX: {err:.1e}", f"наибольшее расхождение с JAX: {err:.1e}"))
 off_diagonal = np.abs(A).sum(axis=1) - np.abs(np.diag(A))
 claim(np.all(np.abs(np.diag(A)) > off_diagonal), "A is diagonally dominant (elimination needs no pivoting)")
 
@@ -180,7 +181,7 @@ inv_points = [np.array([[2.0, 0.5, 0.0], [0.3, 1.5, -0.4], [0.1, 0.2, 1.8]]),
               np.array([[1.0, 2.0], [-1.0, 3.0]])]
 exercises.check_rule(np.linalg.inv, inv_points, vjp=my_inv_vjp,
                      hint=("⟨G, −X dA X⟩ = ⟨−XᵀG Xᵀ, dA⟩: the transposes of the factors on either side of dA",
-                           "⟨G, −X dA X⟩ = ⟨−XᵀG Xᵀ, dA⟩: транспонированные множители по обе стороны от dA"))
+                           "⟨G, −X dA X⟩ = ⟨−XᵀG Xᵀ, dA⟩: транспонируйте множители, стоящие по обе стороны от dA"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -221,16 +222,19 @@ def gauss_solve(A, b):
 grads_unrolled = adlib.grad(make_loss(gauss_solve), argnums=(0, 1))(A, b)
 for g, ref in zip(grads_unrolled, grads_prim, strict=True):
     np.testing.assert_allclose(g, ref, rtol=1e-9, atol=1e-12)
-print("unrolled elimination = rule, largest difference:",
+print(tr("unrolled elimination = rule, largest difference:", "AD через исключение = правило, наибольшее расхождение:"),
       f"{max(np.max(np.abs(g - r)) for g, r in zip(grads_unrolled, grads_prim, strict=True)):.1e}")
 
 
 # %% slideshow={"slide_type": "fragment"}
 nodes = {}
+shown = {"gauss_solve (unrolled)": tr("gauss_solve (unrolled)", "gauss_solve (по шагам)")}  # keys stay English
 for name, f in [("anp.linalg.solve", anp.linalg.solve), ("my_solve (custom_vjp)", my_solve),
                 ("gauss_solve (unrolled)", gauss_solve)]:
     t = tape_size(f, A, b)
-    print(f"{name:>23}: {t['nodes']:4d} tape nodes (2 are the inputs), {t['bytes']:6d} bytes kept for the sweep")
+    print(tr(f"{name:>23}: {t['nodes']:4d} tape nodes (2 are the inputs), {t['bytes']:6d} bytes kept for the sweep",
+             f"{shown.get(name, name):>23}: узлов на ленте {t['nodes']:4d} (2 из них — входы), памяти для обратного "
+             f"прохода {t['bytes']:6d} {plural_ru(t['bytes'], 'байт', 'байта', 'байт')}"))
     nodes[name] = t["nodes"]
 claim(nodes["my_solve (custom_vjp)"] == nodes["anp.linalg.solve"] == 3 and nodes["gauss_solve (unrolled)"] > 100,
       "the rule records one node for the whole solve, the elimination a few per row operation", nodes=nodes)
@@ -238,9 +242,12 @@ sizes, unrolled, rng_k = (5, 10, 20, 40), [], np.random.default_rng(40)  # its o
 for n_k in sizes:
     A_k = rng_k.normal(size=(n_k, n_k)) + 2 * np.sqrt(n_k) * np.eye(n_k)
     unrolled.append(tape_size(gauss_solve, A_k, rng_k.normal(size=n_k)))
-print("unrolled elimination, n = " + ", ".join(map(str, sizes)) + ": "
-      + ", ".join(str(t["nodes"]) for t in unrolled) + " nodes, "
-      + ", ".join(f"{t['bytes'] / 1e3:.0f}" for t in unrolled) + " kB")
+print(tr("unrolled elimination, n = " + ", ".join(map(str, sizes)) + ": "
+         + ", ".join(str(t["nodes"]) for t in unrolled) + " nodes, "
+         + ", ".join(f"{t['bytes'] / 1e3:.0f}" for t in unrolled) + " kB",
+         "AD через исключение, n = " + ", ".join(map(str, sizes)) + ": узлов на ленте "
+         + ", ".join(str(t["nodes"]) for t in unrolled) + ", памяти "
+         + ", ".join(f"{t['bytes'] / 1e3:.0f}" for t in unrolled) + " кБ"))
 slope_nodes = loglog_slope(sizes, [t["nodes"] for t in unrolled])
 slope_bytes = loglog_slope(sizes, [t["bytes"] for t in unrolled], x_min=10)
 claim(1.9 < slope_nodes < 2.1 and 2.6 < slope_bytes < 3.1,
@@ -258,11 +265,12 @@ E = np.zeros_like(A)
 E[1, 3] = 1.0
 h = 1e-6
 fd = (L_solve(A + h * E, b) - L_solve(A - h * E, b)) / (2 * h)
-print(f"∂L/∂A[1,3]: rule {grads_prim[0][1, 3]:.10f}, central difference {fd:.10f}")
+print(tr(f"∂L/∂A[1,3]: rule {grads_prim[0][1, 3]:.10f}, central difference {fd:.10f}",
+         f"∂L/∂A[1,3]: правило {grads_prim[0][1, 3]:.10f}, центральная разность {fd:.10f}"))
 np.testing.assert_allclose(fd, grads_prim[0][1, 3], rtol=1e-6)
 check_grads(anp.linalg.solve, (A, b), order=2)
 check_grads(anp.linalg.solve, (A, rng.normal(size=(n, 2))), order=2)  # b with several columns
-print("check_grads(solve, order=2): passed")
+print(tr("check_grads(solve, order=2): passed", "check_grads(solve, order=2): пройдена"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Least squares / Распространение градиента через линейные наименьшие квадраты
@@ -345,10 +353,13 @@ L_fit = fit_loss(my_lstsq)
 fd = (L_fit(A_tall + h * E, b_tall) - L_fit(A_tall - h * E, b_tall)) / (2 * h)
 np.testing.assert_allclose(fd, g_rule[0][4, 2], rtol=1e-6)
 check_grads(my_lstsq, (A_tall, b_tall), order=1, modes=("rev",))
-for name, other in [("autodiff through the solve", g_through), ("JAX lstsq", g_ls_jax)]:
-    print(f"rule vs {name:26s}: largest difference "
-          f"{max(np.max(np.abs(g - r)) for g, r in zip(g_rule, other, strict=True)):.1e}")
-print(f"∂L/∂A[4,2]: rule {g_rule[0][4, 2]:.10f}, central difference {fd:.10f};  check_grads(my_lstsq): passed")
+for name, other in [(tr("autodiff through the solve", "AD через решение системы"), g_through),
+                    ("JAX lstsq", g_ls_jax)]:
+    print(tr(f"rule vs {name:26s}: largest difference ", f"правило и {name:24s}: наибольшее расхождение ")
+          + f"{max(np.max(np.abs(g - r)) for g, r in zip(g_rule, other, strict=True)):.1e}")
+print(tr(f"∂L/∂A[4,2]: rule {g_rule[0][4, 2]:.10f}, central difference {fd:.10f};  check_grads(my_lstsq): passed",
+         f"∂L/∂A[4,2]: правило {g_rule[0][4, 2]:.10f}, центральная разность {fd:.10f};  check_grads(my_lstsq): "
+         "пройдена"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # How much does the new term $r z^\top$ weigh in $\partial L/\partial A$?
@@ -422,8 +433,10 @@ g_jax = jax.grad(lambda W: jnp.linalg.svd(W, compute_uv=False).sum())(W)
 np.testing.assert_allclose(g_custom, g_jax, rtol=1e-8, atol=1e-10)
 np.testing.assert_allclose(g_prim, g_jax, rtol=1e-8, atol=1e-10)
 print("σ(W) =", np.linalg.svd(W, compute_uv=False))
-print(f"∂‖W‖_*/∂W: custom_vjp vs JAX {np.max(np.abs(g_custom - g_jax)):.1e}, "
-      f"anp.linalg.svdvals vs JAX {np.max(np.abs(g_prim - g_jax)):.1e}")
+print(tr(f"∂‖W‖_*/∂W: custom_vjp vs JAX {np.max(np.abs(g_custom - g_jax)):.1e}, "
+         f"anp.linalg.svdvals vs JAX {np.max(np.abs(g_prim - g_jax)):.1e}",
+         f"∂‖W‖_*/∂W: расхождение custom_vjp с JAX {np.max(np.abs(g_custom - g_jax)):.1e}, "
+         f"anp.linalg.svdvals с JAX {np.max(np.abs(g_prim - g_jax)):.1e}"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A general loss on $\sigma$, e.g. $L = \sum_i c_i\sigma_i + \sum_i\sigma_i^2$ (the second term is
@@ -444,7 +457,8 @@ np.testing.assert_allclose(adlib.grad(L_sv)(W), g_formula, rtol=1e-10, atol=1e-1
 np.testing.assert_allclose(adlib.grad(L_sv)(W), jax.grad(L_sv_jax)(W), rtol=1e-8, atol=1e-10)
 np.testing.assert_allclose(adlib.grad(lambda W: (anp.linalg.svdvals(W) ** 2).sum())(W), 2 * W, rtol=1e-10)
 check_grads(anp.linalg.svdvals, (W,), order=2)  # order 2 goes through dU, dV (below)
-print("U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_grads(svdvals) passed")
+print(tr("U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_grads(svdvals) passed",
+         "U diag(∂L/∂σ) Vᵀ = adlib = JAX; ∂‖W‖_F²/∂W = 2W; check_grads(svdvals) пройдена"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Exercise 12.2** / **Упражнение 12.2** — the log-determinant, $L = \log|\det A| = \sum_i \log\sigma_i$ for a
@@ -471,8 +485,8 @@ def my_logdet_vjp(g, ans, x):
 
 exercises.check_rule(logabsdet, logdet_points, vjp=my_logdet_vjp,
                      hint=("U diag(1/σ) Vᵀ is the transpose of V diag(1/σ) Uᵀ = A⁻¹; compute it with anp.linalg.inv",
-                           "U diag(1/σ) Vᵀ — это транспонированная V diag(1/σ) Uᵀ = A⁻¹; вычислите её через "
-                           "anp.linalg.inv"))
+                           "U diag(1/σ) Vᵀ — транспонированная матрица V diag(1/σ) Uᵀ = A⁻¹; обратную матрицу "
+                           "вычислите через anp.linalg.inv"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -523,7 +537,9 @@ W_sq = rng.normal(size=(4, 4))
 np.testing.assert_allclose(adlib.grad(svd_loss(anp))(W_sq), jax.grad(svd_loss(jnp))(W_sq), rtol=1e-8, atol=1e-10)
 H, H_jax = adlib.hessian(svd_loss(anp))(W_sq), jax.hessian(svd_loss(jnp))(W_sq)
 np.testing.assert_allclose(H, H_jax, rtol=1e-8, atol=1e-10)
-print(f"full SVD: gradient and 16×16 Hessian equal JAX's, largest difference {np.max(np.abs(H - H_jax)):.1e}")
+print(tr(f"full SVD: gradient and 16×16 Hessian equal JAX's, largest difference {np.max(np.abs(H - H_jax)):.1e}",
+         f"полное SVD: градиент и гессиан 16×16 совпадают с JAX, наибольшее расхождение "
+         f"{np.max(np.abs(H - H_jax)):.1e}"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: where the rule breaks, repeated singular values / За рамками лекции: где правило ломается, кратные сингулярные числа
@@ -538,8 +554,8 @@ W_deg = np.diag([2.0, 2.0, 1.0])
 sigma1 = lambda W: anp.linalg.svdvals(W)[0]  # noqa: E731
 g_adlib = adlib.grad(sigma1)(W_deg)
 g_jax_deg = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W, compute_uv=False)[0])(W_deg))
-print("adlib (u1 as NumPy's SVD picks it):\n", g_adlib)
-print("JAX (u1 as JAX's SVD picks it):\n", g_jax_deg)
+print(tr("adlib (u1 as NumPy's SVD picks it):\n", "adlib (u1 — тот, который выбрало SVD из NumPy):\n"), g_adlib)
+print(tr("JAX (u1 as JAX's SVD picks it):\n", "JAX (u1 — тот, который выбрало SVD из JAX):\n"), g_jax_deg)
 for g in (g_adlib, g_jax_deg):  # u1 u1ᵀ for a unit vector u1 of span(e1, e2)
     u1 = np.linalg.svd(g)[0][:, 0]
     claim(np.allclose(g, np.outer(u1, u1), atol=1e-12) and abs(u1[2]) < 1e-12,
@@ -550,8 +566,10 @@ for i in (0, 1):
     Ei = np.zeros((3, 3))
     Ei[i, i] = 1.0
     right, left = (s1(W_deg + h * Ei) - s1(W_deg)) / h, (s1(W_deg) - s1(W_deg - h * Ei)) / h
-    print(f"direction E{i + 1}{i + 1}: slope right {right:.3f}, left {left:.3f}; "
-          f"adlib says {np.sum(g_adlib * Ei):.3f}, JAX says {np.sum(g_jax_deg * Ei):.3f}")
+    print(tr(f"direction E{i + 1}{i + 1}: slope right {right:.3f}, left {left:.3f}; "
+             f"adlib says {np.sum(g_adlib * Ei):.3f}, JAX says {np.sum(g_jax_deg * Ei):.3f}",
+             f"направление E{i + 1}{i + 1}: наклон справа {right:.3f}, слева {left:.3f}; "
+             f"у adlib {np.sum(g_adlib * Ei):.3f}, у JAX {np.sum(g_jax_deg * Ei):.3f}"))
     claim(abs(right - 1) < 1e-6 and abs(left) < 1e-6, "the slope is 1 to the right and 0 to the left",
           right=right, left=left)
     for g in (g_adlib, g_jax_deg):
@@ -568,7 +586,8 @@ for i in (0, 1):
 # %% slideshow={"slide_type": "fragment"}
 for eps in (1e-12, -1e-12):
     g_eps = adlib.grad(sigma1)(np.diag([2.0 + eps, 2.0, 1.0]))
-    print(f"W = diag(2 {eps:+.0e}, 2, 1): ∂σ1/∂W diagonal = {np.diag(g_eps)}")
+    print(tr(f"W = diag(2 {eps:+.0e}, 2, 1): ∂σ1/∂W diagonal = {np.diag(g_eps)}",
+             f"W = diag(2 {eps:+.0e}, 2, 1): диагональ ∂σ1/∂W = {np.diag(g_eps)}"))
     np.testing.assert_allclose(np.diag(g_eps), [1.0, 0.0, 0.0] if eps > 0 else [0.0, 1.0, 0.0], atol=1e-9)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -603,10 +622,13 @@ with np.errstate(divide="ignore", invalid="ignore"):  # 1/(σ_j² − σ_i²) = 
 h, E = 1e-6, np.eye(9).reshape(9, 3, 3)  # E[k]: the 9 unit directions
 g_polar_fd = np.array([(polar_loss(np)(np.eye(3) + h * Ek) - polar_loss(np)(np.eye(3) - h * Ek)) / (2 * h)
                        for Ek in E]).reshape(3, 3)
-for name, g in [("JAX ∂U[0,0]/∂W at diag(2, 2, 1)", g_U), ("adlib ∂U[0,0]/∂W at diag(2, 2, 1)", g_U_adlib),
-                ("JAX ∂⟨C, UVᵀ⟩/∂W at I", g_polar_jax), ("adlib ∂⟨C, UVᵀ⟩/∂W at I", g_polar_adlib)]:
-    print(f"{name:34s}: {np.isnan(g).sum()} of 9 entries nan")
-print("central differences of ⟨C, UVᵀ⟩ at I:\n", g_polar_fd, "\n(C − Cᵀ)/2:\n", (C - C.T) / 2)
+at = tr("at", "в")
+for name, g in [(f"JAX ∂U[0,0]/∂W {at} diag(2, 2, 1)", g_U), (f"adlib ∂U[0,0]/∂W {at} diag(2, 2, 1)", g_U_adlib),
+                (f"JAX ∂⟨C, UVᵀ⟩/∂W {at} I", g_polar_jax), (f"adlib ∂⟨C, UVᵀ⟩/∂W {at} I", g_polar_adlib)]:
+    print(tr(f"{name:34s}: {np.isnan(g).sum()} of 9 entries nan",
+             f"{name:34s}: nan в {np.isnan(g).sum()} из 9 элементов"))
+print(tr("central differences of ⟨C, UVᵀ⟩ at I:\n", "центральные разности ⟨C, UVᵀ⟩ в I:\n"), g_polar_fd,
+      "\n(C − Cᵀ)/2:\n", (C - C.T) / 2)
 claim(all(np.isnan(g).any() for g in (g_U, g_U_adlib, g_polar_jax, g_polar_adlib)),
       "JAX and anp.linalg.svd return nan for U and for the polar factor at repeated singular values")
 claim(np.allclose(g_polar_fd, (C - C.T) / 2, atol=1e-6), "the polar factor is smooth at I, gradient (C − Cᵀ)/2",
@@ -624,10 +646,10 @@ W_rank1 = np.diag([1.0, 0.0])
 g_rank1 = adlib.grad(nuclear_norm)(W_rank1)
 g_jax_rank1 = np.asarray(jax.grad(lambda W: jnp.linalg.svd(W, compute_uv=False).sum())(W_rank1))
 g_at_I = adlib.grad(nuclear_norm)(np.eye(2))
-print("adlib custom_vjp at diag(1, 0):", g_rank1.ravel())
-print("JAX at diag(1, 0):             ", g_jax_rank1.ravel())
-print("the smallest subgradient:       ", np.diag([1.0, 0.0]).ravel())
-print("adlib at I (unique gradient I): ", g_at_I.ravel())
+print(tr("adlib custom_vjp at diag(1, 0):", "adlib custom_vjp в diag(1, 0):      "), g_rank1.ravel())
+print(tr("JAX at diag(1, 0):             ", "JAX в diag(1, 0):                   "), g_jax_rank1.ravel())
+print(tr("the smallest subgradient:      ", "наименьший субградиент:             "), np.diag([1.0, 0.0]).ravel())
+print(tr("adlib at I (unique gradient I):", "adlib в I (единственный градиент I):"), g_at_I.ravel())
 claim(np.allclose(g_at_I, np.eye(2)), "the rule gives the unique gradient I at W = I", g_at_I=g_at_I)
 for g in (g_rank1, g_jax_rank1):  # u1 v1ᵀ + Z, Z ⊥ u1 = v1 = e1, ‖Z‖₂ ≤ 1: a subgradient
     Z = g - np.diag([1.0, 0.0])
@@ -692,13 +714,19 @@ def unseen_error(W):
 
 
 ranks = {}
+METHODS = Labels({"subgradient": ("subgradient", "субградиентный"), "proximal": ("proximal", "проксимальный")})
+width = max(map(len, METHODS.values()))  # the keys of hist and ranks stay English; METHODS are the shown names
 for name, W_fit in [("subgradient", W_sub), ("proximal", W_prox)]:
     sv = np.linalg.svd(W_fit, compute_uv=False)
     ranks[name] = int(np.sum(sv > 1e-6 * sv[0]))
-    print(f"{name:>11}: F = {objective(W_fit):9.3f}, relative error on the unseen entries {unseen_error(W_fit):.3f}, "
-          f"numerical rank (σ > 1e-6·σ1) {ranks[name]}")
+    print(tr(f"{name:>11}: F = {objective(W_fit):9.3f}, relative error on the unseen entries "
+             f"{unseen_error(W_fit):.3f}, numerical rank (σ > 1e-6·σ1) {ranks[name]}",
+             f"{METHODS[name]:>{width}}: F = {objective(W_fit):9.3f}, относительная ошибка на ненаблюдаемых элементах "
+             f"{unseen_error(W_fit):.3f}, численный ранг (σ > 1e-6·σ1) {ranks[name]}"))
 k_prox = int(np.argmax(np.asarray(hist["proximal"]) <= hist["subgradient"][-1]))
-print(f"proximal gradient is below subgradient descent's final F after {k_prox} of {iters} iterations")
+print(tr(f"proximal gradient is below subgradient descent's final F after {k_prox} of {iters} iterations",
+         f"проксимальный градиентный метод опускается ниже итогового F субградиентного спуска после {k_prox} из "
+         f"{iters} {plural_ru(iters, 'итерации', 'итераций', 'итераций')}"))
 claim(hist["proximal"][-1] < hist["subgradient"][-1] and k_prox < iters / 5,
       "the proximal method reaches a lower objective far faster", k_prox=k_prox)
 claim(3 <= ranks["proximal"] <= 5 and ranks["subgradient"] == size and unseen_error(W_prox) < 0.2,
@@ -707,11 +735,17 @@ set_to_zero = int(np.sum(np.linalg.svd(step, compute_uv=False) <= lam))  # max(s
 sv_prox = np.linalg.svd(W_prox, compute_uv=False)
 sv_sub = np.linalg.svd(W_sub, compute_uv=False)
 alpha_last = 1.0 / np.sqrt(iters)  # the last subgradient step size
-print(f"proximal: the last step set {set_to_zero} of {size} singular values to exactly 0; the SVD of the result "
-      f"gives them back as ≤ {sv_prox[size - set_to_zero:].max():.0e} (round-off)")
+print(tr(f"proximal: the last step set {set_to_zero} of {size} singular values to exactly 0; the SVD of the result "
+         f"gives them back as ≤ {sv_prox[size - set_to_zero:].max():.0e} (round-off)",
+         f"проксимальный метод: последний шаг сделал {set_to_zero} из {size} "
+         f"{plural_ru(size, 'сингулярного числа', 'сингулярных чисел', 'сингулярных чисел')} в точности нулями; SVD "
+         f"результата "
+         f"возвращает их как ≤ {sv_prox[size - set_to_zero:].max():.0e} (ошибки округления)"))
 below_step = int(np.sum(sv_sub < alpha_last * lam))
-print(f"subgradient: {below_step} of {size} σᵢ lie below the last step αλ = {alpha_last * lam:.3f}, "
-      f"the smallest at {sv_sub.min():.1e}")
+print(tr(f"subgradient: {below_step} of {size} σᵢ lie below the last step αλ = {alpha_last * lam:.3f}, "
+         f"the smallest at {sv_sub.min():.1e}",
+         f"субградиентный метод: {below_step} из {size} σᵢ меньше последнего шага αλ = {alpha_last * lam:.3f}, "
+         f"наименьшее равно {sv_sub.min():.1e}"))
 claim(set_to_zero == size - ranks["proximal"] and sv_prox[ranks["proximal"]:].max() < 1e-12,
       "the thresholding set the small singular values to zero; what the plot shows of them is round-off")
 claim(sv_sub.min() > 0 and below_step >= 5, "the subgradient iterates' smallest singular values hover between 0 "
@@ -722,13 +756,17 @@ F_best = min(min(h) for h in hist.values())
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 for name, h in hist.items():
     gap = np.asarray(h) - F_best
-    axes[0].semilogy(np.arange(iters), np.where(gap > 0, gap, np.nan), label=name)  # F_best itself: log 0
-axes[0].set(xlabel="iteration", ylabel=r"$F(W_k) - F_{\rm best}$ (where $> 0$)", title="Loss curve")
+    axes[0].semilogy(np.arange(iters), np.where(gap > 0, gap, np.nan), label=METHODS[name])  # F_best itself: log 0
+axes[0].set(xlabel=tr("iteration", "итерация"), ylabel=tr(r"$F(W_k) - F_{\rm best}$ (where $> 0$)",
+                                                          r"$F(W_k) - F_{\rm best}$ (где $> 0$)"),
+            title=tr("Loss curve", "Кривая потерь"))
 axes[0].legend()
-axes[1].semilogy(np.linalg.svd(M, compute_uv=False), "o", ms=8, mfc="none", label="true $M$")
-axes[1].semilogy(sv_sub, "s", ms=5, mfc="none", label="subgradient")
-axes[1].semilogy(np.maximum(sv_prox, 1e-16), "^", ms=6, mfc="none", label="proximal (SVD re-run)")
-axes[1].set(xlabel="index $i$", ylabel=r"$\sigma_i$", title="Singular values of the fit", ylim=(1e-16, None))
+axes[1].semilogy(np.linalg.svd(M, compute_uv=False), "o", ms=8, mfc="none", label=tr("true $M$", "истинная $M$"))
+axes[1].semilogy(sv_sub, "s", ms=5, mfc="none", label=METHODS["subgradient"])
+axes[1].semilogy(np.maximum(sv_prox, 1e-16), "^", ms=6, mfc="none",
+                 label=tr("proximal (SVD re-run)", "проксимальный (SVD заново)"))
+axes[1].set(xlabel=tr("index $i$", "номер $i$"), ylabel=r"$\sigma_i$",
+            title=tr("Singular values of the fit", "Сингулярные числа приближения"), ylim=(1e-16, None))
 axes[1].legend()
 fig.tight_layout()
 plt.show()
