@@ -693,10 +693,12 @@ class ScheduleAnimation:
     def to_jshtml(self, fps=3, dpi=None, colors=32):
         """The HTML of matplotlib's JavaScript player (``Animation.to_jshtml``), each frame reduced to
         ``colors`` colours (our pictures have a handful): a few times fewer bytes in the notebook. ``dpi``: the
-        figure's own by default (the size its text was chosen for)."""
+        figure's own by default (the size its text was chosen for). The player's ``/* … */`` comments are left out
+        (English prose in the notebook's outputs, which the Russian edition's check would read as shown text)."""
         dpi = self.fig.dpi if dpi is None else dpi
         import base64
         import io
+        import re
         import tempfile
         from pathlib import Path
 
@@ -715,7 +717,7 @@ class ScheduleAnimation:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp, "animation.html")
             self._write(Writer(fps=fps, embed_frames=True, default_mode="once"), path, dpi)
-            return path.read_text()
+            return re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
 
     def save_gif(self, path, fps=3, dpi=None):
         """Write the animation as a GIF (at the figure's own dpi by default)."""
