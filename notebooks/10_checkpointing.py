@@ -91,12 +91,15 @@ from adlib.course.checkpointing import (
     simulate,
 )
 from adlib.course.claims import claim, say
-from adlib.course.i18n import tr
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.measure import peak_bytes, tape_size
 
 projector.use()
 FULL = os.environ.get("ADLIB_FULL") == "1"  # ADLIB_FULL=1: larger sweeps (the default run takes under a minute)
 np.set_printoptions(precision=4)
+# the names shown for the schedules (the keys stay as they are)
+NAMES = {"store all": tr("store all", "хранить всё"), "recompute all": tr("recompute all", "пересчитывать всё"),
+         "every √n": tr("every √n", "каждые √n"), "binomial s=10": tr("binomial s=10", "биномиальная s=10")}
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Animation of the three approaches / Анимация вышеуказанных подходов
@@ -126,7 +129,8 @@ animated = {
     "recompute all": schedule_recompute_all(n_anim),
     "every √n": schedule_every_k(n_anim),
 }
-anim = animate_schedules(animated, n_anim)  # 10 × 6.3 in at dpi 100, text of 11–13 pt
+anim = animate_schedules({NAMES[name]: actions for name, actions in animated.items()},  # titled by NAMES
+                        n_anim)  # 10 × 6.3 in at dpi 100, text of 11–13 pt
 html = anim.to_jshtml(fps=3)
 plt.close(anim.fig)
 display(HTML(html))
@@ -139,9 +143,12 @@ claim(cost["recompute all"].recomputations == n_anim * (n_anim - 1) // 2 and cos
       "recompute all: n(n-1)/2 extra steps, O(1) memory", stats=cost["recompute all"])
 claim(cost["every √n"].recomputations < n_anim, "every √n: less than one extra forward sweep",
       stats=cost["every √n"])
+rows_6 = "\n".join(f"| {NAMES[name]} | {st.forward_steps} | {st.recomputations} | {st.peak_memory} |"
+                   for name, st in cost.items())
 say("| $n = " + str(n_anim) + "$ | forward steps | extra (recomputed) | peak held (checkpoints + tapes) |\n"
-    "|---|---|---|---|\n" + "\n".join(
-        f"| {name} | {st.forward_steps} | {st.recomputations} | {st.peak_memory} |" for name, st in cost.items()))
+    "|---|---|---|---|\n" + rows_6,
+    ru="| $n = " + str(n_anim) + "$ | шагов вперёд | лишних (пересчитанных) | максимум в памяти (контрольные точки + "
+    "ленты) |\n|---|---|---|---|\n" + rows_6)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The same animations, one strategy per GIF, and the binomial schedule's (beyond the lecture, below), are in
@@ -184,9 +191,11 @@ counted_100 = {
 claim(counted_100["every √n"].peak_memory == 2 * math.isqrt(n_count)
       and counted_100["every √n"].recomputations < n_count,
       "every √n at n = 100: 2√n held, less than one extra sweep", stats=counted_100["every √n"])
-say(f"| $n = {n_count}$ | extra (recomputed) | peak held (checkpoints + tapes) |\n|---|---|---|\n" + "\n".join(
-    f"| {name} | {st.recomputations} | {st.peak_checkpoints} + {st.peak_tapes} = {st.peak_memory} |"
-    for name, st in counted_100.items()))
+rows_100 = "\n".join(f"| {NAMES[name]} | {st.recomputations} | {st.peak_checkpoints} + {st.peak_tapes} = "
+                     f"{st.peak_memory} |" for name, st in counted_100.items())
+say(f"| $n = {n_count}$ | extra (recomputed) | peak held (checkpoints + tapes) |\n|---|---|---|\n" + rows_100,
+    ru=f"| $n = {n_count}$ | лишних (пересчитанных) | максимум в памяти (контрольные точки + ленты) |\n"
+    "|---|---|---|\n" + rows_100)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Example: GPT-2 / Пример использования контрольных точек градиента
@@ -242,17 +251,20 @@ claim(f"{report['checkpointed_GB']:.1f}" == "9.5" and report["checkpointed_GB"] 
       "k = 7 costs 9.5 GB, more than 60/√48", GB=report["checkpointed_GB"])
 
 fig, ax = plt.subplots(figsize=(9, 3.8))
-ax.plot(ks, M, "o-", ms=4, color="tab:orange", label="M(k): checkpoint every k layers")
-ax.axhline(report["rule_of_thumb_GB"], color="tab:blue", ls="--", label="our reading of ZeRO: 60 GB / √48")
-ax.plot([k_opt], [min(M)], "*", ms=16, color="tab:red", label=f"optimum k = {k_opt}")
+ax.plot(ks, M, "o-", ms=4, color="tab:orange",
+        label=tr("M(k): checkpoint every k layers", "M(k): контрольная точка каждые k слоёв"))
+ax.axhline(report["rule_of_thumb_GB"], color="tab:blue", ls="--",
+           label=tr("our reading of ZeRO: 60 GB / √48", "наше прочтение ZeRO: 60 GB / √48"))
+ax.plot([k_opt], [min(M)], "*", ms=16, color="tab:red", label=tr(f"optimum k = {k_opt}", f"оптимум k = {k_opt}"))
 ax.plot([report["k"]], [report["checkpointed_GB"]], "s", ms=9, color="k", label=f"k = ⌈√48⌉ = {report['k']}")
 ax.set_xscale("log")
 ax.set_xticks([1, 2, 4, 7, 12, 24, 48], ["1", "2", "4", "7", "12", "24", "48"])
 ax.minorticks_off()
 ax.set_ylim(0, 25)
-ax.set_xlabel("checkpoint interval k (layers)")
-ax.set_ylabel("activation memory (GB)")
-ax.set_title(f"GPT-2 1.5 B: {report['store_all_GB']:.0f} GB without checkpointing")
+ax.set_xlabel(tr("checkpoint interval k (layers)", "интервал между контрольными точками k (слоёв)"))
+ax.set_ylabel(tr("activation memory (GB)", "память активаций (GB)"))
+ax.set_title(tr(f"GPT-2 1.5 B: {report['store_all_GB']:.0f} GB without checkpointing",
+                f"GPT-2 1.5 B: {report['store_all_GB']:.0f} GB без контрольных точек"))
 ax.grid(True, which="both", alpha=0.3)
 ax.legend(loc="upper left")
 fig.tight_layout()
@@ -263,7 +275,16 @@ say(f"Under this model the best interval is $k^* = {k_opt}$ (≈ $\\sqrt{{48/12}
     f"**{min(M):.1f} GB**, {report['store_all_GB'] / min(M):.0f}× less than {report['store_all_GB']:.1f} GB. "
     f"Checkpointing every $\\lceil\\sqrt{{48}}\\,\\rceil = {report['k']}$ layers instead costs "
     f"{report['checkpointed_GB']:.1f} GB ({report['segment_GB']:.1f} GB of them for the one recomputed "
-    f"{report['k']}-layer segment).")
+    f"{report['k']}-layer segment).",
+    ru=f"В этой модели лучший интервал — $k^* = {k_opt}$ (≈ $\\sqrt{{48/12}}$ = 2, где $n/k + 12k$ наименьшее; не "
+    f"$\\sqrt n$: контрольная точка в 12 раз дешевле активаций слоя): "
+    f"$M(k^*) = \\lceil 48/{k_opt}\\rceil c + 12 \\cdot {k_opt}\\, c = {round(min(M) / c_GB)}c$ = "
+    f"**{min(M):.1f} GB**, в {report['store_all_GB'] / min(M):.0f} "
+    f"{plural_ru(round(report['store_all_GB'] / min(M)), 'раз', 'раза', 'раз')} меньше, чем "
+    f"{report['store_all_GB']:.1f} GB. "
+    f"Контрольные точки через каждые $\\lceil\\sqrt{{48}}\\,\\rceil = {report['k']}$ слоёв обходятся в "
+    f"{report['checkpointed_GB']:.1f} GB (из них {report['segment_GB']:.1f} GB — на один пересчитываемый отрезок "
+    f"из {report['k']} слоёв).")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Where the lecture's 8 GB comes from.** ZeRO (§3.2) says that activation checkpointing is used to "reduce the
@@ -316,14 +337,19 @@ for k in (k_opt, report["k"]):
     claim(r["recomputed_layers"] < n_gpt and r["extra_compute"] <= r["one_pass_extra"],
           "checkpointing recomputes at most one forward pass", r=r)
     say(f"every $k = {k}$ layers: **{r['recomputed_layers']} of {n_gpt}** layer forwards run twice → "
-        f"{r['recomputed_layers']} / (48 + 2·48) = **+{100 * r['extra_compute']:.0f} %** compute")
+        f"{r['recomputed_layers']} / (48 + 2·48) = **+{100 * r['extra_compute']:.0f} %** compute",
+        ru=f"через каждые $k = {k}$ {plural_ru(k, 'слой', 'слоя', 'слоёв')}: **{r['recomputed_layers']} из "
+        f"{n_gpt}** прямых вычислений слоёв выполняются дважды → {r['recomputed_layers']} / (48 + 2·48) = "
+        f"**+{100 * r['extra_compute']:.0f} %** вычислений")
     if k == k_opt:
         claim(r["recomputed_layers"] == 46 and round(100 * r["extra_compute"]) == 32,
               "at k = 2, 46 of 48 layers run twice: +32 %", r=r)
 one = report["one_pass_extra"]
 claim(round(100 * one) == 33, "one extra forward pass is 33 %", one=one)
 say(f"One whole extra forward pass: 48 / 144 = **+{100 * one:.0f} %**, the lecture's figure. The count is a little "
-    f"lower because the last segment is still at hand after the forward sweep and is not recomputed.")
+    f"lower because the last segment is still at hand after the forward sweep and is not recomputed.",
+    ru=f"Один целый лишний прямой проход: 48 / 144 = **+{100 * one:.0f} %**, цифра из лекции. Подсчёт даёт чуть "
+    f"меньше, потому что последний отрезок после прямого прохода ещё под рукой и не пересчитывается.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Change the model, the sequence length, the batch, the precision and the checkpoint interval $k$. (One pure
@@ -335,30 +361,35 @@ say(f"One whole extra forward pass: 48 / 144 = **+{100 * one:.0f} %**, the lectu
 def show_gpt2(hidden=1600, layers=48, seq=1024, batch=32, bytes_per_value=2, k=7):
     r = gpt2_activation_report(hidden, layers, seq, batch, bytes_per_value, checkpoint_every=k)
     fig, ax = plt.subplots(figsize=(8, 2.9))
-    bars = {"store all": r["store_all_GB"], f"every k = {k}": r["checkpointed_GB"],
-            f"best k = {r['k_opt']}": r["optimal_GB"]}
+    bars = {tr("store all", "хранить всё"): r["store_all_GB"],
+            tr(f"every k = {k}", f"каждые k = {k}"): r["checkpointed_GB"],
+            tr(f"best k = {r['k_opt']}", f"лучшее k = {r['k_opt']}"): r["optimal_GB"]}
     ax.barh(list(bars), list(bars.values()), color=["tab:green", "tab:orange", "tab:red"])
     for i, v in enumerate(bars.values()):
         ax.text(v, i, f" {v:.1f} GB", va="center")
     ax.invert_yaxis()
-    ax.set_xlabel("activation memory (GB)")
+    ax.set_xlabel(tr("activation memory (GB)", "память активаций (GB)"))
     ax.set_xlim(0, 1.3 * max(bars.values()))
     if k >= layers:  # one segment: nothing is checkpointed, nothing recomputed
-        ax.set_title(f"k = {k} ≥ {layers} layers: no checkpointing (store all)")
+        ax.set_title(tr(f"k = {k} ≥ {layers} layers: no checkpointing (store all)",
+                        f"k = {k} ≥ {layers} {plural_ru(layers, 'слоя', 'слоёв', 'слоёв')}: без контрольных точек "
+                        "(хранить всё)"))
     else:
-        ax.set_title(f"every k = {k}: {r['reduction']:.1f}× less memory for "
-                     f"+{100 * r['extra_compute']:.0f} % compute ({r['recomputed_layers']} layers recomputed)")
+        ax.set_title(tr(f"every k = {k}: {r['reduction']:.1f}× less memory for "
+                        f"+{100 * r['extra_compute']:.0f} % compute ({r['recomputed_layers']} layers recomputed)",
+                        f"k = {k}: памяти в {r['reduction']:.1f} раза меньше ценой "
+                        f"+{100 * r['extra_compute']:.0f} % вычислений (слоёв пересчитано: {r['recomputed_layers']})"))
     fig.tight_layout()
     plt.show()
 
 
 widgets.interactive(
     show_gpt2,
-    hidden=widgets.IntSlider(value=1600, min=256, max=8192, step=64, description="hidden"),
-    layers=widgets.IntSlider(value=48, min=1, max=128, description="layers"),
-    seq=widgets.IntSlider(value=1024, min=128, max=8192, step=128, description="seq"),
-    batch=widgets.IntSlider(value=32, min=1, max=128, description="batch"),
-    bytes_per_value=widgets.Dropdown(options=[("fp16", 2), ("fp32", 4)], value=2, description="dtype"),
+    hidden=widgets.IntSlider(value=1600, min=256, max=8192, step=64, description=tr("hidden", "ширина")),
+    layers=widgets.IntSlider(value=48, min=1, max=128, description=tr("layers", "слои")),
+    seq=widgets.IntSlider(value=1024, min=128, max=8192, step=128, description=tr("seq", "длина")),
+    batch=widgets.IntSlider(value=32, min=1, max=128, description=tr("batch", "батч")),
+    bytes_per_value=widgets.Dropdown(options=[("fp16", 2), ("fp32", 4)], value=2, description=tr("dtype", "тип")),
     k=widgets.IntSlider(value=report["k"], min=1, max=128, description="k"),
 )
 
@@ -384,12 +415,14 @@ widgets.interactive(
 
 # %% slideshow={"slide_type": "subslide"}
 n = 6
-for name, actions in {
-    "store all": schedule_store_all(n),
-    "every √n": schedule_every_k(n),
-    "binomial, s=2": schedule_revolve(n, 2),
-}.items():
-    print(f"{name:14}", " ".join(f"{op[:3]}{j}" for op, j in actions))
+machine = {
+    NAMES["store all"]: schedule_store_all(n),
+    NAMES["every √n"]: schedule_every_k(n),
+    tr("binomial, s=2", "биномиальная, s=2"): schedule_revolve(n, 2),
+}
+width = max(map(len, machine)) + 1  # the names' column: 14 in English
+for name, actions in machine.items():
+    print(f"{name:{width}}", " ".join(f"{op[:3]}{j}" for op, j in actions))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Space–time view / Расписание во времени (beyond the lecture)
@@ -440,16 +473,19 @@ CASES = {
     "every √n": dict(schedule="every_k"),
     "binomial s=10": dict(schedule="revolve", s=10),
 }
-print(f"{'schedule':15}{'forward steps':>14}{'extra':>8}{'checkpoints':>12}{'tapes':>7}{'peak MB':>9}  gradient")
+w = max(15, max(len(NAMES[name]) for name in CASES) + 2)  # the names' column: 15 in English
+print(f"{tr('schedule', 'расписание'):{w}}{tr('forward steps', 'шагов вперёд'):>14}{tr('extra', 'лишних'):>8}"
+      f"{tr('checkpoints', 'контр. т.'):>12}{tr('tapes', 'лент'):>7}{tr('peak MB', 'пик MB'):>9}  "
+      + tr("gradient", "градиент"))
 for name, options in CASES.items():
     options = dict(options)
     actions = make_schedule(options.pop("schedule"), len(steps), **options)
     result, peak = peak_bytes(chain_grad, steps, x0, schedule=actions)  # measured: running the schedule
     st = result.stats
     np.testing.assert_array_equal(result.grad, reference)  # bit for bit
-    print(f"{name:15}{st.forward_steps:14}{st.recomputations:8}{st.peak_checkpoints:12}{st.peak_tapes:7}"
-          f"{peak / 1e6:9.2f}  identical")
-print(f"one state x_k = {x0.nbytes / 1e3:.1f} kB")
+    print(f"{NAMES[name]:{w}}{st.forward_steps:14}{st.recomputations:8}{st.peak_checkpoints:12}{st.peak_tapes:7}"
+          f"{peak / 1e6:9.2f}  " + tr("identical", "совпадает"))
+print(tr(f"one state x_k = {x0.nbytes / 1e3:.1f} kB", f"одно состояние x_k = {x0.nbytes / 1e3:.1f} kB"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The counters are not estimates: the machine checks every action, and the tests of `adlib.checkpoint` count the
@@ -484,25 +520,28 @@ for n_layers in ns_measured:
 colors = dict(zip(CASES, ["tab:green", "tab:red", "tab:orange", "tab:blue"]))
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 5.2))
 for name in CASES:
-    ax1.plot(ns, [st.peak_memory for st in counted[name]], "-", color=colors[name], label=name)
+    ax1.plot(ns, [st.peak_memory for st in counted[name]], "-", color=colors[name], label=NAMES[name])
     m = measured[name]
     ax1.plot(list(m), [b / state_bytes for b in m.values()], "o", ms=8, mfc="none", color=colors[name])
     ax2.plot(ns, [st.forward_steps / n for st, n in zip(counted[name], ns)], "o-", color=colors[name])
 ax1.plot(ns, [2 * math.sqrt(n) for n in ns], ":", color="k", label=r"$2\sqrt{n}$")
-ax1.plot([], [], "-", color="0.3", label="counted: checkpoints + tapes")
-ax1.plot([], [], "o", ms=8, mfc="none", color="0.3", label="measured: bytes / state size")
+ax1.plot([], [], "-", color="0.3", label=tr("counted: checkpoints + tapes", "подсчитано: контрольные точки + ленты"))
+ax1.plot([], [], "o", ms=8, mfc="none", color="0.3",
+         label=tr("measured: bytes / state size", "измерено: байты / размер состояния"))
 for ax in (ax1, ax2):
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("number of layers n")
+    ax.set_xlabel(tr("number of layers n", "число слоёв n"))
     ax.grid(True, which="both", alpha=0.3)
 ax1.set_ylim(1, 1e4)
-ax1.set_ylabel("peak memory: items held (lines),\nbytes / 16 kB state (circles)")
+ax1.set_ylabel(tr("peak memory: items held (lines),\nbytes / 16 kB state (circles)",
+                  "пиковая память: объектов (линии),\nбайты / состояние 16 kB (кружки)"))
 tape_states = measured["store all"][ns_measured[-1]] / (ns_measured[-1] * state_bytes)
-ax1.text(110, 2500, f"a tape holds ≈ {tape_states:.1f} states:\ncircles above their lines", va="center")
-ax1.set_title("Memory: n, 2√n, s + 1, 2")
-ax2.set_ylabel("forward steps / n  (forward sweeps)")
-ax2.set_title("Work: 1, ≈ 2, a few, n/2 forward sweeps")
+ax1.text(110, 2500, tr(f"a tape holds ≈ {tape_states:.1f} states:\ncircles above their lines",
+                       f"лента занимает ≈ {tape_states:.1f} состояния:\nкружки выше своих линий"), va="center")
+ax1.set_title(tr("Memory: n, 2√n, s + 1, 2", "Память: n, 2√n, s + 1, 2"))
+ax2.set_ylabel(tr("forward steps / n  (forward sweeps)", "шагов вперёд / n  (прямых проходов)"))
+ax2.set_title(tr("Work: 1, ≈ 2, a few, n/2 forward sweeps", "Работа: 1, ≈ 2, несколько, n/2 прямых проходов"))
 fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=4)
 fig.tight_layout(rect=(0, 0.15, 1, 1))
 plt.show()
@@ -515,8 +554,10 @@ for st, n_layers in zip(counted["every √n"], ns):
     k = math.isqrt(n_layers - 1) + 1
     claim(st.peak_memory <= 2 * k and n_layers - k <= st.recomputations < n_layers,
           "√n checkpointing holds at most 2√n and recomputes less than one sweep", n=n_layers, stats=st)
-    print(f"n = {n_layers:5}: √n checkpointing holds {st.peak_checkpoints:3} checkpoints + {st.peak_tapes:3} tapes, "
-          f"recomputes {st.recomputations / n_layers:.2f} forward sweeps")
+    print(tr(f"n = {n_layers:5}: √n checkpointing holds {st.peak_checkpoints:3} checkpoints + {st.peak_tapes:3} "
+             f"tapes, recomputes {st.recomputations / n_layers:.2f} forward sweeps",
+             f"n = {n_layers:5}: каждые √n — контрольных точек {st.peak_checkpoints:3}, лент {st.peak_tapes:3}; "
+             f"пересчёт: {st.recomputations / n_layers:.2f} прямого прохода"))
 claim(all(st.peak_memory == 11 for st in counted["binomial s=10"]) and max(sweeps["binomial s=10"]) < 6,
       "the binomial schedule holds s + 1 = 11 and does a few sweeps", sweeps=sweeps["binomial s=10"])
 claim(all(st.recomputations == n * (n - 1) // 2 for st, n in zip(counted["recompute all"], ns)),
@@ -527,11 +568,16 @@ binomial_states = measured["binomial s=10"][n_last] / state_bytes
 claim(3 < per_step < 6, "a recorded step holds about 4 states", per_step=per_step)
 claim(binomial_states < 3 * 11, "the binomial schedule's bytes: 10 checkpoints, one tape, a few temporaries",
       states=binomial_states)
-for name in ["store all", "every √n", "binomial s=10"]:
-    print(f"n = {n_last}, {name:14}: peak {measured[name][n_last] / 1e6:6.2f} MB = "
-          f"{measured[name][n_last] / state_bytes:6.0f} states")
+shown_cases = ["store all", "every √n", "binomial s=10"]
+w = max(len(NAMES[name]) for name in shown_cases) + 1  # 14 in English
+for name in shown_cases:
+    held = measured[name][n_last] / state_bytes
+    print(f"n = {n_last}, {NAMES[name]:{w}}: " + tr("peak", "пик") + f" {measured[name][n_last] / 1e6:6.2f} MB = "
+          f"{held:6.0f} " + tr("states", plural_ru(round(held), "состояние", "состояния", "состояний")))
 ratio = measured["store all"][n_last] / measured["every √n"][n_last]
-print(f"store-all needs {ratio:.0f}× the bytes of √n checkpointing; one recorded step holds {per_step:.1f} states")
+print(tr(f"store-all needs {ratio:.0f}× the bytes of √n checkpointing; one recorded step holds {per_step:.1f} states",
+         f"«хранить всё» требует в {ratio:.0f} {plural_ru(round(ratio), 'раз', 'раза', 'раз')} больше байтов, чем "
+         f"контрольные точки через √n; один записанный шаг занимает {per_step:.1f} состояния"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: vanilla's memory grows like $n$ (in bytes a recorded step holds ≈ 4 states: $xW$, $\tanh$, …),
@@ -562,12 +608,13 @@ mismatches = [
     if simulate(schedule_revolve(n, s), n).recomputations != revolve_cost(n, s)
 ]
 assert not mismatches, mismatches
-print("counted advances of the binomial schedule == t(n, s) for all n ≤ 100, s ≤ 10 (1000 cases)\n")
+print(tr("counted advances of the binomial schedule == t(n, s) for all n ≤ 100, s ≤ 10 (1000 cases)\n",
+         "подсчитанные шаги advance биномиального расписания == t(n, s) для всех n ≤ 100, s ≤ 10 (1000 случаев)\n"))
 print("  n \\ s" + "".join(f"{s:>12}" for s in table_s))
 for n in table_n:
     cells = [f"{simulate(schedule_revolve(n, s), n).recomputations}={revolve_cost(n, s)}" for s in table_s]
     print(f"{n:7}" + "".join(f"{c:>12}" for c in cells))
-print("\n(each cell: counted = formula)")
+print(tr("\n(each cell: counted = formula)", "\n(в каждой клетке: подсчитано = по формуле)"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Never worse than the alternatives with the same memory, in the same setting (one tape at a time):
@@ -578,13 +625,14 @@ print("\n(each cell: counted = formula)")
 n = 1000
 poor = simulate(schedule_recompute_all(n), n)
 assert poor.recomputations == revolve_cost(n, 1)
-print(f"n = {n}: recompute all = {poor.recomputations} = t(n, 1)")
+print(f"n = {n}: {NAMES['recompute all']} = {poor.recomputations} = t(n, 1)")
 for k in [5, 10, 32, 100]:
     st = simulate(schedule_every_k(n, k, keep_tapes=False), n)
     t_opt = revolve_cost(n, st.peak_checkpoints)
     assert t_opt <= st.recomputations
-    print(f"every {k:3} steps: {st.peak_checkpoints:3} checkpoints, {st.recomputations:5} extra steps"
-          f"  ≥  t(n, {st.peak_checkpoints}) = {t_opt}")
+    print(tr(f"every {k:3} steps: {st.peak_checkpoints:3} checkpoints, {st.recomputations:5} extra steps",
+             f"каждые k = {k:3}: контрольных точек {st.peak_checkpoints:3}, лишних шагов {st.recomputations:5}")
+          + f"  ≥  t(n, {st.peak_checkpoints}) = {t_opt}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Extra forward sweeps against memory (checkpoints + tapes held), log–log, for $n = 1000$: the formula $t(n, s)$
@@ -593,27 +641,30 @@ for k in [5, 10, 32, 100]:
 # %% slideshow={"slide_type": "fragment"}
 s_grid = np.unique(np.geomspace(1, 999, 30).astype(int))
 fig, ax = plt.subplots(figsize=(11, 4.6))
-ax.plot(s_grid + 1, [revolve_cost(n, int(s)) / n for s in s_grid], "-", color="tab:blue", label="theory t(n, s) / n")
+ax.plot(s_grid + 1, [revolve_cost(n, int(s)) / n for s in s_grid], "-", color="tab:blue",
+        label=tr("theory t(n, s) / n", "теория t(n, s) / n"))
 sims = {int(s): simulate(schedule_revolve(n, int(s)), n) for s in s_grid[::3]}
 ax.plot([st.peak_memory for st in sims.values()], [st.recomputations / n for st in sims.values()], "o",
-        color="tab:blue", label="binomial schedule (counted)")
+        color="tab:blue", label=tr("binomial schedule (counted)", "биномиальное расписание (подсчитано)"))
 claim(all(st.recomputations == revolve_cost(n, s) and st.peak_memory == s + 1 for s, st in sims.items()),
       "the counted binomial schedules lie on the theoretical curve")
 every_k = {}
 for keep, style in [(False, dict(color="tab:orange")), (True, dict(color="tab:orange", mfc="none"))]:
     every_k[keep] = [simulate(schedule_every_k(n, k, keep_tapes=keep), n) for k in [2, 5, 10, 32, 100, 300]]
     ax.plot([st.peak_memory for st in every_k[keep]], [st.recomputations / n for st in every_k[keep]], "s",
-            **style, label="every k steps, " + ("k tapes per segment" if keep else "one tape at a time"))
-ax.plot([poor.peak_memory], [poor.recomputations / n], "v", color="tab:red", label="recompute all")
+            **style, label=tr("every k steps, ", "каждые k шагов, ")
+            + (tr("k tapes per segment", "k лент на отрезок") if keep else tr("one tape at a time", "по одной ленте")))
+ax.plot([poor.peak_memory], [poor.recomputations / n], "v", color="tab:red", label=NAMES["recompute all"])
 claim(all(st.recomputations >= revolve_cost(n, st.peak_memory - 1) for st in every_k[False]),
       "every k (one tape at a time) lies on or above the curve")
 claim(all(st.recomputations < revolve_cost(n, st.peak_memory - 1) for st in every_k[True]),
       "every k with a segment's k tapes recomputes less than the curve")
 ax.set_xscale("log")
 ax.set_yscale("log")
-ax.set_xlabel("peak memory: checkpoints + tapes (states)")
-ax.set_ylabel("extra forward steps / n")
-ax.set_title(f"Memory against recomputation, n = {n}")
+ax.set_xlabel(tr("peak memory: checkpoints + tapes (states)",
+                 "пиковая память: контрольные точки + ленты (состояний)"))
+ax.set_ylabel(tr("extra forward steps / n", "лишних шагов вперёд / n"))
+ax.set_title(tr(f"Memory against recomputation, n = {n}", f"Память против пересчёта, n = {n}"))
 ax.grid(True, which="both", alpha=0.3)
 ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
 fig.tight_layout()
@@ -666,9 +717,12 @@ nodes_plain = tape_size(lambda x: mlp_loss(x, segment), xb)["nodes"]
 nodes_ckpt = tape_size(lambda x: mlp_loss(x, segment_ckpt), xb)["nodes"]
 claim(nodes_ckpt < nodes_plain and bytes_ckpt < 0.7 * bytes_plain, "a shorter tape and a lower memory peak",
       nodes=(nodes_plain, nodes_ckpt), bytes=(bytes_plain, bytes_ckpt))
-print(f"tape nodes: plain {nodes_plain}, checkpointed {nodes_ckpt}")
-print(f"peak memory of grad: plain {bytes_plain / 1e6:.1f} MB, checkpointed {bytes_ckpt / 1e6:.1f} MB "
-      f"(one activation = {xb.nbytes / 1e6:.2f} MB); gradients identical")
+print(tr(f"tape nodes: plain {nodes_plain}, checkpointed {nodes_ckpt}",
+         f"узлов на ленте: без контрольных точек {nodes_plain}, с контрольными точками {nodes_ckpt}"))
+print(tr(f"peak memory of grad: plain {bytes_plain / 1e6:.1f} MB, checkpointed {bytes_ckpt / 1e6:.1f} MB "
+         f"(one activation = {xb.nbytes / 1e6:.2f} MB); gradients identical",
+         f"пиковая память grad: без контрольных точек {bytes_plain / 1e6:.1f} MB, с контрольными точками "
+         f"{bytes_ckpt / 1e6:.1f} MB (одна активация = {xb.nbytes / 1e6:.2f} MB); градиенты совпадают"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Derivatives of any order still work: the rules are written with `adlib` itself, so an outer derivative traces
@@ -682,7 +736,8 @@ np.testing.assert_allclose(adlib.hessian(lambda x: anp.sum(cf(x)))(x), adlib.hes
                            rtol=1e-14, atol=1e-14)
 np.testing.assert_allclose(adlib.grad(adlib.grad(lambda x: anp.sum(cf(x))))(1.3),
                            adlib.grad(adlib.grad(lambda x: anp.sum(f(x))))(1.3), rtol=1e-14)
-print("hessian and grad-of-grad through checkpoint(f) equal those through f to 1e-14")
+print(tr("hessian and grad-of-grad through checkpoint(f) equal those through f to 1e-14",
+         "hessian и grad от grad через checkpoint(f) совпадают с вычисленными через f до 1e-14"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Cross-check with `jax.checkpoint` / Проверка с JAX (beyond the lecture)
@@ -715,7 +770,8 @@ g_jax = jax.grad(lambda x: jax_loss(x, jax_segment))(xb)
 g_jax_ckpt = jax.grad(lambda x: jax_loss(x, jax_segment_ckpt))(xb)
 np.testing.assert_allclose(g_ckpt, g_jax_ckpt, rtol=1e-12, atol=1e-13)
 np.testing.assert_allclose(g_jax, g_jax_ckpt, rtol=1e-12, atol=1e-13)
-print("adlib checkpoint == jax.checkpoint == plain JAX gradient (rtol 1e-12)")
+print(tr("adlib checkpoint == jax.checkpoint == plain JAX gradient (rtol 1e-12)",
+         "adlib checkpoint == jax.checkpoint == градиент обычного JAX (rtol 1e-12)"))
 
 
 def saved_residuals(block):
@@ -726,12 +782,21 @@ def saved_residuals(block):
     return [re.sub(r" from \S+:\d+:\d+", "", line) for line in lines]  # without the (temporary) file names
 
 
+def shown(line):  # JAX's description of a residual, in the notebook's language
+    return tr(line, line.replace("from the argument", "аргумент").replace("output of", "выход"))
+
+
 before, after = saved_residuals(jax_segment), saved_residuals(jax_segment_ckpt)
-print(f"\nactivations saved without checkpoint ({len(before)}):", *before[:3], "…", sep="\n  ")
-print(f"\nactivations saved with jax.checkpoint ({len(after)}):", *after, sep="\n  ")
+print(tr(f"\nactivations saved without checkpoint ({len(before)}):",
+         f"\nактивации, сохранённые без контрольных точек ({len(before)}):"), *map(shown, before[:3]), "…", sep="\n  ")
+print(tr(f"\nactivations saved with jax.checkpoint ({len(after)}):",
+         f"\nактивации, сохранённые с jax.checkpoint ({len(after)}):"), *map(shown, after), sep="\n  ")
 claim(len(after) < len(before), "jax.checkpoint saves fewer residuals", before=len(before), after=len(after))
 say(f"Without checkpointing JAX saves **{len(before)}** activations of 256 × 128 for the backward pass, with "
-    f"`jax.checkpoint` **{len(after)}** (listed above): the rest is recomputed, as in `adlib`'s `checkpoint`.")
+    f"`jax.checkpoint` **{len(after)}** (listed above): the rest is recomputed, as in `adlib`'s `checkpoint`.",
+    ru=f"Без контрольных точек JAX сохраняет для обратного прохода **{len(before)}** "
+    f"{plural_ru(len(before), 'активацию', 'активации', 'активаций')} размера 256 × 128, с `jax.checkpoint` — "
+    f"**{len(after)}** (список выше): остальное пересчитывается, как в `checkpoint` из `adlib`.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги
