@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import numpy as anp
-from .i18n import tr
+from .i18n import plural_ru, tr
 
 __all__ = [
     "EARTH_RADIUS_KM", "CITIES_CSV", "METHODS", "load_cities", "great_circle", "squared_distance_matrix", "mds_loss",
@@ -344,8 +344,9 @@ def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", 
                 text.set_visible(bool(error < label_below_km))
             off = tr(f"distances off by {error:.0f} km (rms)", f"расстояния неверны на {error:.0f} км (ср. кв.)", lang)
             title.set_text(f"{labels.get(method, method)}\n{off}")
+        evaluations_ru = plural_ru(budgets[frame], "вычисления", "вычислений", "вычислений")  # после 61 вычисления
         caption.set_text(tr(f"after {budgets[frame]} evaluations of L (grey ×: where a solution ends up)",
-                            f"после {budgets[frame]} вычислений L (серые ×: куда приходит решение)", lang))
+                            f"после {budgets[frame]} {evaluations_ru} L (серые ×: куда приходит решение)", lang))
         return points
 
     draw(0)
