@@ -23,15 +23,36 @@ from .i18n import plural_ru, tr
 __all__ = [
     "EARTH_RADIUS_KM", "CITIES_CSV", "METHODS", "load_cities", "great_circle", "squared_distance_matrix", "mds_loss",
     "classical_mds", "procrustes", "distance_error_km", "solve", "projected_km", "at_budget", "mds_map",
-    "plot_loss_vs_evaluations", "LABELLED", "LABELLED_RU", "animate_maps", "solved_map_km",
+    "plot_loss_vs_evaluations", "LABELLED", "LABELLED_RU", "NAMES_RU", "place_name", "animate_maps",
+    "solved_map_km",
 ]  # fmt: skip
 
 EARTH_RADIUS_KM = 6371.0
 LABELLED = ("London", "Madrid", "Rome", "Berlin", "Istanbul", "Moscow", "Ufa")
 """Cities named on the maps: far enough apart that their labels do not overlap on a slide."""
-LABELLED_RU = {"London": "Лондон", "Madrid": "Мадрид", "Rome": "Рим", "Berlin": "Берлин", "Istanbul": "Стамбул",
-               "Moscow": "Москва", "Ufa": "Уфа"}
+NAMES_RU = {
+    "Istanbul": "Стамбул", "Moscow": "Москва", "London": "Лондон", "Saint Petersburg": "Санкт-Петербург",
+    "Berlin": "Берлин", "Madrid": "Мадрид", "Kyiv": "Киев", "Rome": "Рим", "Paris": "Париж", "Minsk": "Минск",
+    "Vienna": "Вена", "Hamburg": "Гамбург", "Bucharest": "Бухарест", "Warsaw": "Варшава", "Budapest": "Будапешт",
+    "Barcelona": "Барселона", "Munich": "Мюнхен", "Kharkiv": "Харьков", "Milan": "Милан", "Prague": "Прага",
+    "Kazan": "Казань", "Nizhny Novgorod": "Нижний Новгород", "Sofia": "София", "Belgrade": "Белград",
+    "Samara": "Самара", "Rostov-on-Don": "Ростов-на-Дону", "Birmingham": "Бирмингем", "Ufa": "Уфа",
+    "Krasnodar": "Краснодар", "Cologne": "Кёльн", "Voronezh": "Воронеж", "Perm": "Пермь", "Volgograd": "Волгоград",
+    "Odesa": "Одесса",
+    "Turkey": "Турция", "Russia": "Россия", "United Kingdom": "Великобритания", "Germany": "Германия",
+    "Spain": "Испания", "Ukraine": "Украина", "Italy": "Италия", "France": "Франция", "Belarus": "Беларусь",
+    "Austria": "Австрия", "Romania": "Румыния", "Poland": "Польша", "Hungary": "Венгрия",
+    "Czech Republic": "Чехия", "Bulgaria": "Болгария", "Serbia": "Сербия",
+}  # fmt: skip
+"""The Russian names of the cities and countries of ``CITIES_CSV`` (``place_name``)."""
+LABELLED_RU = {name: NAMES_RU[name] for name in LABELLED}
 """Their names on the maps of the Russian edition."""
+
+
+def place_name(name, lang=None):
+    """A city's or country's name of ``CITIES_CSV`` in the notebook's language (or ``lang``): ``name`` itself in
+    English, ``NAMES_RU[name]`` in Russian (``name`` if it has none)."""
+    return tr(name, NAMES_RU.get(name, name), lang)
 # package data (pyproject's package-data), so it is there however adlib is installed: editable, or from git in Colab
 CITIES_CSV = resources.files(__package__) / "data" / "european_cities.csv"
 
@@ -325,7 +346,7 @@ def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", 
         ax.plot(*reference.T, "x", color="0.45", ms=7, zorder=3)
         W, _ = frame_of(method, budgets[0])
         points.append(ax.scatter(*W.T, s=20, color="tab:blue"))
-        texts.append([ax.annotate(tr(names[i], LABELLED_RU.get(names[i], names[i]), lang), W[i], xytext=(4, 4),
+        texts.append([ax.annotate(place_name(names[i], lang), W[i], xytext=(4, 4),
                                   textcoords="offset points") for i in named])
         titles.append(ax.set_title(""))
         ax.set_xlim(reference[:, 0].min() - 1000, reference[:, 0].max() + 1600)  # room for the names on the right
