@@ -58,6 +58,7 @@ if "google.colab" in sys.modules:
 
 # %% slideshow={"slide_type": "skip"}
 import os
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -68,7 +69,7 @@ import adlib.numpy as anp
 from adlib.course import exercises, mds, projector
 from adlib.course import zero_order as zo
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import tr
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.measure import time_calls
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -89,7 +90,9 @@ np.set_printoptions(precision=4, suppress=True)
 
 # %% slideshow={"slide_type": "fragment"}
 for d in (1e6, 1e9, 1e12):
-    print(f"d = {d:.0e}: the gradient takes {8 * d / 2**30:12.3g} GiB, the Hessian {8 * d**2 / 2**30:12.3g} GiB (float64)")
+    gradient_gib, hessian_gib = 8 * d / 2**30, 8 * d**2 / 2**30
+    print(tr(f"d = {d:.0e}: the gradient takes {gradient_gib:12.3g} GiB, the Hessian {hessian_gib:12.3g} GiB (float64)",
+             f"d = {d:.0e}: градиент занимает {gradient_gib:12.3g} ГиБ, гессиан {hessian_gib:12.3g} ГиБ (float64)"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Example: multidimensional scaling / Пример: задача многомерного шкалирования
@@ -112,12 +115,16 @@ for d in (1e6, 1e9, 1e12):
 cities, D, km_per_unit = mds.squared_distance_matrix()
 names = list(cities["name"])
 N, k = len(names), 2
-print(f"N = {N} cities, k = {k}: d = N·k = {N * k} parameters; one unit of W = {km_per_unit:.0f} km")
+print(tr(f"N = {N} cities, k = {k}: d = N·k = {N * k} parameters; one unit of W = {km_per_unit:.0f} km",
+         f"N = {N} {plural_ru(N, 'город', 'города', 'городов')}, k = {k}: d = N·k = {N * k} "
+         f"{plural_ru(N * k, 'параметр', 'параметра', 'параметров')}; единица W = {km_per_unit:.0f} км"))
 for i in range(6):
-    print(f"  {names[i]:18} {cities['country'][i]:16} {cities['latitude'][i]:8.3f} {cities['longitude'][i]:8.3f}"
-          f" {cities['population'][i] / 1e6:6.2f} M")
+    print(f"  {mds.place_name(names[i]):18} {mds.place_name(cities['country'][i]):16} {cities['latitude'][i]:8.3f}"
+          f" {cities['longitude'][i]:8.3f}"
+          f" {cities['population'][i] / 1e6:6.2f} " + tr("M", "млн"))
 i, j = names.index("London"), names.index("Paris")
-print(f"London–Paris: {np.sqrt(D[i, j]) * km_per_unit:.0f} km")
+print(tr(f"London–Paris: {np.sqrt(D[i, j]) * km_per_unit:.0f} km",
+         f"Лондон–Париж: {np.sqrt(D[i, j]) * km_per_unit:.0f} км"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The loss in code / Функция потерь в коде
@@ -189,18 +196,22 @@ exercises.check_grad(solution_mds_gradient, lambda W: mds_loss(W, D), points=[W_
 # (`mds.distance_error_km`).
 
 # %% slideshow={"slide_type": "subslide"}
-labels = {"gradient": "GD with adlib.grad", "two_point": "two-point zero-order GD", "nelder-mead": "Nelder–Mead"}
+labels = {"gradient": tr("GD with adlib.grad", "GD с adlib.grad"),
+          "two_point": tr("two-point zero-order GD", "GD с двухточечной оценкой"),
+          "nelder-mead": tr("Nelder–Mead", "Нелдер–Мид")}
 results = {method: mds.solve(method, D, BUDGET, seed=0) for method in mds.METHODS}
 W_classical, eigenvalues = mds.classical_mds(D)
 L_min = min(mds.mds_loss(W_classical, D), *(r["losses"].min() for r in results.values()))
 
 fig, ax = plt.subplots(figsize=(8, 4.6))
 mds.plot_loss_vs_evaluations(ax, results, labels, L_min=L_min)  # log-log: L(W) − L_min against evaluations of L
-ax.set_title(f"MDS of {N} cities (d = {N * k}): loss vs evaluations")
+ax.set_title(tr(f"MDS of {N} cities (d = {N * k}): loss vs evaluations",
+                f"MDS для {N} {plural_ru(N, 'города', 'городов', 'городов')} (d = {N * k}): потери и число вычислений"))
 fig.tight_layout()
 plt.show()
 
-print(f"{'method':26}{'evaluations':>12}{'L − L_min':>12}{'distances off (km, rms)':>25}")
+print(f"{tr('method', 'метод'):26}{tr('evaluations', 'вычислений'):>12}{'L − L_min':>12}"
+      f"{tr('distances off (km, rms)', 'ошибка, км (ср. кв.)'):>25}")
 for method, result in results.items():
     print(f"{labels[method]:26}{result['evaluations'][-1]:>12.0f}{result['losses'][-1] - L_min:>12.2e}"
           f"{mds.distance_error_km(result['W'], D, km_per_unit):>25.1f}")
@@ -223,7 +234,11 @@ claim(gap_after("nelder-mead", 10_000) > max(gap_after("two_point", 10_000), 0.1
       "Nelder–Mead is further still", gap=gap_after("nelder-mead", 10_000))
 say(f"GD with the gradient: $L - L_{{\\min}} < 10^{{-10}}$ after {to_minimum:.0f} evaluations. After 10 000: "
     f"two-point GD at {gap_after('two_point', 10_000):.2g}, Nelder–Mead at {gap_after('nelder-mead', 10_000):.2g} "
-    f"(the start: {gd['losses'][0] - L_min:.3g}).")
+    f"(the start: {gd['losses'][0] - L_min:.3g}).",
+    ru=f"GD с градиентом: $L - L_{{\\min}} < 10^{{-10}}$ после {to_minimum:.0f} "
+    f"{plural_ru(to_minimum, 'вычисления', 'вычислений', 'вычислений')}. После 10 000: "
+    f"двухточечный GD — {gap_after('two_point', 10_000):.2g}, Нелдер–Мид — {gap_after('nelder-mead', 10_000):.2g} "
+    f"(в начале: {gd['losses'][0] - L_min:.3g}).")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # What to see: with the gradient the loss reaches its minimum (to rounding) within a few thousand evaluations; after
@@ -242,9 +257,9 @@ say(f"GD with the gradient: $L - L_{{\\min}} < 10^{{-10}}$ after {to_minimum:.0f
 # %% slideshow={"slide_type": "fragment"}
 sizes = (3, 8, 15, 25, 34)
 sweep = {method: [mds.mds_map(method, n, 4000)["distance_error_km"] for n in sizes] for method in mds.METHODS}
-print(f"{'method':26}" + "".join(f"{f'n = {n} (d = {2 * n})':>17}" for n in sizes))
+print(f"{tr('method', 'метод'):26}" + "".join(f"{f'n = {n} (d = {2 * n})':>17}" for n in sizes))
 for method, errors in sweep.items():
-    print(f"{labels[method]:26}" + "".join(f"{e:>14.1f} km" for e in errors))
+    print(f"{labels[method]:26}" + "".join(f"{e:>14.1f} " + tr("km", "км") for e in errors))
 
 claim(max(sweep["gradient"]) < 10, "GD is a few km off for every n", km=sweep["gradient"])
 for method in ("two_point", "nelder-mead"):
@@ -278,7 +293,9 @@ def nonzero_eigenvalues(eigenvalues):
     return int(np.sum(np.abs(eigenvalues) > 1e-10 * np.max(np.abs(eigenvalues))))
 
 
-print(f"X3: {X3.shape[0]} points in R^{X3.shape[1]}; D3: {D3.shape[0]}×{D3.shape[1]} squared distances")
+print(tr(f"X3: {X3.shape[0]} points in R^{X3.shape[1]}; D3: {D3.shape[0]}×{D3.shape[1]} squared distances",
+         f"X3: {X3.shape[0]} {plural_ru(X3.shape[0], 'точка', 'точки', 'точек')} в R^{X3.shape[1]}; "
+         f"D3: {D3.shape[0]}×{D3.shape[1]}, квадраты расстояний"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Exercise 1.2** / **Упражнение 1.2** — double centring. Compute $B = -\tfrac12 J D_3 J$ with
@@ -330,19 +347,29 @@ exercises.check_prediction(solution_nonzero_count, nonzero_eigenvalues(mds.class
 W_mds3, eigenvalues3 = mds.classical_mds(D3, k=2)
 U, S, Vt = np.linalg.svd(Xc, full_matrices=False)
 count3 = nonzero_eigenvalues(eigenvalues3)
-print(f"eigenvalues of B (largest first): {eigenvalues3[:5]} …, the smallest in size {np.min(np.abs(eigenvalues3)):.1e}")
-print(f"nonzero (above 1e-10 of the largest): {count3}; squared singular values of X_c: {S**2}")
+print(tr(f"eigenvalues of B (largest first): {eigenvalues3[:5]} …, "
+         f"the smallest in size {np.min(np.abs(eigenvalues3)):.1e}",
+         f"собственные значения B (по убыванию): {eigenvalues3[:5]} …, наименьшее по модулю "
+         f"{np.min(np.abs(eigenvalues3)):.1e}"))
+print(tr(f"nonzero (above 1e-10 of the largest): {count3}; squared singular values of X_c: {S**2}",
+         f"ненулевых (больше 1e-10 от наибольшего): {count3}; квадраты сингулярных чисел X_c: {S**2}"))
 claim(count3 == 3, "B has exactly three nonzero eigenvalues", count=count3)
 np.testing.assert_allclose(eigenvalues3[:3], S**2, rtol=1e-12)  # eigenvalues of X_c X_cᵀ = σ² of X_c
 scores = Xc @ Vt[:2].T  # PCA: projections on the top-2 principal axes
 signs = np.sign(np.sum(scores * W_mds3, axis=0))  # eigenvectors are defined up to sign
 np.testing.assert_allclose(W_mds3 * signs, scores, atol=1e-12)
-print("classical MDS of the squared chord distances == top-2 PCA scores of the 3-D points (atol 1e-12)")
+print(tr("classical MDS of the squared chord distances == top-2 PCA scores of the 3-D points (atol 1e-12)",
+         "классическое MDS квадратов хордовых расстояний == первые 2 главные компоненты трёхмерных точек (atol 1e-12)"))
 claim(eigenvalues3[2] < 0.01 * eigenvalues3[0], "the third eigenvalue is small next to the first",
       eigenvalues=eigenvalues3[:3])
 say(f"$B$ has **{count3}** nonzero eigenvalues, {eigenvalues3[0]:.3g}, {eigenvalues3[1]:.3g} and "
     f"{eigenvalues3[2]:.2g} (the squared singular values of $X_c$); the other {N - count3} are below "
-    f"{np.max(np.abs(eigenvalues3[count3:])):.0e} in size, rounding.")
+    f"{np.max(np.abs(eigenvalues3[count3:])):.0e} in size, rounding.",
+    ru=f"У $B$ **{count3}** "
+    f"{plural_ru(count3, 'ненулевое', 'ненулевых', 'ненулевых')} "
+    f"{plural_ru(count3, 'собственное значение', 'собственных значения', 'собственных значений')}: "
+    f"{eigenvalues3[0]:.3g}, {eigenvalues3[1]:.3g} и {eigenvalues3[2]:.2g} (квадраты сингулярных чисел $X_c$); "
+    f"остальные {N - count3} по модулю меньше {np.max(np.abs(eigenvalues3[count3:])):.0e}: это ошибки округления.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The rank of $B$ is the dimension of the points: the distances alone give back the centred points up to a rotation
@@ -363,7 +390,7 @@ say(f"$B$ has **{count3}** nonzero eigenvalues, {eigenvalues3[0]:.3g}, {eigenval
 frame_budgets = np.unique(np.geomspace(10, BUDGET, 20).astype(int))
 fig, anim = mds.animate_maps(results, cities, D, km_per_unit, frame_budgets, ("gradient", "two_point"), labels)
 plt.close(fig)
-display(HTML(anim.to_jshtml()))
+display(HTML(re.sub(r"/\*.*?\*/", "", anim.to_jshtml(), flags=re.S)))  # without the player's JavaScript comments
 
 error_gd_1000 = mds.distance_error_km(mds.at_budget(results["gradient"], 1000), D, km_per_unit)
 error_two_point_10000 = mds.distance_error_km(mds.at_budget(results["two_point"], 10_000), D, km_per_unit)
@@ -390,25 +417,38 @@ W_gd = results["gradient"]["W"]
 W_classical = mds.solved_map_km(cities, D, km_per_unit) / km_per_unit  # turned like the real map, for the plot
 aligned, rms = mds.procrustes(W_classical, W_gd)
 _, _, disparity = scipy_procrustes(W_classical, W_gd)  # scipy also rescales; a cross-check of the alignment
-print(f"eigenvalues of B: {eigenvalues[:4]}  (two dominate: the cities are nearly planar; the third is the Earth's curvature)")
-print(f"slide's loss: classical MDS {mds.mds_loss(W_classical, D):.6e}, GD {mds.mds_loss(W_gd, D):.6e}")
-print(f"rms distance between the two maps after Procrustes: {rms * km_per_unit:.2f} km "
-      f"(the map spans {np.sqrt(D.max()) * km_per_unit:.0f} km); scipy's disparity {disparity:.2e}")
+print(tr(f"eigenvalues of B: {eigenvalues[:4]}  "
+         "(two dominate: the cities are nearly planar; the third is the Earth's curvature)",
+         f"собственные значения B: {eigenvalues[:4]}  (два преобладают: города почти в одной плоскости; третье — "
+         f"кривизна Земли)"))
+print(tr(f"slide's loss: classical MDS {mds.mds_loss(W_classical, D):.6e}, GD {mds.mds_loss(W_gd, D):.6e}",
+         f"функция потерь слайда: классическое MDS {mds.mds_loss(W_classical, D):.6e}, GD {mds.mds_loss(W_gd, D):.6e}"))
+print(tr(f"rms distance between the two maps after Procrustes: {rms * km_per_unit:.2f} km "
+         f"(the map spans {np.sqrt(D.max()) * km_per_unit:.0f} km); scipy's disparity {disparity:.2e}",
+         f"ср. кв. расстояние между картами после Прокруста: {rms * km_per_unit:.2f} км "
+         f"(размах карты {np.sqrt(D.max()) * km_per_unit:.0f} км); disparity в scipy {disparity:.2e}"))
 loss_gd, loss_classical = mds.mds_loss(W_gd, D), mds.mds_loss(W_classical, D)
 claim(loss_gd < loss_classical, "GD reaches a lower value of the slide's loss", gd=loss_gd, classical=loss_classical)
 say(f"The two maps agree to **{rms * km_per_unit:.1f} km** (rms, after Procrustes) over a continent "
     f"{np.sqrt(D.max()) * km_per_unit:.0f} km wide, and GD's value of the slide's loss is "
-    f"**{100 * (1 - loss_gd / loss_classical):.0f} % lower** ({loss_gd:.3g} against {loss_classical:.3g}).")
+    f"**{100 * (1 - loss_gd / loss_classical):.0f} % lower** ({loss_gd:.3g} against {loss_classical:.3g}).",
+    ru=f"Две карты совпадают с точностью **{rms * km_per_unit:.1f} км** (ср. кв., после Прокруста) на континенте "
+    f"шириной {np.sqrt(D.max()) * km_per_unit:.0f} км, а значение функции потерь слайда у GD "
+    f"**на {100 * (1 - loss_gd / loss_classical):.0f} % ниже** ({loss_gd:.3g} против {loss_classical:.3g}).")
 
 fig, ax = plt.subplots(figsize=(8, 4.8))
-ax.plot(*(km_per_unit * W_classical).T, "o", mfc="none", ms=10, label="classical MDS (eigenvectors of B)")
-ax.plot(*(km_per_unit * aligned).T, ".", color="tab:red", ms=7, label="GD on the slide's loss, aligned")
+ax.plot(*(km_per_unit * W_classical).T, "o", mfc="none", ms=10,
+        label=tr("classical MDS (eigenvectors of B)", "классическое MDS (собств. векторы B)"))
+ax.plot(*(km_per_unit * aligned).T, ".", color="tab:red", ms=7,
+        label=tr("GD on the slide's loss, aligned", "GD по потерям слайда (совмещено)"))
 for name in mds.LABELLED:
-    ax.annotate(name, km_per_unit * W_classical[names.index(name)], xytext=(5, 4), textcoords="offset points")
+    ax.annotate(mds.place_name(name), km_per_unit * W_classical[names.index(name)], xytext=(5, 4),
+                textcoords="offset points")
 ax.set_aspect("equal")
-ax.set_xlabel("km (west–east)")
-ax.set_ylabel("km (south–north)")
-ax.set_title("Classical MDS = PCA from distances, vs the gradient solution")
+ax.set_xlabel(tr("km (west–east)", "км (запад–восток)"))
+ax.set_ylabel(tr("km (south–north)", "км (юг–север)"))
+ax.set_title(tr("Classical MDS = PCA from distances, vs the gradient solution",
+                "Классическое MDS = PCA по расстояниям и решение градиентным спуском"))
 ax.legend(loc="upper left")
 fig.tight_layout()
 plt.show()
@@ -436,7 +476,8 @@ def mds_loss_jax(W):
 
 
 np.testing.assert_allclose(adlib.grad(mds_loss)(W_test, D), jax.grad(mds_loss_jax)(W_test), rtol=1e-11)
-print("adlib.grad(mds_loss) == jax.grad in float64 (rtol 1e-11)")
+print(tr("adlib.grad(mds_loss) == jax.grad in float64 (rtol 1e-11)",
+         "adlib.grad(mds_loss) == jax.grad в float64 (rtol 1e-11)"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: what one gradient costs / За рамками лекции: сколько стоит один градиент
@@ -451,12 +492,18 @@ grad_loss = adlib.grad(mds.mds_loss)
 t_L, t_grad = time_calls([lambda: mds.mds_loss(W_test, D), lambda: grad_loss(W_test, D)], repeat=5, min_time=0.01,
                          cpu=True)
 ratio = t_grad / t_L
-print(f"one L: {t_L * 1e6:.0f} µs, one adlib.grad: {t_grad * 1e6:.0f} µs, ratio {ratio:.1f} "
-      f"(charged: {zo.GRAD_COST:g}; central differences would cost 2d = {2 * N * k})")
+print(tr(f"one L: {t_L * 1e6:.0f} µs, one adlib.grad: {t_grad * 1e6:.0f} µs, ratio {ratio:.1f} "
+         f"(charged: {zo.GRAD_COST:g}; central differences would cost 2d = {2 * N * k})",
+         f"одно L: {t_L * 1e6:.0f} мкс, один adlib.grad: {t_grad * 1e6:.0f} мкс, отношение {ratio:.1f} "
+         f"(в подсчёте: {zo.GRAD_COST:g}; центральные разности стоили бы 2d = {2 * N * k})"))
 say(f"Measured: one gradient costs **{ratio:.1f}** evaluations of $L$, "
     + choose(ratio <= 5, "no more than the classical bound of about 4–5.",
              "above the classical bound of about 4–5: adlib's Python bookkeeping per operation is part of it.")
-    + f" It is far below the {2 * N * k} evaluations that central differences need.")
+    + f" It is far below the {2 * N * k} evaluations that central differences need.",
+    ru=f"Измерено: один градиент стоит **{ratio:.1f}** вычисления $L$, "
+    + choose(ratio <= 5, "не больше классической оценки около 4–5.",
+             "больше классической оценки около 4–5: отчасти это накладные расходы adlib на Python в каждой операции.")
+    + f" Это намного меньше {2 * N * k} вычислений, которые нужны центральным разностям.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: try it, method and number of cities / За рамками лекции: попробуйте метод и число городов
@@ -473,27 +520,37 @@ import ipywidgets as widgets
 def show_map(method="gradient", n_cities=15, budget=4000):
     view = mds.mds_map(method, n_cities, budget)
     fig, ax = plt.subplots(figsize=(8, 4.6))
-    ax.plot(*view["solved_km"].T, "x", color="0.45", ms=7, zorder=3, label="solved map (classical MDS)")
-    ax.plot(*view["W_on_solved_km"].T, "o", color="tab:blue", ms=5, label=f"{labels[method]}, aligned")
+    ax.plot(*view["solved_km"].T, "x", color="0.45", ms=7, zorder=3,
+            label=tr("solved map (classical MDS)", "решённая карта (классическое MDS)"))
+    ax.plot(*view["W_on_solved_km"].T, "o", color="tab:blue", ms=5,
+            label=tr(f"{labels[method]}, aligned", f"{labels[method]} (совмещено)"))
     shown_names = list(view["cities"]["name"])
     for name in mds.LABELLED:
         if name in shown_names:
             i = shown_names.index(name)
-            ax.annotate(name, view["W_on_solved_km"][i], xytext=(5, 4), textcoords="offset points")
+            ax.annotate(mds.place_name(name), view["W_on_solved_km"][i], xytext=(5, 4),
+                        textcoords="offset points")
     ax.set_aspect("equal")
-    ax.set_xlabel("km (west–east)")
-    ax.set_ylabel("km (south–north)")
-    ax.set_title(f"{n_cities} cities (d = {2 * n_cities}), {view['evaluations']:.0f} evaluations: distances off by "
-                 f"{view['distance_error_km']:.0f} km\n(rms; classical MDS: {view['classical_distance_error_km']:.0f} km)")
+    ax.set_xlabel(tr("km (west–east)", "км (запад–восток)"))
+    ax.set_ylabel(tr("km (south–north)", "км (юг–север)"))
+    evaluations = view["evaluations"]
+    ax.set_title(tr(f"{n_cities} cities (d = {2 * n_cities}), {evaluations:.0f} evaluations: distances off by "
+                    f"{view['distance_error_km']:.0f} km\n"
+                    f"(rms; classical MDS: {view['classical_distance_error_km']:.0f} km)",
+                    f"{n_cities} {plural_ru(n_cities, 'город', 'города', 'городов')} (d = {2 * n_cities}), "
+                    f"{evaluations:.0f} {plural_ru(evaluations, 'вычисление', 'вычисления', 'вычислений')}: "
+                    f"ошибка расстояний {view['distance_error_km']:.0f} км\n"
+                    f"(ср. кв.; у классического MDS: {view['classical_distance_error_km']:.0f} км)"))
     ax.legend(loc="upper left")
     plt.show()
 
 
 map_widget = widgets.interact(
     show_map,
-    method=widgets.Dropdown(options=list(mds.METHODS), value="gradient", description="method"),
-    n_cities=widgets.IntSlider(value=15, min=3, max=N, description="cities"),
-    budget=widgets.IntSlider(value=4000, min=200, max=20000, step=200, description="evaluations"),
+    method=widgets.Dropdown(options=[(tr(m, labels[m]), m) for m in mds.METHODS], value="gradient",
+                            description=tr("method", "метод")),
+    n_cities=widgets.IntSlider(value=15, min=3, max=N, description=tr("cities", "городов")),
+    budget=widgets.IntSlider(value=4000, min=200, max=20000, step=200, description=tr("evaluations", "вычислений")),
 )
 
 # %% [markdown] slideshow={"slide_type": "slide"}
