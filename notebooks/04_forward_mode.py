@@ -65,6 +65,7 @@ from adlib.course import exercises, projector
 from adlib.course.claims import claim
 from adlib.course.graph import forward_trace, reverse_trace, trace_graph
 from adlib.course.graph_plot import draw_graph, draw_steps
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.measure import time_call
 from adlib.course.widgets import graph_stepper
 
@@ -93,8 +94,10 @@ graph = trace_graph(L, w1, w2)
 graph
 
 # %% slideshow={"slide_type": "subslide"}
-ax = draw_graph(graph, title=r"Рис. 6: the graph of $L$ at $(w_1, w_2) = (2, 3)$; on the edges the local "
-                r"derivatives $\partial v_i/\partial x_j$")
+ax = draw_graph(graph, title=tr(r"Рис. 6: the graph of $L$ at $(w_1, w_2) = (2, 3)$; on the edges the local "
+                                r"derivatives $\partial v_i/\partial x_j$",
+                                r"Рис. 6: граф $L$ в точке $(w_1, w_2) = (2, 3)$; на рёбрах — локальные "
+                                r"производные $\partial v_i/\partial x_j$"))
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -168,8 +171,10 @@ exercises.check_values(solution_local_and_total, local_and_total(graph)).assert_
 
 # %% slideshow={"slide_type": "fragment"}
 local_total = local_and_total(graph)
-print(f"local  ∂L/∂v2 (the edge v2 → L)              = {local_total['∂L/∂v2']:.4f}")
-print(f"total  dL/dv2 (v2 → L and v2 → v3 → L, both) = {local_total['dL/dv2']:.4f}")
+print(tr("local  ∂L/∂v2 (the edge v2 → L)              = ",
+         "локальная ∂L/∂v2 (ребро v2 → L)                   = ") + f"{local_total['∂L/∂v2']:.4f}")
+print(tr("total  dL/dv2 (v2 → L and v2 → v3 → L, both) = ",
+         "полная    dL/dv2 (оба пути: v2 → L и v2 → v3 → L) = ") + f"{local_total['dL/dv2']:.4f}")
 claim(local_total["∂L/∂v2"] == 1 and abs(local_total["dL/dv2"] - 1.347) < 5e-4, "∂L/∂v2 = 1 but dL/dv2 ≈ 1.347",
       **local_total)
 
@@ -225,8 +230,10 @@ trace_w1
 
 # %% slideshow={"slide_type": "fragment"}
 fig = draw_steps(graph, trace_w1)
-fig.suptitle(r"Forward mode for $\partial L/\partial w_1$ at $(2, 3)$: tangents $\dot v_i = dv_i/dw_1$, "
-             "one panel per step")
+fig.suptitle(tr(r"Forward mode for $\partial L/\partial w_1$ at $(2, 3)$: tangents $\dot v_i = dv_i/dw_1$, "
+                "one panel per step",
+                r"Прямой режим для $\partial L/\partial w_1$ в точке $(2, 3)$: касательные $\dot v_i = dv_i/dw_1$, "
+                "по панели на шаг"))
 fig.tight_layout()
 plt.show()
 
@@ -257,7 +264,7 @@ exercises.check_values(my_tangents_w2, forward_trace(graph, wrt="w2").derivative
                        hint=("each tangent is a sum over the node's parents: (the local derivative on the edge) × "
                              "(the parent's tangent); the inputs' tangents are the seed",
                              "каждая касательная — сумма по родителям узла: (локальная производная на ребре) × "
-                             "(касательная родителя); касательные входов — это затравка"))
+                             "(касательная родителя); касательные входов задаются начальными значениями (seed)"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -284,7 +291,8 @@ trace_w2
 
 # %% slideshow={"slide_type": "subslide"}
 fig = draw_steps(graph, trace_w2)
-fig.suptitle(r"Forward mode for $\partial L/\partial w_2$: the same graph, the seed $\dot w = (0, 1)$")
+fig.suptitle(tr(r"Forward mode for $\partial L/\partial w_2$: the same graph, the seed $\dot w = (0, 1)$",
+                r"Прямой режим для $\partial L/\partial w_2$: тот же граф, начальные касательные $\dot w = (0, 1)$"))
 fig.tight_layout()
 plt.show()
 
@@ -301,8 +309,10 @@ plt.show()
 # %% slideshow={"slide_type": "fragment"}
 factor = 1 + 1 / (2 * np.sqrt(w2 * np.log(w1)))
 exact = (w2 / w1 * factor, np.log(w1) * factor)
-print(f"forward pass 1: ∂L/∂w1 = {trace_w1.result:.15f}   closed form {exact[0]:.15f}")
-print(f"forward pass 2: ∂L/∂w2 = {trace_w2.result:.15f}   closed form {exact[1]:.15f}")
+print(tr("forward pass 1:", "прямой проход 1:") + f" ∂L/∂w1 = {trace_w1.result:.15f}   "
+      + tr("closed form", "формула") + f" {exact[0]:.15f}")
+print(tr("forward pass 2:", "прямой проход 2:") + f" ∂L/∂w2 = {trace_w2.result:.15f}   "
+      + tr("closed form", "формула") + f" {exact[1]:.15f}")
 np.testing.assert_allclose((trace_w1.result, trace_w2.result), exact, rtol=1e-14)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -333,7 +343,7 @@ def forward_mode(graph, k):
 
 
 gradient_by_passes = [float(forward_mode(graph, k)) for k in range(2)]  # d = 2 inputs: 2 passes
-print("two forward passes:", gradient_by_passes)
+print(tr("two forward passes:", "два прямых прохода:"), gradient_by_passes)
 print("adlib.jvp         :", [float(adlib.jvp(L, (w1, w2), seed)[1]) for seed in [(1.0, 0.0), (0.0, 1.0)]])
 np.testing.assert_allclose(gradient_by_passes, (trace_w1.result, trace_w2.result), rtol=1e-15)
 np.testing.assert_allclose(gradient_by_passes, adlib.grad(L, argnums=(0, 1))(w1, w2), rtol=1e-14)
@@ -454,7 +464,9 @@ assert forward_mode(graph_b, 0) == trace_b.result
 np.testing.assert_allclose(trace_b.result, 5.5, rtol=1e-15)
 
 # %% slideshow={"slide_type": "subslide"}
-draw_graph(graph_b, trace_b, step=len(trace_b) - 1, title=r"Baydin et al.'s $f$: after the forward pass, $\dot y = 5.5$")
+draw_graph(graph_b, trace_b, step=len(trace_b) - 1,
+           title=tr(r"Baydin et al.'s $f$: after the forward pass, $\dot y = 5.5$",
+                    r"$f$ из Baydin et al.: после прямого прохода $\dot y = 5.5$"))
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -477,15 +489,24 @@ for d in dims:
     np.testing.assert_allclose(adlib.jacfwd(L_d)(w), adlib.grad(L_d)(w), rtol=1e-12)
     t_forward.append(time_call(lambda w=w: adlib.jacfwd(L_d)(w), repeat=3, min_time=0.02))
     t_reverse.append(time_call(lambda w=w: adlib.grad(L_d)(w), repeat=3, min_time=0.02))
-    print(f"d = {d:4d}:  d forward passes {t_forward[-1] * 1e3:8.2f} ms   one reverse sweep {t_reverse[-1] * 1e3:6.3f} ms")
+    print(f"d = {d:4d}:  " + tr(f"d forward passes {t_forward[-1] * 1e3:8.2f} ms   one reverse sweep "
+                                f"{t_reverse[-1] * 1e3:6.3f} ms",
+                                f"d прямых проходов {t_forward[-1] * 1e3:8.2f} мс   один обратный проход "
+                                f"{t_reverse[-1] * 1e3:6.3f} мс"))
 t_one_pass = time_call(lambda: adlib.jvp(L_d, (w,), (np.ones(dims[-1]),)), repeat=3, min_time=0.02)  # d = 640
-print(f"d = {dims[-1]}: one forward pass {t_one_pass * 1e3:.3f} ms; the {dims[-1]} passes take "
-      f"{t_forward[-1] / t_one_pass:.0f}× as long")
+passes_ratio = t_forward[-1] / t_one_pass
+print(tr(f"d = {dims[-1]}: one forward pass {t_one_pass * 1e3:.3f} ms; the {dims[-1]} passes take "
+         f"{passes_ratio:.0f}× as long",
+         f"d = {dims[-1]}: один прямой проход {t_one_pass * 1e3:.3f} мс; {dims[-1]} "
+         f"{plural_ru(dims[-1], 'проход', 'прохода', 'проходов')} занимают в {passes_ratio:.0f} "
+         f"{plural_ru(round(passes_ratio), 'раз', 'раза', 'раз')} больше времени"))
 
 slope_forward = np.polyfit(np.log(dims), np.log(t_forward), 1)[0]
 slope_reverse = np.polyfit(np.log(dims), np.log(t_reverse), 1)[0]
-print(f"log-log slopes: forward {slope_forward:.2f}, reverse {slope_reverse:.2f}; "
-      f"at d = {dims[-1]} forward/reverse = {t_forward[-1] / t_reverse[-1]:.0f}×")
+print(tr(f"log-log slopes: forward {slope_forward:.2f}, reverse {slope_reverse:.2f}; "
+         f"at d = {dims[-1]} forward/reverse = {t_forward[-1] / t_reverse[-1]:.0f}×",
+         f"наклоны в логарифмическом масштабе: прямой {slope_forward:.2f}, обратный {slope_reverse:.2f}; "
+         f"при d = {dims[-1]} прямой/обратный = {t_forward[-1] / t_reverse[-1]:.0f}×"))
 # timings are noisy (CI runs another suite on the other core): wide margins only
 claim(0.7 < slope_forward < 1.5, "forward mode's time grows roughly in proportion to d", slope=slope_forward)
 claim(slope_reverse < 0.5, "one reverse sweep stays at about the cost of one pass", slope=slope_reverse)
@@ -497,11 +518,14 @@ claim(t_reverse[-1] < 5 * t_one_pass, "one reverse sweep costs about one pass", 
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 4.2))
-ax.loglog(dims, t_forward, "o-", label=f"forward mode, $d$ passes (slope {slope_forward:.2f})")
-ax.loglog(dims, t_reverse, "s-", label=f"reverse mode, one sweep (slope {slope_reverse:.2f})")
-ax.set_xlabel("number of inputs $d$")
-ax.set_ylabel("time for the full gradient, s")
-ax.set_title(r"$\nabla L$ for $L(w) = \sin(w_1)\,w_1 + \dots + \sin(w_d)\,w_d$")
+ax.loglog(dims, t_forward, "o-", label=tr(f"forward mode, $d$ passes (slope {slope_forward:.2f})",
+                                         f"прямой режим, $d$ проходов (наклон {slope_forward:.2f})"))
+ax.loglog(dims, t_reverse, "s-", label=tr(f"reverse mode, one sweep (slope {slope_reverse:.2f})",
+                                         f"обратный режим, один проход (наклон {slope_reverse:.2f})"))
+ax.set_xlabel(tr("number of inputs $d$", "число входов $d$"))
+ax.set_ylabel(tr("time for the full gradient, s", "время вычисления всего градиента, с"))
+ax.set_title(tr(r"$\nabla L$ for $L(w) = \sin(w_1)\,w_1 + \dots + \sin(w_d)\,w_d$",
+                r"$\nabla L$ для $L(w) = \sin(w_1)\,w_1 + \dots + \sin(w_d)\,w_d$"))
 ax.legend()
 fig.tight_layout()
 plt.show()
@@ -539,8 +563,10 @@ for point in [(2.0, 3.0), (1.5, 0.7), (5.0, 0.2), (10.0, 4.0), (0.5, -2.0)]:
         ours = forward_trace(g, seed=seed)
         np.testing.assert_allclose(g.value, value, rtol=1e-12)
         np.testing.assert_allclose(ours.result, tangent, rtol=1e-12)
-print("forward traces == jax.jvp (float64, rtol 1e-12) at 5 points × 3 directions")
-print("jax.jvp at (2, 3), seed (1, 0):", float(jax.jvp(L_jax, (2.0, 3.0), (1.0, 0.0))[1]))
+print(tr("forward traces == jax.jvp (float64, rtol 1e-12) at 5 points × 3 directions",
+         "трассы прямого режима == jax.jvp (float64, rtol 1e-12) в 5 точках × 3 направлениях"))
+print(tr("jax.jvp at (2, 3), seed (1, 0):", "jax.jvp в точке (2, 3), начальные касательные (1, 0):"),
+      float(jax.jvp(L_jax, (2.0, 3.0), (1.0, 0.0))[1]))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary / Итоги

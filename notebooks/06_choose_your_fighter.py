@@ -82,6 +82,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import exercises, projector
 from adlib.course.claims import choose, claim, say
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.jacobian import (
     PassCounter,
     cheaper_mode,
@@ -99,7 +100,16 @@ projector.use()
 FULL = os.environ.get("ADLIB_FULL") == "1"  # the course's big sweep (minutes) instead of the quick one (seconds)
 np.set_printoptions(precision=4, suppress=True)
 MODE_NAME = {"fwd": "forward", "rev": "reverse"}  # cheaper_mode's answers spelled out (Exercises 6.1, 6.2)
-print(f"ADLIB_FULL={'1: full sweep' if FULL else 'unset: quick sweep'}; jax {jax.__version__}, float64")
+
+
+def ru_times(x, fmt=".0f"):  # a speed-up in the Russian sentences: "35 раз", "3 раза", "1.5 раза"
+    s = format(x, fmt)
+    return f"{s} " + ("раза" if not s.isdigit() else plural_ru(int(s), "раз", "раза", "раз"))
+
+
+sweep_kind = tr("1: full sweep", "1: полная серия замеров") if FULL else tr("unset: quick sweep",
+                                                                            "не задана: быстрая серия замеров")
+print(f"ADLIB_FULL={sweep_kind}; jax {jax.__version__}, float64")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Which mode would you choose? / Какой режим вы бы выбрали?
@@ -119,7 +129,8 @@ def fig24(w1, w2):  # 2 inputs, 5 outputs
 
 graph24, outputs24 = trace_outputs(fig24, 1.5, 2.0)
 fig, ax = plt.subplots(figsize=(4.6, 5))
-draw_outputs_graph(graph24, outputs24, ax=ax, title="Рис. 24: 2 inputs $w_j$, 5 outputs $L_i$")
+draw_outputs_graph(graph24, outputs24, ax=ax, title=tr("Рис. 24: 2 inputs $w_j$, 5 outputs $L_i$",
+                                                              "Рис. 24: 2 входа $w_j$, 5 выходов $L_i$"))
 fig.tight_layout()
 plt.show()
 
@@ -182,7 +193,11 @@ claim(tall["winner"] == "rev" and tall["agrees"] and tall["speedup"] > 10,
 say(f"""Measured: for $\\mathbb R^2 \\to \\mathbb R^{{1000}}$ forward mode is {wide['speedup']:.0f}× faster, for
 $\\mathbb R^{{1000}} \\to \\mathbb R$ reverse mode is {tall['speedup']:.0f}× faster: {wide['counts']['fwd']['jvps']} JVPs
 against {wide['counts']['rev']['vjps']} VJPs, and {tall['counts']['rev']['vjps']} VJP against
-{tall['counts']['fwd']['jvps']} JVPs.""")
+{tall['counts']['fwd']['jvps']} JVPs.""",
+    ru=f"""Измерено: для $\\mathbb R^2 \\to \\mathbb R^{{1000}}$ прямой режим быстрее в {ru_times(wide['speedup'])}, для
+$\\mathbb R^{{1000}} \\to \\mathbb R$ обратный режим быстрее в {ru_times(tall['speedup'])}: {wide['counts']['fwd']['jvps']} JVP
+против {wide['counts']['rev']['vjps']} VJP и {tall['counts']['rev']['vjps']} VJP против
+{tall['counts']['fwd']['jvps']} JVP.""")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The pass counts printed above are counted, not assumed. How, first on Рис. 24's graph:
@@ -204,13 +219,16 @@ claim(c24_fwd["jvps"] == 2 and c24_rev["vjps"] == 5, "forward mode: 2 passes, re
 np.testing.assert_allclose(J24_fwd, jax.jacfwd(lambda w: jnp.stack([
     jnp.exp(jnp.sin(w[0])), jnp.sin(w[0]) * w[0] * w[1], jnp.sqrt(w[0] * w[1]), w[0] * w[1] - jnp.log(w[1]),
     jnp.cos(jnp.log(w[1]))]))(w24), rtol=1e-13)
-print(f"Рис. 24, J is {J24_fwd.shape[0]}×{J24_fwd.shape[1]}: jacfwd {c24_fwd['jvps']} JVPs, "
-      f"jacrev 1 forward pass + {c24_rev['vjps']} VJPs (both equal jax.jacfwd)")
+print(tr(f"Рис. 24, J is {J24_fwd.shape[0]}×{J24_fwd.shape[1]}: jacfwd {c24_fwd['jvps']} JVPs, "
+         f"jacrev 1 forward pass + {c24_rev['vjps']} VJPs (both equal jax.jacfwd)",
+         f"Рис. 24, J размера {J24_fwd.shape[0]}×{J24_fwd.shape[1]}: jacfwd — {c24_fwd['jvps']} JVP, "
+         f"jacrev — 1 прямой проход + {c24_rev['vjps']} VJP (оба совпадают с jax.jacfwd)"))
 
 rng = np.random.default_rng(0)
 n = 100
 x = rng.standard_normal(n)
-print(f"\n{'f(x) = A x, A is m×n':<28}{'evaluations of f':>18}{'JVPs':>8}{'VJPs':>8}")
+print(f"\n{tr('f(x) = A x, A is m×n', 'f(x) = A x, A размера m×n'):<28}"
+      f"{tr('evaluations of f', 'вычислений f'):>18}{'JVPs':>8}{'VJPs':>8}")
 for m in [10, 100, 1000]:
     A = rng.standard_normal((m, n))
     for name, jac in [("jacfwd", adlib.jacfwd), ("jacrev", adlib.jacrev)]:
@@ -249,7 +267,8 @@ else:
 sweep = {"linear": time_jacobians(ms, n=100, kind="linear", repeat=repeat, rounds=3, budget=3.0)}
 
 fig, ax = plt.subplots(figsize=(11, 5.2))
-crossings = plot_sweep(sweep["linear"], ax, title="Рис. 25: Jacobian of f(x) = A x, n = 100 (compile time excluded)",
+crossings = plot_sweep(sweep["linear"], ax, title=tr("Рис. 25: Jacobian of f(x) = A x, n = 100 (compile time excluded)",
+                                                    "Рис. 25: якобиан f(x) = A x, n = 100 (без времени компиляции)"),
                        legend_loc="outside")
 fig.tight_layout()
 plt.show()
@@ -257,13 +276,17 @@ plt.show()
 # %% slideshow={"slide_type": "subslide"}
 t, ratio = sweep["linear"]["times"], ms / 100
 for lib, c in crossings.items():
-    print(f"{lib}: forward and reverse take equal time at m/n ≈ {c:.2f}" if c else f"{lib}: no crossover on this grid")
-print("jacfwd / jacrev time per m/n (> 1: reverse faster):")
+    print(tr(f"{lib}: forward and reverse take equal time at m/n ≈ {c:.2f}",
+             f"{lib}: прямой и обратный режимы занимают одинаковое время при m/n ≈ {c:.2f}") if c
+          else tr(f"{lib}: no crossover on this grid", f"{lib}: на этой сетке кривые не пересекаются"))
+print(tr("jacfwd / jacrev time per m/n (> 1: reverse faster):",
+         "отношение времён jacfwd / jacrev при каждом m/n (> 1: обратный быстрее):"))
 print(f"  {'m/n':6}" + "".join(f"{r:>7.2g}" for r in ratio))
 for lib in ["adlib", "jax"]:
     print(f"  {lib:6}" + "".join(f"{r:>7.2g}" for r in t[f"{lib} jacfwd"] / t[f"{lib} jacrev"]))
 slopes = {name: loglog_slope(ms, t[name], x_min=200) for name in t}  # the large-m end: m ≥ 2n
-print("log-log slopes over m ≥ 200 (1: linear in m, 2: quadratic):",
+print(tr("log-log slopes over m ≥ 200 (1: linear in m, 2: quadratic):",
+         "наклоны в log-log масштабе при m ≥ 200 (1: линейный рост по m, 2: квадратичный):"),
       ", ".join(f"{name} {s:.2f}" for name, s in slopes.items()))
 fwd_over_rev = {lib: t[f"{lib} jacfwd"] / t[f"{lib} jacrev"] for lib in ["adlib", "jax"]}
 for lib in ["adlib", "jax"]:
@@ -295,7 +318,19 @@ than adlib in forward mode, but at small $m$ it does **not** look like adlib: re
 {jax_mid.min():.1f} and {jax_mid.max():.1f}, while adlib's falls from {adlib_mid.max():.0f} to {adlib_mid.min():.1f}.
 Compiled and vectorised with `vmap`, a call that does $m$ or $n$ tiny passes costs about the same fixed time
 either way. On that floor noise decides where exactly JAX's curves cross (here $m/n \\approx {crossings['jax']:.2g}$); past $m \\approx n$ reverse mode leaves the floor and, at the largest $m$, forward mode wins
-by {1 / fwd_over_rev['jax'][-1]:.0f}×.""")
+by {1 / fwd_over_rev['jax'][-1]:.0f}×.""",
+    ru=f"""Что видно. **adlib** (сплошные линии): при $m \\ll n$ обратный режим (оранжевый) намного ниже прямого (синий),
+в {ru_times(fwd_over_rev['adlib'][0])} при $m = 1$; кривые пересекаются при $m/n \\approx {crossings['adlib']:.2g}$; при
+наибольшем $m$ прямой режим быстрее в {ru_times(1 / fwd_over_rev['adlib'][-1])}. **JAX** (пунктир) в прямом режиме быстрее adlib
+в {np.nanmin(t['adlib jacfwd'] / t['jax jacfwd']):.0f}–{ru_times(np.nanmax(t['adlib jacfwd'] / t['jax jacfwd']))}, но при
+малых $m$ он **не** похож на adlib: обратный режим быстрее в {ru_times(fwd_over_rev['jax'][0], '.1f')} при $m = 1$ и в
+{ru_times(fwd_over_rev['jax'][1], '.1f')} при $m = {ms[1]}$, однако при $0.04 \\le m/n \\le 1$ оба его режима упираются
+в «пол» в {jax_floor.min():.0f}–{jax_floor.max():.0f} мкс на вызов: отношение прямой/обратный там остаётся между
+{jax_mid.min():.1f} и {jax_mid.max():.1f}, а у adlib падает с {adlib_mid.max():.0f} до {adlib_mid.min():.1f}.
+Вызов, скомпилированный и векторизованный через `vmap`, делает ли он $m$ или $n$ крошечных проходов, стоит примерно
+одно и то же фиксированное время. На этом «полу» точное место пересечения кривых JAX определяет шум (здесь
+$m/n \\approx {crossings['jax']:.2g}$); после $m \\approx n$ обратный режим отрывается от «пола», и при наибольшем $m$
+прямой режим быстрее в {ru_times(1 / fwd_over_rev['jax'][-1])}.""")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **How fast they grow.** The slopes printed above (log time against log m, over $m \ge 2n$) tell the two cost
@@ -320,7 +355,8 @@ def fig26(w1, w2, w3, w4):  # 4 inputs, 4 outputs, and G in the middle
 
 graph26, outputs26 = trace_outputs(fig26, 0.5, 1.0, 1.5, 2.0)
 fig, ax = plt.subplots(figsize=(6, 4.8))
-draw_outputs_graph(graph26, outputs26, ax=ax, middle="G", title="Рис. 26: inputs $w_j$, a graph G, outputs $L_i$")
+draw_outputs_graph(graph26, outputs26, ax=ax, middle="G", title=tr("Рис. 26: inputs $w_j$, a graph G, outputs $L_i$",
+                                                                            "Рис. 26: входы $w_j$, граф G, выходы $L_i$"))
 fig.tight_layout()
 plt.show()
 
@@ -422,10 +458,13 @@ np.testing.assert_allclose(J_mixed, J_fwd, rtol=1e-10, atol=1e-13)
 counters = [PassCounter() for _ in range(3)]  # the same, automated (jac_chain picks the modes), counted per stage
 J_chain, info = jac_chain([c.wrap(stage) for c, stage in zip(counters, [g, G, h])], x0, return_info=True)
 np.testing.assert_allclose(J_chain, J_fwd, rtol=1e-10, atol=1e-13)
-print("mixed-mode J == jacfwd J to 1e-10; jac_chain picks the modes:", [mode for mode, _ in info])
-print(f"passes: jacfwd {c_fwd['jvps']} JVPs; jac_chain " + ", ".join(
-    f"{name} {c.jvps} JVPs + {c.vjps} VJPs" for name, c in zip(["g", "G", "h"], counters)))
-print(f"numbers in the factors: {J_h.size + J_G.size + J_g.size} (J itself: {J_fwd.size})")
+print(tr("mixed-mode J == jacfwd J to 1e-10; jac_chain picks the modes:",
+         "J смешанного режима == J из jacfwd до 1e-10; jac_chain выбирает режимы:"), [mode for mode, _ in info])
+print(tr(f"passes: jacfwd {c_fwd['jvps']} JVPs; jac_chain ", f"проходы: jacfwd {c_fwd['jvps']} JVP; jac_chain ")
+      + ", ".join(tr(f"{name} {c.jvps} JVPs + {c.vjps} VJPs", f"{name} {c.jvps} JVP + {c.vjps} VJP")
+                  for name, c in zip(["g", "G", "h"], counters)))
+print(tr(f"numbers in the factors: {J_h.size + J_G.size + J_g.size} (J itself: {J_fwd.size})",
+         f"чисел в множителях: {J_h.size + J_G.size + J_g.size} (в самом J: {J_fwd.size})"))
 assert {"jacfwd": c_fwd["jvps"], "mixed": sum(c.jvps + c.vjps for c in counters)} == {
     k: waist_passes()[k] for k in ("jacfwd", "mixed")}  # the counts of Exercise 6.3
 
@@ -457,10 +496,11 @@ narrow_times = {
     "adlib": {k: time_call(fn, repeat=3) for k, fn in adlib_fns.items()},
     "jax": {k: time_call(lambda fn=fn: fn(x0).block_until_ready(), repeat=5) for k, fn in jax_fns.items()},
 }
-print(f"{'R^1000 -> R^2 -> R^2 -> R^1000':<32}{'jacfwd':>12}{'jacrev':>12}{'mixed':>12}{'best pure / mixed':>20}")
+print(f"{'R^1000 -> R^2 -> R^2 -> R^1000':<32}{'jacfwd':>12}{'jacrev':>12}{tr('mixed', 'смешанный'):>12}"
+      f"{tr('best pure / mixed', 'выигрыш смешанного'):>20}")
 for lib, t_ in narrow_times.items():
     best_pure = min(t_["jacfwd"], t_["jacrev"])
-    print(f"{lib:<32}" + "".join(f"{t_[k] * 1e3:>9.3f} ms" for k in ["jacfwd", "jacrev", "mixed"])
+    print(f"{lib:<32}" + "".join(f"{t_[k] * 1e3:>9.3f} " + tr("ms", "мс") for k in ["jacfwd", "jacrev", "mixed"])
           + f"{best_pure / t_['mixed']:>19.1f}×")
     claim(best_pure > 1.5 * t_["mixed"], "the mixed Jacobian is the fastest of the three", lib=lib, times=t_)
 
@@ -487,9 +527,10 @@ sweep["max"] = time_jacobians(ms_small, n=100, kind="max", repeat=repeat, rounds
 
 fig, axes = plt.subplots(1, 2, figsize=(11.5, 5.3))
 crossing_tanh = plot_sweep(sweep["tanh"], axes[0], title=r"$f(x) = \tanh(Ax)$, n = 100", legend_loc=None)["adlib"]
-plot_sweep(sweep["max"], axes[1], title=r"$f(x) = \max_i (Ax)_i$: one output, A has m rows", mark_crossover=False,
-           legend_loc=None)
-axes[1].set_xlabel("m / n  (rows of A / inputs; one output)")
+plot_sweep(sweep["max"], axes[1], title=tr(r"$f(x) = \max_i (Ax)_i$: one output, A has m rows",
+                                           r"$f(x) = \max_i (Ax)_i$: один выход, у A m строк"),
+           mark_crossover=False, legend_loc=None)
+axes[1].set_xlabel(tr("m / n  (rows of A / inputs; one output)", "m / n  (строки A / входы; один выход)"))
 legend = {label: h for ax in axes[::-1] for h, label in zip(*ax.get_legend_handles_labels())}  # one legend, below
 fig.legend(legend.values(), legend.keys(), loc="lower center", ncol=3, fontsize=10)
 fig.tight_layout(rect=(0, 0.11, 1, 1))
@@ -498,7 +539,8 @@ plt.show()
 # %% slideshow={"slide_type": "subslide"}
 t_max = sweep["max"]["times"]
 rev_over_fwd = {lib: t_max[f"{lib} jacrev"] / t_max[f"{lib} jacfwd"] for lib in ["adlib", "jax"]}
-print("scalar output: jacrev / jacfwd time ratio per m  (< 1: reverse wins)")
+print(tr("scalar output: jacrev / jacfwd time ratio per m  (< 1: reverse wins)",
+         "скалярный выход: отношение времён jacrev / jacfwd при каждом m  (< 1: обратный быстрее)"))
 print(f"  {'m':6}", ms_small)
 for lib, r in rev_over_fwd.items():
     print(f"  {lib:6}", np.round(r, 3))
@@ -515,7 +557,14 @@ is below its forward mode at every $m$, by {1 / r_ad.max():.0f}× to {1 / r_ad.m
 $n = 100$ passes). Compiled JAX's reverse mode is faster {choose(np.all(r_jx < 1),
 f"at every size, by {1 / r_jx.max():.1f}× to {1 / r_jx.min():.1f}×", f"at {np.sum(r_jx < 1)} of {r_jx.size} sizes")}:
 for small $A$ per-call overheads set that ratio; at the largest $A$ reverse mode wins by {1 / r_jx[-1]:.1f}×. One output, one sweep:
-that is why training uses reverse mode.""")
+that is why training uses reverse mode.""",
+    ru=f"""Что видно: слева — пересечение, как для $Ax$, при $m/n \\approx {crossing_tanh:.2g}$. Справа, при одном выходе,
+обратный режим adlib ниже прямого при каждом $m$, в {1 / r_ad.max():.0f}–{ru_times(1 / r_ad.min())} (один обратный проход
+вместо $n = 100$ проходов). Обратный режим скомпилированного JAX быстрее {choose(np.all(r_jx < 1),
+f"при всех размерах, в {1 / r_jx.max():.1f}–{1 / r_jx.min():.1f} раза",
+f"при {np.sum(r_jx < 1)} из {r_jx.size} {plural_ru(r_jx.size, 'размера', 'размеров', 'размеров')}")}: при малых $A$ это
+отношение задают накладные расходы на вызов; при наибольшем $A$ обратный режим быстрее в {1 / r_jx[-1]:.1f} раза. Один
+выход — один обратный проход: вот почему при обучении используют обратный режим.""")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond the lecture: who wins for your n and m? / За рамками лекции: кто побеждает при ваших n и m?
@@ -531,14 +580,19 @@ def show_modes(n=20, m=400, kind="linear"):
     result = compare_modes(n, m, kind=kind, repeat=5)
     t, c = result["times"], result["counts"]
     fig, ax = plt.subplots(figsize=(7.5, 2.8))
-    bars = ax.barh(["jacfwd (forward)", "jacrev (reverse)"], [t["fwd"] * 1e3, t["rev"] * 1e3],
-                   color=["tab:blue", "tab:orange"])
-    ax.bar_label(bars, [f"{c['fwd']['jvps']} JVPs", f"1 forward + {c['rev']['vjps']} VJPs"], padding=3)
-    ax.set_xlabel("time per Jacobian, ms (best of 5)")
+    bars = ax.barh([tr("jacfwd (forward)", "jacfwd (прямой)"), tr("jacrev (reverse)", "jacrev (обратный)")],
+                   [t["fwd"] * 1e3, t["rev"] * 1e3], color=["tab:blue", "tab:orange"])
+    ax.bar_label(bars, [tr(f"{c['fwd']['jvps']} JVPs", f"{c['fwd']['jvps']} JVP"),
+                        tr(f"1 forward + {c['rev']['vjps']} VJPs", f"1 прямой + {c['rev']['vjps']} VJP")], padding=3)
+    ax.set_xlabel(tr("time per Jacobian, ms (best of 5)", "время на один якобиан, мс (лучшее из 5)"))
     ax.set_xlim(0, 1.6 * max(t.values()) * 1e3)
-    verdict = "as predicted" if result["agrees"] else "against the pass counts"
-    ax.set_title(f"n = {n}, outputs = {result['out_size']}: "
-                 f"{'forward' if result['winner'] == 'fwd' else 'reverse'} wins, {result['speedup']:.1f}×, {verdict}")
+    verdict = tr("as predicted", "как предсказано") if result["agrees"] else tr("against the pass counts",
+                                                                                "вопреки числу проходов")
+    ax.set_title(tr(f"n = {n}, outputs = {result['out_size']}: "
+                    f"{'forward' if result['winner'] == 'fwd' else 'reverse'} wins, {result['speedup']:.1f}×, {verdict}",
+                    f"n = {n}, выходов: {result['out_size']}: "
+                    f"{'прямой' if result['winner'] == 'fwd' else 'обратный'} быстрее в {result['speedup']:.1f} раза, "
+                    f"{verdict}"))
     fig.tight_layout()
     plt.show()
     print(result["text"])
@@ -547,9 +601,10 @@ def show_modes(n=20, m=400, kind="linear"):
 slider = dict(min=1, max=1000, step=1, continuous_update=False, style={"description_width": "initial"})
 display(widgets.interactive(
     show_modes,
-    n=widgets.IntSlider(value=20, description="n (inputs)", **slider),
-    m=widgets.IntSlider(value=400, description="m (rows of A)", **slider),
-    kind=widgets.Dropdown(options=["linear", "tanh", "max"], value="linear", description="f",
+    n=widgets.IntSlider(value=20, description=tr("n (inputs)", "n (входы)"), **slider),
+    m=widgets.IntSlider(value=400, description=tr("m (rows of A)", "m (строки A)"), **slider),
+    kind=widgets.Dropdown(options=[(tr("linear", "линейная"), "linear"), ("tanh", "tanh"), ("max", "max")],
+                          value="linear", description="f",
                           style={"description_width": "initial"}),
 ))
 
@@ -577,7 +632,13 @@ say(f"""* Time follows the counts (Рис. 25): forward mode grows at most linea
   wins by {fwd_over_rev['jax'][0]:.2g}× and {fwd_over_rev['jax'][1]:.2g}× at $m = {ms[0]}, {ms[1]}$; for
   $0.04 \\le m/n \\le 1$ per-call overheads ({jax_floor.min():.0f}–{jax_floor.max():.0f} µs a call) keep its two
   modes within {spread['jax']:.1f}× of each other (adlib's: up to {spread['adlib']:.0f}×); at the largest $m$
-  forward mode wins by {1 / fwd_over_rev['jax'][-1]:.0f}×.""")
+  forward mode wins by {1 / fwd_over_rev['jax'][-1]:.0f}×.""",
+    ru=f"""* Время следует числу проходов (Рис. 25): прямой режим растёт по $m$ не быстрее чем линейно, обратный — быстрее;
+  кривые adlib пересекаются при $m/n \\approx {crossings['adlib']:.2g}$. Скомпилированный JAX (без времени компиляции):
+  обратный режим быстрее в {fwd_over_rev['jax'][0]:.2g} и {ru_times(fwd_over_rev['jax'][1], '.2g')} при $m = {ms[0]}, {ms[1]}$;
+  при $0.04 \\le m/n \\le 1$ из-за накладных расходов на вызов ({jax_floor.min():.0f}–{jax_floor.max():.0f} мкс на вызов) два
+  его режима отличаются не более чем в {spread['jax']:.1f} раза (у adlib — до {ru_times(spread['adlib'])}); при наибольшем
+  $m$ прямой режим быстрее в {ru_times(1 / fwd_over_rev['jax'][-1])}.""")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # * Through a narrow waist neither pure mode is right (Рис. 26): cut the chain rule there and give each side its
