@@ -81,7 +81,7 @@ from adlib.course import exercises, projector
 from adlib.course.claims import claim, say
 from adlib.course.curvature import hutchinson
 from adlib.course.expression_swell import logistic_map, swell_table
-from adlib.course.i18n import tr
+from adlib.course.i18n import plural_ru, tr
 from adlib.course.measure import loglog_slope, peak_bytes, tape_size, time_calls
 from adlib.course.zero_order import central_difference, forward_difference
 from adlib.custom import custom_jvp
@@ -107,16 +107,30 @@ approaches = {
 }
 truth = approaches["symbolic (`sympy.diff` of the expression)"]
 gaps = {name: abs(v - truth) / abs(truth) for name, v in approaches.items()}
+ops_dl3 = int(sp.count_ops(dl3))
 result = {
-    "symbolic (`sympy.diff` of the expression)": f"exact, an expression of {sp.count_ops(dl3)} operations",
-    "numerical (central difference)": f"approximate: relative error {gaps['numerical (central difference)']:.0e}",
-    "automatic (`adlib.grad` of the code)": f"exact up to round-off: relative error "
-                                            f"{gaps['automatic (`adlib.grad` of the code)']:.0e}",
+    "symbolic (`sympy.diff` of the expression)": tr(
+        f"exact, an expression of {ops_dl3} operations",
+        f"точно, выражение из {ops_dl3} {plural_ru(ops_dl3, 'операции', 'операций', 'операций')}"),
+    "numerical (central difference)": tr(
+        f"approximate: relative error {gaps['numerical (central difference)']:.0e}",
+        f"приближённо: относительная ошибка {gaps['numerical (central difference)']:.0e}"),
+    "automatic (`adlib.grad` of the code)": tr(
+        f"exact up to round-off: relative error {gaps['automatic (`adlib.grad` of the code)']:.0e}",
+        f"точно до ошибок округления: относительная ошибка {gaps['automatic (`adlib.grad` of the code)']:.0e}"),
+}
+shown = {  # the approaches' display names (the keys above stay as they are)
+    "symbolic (`sympy.diff` of the expression)": tr("symbolic (`sympy.diff` of the expression)",
+                                                    "символьный (`sympy.diff` выражения)"),
+    "numerical (central difference)": tr("numerical (central difference)", "численный (центральная разность)"),
+    "automatic (`adlib.grad` of the code)": tr("automatic (`adlib.grad` of the code)",
+                                               "автоматический (`adlib.grad` кода)"),
 }
 claim(gaps["automatic (`adlib.grad` of the code)"] < 1e-14 and gaps["numerical (central difference)"] > 1e-12,
       "AD agrees with the symbolic derivative to round-off, the difference quotient does not", gaps=gaps)
-say("| approach | $dl_3/dx$ at 0.3 | result |\n|---|---|---|\n" + "\n".join(
-    f"| {name} | {value:.15f} | {result[name]} |" for name, value in approaches.items()))
+table_rows = "\n".join(f"| {shown[name]} | {value:.15f} | {result[name]} |" for name, value in approaches.items())
+say("| approach | $dl_3/dx$ at 0.3 | result |\n|---|---|---|\n" + table_rows,
+    ru="| подход | $dl_3/dx$ в точке 0.3 | результат |\n|---|---|---|\n" + table_rows)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## AD is not finite differences / AD не является методом конечных разностей
@@ -130,7 +144,11 @@ w = np.random.default_rng(0).uniform(0.05, 0.95, d)
 dl5 = sp.lambdify(x, sp.diff(logistic_map(x, 5), x))  # exact derivative, elementwise
 exact = dl5(w)
 evaluations = {"forward difference": f"{d + 1}", "central difference": f"{2 * d}",
-               "reverse-mode AD": "1 + 1 backward sweep"}
+               "reverse-mode AD": tr("1 + 1 backward sweep", "1 + 1 обратный проход")}
+shown = {"forward difference": tr("forward difference", "разность вперёд"),  # display names; keys unchanged
+         "central difference": tr("central difference", "центральная разность"),
+         "reverse-mode AD": tr("reverse-mode AD", "AD, обратный режим")}
+width = max(len(e) for e in evaluations.values())  # 20 in English
 
 
 def L5(w):
@@ -143,9 +161,10 @@ estimates = {
     "reverse-mode AD": adlib.grad(L5)(w),
 }
 errors = {name: np.max(np.abs(g - exact) / np.maximum(np.abs(exact), 1.0)) for name, g in estimates.items()}
-print(f"{'method':20s} | evaluations of L     | max relative error | correct digits")
+print(f"{tr('method', 'метод'):20s} | {tr('evaluations of L', 'вычислений L'):{width}s} | "
+      + tr("max relative error | correct digits", "макс. отн. ошибка  | верных знаков"))
 for name, err in errors.items():
-    print(f"{name:20s} | {evaluations[name]:20s} | {err:18.1e} | {-np.log10(err):.1f}")
+    print(f"{shown[name]:20s} | {evaluations[name]:{width}s} | {err:18.1e} | {-np.log10(err):.1f}")
 digits = {name: round(-np.log10(err)) for name, err in errors.items()}
 claim(digits["forward difference"] == 4 and digits["central difference"] == 6 and errors["reverse-mode AD"] < 1e-13,
       "forward/central differences keep about 4/6 digits, AD is exact up to round-off", errors=errors)
@@ -170,7 +189,10 @@ for n in (1, 2, 3):
     print(f"n = {n}:  l_n = {logistic_map(x, n)}")
     dl_n = sp.diff(logistic_map(x, n), x)
     ops_small.append(int(sp.count_ops(dl_n)))
-    print(f"        d l_n/dx = {dl_n}   ({ops_small[-1]} operations, sympy.count_ops)\n")
+    n_ops = ops_small[-1]
+    print(f"        d l_n/dx = {dl_n}   "
+          + tr(f"({n_ops} operations, sympy.count_ops)\n",
+               f"({n_ops} {plural_ru(n_ops, 'операция', 'операции', 'операций')}, sympy.count_ops)\n"))
 claim(ops_small == [2, 21, 82], "the symbolic derivative has 2, 21 and 82 operations for n = 1, 2, 3",
       ops=ops_small)
 
@@ -187,8 +209,7 @@ exercises.check_prediction(my_ops_guess, sp.count_ops(sp.diff(logistic_map(x, 8)
                            name=tr("count_ops(d l_8/dx)", "count_ops(d l_8/dx)"),
                            hint=("how much larger is each count than the one before? Keep multiplying, five more "
                                  "steps.",
-                                 "во сколько раз каждое число больше предыдущего? Продолжайте умножать ещё пять "
-                                 "шагов."))
+                                 "во сколько раз каждое число больше предыдущего? Умножайте так ещё пять шагов."))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 #@title Solution / Решение
@@ -213,7 +234,8 @@ exercises.check_prediction(my_ops_guess, sp.count_ops(sp.diff(logistic_map(x, 8)
 # %% slideshow={"slide_type": "fragment"}
 ns = list(range(1, 9))
 rows = swell_table(ns, expand_up_to=5)
-print(" n | ops(l_n) | ops(dl_n/dx) | nodes(dl_n/dx) | ops(expanded) | ops(cse) | adlib tape nodes")
+print(tr(" n | ops(l_n) | ops(dl_n/dx) | nodes(dl_n/dx) | ops(expanded) | ops(cse) | adlib tape nodes",
+         " n | оп.(l_n) | оп.(dl_n/dx) | узлы(dl_n/dx)  | оп.(раскрыто) | оп.(cse) | узлы ленты adlib"))
 for r in rows:
     expanded = "-" if r.expanded_ops is None else r.expanded_ops
     print(f"{r.n:2d} | {r.function_ops:8d} | {r.derivative_ops:12d} | {r.derivative_nodes:14d} | {expanded!s:>13} "
@@ -224,7 +246,10 @@ slope_cse = loglog_slope(ns[tail], [r.cse_ops for r in rows][tail])
 slope_tape = loglog_slope(ns[tail], [r.tape_nodes for r in rows][tail])
 say(f"Symbolic derivative: **×{growth:.2f}** operations per extra step at $n = 8$ (exponential). "
     f"With `cse`: log-log slope **{slope_cse:.2f}** in $n$ over $n = 4 \\dots 8$ (quadratic). "
-    f"adlib's tape: slope **{slope_tape:.2f}**, exactly +3 nodes per step (linear).")
+    f"adlib's tape: slope **{slope_tape:.2f}**, exactly +3 nodes per step (linear).",
+    ru=f"Символьная производная: число операций растёт **×{growth:.2f}** за каждый следующий шаг при $n = 8$ "
+    f"(экспоненциально). С `cse`: наклон в log-log масштабе **{slope_cse:.2f}** по $n$ на $n = 4 \\dots 8$ "
+    f"(квадратичный рост). Лента adlib: наклон **{slope_tape:.2f}**, ровно +3 узла на шаг (линейный рост).")
 claim(2.2 < growth < 3, "the symbolic derivative grows by about ×2.5 per step", growth=growth)
 claim(1.6 < slope_cse < 2.2 and 0.85 < slope_tape < 1.05, "cse's count grows quadratically, the tape linearly",
       slope_cse=slope_cse, slope_tape=slope_tape)
@@ -239,20 +264,26 @@ claim(np.all(np.diff([r.tape_nodes for r in rows]) == 3), "the tape grows by 3 n
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-ax.semilogy(ns, [r.derivative_ops for r in rows], "o-", label="symbolic derivative")
-ax.semilogy(ns[:5], [r.expanded_ops for r in rows[:5]], "s--", label="expanded derivative")
-ax.semilogy(ns, [r.cse_ops for r in rows], "^-", label="derivative with cse")
-ax.semilogy(ns, [r.tape_nodes for r in rows], "D-", label="adlib tape nodes")
-ax.set(xlabel="n (steps of the logistic map)", ylabel="operations / nodes", title="Log scale: exponential swell")
+ax.semilogy(ns, [r.derivative_ops for r in rows], "o-", label=tr("symbolic derivative", "символьная производная"))
+ax.semilogy(ns[:5], [r.expanded_ops for r in rows[:5]], "s--",
+            label=tr("expanded derivative", "раскрытая производная"))
+ax.semilogy(ns, [r.cse_ops for r in rows], "^-", label=tr("derivative with cse", "производная с cse"))
+ax.semilogy(ns, [r.tape_nodes for r in rows], "D-", label=tr("adlib tape nodes", "узлы ленты adlib"))
+ax.set(xlabel=tr("n (steps of the logistic map)", "n (шагов логистического отображения)"),
+       ylabel=tr("operations / nodes", "операции / узлы"),
+       title=tr("Log scale: exponential swell", "Лог. шкала: экспоненциальное разбухание"))
 ax.legend()
 n_fit = np.array(ns[tail], dtype=float)  # the least-squares line passes through the mean of the logs
-for counts, slope, color, label in [([r.cse_ops for r in rows], slope_cse, "C2", "derivative with cse"),
-                                    ([r.tape_nodes for r in rows], slope_tape, "C3", "adlib tape nodes")]:
+for counts, slope, color, label in [([r.cse_ops for r in rows], slope_cse, "C2",
+                                     tr("derivative with cse", "производная с cse")),
+                                    ([r.tape_nodes for r in rows], slope_tape, "C3",
+                                     tr("adlib tape nodes", "узлы ленты adlib"))]:
     ax2.loglog(ns, counts, "^-" if color == "C2" else "D-", color=color, label=label)
     log_y = np.mean(np.log(counts[tail])) + slope * (np.log(n_fit) - np.mean(np.log(n_fit)))
     ax2.loglog(n_fit, np.exp(log_y), ":", lw=3, color="k" if color == "C2" else "0.4",
-               label=f"fit: slope {slope:.2f} over n = 4…8")
-ax2.set(xlabel="n (log scale)", ylabel="operations / nodes", title="Log-log: cse quadratic, tape linear")
+               label=tr(f"fit: slope {slope:.2f} over n = 4…8", f"наклон {slope:.2f} на n = 4…8"))
+ax2.set(xlabel=tr("n (log scale)", "n (лог. шкала)"), ylabel=tr("operations / nodes", "операции / узлы"),
+        title=tr("Log-log: cse quadratic, tape linear", "Log-log: cse квадратично, лента линейно"))
 ax2.set_xticks(ns, [str(n) for n in ns], minor=False)
 ax2.set_xticks([], minor=True)
 ax2.legend()
@@ -269,7 +300,9 @@ for n in (1, 4, 8):
     reverse = adlib.grad(lambda l, n=n: logistic_map(l, n))(x0)
     forward = adlib.jvp(lambda l, n=n: logistic_map(l, n), (x0,), (1.0,))[1]
     with_jax = jax.grad(lambda l, n=n: logistic_map(l, n))(x0)
-    print(f"n = {n}: sympy {exact: .15f}   reverse {reverse: .15f}   forward {forward: .15f}   JAX {with_jax: .15f}")
+    print(f"n = {n}: sympy {exact: .15f}   " + tr(f"reverse {reverse: .15f}   forward {forward: .15f}",
+                                                    f"обратный {reverse: .15f}   прямой {forward: .15f}")
+          + f"   JAX {with_jax: .15f}")
     np.testing.assert_allclose([reverse, forward, with_jax], exact, rtol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -325,7 +358,8 @@ def newton_sqrt(a):
     return x
 
 
-print("   a    | Newton steps | adlib.grad         | jax.grad           | 1/(2√a)")
+print(tr("   a    | Newton steps | adlib.grad         | jax.grad           | 1/(2√a)",
+         "   a    | шаги Ньютона | adlib.grad         | jax.grad           | 1/(2√a)"))
 for a in (0.01, 0.5, 2.0, 30.0, 1e4):
     g_adlib = adlib.grad(newton_sqrt)(a)
     g_jax = float(jax.grad(newton_sqrt)(a))  # eager JAX: Python control flow on concrete values
@@ -348,16 +382,21 @@ def L10(w):
 
 rng = np.random.default_rng(1)
 dims, ratios = (10, 100, 1_000, 100_000), []
-print("     d | time of L | time of grad L | grad / L | central differences / L = 2d")
+print(tr("     d | time of L | time of grad L | grad / L | central differences / L = 2d",
+         "     d |   время L |   время grad L | grad / L | центральные разности / L = 2d"))
+ms = tr("ms", "мс")
 for d in dims:
     w = rng.uniform(0.05, 0.95, d)
     t_L, t_grad = time_calls([lambda w=w: L10(w), lambda w=w: adlib.grad(L10)(w)], repeat=7)
     ratios.append(t_grad / t_L)
-    print(f"{d:6d} | {t_L * 1e3:6.3f} ms | {t_grad * 1e3:11.3f} ms | {t_grad / t_L:8.1f} | {2 * d}")
+    print(f"{d:6d} | {t_L * 1e3:6.3f} {ms} | {t_grad * 1e3:11.3f} {ms} | {t_grad / t_L:8.1f} | {2 * d}")
 in_cache = ratios[:3]  # d ≤ 1000: every array stays in the processor's caches
 say(f"One gradient costs **{min(in_cache):.0f}–{max(in_cache):.0f}×** one evaluation of $L$ for $d$ = 10 to 1000 "
     f"(central differences: $2d$ = 20 to 2000), and **{ratios[3]:.0f}×** at $d = 100\\,000$ (central differences: "
-    "200 000).")
+    "200 000).",
+    ru=f"Один градиент стоит **{min(in_cache):.0f}–{max(in_cache):.0f}×** одного вычисления $L$ при $d$ от 10 до "
+    f"1000 (центральные разности: $2d$ от 20 до 2000) и **{ratios[3]:.0f}×** при $d = 100\\,000$ (центральные "
+    "разности: 200 000).")
 claim(all(0.5 < r < 50 for r in in_cache) and max(in_cache) < 10 * min(in_cache), "for d up to 1000 a gradient "
       "costs a small multiple of one evaluation that does not grow with d (as 2d does, 100-fold)", ratios=ratios)
 claim(ratios[3] < 2 * dims[3] / 100, "at d = 100 000 the ratio stays far below 2d", ratios=ratios)
@@ -369,7 +408,7 @@ claim(10 < tape_mb < 100, "at d = 100 000 the tape holds tens of megabytes", tap
 # operations a few rule applications per primitive (counted exactly in the theorem below), in time also the cost
 # of recording the tape in Python and of writing and reading it. That multiple does not grow with $d$ while the
 # arrays stay in the processor's caches. At $d = 100\,000$ the tape holds tens of megabytes: memory traffic, not
-# arithmetic, sets the pace, the measured ratio there is larger and varies from run to run, and it still stays
+# arithmetic, sets the pace, the measured ratio there can be larger and varies from run to run, and it still stays
 # far below $2d$. Reverse mode's appetite for memory (next) costs time too.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -378,7 +417,8 @@ claim(10 < tape_mb < 100, "at d = 100 000 the tape holds tens of megabytes", tap
 # divide round-off by ε. Relative errors against `sympy`'s exact derivative evaluated with 30 digits:
 
 # %% slideshow={"slide_type": "fragment"}
-print(" n | relative error of reverse AD | of central differences")
+print(tr(" n | relative error of reverse AD | of central differences",
+         " n | отн. ошибка обратного режима | центральных разностей"))
 for n in (2, 4, 6, 8):
     exact = float(sp.diff(logistic_map(x, n), x).subs(x, sp.Rational(3, 10)).evalf(30))
     ad = adlib.grad(lambda l, n=n: logistic_map(l, n))(0.3)
@@ -431,13 +471,17 @@ for n in steps:
     tape_kb.append(tape_size(L, w)["bytes"] / 1024)
     peak_rev_kb.append(peak_bytes(adlib.grad(L), w)[1] / 1024)
     peak_fwd_kb.append(peak_bytes(lambda: adlib.jvp(L, (w,), (np.ones(d),)))[1] / 1024)
-print("  n | tape (kB) | peak, reverse (kB) | peak, forward (kB)")
+print(tr("  n | tape (kB) | peak, reverse (kB) | peak, forward (kB)",
+         "  n | лента, kB | пик, обратный (kB) | пик, прямой (kB)"))
 for n, a, b, c in zip(steps, tape_kb, peak_rev_kb, peak_fwd_kb):
     print(f"{n:3d} | {a:9.0f} | {b:18.0f} | {c:18.0f}")
 slope, slope_peak = loglog_slope(steps, tape_kb), loglog_slope(steps, peak_rev_kb)
 copies_of_w = np.array(peak_fwd_kb) / (w.nbytes / 1024)
-print(f"log-log slope in n: tape {slope:.2f}, peak of grad {slope_peak:.2f}; "
-      f"peak of jvp ≈ {copies_of_w.mean():.0f} arrays the size of w, at every n")
+copies = int(f"{copies_of_w.mean():.0f}")
+print(tr(f"log-log slope in n: tape {slope:.2f}, peak of grad {slope_peak:.2f}; "
+         f"peak of jvp ≈ {copies} arrays the size of w, at every n",
+         f"наклон в log-log масштабе по n: лента {slope:.2f}, пик grad {slope_peak:.2f}; "
+         f"пик jvp ≈ {copies} {plural_ru(copies, 'массив', 'массива', 'массивов')} размера w при любом n"))
 claim(0.9 < slope < 1.1 and 0.85 < slope_peak < 1.1, "reverse mode's memory grows with slope 1",
       slope=slope, slope_peak=slope_peak)
 flat = max(peak_fwd_kb) < 1.2 * min(peak_fwd_kb) and 5 < copies_of_w.min() and copies_of_w.max() < 20
@@ -446,11 +490,12 @@ claim(flat and peak_rev_kb[-1] > 4 * peak_fwd_kb[-1], "forward mode's peak stays
 
 # %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(7.5, 4.2))
-ax.loglog(steps, tape_kb, "o-", label="reverse: arrays kept on the tape")
-ax.loglog(steps, peak_rev_kb, "s-", label="reverse: peak memory of grad")
-ax.loglog(steps, peak_fwd_kb, "^-", label="forward: peak memory of jvp")
-ax.set(xlabel="n (steps of the logistic map)", ylabel="memory (kB)",
-       title="Reverse mode stores the forward pass")
+ax.loglog(steps, tape_kb, "o-", label=tr("reverse: arrays kept on the tape", "обратный: массивы на ленте"))
+ax.loglog(steps, peak_rev_kb, "s-", label=tr("reverse: peak memory of grad", "обратный: пик памяти grad"))
+ax.loglog(steps, peak_fwd_kb, "^-", label=tr("forward: peak memory of jvp", "прямой: пик памяти jvp"))
+ax.set(xlabel=tr("n (steps of the logistic map)", "n (шагов логистического отображения)"),
+       ylabel=tr("memory (kB)", "память (kB)"),
+       title=tr("Reverse mode stores the forward pass", "Обратный режим хранит прямой проход"))
 ax.set_xticks(steps, [str(n) for n in steps])
 ax.set_xticks([], minor=True)
 ax.legend()
@@ -487,7 +532,8 @@ eps = 1e-5
 for k in range(3):
     e_k = np.eye(3)[k]
     fd_k = (f(x1 + eps * e_k) - f(x1)) / eps
-    print(f"∂f/∂x_{k + 1}: finite difference {fd_k:.8f}, exact {grad_f[k]:.8f}")
+    print(f"∂f/∂x_{k + 1}: " + tr(f"finite difference {fd_k:.8f}, exact {grad_f[k]:.8f}",
+                                 f"конечная разность {fd_k:.8f}, точно {grad_f[k]:.8f}"))
     assert abs(fd_k - grad_f[k]) < 1e-4
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -554,7 +600,8 @@ X = B @ B.T
 signs = np.array(np.meshgrid(*[[-1.0, 1.0]] * d)).reshape(d, -1).T  # all 2^d Rademacher vectors v
 exact_mean = np.mean(np.einsum("ij,jk,ik->i", signs, X, signs))
 estimate = hutchinson(lambda v: X @ v, d, num_probes=400, rng=np.random.default_rng(5))
-print(f"Tr X = {np.trace(X):.6f};  mean of vᵀXv over all signs = {exact_mean:.6f};  400 probes: {estimate:.4f}")
+print(f"Tr X = {np.trace(X):.6f};  " + tr(f"mean of vᵀXv over all signs = {exact_mean:.6f};  400 probes: {estimate:.4f}",
+                                         f"среднее vᵀXv по всем знакам = {exact_mean:.6f};  400 проб: {estimate:.4f}"))
 np.testing.assert_allclose(exact_mean, np.trace(X), rtol=1e-12)
 assert abs(estimate - np.trace(X)) < 0.1 * np.trace(X)
 
@@ -629,7 +676,9 @@ def backward_algorithm(tape):
 exact = [float(3 / 2 * (1 + 1 / (2 * np.sqrt(3 * np.log(2))))), float(np.log(2) * (1 + 1 / (2 * np.sqrt(3 * np.log(2)))))]
 forward = [float(forward_algorithm(tape, 0)), float(forward_algorithm(tape, 1))]
 backward = [float(b) for b in backward_algorithm(tape)]
-print(f"forward mode (2 sweeps): {forward}\nbackward mode (1 sweep): {backward}\nclosed form:             {exact}")
+print(tr(f"forward mode (2 sweeps): {forward}\nbackward mode (1 sweep): {backward}\nclosed form:             {exact}",
+         f"прямой режим (2 прохода):  {forward}\nобратный режим (1 проход): {backward}\n"
+         f"формула:                   {exact}"))
 np.testing.assert_allclose(forward, exact, rtol=1e-14)
 np.testing.assert_allclose(backward, exact, rtol=1e-14)
 np.testing.assert_allclose(backward_algorithm(tape_as_written), exact, rtol=1e-14)
@@ -646,7 +695,9 @@ for n in (10, 100, 1000):
         logistic_map(trace.new_input(0.3), n)
     T = len(trace.tape) - 1
     edges = sum(len(node.parents) for node in trace.tape)
-    print(f"logistic map, n = {n:4d}: T = {T:4d} primitives, {edges:4d} rule applications in the backward sweep")
+    print(tr(f"logistic map, n = {n:4d}: T = {T:4d} primitives, {edges:4d} rule applications in the backward sweep",
+             f"логистическое отображение, n = {n:4d}: T = {T:4d} {plural_ru(T, 'примитив', 'примитива', 'примитивов')}, "
+             f"{edges:4d} {plural_ru(edges, 'применение', 'применения', 'применений')} правил в обратном проходе"))
     assert edges <= 2 * T and tape_size(lambda l, n=n: logistic_map(l, n), 0.3)["nodes"] == T + 1
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -713,7 +764,8 @@ def _(primals, tangents):
     return root, t / (2 * root)
 
 
-print("   a  | √a by bisection     | grad through the loop | grad with the custom rule | 1/(2√a)")
+print(tr("   a  | √a by bisection     | grad through the loop | grad with the custom rule | 1/(2√a)",
+         "   a  | √a бисекцией        | grad через цикл       | grad с польз. правилом    | 1/(2√a)"))
 for a in (0.5, 2.0, 30.0):
     g_loop, g_rule = adlib.grad(bisection_sqrt)(a), adlib.grad(bisection_sqrt_with_rule)(a)
     print(f"{a:5g} | {bisection_sqrt(a):.16f}  | {g_loop:21.15f} | {g_rule:25.15f} | {1 / (2 * np.sqrt(a)):.15f}")
