@@ -508,6 +508,8 @@ def check_prediction(guess, measured, within=2.0, name="", hint=""):
 def _off(factor, lang):
     if factor == 1:
         return tr("exactly", "в точности", lang)
+    if factor - 1 < 1e-6:  # rounding error, not a miss: the six digits shown agree
+        return tr("equal in the digits shown", "совпадает во всех показанных знаках", lang)
     if factor < 1.1:  # a close guess by its percentage: "within 1×" would read as exact
         off = f"{100 * (factor - 1):.2g}%"
         return tr(f"{off} off", f"отклонение {off}", lang)

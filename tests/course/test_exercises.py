@@ -186,6 +186,7 @@ def test_check_prediction_says_how_far_off():
     assert "positive number" in ex.check_prediction("many", 512).message
     assert "2.1% off" in ex.check_prediction(14112.5, 13824).message  # close: a percentage, not "within 1×"
     assert "within 1.5×" in ex.check_prediction(768, 512).message
+    assert "equal in the digits shown" in ex.check_prediction(0.5, 0.5 * (1 + 2e-16)).message  # not "2.2e-14% off"
 
 
 def test_feedback_renders_as_html_and_in_russian():
