@@ -505,7 +505,7 @@ slope_forward = np.polyfit(np.log(dims), np.log(t_forward), 1)[0]
 slope_reverse = np.polyfit(np.log(dims), np.log(t_reverse), 1)[0]
 print(tr(f"log-log slopes: forward {slope_forward:.2f}, reverse {slope_reverse:.2f}; "
          f"at d = {dims[-1]} forward/reverse = {t_forward[-1] / t_reverse[-1]:.0f}×",
-         f"наклоны в логарифмическом масштабе: прямой {slope_forward:.2f}, обратный {slope_reverse:.2f}; "
+         f"наклоны в двойном логарифмическом масштабе: прямой {slope_forward:.2f}, обратный {slope_reverse:.2f}; "
          f"при d = {dims[-1]} прямой/обратный = {t_forward[-1] / t_reverse[-1]:.0f}×"))
 # timings are noisy (CI runs another suite on the other core): wide margins only
 claim(0.7 < slope_forward < 1.5, "forward mode's time grows roughly in proportion to d", slope=slope_forward)

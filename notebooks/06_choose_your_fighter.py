@@ -82,7 +82,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import exercises, projector
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import plural_ru, tr
+from adlib.course.i18n import plural_en, plural_ru, tr
 from adlib.course.jacobian import (
     PassCounter,
     cheaper_mode,
@@ -228,7 +228,7 @@ rng = np.random.default_rng(0)
 n = 100
 x = rng.standard_normal(n)
 print(f"\n{tr('f(x) = A x, A is m×n', 'f(x) = A x, A размера m×n'):<28}"
-      f"{tr('evaluations of f', 'вычислений f'):>18}{'JVPs':>8}{'VJPs':>8}")
+      f"{tr('evaluations of f', 'вычислений f'):>18}{tr('JVPs', 'JVP'):>8}{tr('VJPs', 'VJP'):>8}")
 for m in [10, 100, 1000]:
     A = rng.standard_normal((m, n))
     for name, jac in [("jacfwd", adlib.jacfwd), ("jacrev", adlib.jacrev)]:
@@ -286,7 +286,7 @@ for lib in ["adlib", "jax"]:
     print(f"  {lib:6}" + "".join(f"{r:>7.2g}" for r in t[f"{lib} jacfwd"] / t[f"{lib} jacrev"]))
 slopes = {name: loglog_slope(ms, t[name], x_min=200) for name in t}  # the large-m end: m ≥ 2n
 print(tr("log-log slopes over m ≥ 200 (1: linear in m, 2: quadratic):",
-         "наклоны в log-log масштабе при m ≥ 200 (1: линейный рост по m, 2: квадратичный):"),
+         "наклоны в двойном логарифмическом масштабе при m ≥ 200 (1: линейный рост по m, 2: квадратичный):"),
       ", ".join(f"{name} {s:.2f}" for name, s in slopes.items()))
 fwd_over_rev = {lib: t[f"{lib} jacfwd"] / t[f"{lib} jacrev"] for lib in ["adlib", "jax"]}
 for lib in ["adlib", "jax"]:
@@ -327,8 +327,8 @@ by {1 / fwd_over_rev['jax'][-1]:.0f}×.""",
 {ru_times(fwd_over_rev['jax'][1], '.1f')} при $m = {ms[1]}$, однако при $0.04 \\le m/n \\le 1$ оба его режима упираются
 в «пол» в {jax_floor.min():.0f}–{jax_floor.max():.0f} мкс на вызов: отношение прямой/обратный там остаётся между
 {jax_mid.min():.1f} и {jax_mid.max():.1f}, а у adlib падает с {adlib_mid.max():.0f} до {adlib_mid.min():.1f}.
-Вызов, скомпилированный и векторизованный через `vmap`, делает ли он $m$ или $n$ крошечных проходов, стоит примерно
-одно и то же фиксированное время. На этом «полу» точное место пересечения кривых JAX определяет шум (здесь
+Скомпилированный и векторизованный через `vmap` вызов стоит примерно одно и то же фиксированное время — делает ли
+он $m$ крошечных проходов или $n$. На этом «полу» точное место пересечения кривых JAX определяет шум (здесь
 $m/n \\approx {crossings['jax']:.2g}$); после $m \\approx n$ обратный режим отрывается от «пола», и при наибольшем $m$
 прямой режим быстрее в {ru_times(1 / fwd_over_rev['jax'][-1])}.""")
 
@@ -528,7 +528,7 @@ sweep["max"] = time_jacobians(ms_small, n=100, kind="max", repeat=repeat, rounds
 fig, axes = plt.subplots(1, 2, figsize=(11.5, 5.3))
 crossing_tanh = plot_sweep(sweep["tanh"], axes[0], title=r"$f(x) = \tanh(Ax)$, n = 100", legend_loc=None)["adlib"]
 plot_sweep(sweep["max"], axes[1], title=tr(r"$f(x) = \max_i (Ax)_i$: one output, A has m rows",
-                                           r"$f(x) = \max_i (Ax)_i$: один выход, у A m строк"),
+                                           r"$f(x) = \max_i (Ax)_i$: один выход, в A — m строк"),
            mark_crossover=False, legend_loc=None)
 axes[1].set_xlabel(tr("m / n  (rows of A / inputs; one output)", "m / n  (строки A / входы; один выход)"))
 legend = {label: h for ax in axes[::-1] for h, label in zip(*ax.get_legend_handles_labels())}  # one legend, below
@@ -583,15 +583,16 @@ def show_modes(n=20, m=400, kind="linear"):
     bars = ax.barh([tr("jacfwd (forward)", "jacfwd (прямой)"), tr("jacrev (reverse)", "jacrev (обратный)")],
                    [t["fwd"] * 1e3, t["rev"] * 1e3], color=["tab:blue", "tab:orange"])
     ax.bar_label(bars, [tr(f"{c['fwd']['jvps']} JVPs", f"{c['fwd']['jvps']} JVP"),
-                        tr(f"1 forward + {c['rev']['vjps']} VJPs", f"1 прямой + {c['rev']['vjps']} VJP")], padding=3)
+                        tr(f"1 forward pass + {c['rev']['vjps']} {plural_en(c['rev']['vjps'], 'VJP')}",
+                           f"1 прямой проход + {c['rev']['vjps']} VJP")], padding=3)
     ax.set_xlabel(tr("time per Jacobian, ms (best of 5)", "время на один якобиан, мс (лучшее из 5)"))
     ax.set_xlim(0, 1.6 * max(t.values()) * 1e3)
     verdict = tr("as predicted", "как предсказано") if result["agrees"] else tr("against the pass counts",
                                                                                 "вопреки числу проходов")
     ax.set_title(tr(f"n = {n}, outputs = {result['out_size']}: "
                     f"{'forward' if result['winner'] == 'fwd' else 'reverse'} wins, {result['speedup']:.1f}×, {verdict}",
-                    f"n = {n}, выходов: {result['out_size']}: "
-                    f"{'прямой' if result['winner'] == 'fwd' else 'обратный'} быстрее в {result['speedup']:.1f} раза, "
+                    f"n = {n}, выходов — {result['out_size']}: "
+                    f"{'прямой режим' if result['winner'] == 'fwd' else 'обратный режим'} быстрее в {result['speedup']:.1f} раза, "
                     f"{verdict}"))
     fig.tight_layout()
     plt.show()

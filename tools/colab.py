@@ -90,8 +90,8 @@ def pip_spec(pyproject=PYPROJECT):
 def badge_source(notebook_name, pyproject=PYPROJECT, lang="en"):
     note = {
         "en": "In Colab, the next cell installs the course's `adlib` first; anywhere else it does nothing.",
-        "ru": "В Colab следующая ячейка сначала устанавливает `adlib` курса (в любом другом месте — ничего), затем\n"
-              "включает русский язык подписей и сообщений курса.",
+        "ru": "В Colab следующая ячейка сначала устанавливает `adlib` курса (вне Colab установка пропускается), затем\n"
+              "в любом случае включает русский язык подписей и сообщений курса.",
     }[_check_lang(lang)]
     return f"[![Open In Colab]({BADGE_SVG})]({colab_url(notebook_name, pyproject, lang)})\n\n{note}"
 

@@ -277,7 +277,7 @@ def check_grad(student, f, points, argnum=0, f_jax=None, hint=""):
                 (tr(*FD), _difference(got, _fd_jacobian(f_of_x, x), "gradient"), FD_TOL)]
         compared += _with_jax(rows, f_jax, lambda jax, args=args, got=got: _difference(
             got, np.asarray(jax.grad(f_jax, argnum)(*args)), "gradient"))
-    return _verdict(_worst_per_reference(compared), tr("Gradient correct", "Градиент верный"), hint)
+    return _verdict(_worst_per_reference(compared), tr("Gradient correct", "Градиент вычислен верно"), hint)
 
 
 def _check_pairs(student, points, vectors, what, references, jax_reference, f_jax, title, hint):
@@ -300,7 +300,7 @@ def check_jvp(student, f, points, tangents, f_jax=None, hint=""):
     return _check_pairs(
         student, points, tangents, "J v",
         lambda x, v: [("adlib", adlib.jvp(f, (x,), (v,))[1], EXACT_TOL), (FD, _central(f, x, v), FD_TOL)],
-        lambda jax, x, v: jax.jvp(f_jax, (x,), (v,))[1], f_jax, tr("JVP correct", "JVP верный"), hint)
+        lambda jax, x, v: jax.jvp(f_jax, (x,), (v,))[1], f_jax, tr("JVP correct", "JVP вычислен верно"), hint)
 
 
 @_guarded
@@ -310,7 +310,7 @@ def check_vjp(student, f, points, cotangents, f_jax=None, hint=""):
         student, points, cotangents, "uᵀJ",
         lambda x, u: [("adlib", adlib.vjp(f, x)[1](u)[0], EXACT_TOL),
                       (FD, np.tensordot(u, _fd_jacobian(f, x), axes=u.ndim), FD_TOL)],
-        lambda jax, x, u: jax.vjp(f_jax, x)[1](u)[0], f_jax, tr("VJP correct", "VJP верный"), hint)
+        lambda jax, x, u: jax.vjp(f_jax, x)[1](u)[0], f_jax, tr("VJP correct", "VJP вычислен верно"), hint)
 
 
 @_guarded
@@ -322,7 +322,7 @@ def check_hvp(student, f, points, vectors, f_jax=None, hint=""):
                       (("finite differences of the gradient", "конечные разности градиента"),
                        _central(adlib.grad(f), x, v), FD_TOL)],
         lambda jax, x, v: jax.jvp(jax.grad(f_jax), (x,), (v,))[1], f_jax,
-        tr("Hessian-vector product correct", "Произведение гессиана на вектор верное"), hint)
+        tr("Hessian-vector product correct", "Произведение гессиана на вектор вычислено верно"), hint)
 
 
 def _worst_per_reference(compared):

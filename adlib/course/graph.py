@@ -252,7 +252,7 @@ class Graph:
     def table(self, lang=None):
         """The Wengert list as a table: node, operation (symbolic and with numbers), value, consumers (in the
         notebook's language, or ``lang``)."""
-        header = [tr("node", "узел", lang), tr("operation / Функция", "операция / Функция", lang),
+        header = [tr("node", "узел", lang), tr("operation / Функция", "операция («Функция»)", lang),
                   tr("value", "значение", lang), tr("used by", "используется в", lang)]
         word = tr("input", "вход", lang)
         rows, text = [], []

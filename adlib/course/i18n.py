@@ -52,6 +52,12 @@ def plural_ru(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
+def plural_en(n: int, one: str, many: str | None = None) -> str:
+    """The English form of a noun after the number ``n``: ``one`` for 1 (1 output), else ``many`` (default
+    ``one + "s"``: 0 outputs, 400 VJPs)."""
+    return one if abs(int(n)) == 1 else (many or one + "s")
+
+
 class Labels(Mapping):
     """A table of display names, ``{key: (english, russian)}``, read like a dict of strings in the current
     language: ``ESTIMATOR_LABELS["central"]`` is "central differences", or «центральные разности» in the Russian

@@ -45,7 +45,7 @@ from .. import numpy as anp
 from ..differential_operators import jacfwd, jacrev
 from ..extend import Primitive
 from .graph import Graph, trace_graph
-from .i18n import Labels, plural_ru, tr
+from .i18n import Labels, plural_en, plural_ru, tr
 from .measure import time_call
 
 __all__ = [
@@ -354,8 +354,9 @@ def compare_modes(n, m, kind="linear", repeat=5, seed=0, lang=None):
         agreement = ("as the pass counts predict" if winner == predicted else
                      f"against the pass counts, which predict {name[predicted]} (near m ≈ n the per-pass costs decide)")
         text = (
-            f"n = {n} inputs, {out_size} output(s): jacfwd {counts['fwd']['jvps']} JVPs in "
-            f"{times['fwd'] * 1e3:.2f} ms, jacrev 1 forward pass + {counts['rev']['vjps']} VJPs in "
+            f"n = {n} {plural_en(n, 'input')}, {out_size} {plural_en(out_size, 'output')}: jacfwd "
+            f"{counts['fwd']['jvps']} {plural_en(counts['fwd']['jvps'], 'JVP')} in {times['fwd'] * 1e3:.2f} ms, "
+            f"jacrev 1 forward pass + {counts['rev']['vjps']} {plural_en(counts['rev']['vjps'], 'VJP')} in "
             f"{times['rev'] * 1e3:.2f} ms → "
             f"{name[winner]} mode wins, {speedup:.1f}× faster, {agreement}"
         )
@@ -491,7 +492,7 @@ def plot_sweep(result, ax=None, title=None, mark_crossover=True, legend_loc="bes
     ax.set_xlabel(tr(f"m / n  (outputs / inputs, n = {result['n']})", f"m / n  (выходы / входы, n = {result['n']})",
                      lang))
     ax.set_ylabel(tr("time per Jacobian, ms", "время на один якобиан, мс", lang))
-    ax.set_title(title or KINDS.in_language(lang).get(result.get("kind"), ""))
+    ax.set_title(title or KINDS.in_language(lang).get(result.get("kind"), ""), pad=10)  # room for a subscript
     ax.grid(True, which="major", alpha=0.3)
     if legend_loc == "outside":
         ax.legend(fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)

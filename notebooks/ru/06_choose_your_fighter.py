@@ -43,7 +43,7 @@
 # того, как их время измерят, и посчитайте проходы через узкое горлышко Рис. 26.
 #
 # Опирается на [04 — прямой режим](04_forward_mode.ipynb) и [05 — обратный режим](05_reverse_mode.ipynb); ведёт к
-# [07 — сети прямого распространения](07_feedforward.ipynb) (обратный режим в сети, все размерности) и
+# [07 — архитектура прямого распространения](07_feedforward.ipynb) (обратный режим в сети, все размерности) и
 # [08 — произведение гессиана на вектор](08_hvp.ipynb) (прямой режим поверх обратного: оба режима в одном
 # произведении).
 #
@@ -53,8 +53,8 @@
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/ru/06_choose_your_fighter.ipynb)
 #
-# В Colab следующая ячейка сначала устанавливает `adlib` курса (в любом другом месте — ничего), затем
-# включает русский язык подписей и сообщений курса.
+# В Colab следующая ячейка сначала устанавливает `adlib` курса (вне Colab установка пропускается), затем
+# в любом случае включает русский язык подписей и сообщений курса.
 
 # %% slideshow={"slide_type": "skip"} tags=["colab"]
 # Только в Google Colab: установить adlib этого курса закреплённой версии. pip по умолчанию оставляет
@@ -89,7 +89,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import exercises, projector
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import plural_ru, tr
+from adlib.course.i18n import plural_en, plural_ru, tr
 from adlib.course.jacobian import (
     PassCounter,
     cheaper_mode,
@@ -236,7 +236,7 @@ rng = np.random.default_rng(0)
 n = 100
 x = rng.standard_normal(n)
 print(f"\n{tr('f(x) = A x, A is m×n', 'f(x) = A x, A размера m×n'):<28}"
-      f"{tr('evaluations of f', 'вычислений f'):>18}{'JVPs':>8}{'VJPs':>8}")
+      f"{tr('evaluations of f', 'вычислений f'):>18}{tr('JVPs', 'JVP'):>8}{tr('VJPs', 'VJP'):>8}")
 for m in [10, 100, 1000]:
     A = rng.standard_normal((m, n))
     for name, jac in [("jacfwd", adlib.jacfwd), ("jacrev", adlib.jacrev)]:
@@ -247,7 +247,7 @@ for m in [10, 100, 1000]:
 # %% [markdown] en="d29ab2941d" slideshow={"slide_type": "fragment"}
 # На графе Рис. 24 прямому режиму нужно 2 прохода, обратному — 5 обратных проходов. Для $Ax$ `jacfwd` всегда
 # делает $n = 100$ прямых проходов; `jacrev` делает один прямой проход (записывая ленту), а затем $m$ обратных.
-# Каждый проход через $A x$ стоит примерно одного умножения матрицы на вектор, $O(mn)$, поэтому
+# Каждый проход через $A x$ стоит примерно столько же, сколько одно умножение матрицы на вектор, $O(mn)$, поэтому
 #
 # $$T_\text{fwd} \approx n \cdot c_\text{fwd}\, mn, \qquad T_\text{rev} \approx m \cdot c_\text{rev}\, mn,
 #   \qquad \frac{T_\text{fwd}}{T_\text{rev}} \approx \frac{c_\text{fwd}}{c_\text{rev}} \cdot \frac{n}{m}:$$
@@ -261,7 +261,7 @@ for m in [10, 100, 1000]:
 #
 # $f(x) = A x$, $A \sim \mathcal N(0, 1)$ размера $(m, n)$, $n = 100$, $m$ на логарифмической сетке. Измеряется время
 # `adlib.jacfwd`, `adlib.jacrev`, а также `jax.jit(jax.jacfwd(f))`, `jax.jit(jax.jacrev(f))`; функции JAX **один раз
-# скомпилированы JIT и прогреты одним вызовом (время компиляции не учитывается)**; каждая точка — **лучшее из
+# скомпилированы JIT-компилятором и прогреты одним вызовом (время компиляции не учитывается)**; каждая точка — **лучшее из
 # повторов** (минимум, как советует документация `timeit` в Python, а не среднее ± стандартное отклонение `%timeit`:
 # на общей машине другие процессы могут только добавить время), для JAX — с `block_until_ready` (JAX возвращает
 # управление раньше, чем закончит вычисление). Вся серия замеров проводится в три раунда, и каждая точка берёт свой
@@ -295,7 +295,7 @@ for lib in ["adlib", "jax"]:
     print(f"  {lib:6}" + "".join(f"{r:>7.2g}" for r in t[f"{lib} jacfwd"] / t[f"{lib} jacrev"]))
 slopes = {name: loglog_slope(ms, t[name], x_min=200) for name in t}  # the large-m end: m ≥ 2n
 print(tr("log-log slopes over m ≥ 200 (1: linear in m, 2: quadratic):",
-         "наклоны в log-log масштабе при m ≥ 200 (1: линейный рост по m, 2: квадратичный):"),
+         "наклоны в двойном логарифмическом масштабе при m ≥ 200 (1: линейный рост по m, 2: квадратичный):"),
       ", ".join(f"{name} {s:.2f}" for name, s in slopes.items()))
 fwd_over_rev = {lib: t[f"{lib} jacfwd"] / t[f"{lib} jacrev"] for lib in ["adlib", "jax"]}
 for lib in ["adlib", "jax"]:
@@ -336,8 +336,8 @@ by {1 / fwd_over_rev['jax'][-1]:.0f}×.""",
 {ru_times(fwd_over_rev['jax'][1], '.1f')} при $m = {ms[1]}$, однако при $0.04 \\le m/n \\le 1$ оба его режима упираются
 в «пол» в {jax_floor.min():.0f}–{jax_floor.max():.0f} мкс на вызов: отношение прямой/обратный там остаётся между
 {jax_mid.min():.1f} и {jax_mid.max():.1f}, а у adlib падает с {adlib_mid.max():.0f} до {adlib_mid.min():.1f}.
-Вызов, скомпилированный и векторизованный через `vmap`, делает ли он $m$ или $n$ крошечных проходов, стоит примерно
-одно и то же фиксированное время. На этом «полу» точное место пересечения кривых JAX определяет шум (здесь
+Скомпилированный и векторизованный через `vmap` вызов стоит примерно одно и то же фиксированное время — делает ли
+он $m$ крошечных проходов или $n$. На этом «полу» точное место пересечения кривых JAX определяет шум (здесь
 $m/n \\approx {crossings['jax']:.2g}$); после $m \\approx n$ обратный режим отрывается от «пола», и при наибольшем $m$
 прямой режим быстрее в {ru_times(1 / fwd_over_rev['jax'][-1])}.""")
 
@@ -539,7 +539,7 @@ sweep["max"] = time_jacobians(ms_small, n=100, kind="max", repeat=repeat, rounds
 fig, axes = plt.subplots(1, 2, figsize=(11.5, 5.3))
 crossing_tanh = plot_sweep(sweep["tanh"], axes[0], title=r"$f(x) = \tanh(Ax)$, n = 100", legend_loc=None)["adlib"]
 plot_sweep(sweep["max"], axes[1], title=tr(r"$f(x) = \max_i (Ax)_i$: one output, A has m rows",
-                                           r"$f(x) = \max_i (Ax)_i$: один выход, у A m строк"),
+                                           r"$f(x) = \max_i (Ax)_i$: один выход, в A — m строк"),
            mark_crossover=False, legend_loc=None)
 axes[1].set_xlabel(tr("m / n  (rows of A / inputs; one output)", "m / n  (строки A / входы; один выход)"))
 legend = {label: h for ax in axes[::-1] for h, label in zip(*ax.get_legend_handles_labels())}  # one legend, below
@@ -595,15 +595,16 @@ def show_modes(n=20, m=400, kind="linear"):
     bars = ax.barh([tr("jacfwd (forward)", "jacfwd (прямой)"), tr("jacrev (reverse)", "jacrev (обратный)")],
                    [t["fwd"] * 1e3, t["rev"] * 1e3], color=["tab:blue", "tab:orange"])
     ax.bar_label(bars, [tr(f"{c['fwd']['jvps']} JVPs", f"{c['fwd']['jvps']} JVP"),
-                        tr(f"1 forward + {c['rev']['vjps']} VJPs", f"1 прямой + {c['rev']['vjps']} VJP")], padding=3)
+                        tr(f"1 forward pass + {c['rev']['vjps']} {plural_en(c['rev']['vjps'], 'VJP')}",
+                           f"1 прямой проход + {c['rev']['vjps']} VJP")], padding=3)
     ax.set_xlabel(tr("time per Jacobian, ms (best of 5)", "время на один якобиан, мс (лучшее из 5)"))
     ax.set_xlim(0, 1.6 * max(t.values()) * 1e3)
     verdict = tr("as predicted", "как предсказано") if result["agrees"] else tr("against the pass counts",
                                                                                 "вопреки числу проходов")
     ax.set_title(tr(f"n = {n}, outputs = {result['out_size']}: "
                     f"{'forward' if result['winner'] == 'fwd' else 'reverse'} wins, {result['speedup']:.1f}×, {verdict}",
-                    f"n = {n}, выходов: {result['out_size']}: "
-                    f"{'прямой' if result['winner'] == 'fwd' else 'обратный'} быстрее в {result['speedup']:.1f} раза, "
+                    f"n = {n}, выходов — {result['out_size']}: "
+                    f"{'прямой режим' if result['winner'] == 'fwd' else 'обратный режим'} быстрее в {result['speedup']:.1f} раза, "
                     f"{verdict}"))
     fig.tight_layout()
     plt.show()
@@ -621,7 +622,7 @@ display(widgets.interactive(
 ))
 
 # %% [markdown] en="7fffbb8660" slideshow={"slide_type": "fragment"}
-# Та же функция без виджета (её результат слайд показывает в статическом экспорте) — со значениями по умолчанию и с
+# Та же функция без виджета (это и показывает слайд в статическом экспорте, где виджет не работает; время измерено заново) — со значениями по умолчанию и с
 # переставленными ролями; далеко от $m = n$ измеренный победитель — тот, которого предсказывает число проходов:
 
 # %% slideshow={"slide_type": "fragment"}
@@ -653,10 +654,10 @@ say(f"""* Time follows the counts (Рис. 25): forward mode grows at most linea
   $m$ прямой режим быстрее в {ru_times(1 / fwd_over_rev['jax'][-1])}.""")
 
 # %% [markdown] en="eab316ed10" slideshow={"slide_type": "fragment"}
-# * Через узкое горлышко ни один чистый режим не подходит (Рис. 26): разрежьте там цепочку правила дифференцирования
-#   сложной функции и дайте каждой стороне свой режим (`adlib.course.jacobian.jac_chain`).
+# * Через узкое горлышко ни один чистый режим не подходит (Рис. 26): разбейте там якобиан на множители,
+#   $J = J_h J_G J_g$, и дайте каждому свой режим (`adlib.course.jacobian.jac_chain`).
 # * За рамками лекции: для скалярного выхода (случай любой функции потерь) выигрывает обратный режим — у adlib при
 #   каждом $m$, у JAX по крайней мере при наибольшем (оба утверждения проверяются там, где напечатаны отношения).
 #
-# Дальше: [07 — сети прямого распространения](07_feedforward.ipynb), обратный режим в сети со всеми размерностями, и
+# Дальше: [07 — архитектура прямого распространения](07_feedforward.ipynb), обратный режим в сети со всеми размерностями, и
 # [08 — произведение гессиана на вектор](08_hvp.ipynb), где прямой режим работает поверх обратного.

@@ -44,8 +44,8 @@
 # %% [markdown] slideshow={"slide_type": "skip"} tags=["colab"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/adlib-course/adlib-course/blob/v0.1.0/notebooks/ru/08_hvp.ipynb)
 #
-# В Colab следующая ячейка сначала устанавливает `adlib` курса (в любом другом месте — ничего), затем
-# включает русский язык подписей и сообщений курса.
+# В Colab следующая ячейка сначала устанавливает `adlib` курса (вне Colab установка пропускается), затем
+# в любом случае включает русский язык подписей и сообщений курса.
 
 # %% slideshow={"slide_type": "skip"} tags=["colab"]
 # Только в Google Colab: установить adlib этого курса закреплённой версии. pip по умолчанию оставляет
