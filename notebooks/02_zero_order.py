@@ -783,8 +783,9 @@ def show_runs(n=50, log10_eps=-6.0, step_scale=1.0, problem="log-cosh (convex)")
     fig, ax = plt.subplots(figsize=(7.2, 4.4))
     top = 1.0
     for name, run in runs.items():
-        note = tr(" (diverged)", " (расходится)") if run.diverged else ""
         relative = (run.losses - make(n).f_star) / (run.losses[0] - make(n).f_star)
+        note = (tr(" (diverged)", " (расходится)") if run.diverged else
+                tr(" (grows, cut at 1e8)", " (растёт, обрезано на 1e8)") if np.max(relative) > 1e8 else "")
         ax.loglog(np.maximum(run.evaluations, 1), np.clip(relative, FLOOR, 1e8), label=zo.ESTIMATOR_LABELS[name] + note)
         top = max(top, min(np.max(relative), 1e8))
     ax.set_ylim(FLOOR / 3, 10 * top)
