@@ -58,7 +58,6 @@ if "google.colab" in sys.modules:
 
 # %% slideshow={"slide_type": "skip"}
 import os
-import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -69,7 +68,7 @@ import adlib.numpy as anp
 from adlib.course import exercises, mds, projector
 from adlib.course import zero_order as zo
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import plural_ru, tr
+from adlib.course.i18n import player_html, plural_ru, tr
 from adlib.course.measure import time_calls
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -250,8 +249,8 @@ say(f"GD with the gradient: $L - L_{{\\min}} < 10^{{-10}}$ after {to_minimum:.0f
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Especially in high dimension / Особенно в пространствах большой размерности
 #
-# The slide: gradient-free methods solve this problem much more slowly, *especially in high dimension*. The same
-# budget of 4000 evaluations for the $n$ largest cities, $d = 2n$ (`mds.mds_map`, the function behind the widget at
+# The slide: gradient-free methods solve this problem much more slowly, *especially in high dimension*. One budget,
+# 4000 evaluations, for every method and every $n$: the $n$ largest cities, $d = 2n$ (`mds.mds_map`, the function behind the widget at
 # the end); the error of the distances in km:
 
 # %% slideshow={"slide_type": "fragment"}
@@ -390,7 +389,7 @@ say(f"$B$ has **{count3}** nonzero eigenvalues, {eigenvalues3[0]:.3g}, {eigenval
 frame_budgets = np.unique(np.geomspace(10, BUDGET, 20).astype(int))
 fig, anim = mds.animate_maps(results, cities, D, km_per_unit, frame_budgets, ("gradient", "two_point"), labels)
 plt.close(fig)
-display(HTML(re.sub(r"/\*.*?\*/", "", anim.to_jshtml(), flags=re.S)))  # without the player's JavaScript comments
+display(HTML(player_html(anim.to_jshtml())))  # the player's buttons in the notebook's language
 
 error_gd_1000 = mds.distance_error_km(mds.at_budget(results["gradient"], 1000), D, km_per_unit)
 error_two_point_10000 = mds.distance_error_km(mds.at_budget(results["two_point"], 10_000), D, km_per_unit)
@@ -426,7 +425,7 @@ print(tr(f"slide's loss: classical MDS {mds.mds_loss(W_classical, D):.6e}, GD {m
 print(tr(f"rms distance between the two maps after Procrustes: {rms * km_per_unit:.2f} km "
          f"(the map spans {np.sqrt(D.max()) * km_per_unit:.0f} km); scipy's disparity {disparity:.2e}",
          f"ср. кв. расстояние между картами после Прокруста: {rms * km_per_unit:.2f} км "
-         f"(размах карты {np.sqrt(D.max()) * km_per_unit:.0f} км); disparity в scipy {disparity:.2e}"))
+         f"(размах карты {np.sqrt(D.max()) * km_per_unit:.0f} км); мера расхождения (disparity) в scipy {disparity:.2e}"))
 loss_gd, loss_classical = mds.mds_loss(W_gd, D), mds.mds_loss(W_classical, D)
 claim(loss_gd < loss_classical, "GD reaches a lower value of the slide's loss", gd=loss_gd, classical=loss_classical)
 say(f"The two maps agree to **{rms * km_per_unit:.1f} km** (rms, after Procrustes) over a continent "

@@ -215,7 +215,7 @@ claim(all(np.all(errors[epsilons < np.finfo(dtype).eps / 4] == 1) for (_, dtype)
 
 # %% slideshow={"slide_type": "subslide"}
 print(tr(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}",
-         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных цифр':>13}{'ε* по оценке':>17}{'его ошибка':>13}"))
+         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных знаков':>13}{'ε* по оценке':>17}{'ошибка при ε*':>13}"))
 kept, lost = {}, {}
 METHOD_RU = {"forward": "вперёд", "central": "центральные"}  # the table's row names in the Russian edition
 for (name, dtype), errors in curves.items():
@@ -315,7 +315,7 @@ plt.show()
 
 machine16 = np.finfo(np.float16).eps
 print(tr(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}",
-         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных цифр':>13}{'ε* по оценке':>17}{'его ошибка':>13}"))
+         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных знаков':>13}{'ε* по оценке':>17}{'ошибка при ε*':>13}"))
 best16, kept16, at_rule16 = {}, {}, {}
 for name, rule, estimate in (("forward", np.sqrt(machine16), zo.forward_difference),
                              ("central", np.cbrt(machine16), zo.central_difference)):
@@ -436,6 +436,7 @@ claim(0.6 < np.median(agreement) < 1.6, "2d(T + t_loop) predicts the measured ti
 claim(t_loop.max() < 3 * t_loop.min() and (1 + t_loop / T).max() < 1.5 * (1 + t_loop / T).min(),
       "t_loop does not grow with d, and 1 + t_loop/T stays about the same", t_loop_over_T=np.round(t_loop / T, 2))
 claim(ratio_fd[-1] > 2 * dims[-1], "the gap does not vanish at the largest d", ratio=ratio_fd[-1])
+claim(T[-1] / T[0] < 0.1 * dims[-1] / dims[0], "T grows far more slowly than d", T_growth=T[-1] / T[0])
 say(f"Measured over $2dT$: **{(ratio_fd / (2 * dims)).min():.2f}–{(ratio_fd / (2 * dims)).max():.2f}×**; predicted "
     f"by the loop's own work, $1 + t_{{\\text{{loop}}}}/T$: **{(predicted / (2 * dims)).min():.2f}–"
     f"{(predicted / (2 * dims)).max():.2f}×** (measured/predicted: {agreement.min():.2f}–{agreement.max():.2f}). "
@@ -451,7 +452,7 @@ say(f"Measured over $2dT$: **{(ratio_fd / (2 * dims)).min():.2f}–{(ratio_fd / 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # So the gap is not a small-$d$ effect, and it does not change the slope: $t_{\text{loop}}$ does not grow with $d$
-# (copying a few thousand numbers is cheap), and $T$ grows only a little, because at these sizes both are mostly the
+# (copying a few thousand numbers is cheap), and $T$ grows far more slowly than $d$, because at these sizes both are mostly the
 # per-call overhead of Python and NumPy; the factor $1 + t_{\text{loop}}/T$ stays about the same at every $d$.
 # The rest of the course is the algorithms behind the theorem: [04 — forward mode](04_forward_mode.ipynb) gives
 # exact derivatives but still needs $d$ passes, one per input, so a gradient still costs $d \cdot \mathcal{O}(T)$;

@@ -181,7 +181,7 @@ trace
 fig = draw_steps(graph, trace)
 fig.suptitle(tr(r"Reverse mode at $(2, 3)$: adjoints $\bar v_i = dL/dv_i$, one sweep from $\bar L = 1$ to "
                 r"$\bar w_1, \bar w_2$",
-                r"Обратный режим в точке $(2, 3)$: сопряжённые $\bar v_i = dL/dv_i$, один проход от $\bar L = 1$ "
+                r"Обратный режим в точке $(2, 3)$: сопряжённые переменные $\bar v_i = dL/dv_i$, один проход от $\bar L = 1$ "
                 r"до $\bar w_1, \bar w_2$"))
 fig.tight_layout()
 plt.show()
@@ -364,8 +364,8 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The tape grows **linearly with the length of the graph**, one stored array per primitive, and the peak memory of
-# `adlib.grad` follows it; forward mode's peak stays flat, a few arrays whatever $n$ (more than 10× less at
-# $n = 256$). For a deep network the tape holds every layer's activations: this is what limits the batch size in
+# `adlib.grad` follows it; forward mode's peak stays at a few arrays whatever $n$ (flat from $n = 4$ on; more
+# than 10× less at $n = 256$). For a deep network the tape holds every layer's activations: this is what limits the batch size in
 # training. The remedy the lecture names is **checkpointing** — store only some of the $v_i$ and recompute the rest
 # during the backward sweep ([10 — checkpointing](10_checkpointing.ipynb)).
 
@@ -592,5 +592,5 @@ print(tr("jax.grad at (2, 3):", "jax.grad в точке (2, 3):"), tuple(float(v
 # * One sweep gives the whole gradient $\nabla_w L$, for about the cost of one evaluation: $\mathcal{O}(T)$
 #   instead of forward mode's $d\,\mathcal{O}(T)$.
 # * The price is memory: the tape grows with the length of the graph (measured above: one array per primitive),
-#   while forward mode's memory stays flat. [10 — checkpointing](10_checkpointing.ipynb) trades some of it back for
+#   while forward mode's memory stays at a few arrays. [10 — checkpointing](10_checkpointing.ipynb) trades some of it back for
 #   recomputation; [06 — choose your fighter](06_choose_your_fighter.ipynb) asks which mode wins for a Jacobian.

@@ -369,7 +369,7 @@ kept = {"v_{k-1} (float64)": stored["v_prev"].nbytes,
         tr("signs of z_k (bits)", "знаки z_k (биты)"): stored["signs"].nbytes,
         tr("(a) per-example Jacobians (float64)", "(a) якобианы по примерам (float64)"): b * 12 * 16 * 8}
 for name, nbytes in kept.items():
-    print(f"{name:36} {nbytes:6d} B")
+    print(f"{name:36} {nbytes:6d} " + tr("B", "Б"))
 print(tr("the backward pass from (b) alone == adlib.vjp, for ∂L/∂v_{k-1} and for ∂L/∂w_k",
          "обратный проход только по (b) == adlib.vjp, и для ∂L/∂v_{k-1}, и для ∂L/∂w_k"))
 
@@ -439,7 +439,7 @@ _ = widgets.interact(
                         continuous_update=False),
     width=widgets.IntSlider(value=32, min=1, max=1024, step=1, description=tr("width n_k", "ширина n_k"),
                             continuous_update=False),
-    depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description=tr("hidden layers", "скрытые слои"),
+    depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description=tr("hidden layers", "число скрытых слоёв"),
                             continuous_update=False),
 )
 
@@ -465,8 +465,8 @@ for c, color in [(0, "tab:blue"), (1, "tab:orange")]:
 ax.set_aspect("equal")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
-ax.set_title(tr("two spirals (seed 0)", "две спирали (seed 0)"))
-ax.legend(loc="lower right", fontsize=10)
+ax.set_title(tr("two spirals (seed 0)", "две спирали (зерно 0)"))
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=10)  # below: no point hidden
 fig.tight_layout()
 plt.show()
 
@@ -505,7 +505,7 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
 axes[0].semilogy(steps_, losses)
 axes[0].set_xlabel(tr("SGD step", "шаг SGD"))
 axes[0].set_ylabel(tr("cross-entropy on all 400 points (log scale)",
-                      "перекрёстная энтропия на всех 400 точках (лог. шкала)"))
+                      "перекрёстная энтропия (400 точек)"))
 axes[0].set_title(tr("loss curve: hand-written backprop", "кривая потерь: обратный проход вручную"))
 axes[0].grid(True, alpha=0.3)
 axes[1].contourf(G1, G2, (logits[:, 1] - logits[:, 0]).reshape(G1.shape), levels=[-1e9, 0, 1e9],

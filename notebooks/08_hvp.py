@@ -485,7 +485,7 @@ say(f"Measured: an HVP costs **{span(hvp_ratios)} gradients** across the table, 
 # hopeless long before $n = 10^6$.
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(7.5, 4.6))
+fig, ax = plt.subplots(figsize=(9, 6))
 ns = np.array([row["n"] for row in rows])
 ax.loglog(ns, [row["grad"] for row in rows], "o-", color="k", label=tr("gradient", "градиент"))
 for name, marker in zip(curvature.HVP_METHODS, "s^v"):
@@ -495,10 +495,10 @@ ax.loglog(ns[np.isfinite(hess)], hess[np.isfinite(hess)], "D-", color="tab:red",
           label=tr("dense Hessian (n HVPs): best of 5,\nrescaled to the gradient's best of 11",
                    "плотный гессиан (n HVP): лучшее из 5,\nв масштабе лучшего из 11 для градиента"))
 ax.set_xlabel(tr("dimension n", "размерность n"))
-ax.set_ylabel(tr("time [s] (best of 11 unless noted)", "время [с] (лучшее из 11, если не указано иное)"))
+ax.set_ylabel(tr("time [s] (best of 11 unless noted)", "время, с (лучшее из 11)"))
 ax.set_title(tr("An HVP costs a few gradients; the Hessian, n HVPs",
                 "HVP стоит нескольких градиентов, гессиан — n HVP"))
-ax.legend()
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=10)  # below the axes: covers no curve
 fig.tight_layout()
 plt.show()
 
@@ -648,7 +648,7 @@ def newton_cg_with(forcing, f=logistic_loss, x0=None, tol=1e-10, max_iter=30):
         if np.ndim(eta) != 0 or isinstance(eta, str) or not 0 < float(eta) < 1:
             raise ValueError(tr(f"the forcing term must be a number with 0 < η < 1; got η = {eta!r} at "
                                 f"‖∇L‖ = {grad_norms[-1]:.2e}",
-                                f"член η должен быть числом, 0 < η < 1; получено η = {eta!r} при "
+                                f"параметр η должен быть числом, 0 < η < 1; получено η = {eta!r} при "
                                 f"‖∇L‖ = {grad_norms[-1]:.2e}"))
         cg = curvature.conjugate_gradient(curvature.hvp_operator(f, x), -g, tol=eta)  # ‖r‖ ≤ η‖∇f‖
         step, slope = 1.0, 1e-4 * float(g @ cg.x)  # Armijo: f must fall by at least step · 1e-4 · ∇fᵀp
@@ -730,15 +730,17 @@ claim(sqrt_run.hvps[-1] < linear_run.hvps[-1] < exact_run.hvps[-1], "the faster 
 say(f"Quadratic convergence is bought with HVPs: $\\eta \\propto \\|\\nabla L\\|$ spends "
     f"**{linear_run.hvps[-1]}** HVPs and exact Newton **{exact_run.hvps[-1]}**, against "
     f"**{sqrt_run.hvps[-1]}** for $\\eta = \\sqrt{{\\|\\nabla L\\|}}$, with "
-    + choose(len(sqrt_run.losses) <= len(linear_run.losses), "no fewer Newton steps", "fewer Newton steps")
+    + choose(len(sqrt_run.losses) == len(linear_run.losses), "the same number of Newton steps",
+             choose(len(sqrt_run.losses) < len(linear_run.losses), "more Newton steps", "fewer Newton steps"))
     + f" ({len(linear_run.losses) - 1} against {len(sqrt_run.losses) - 1}). The higher order shows only in the last "
     f"step, which lands far below the tolerance ({linear_run.grad_norms[-1]:.0e} against "
     f"{sqrt_run.grad_norms[-1]:.0e}): to reach $10^{{-10}}$, the order-1.5 method is the cheaper one here.",
     ru=f"Квадратичная сходимость оплачивается числом HVP: $\\eta \\propto \\|\\nabla L\\|$ тратит "
     f"**{linear_run.hvps[-1]}** HVP, а точный Ньютон — **{exact_run.hvps[-1]}**, против "
     f"**{sqrt_run.hvps[-1]}** при $\\eta = \\sqrt{{\\|\\nabla L\\|}}$, при "
-    + choose(len(sqrt_run.losses) <= len(linear_run.losses), "не меньшем числе шагов Ньютона",
-             "меньшем числе шагов Ньютона")
+    + choose(len(sqrt_run.losses) == len(linear_run.losses), "том же числе шагов Ньютона",
+             choose(len(sqrt_run.losses) < len(linear_run.losses), "большем числе шагов Ньютона",
+                    "меньшем числе шагов Ньютона"))
     + f" ({len(linear_run.losses) - 1} против {len(sqrt_run.losses) - 1}). Более высокий порядок виден только на "
     f"последнем шаге, который уходит далеко ниже допуска ({linear_run.grad_norms[-1]:.0e} против "
     f"{sqrt_run.grad_norms[-1]:.0e}): чтобы достичь $10^{{-10}}$, метод порядка 1.5 здесь дешевле.")

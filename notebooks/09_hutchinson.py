@@ -548,8 +548,8 @@ for kind in curvature.SPECTRA:
     slopes[kind] = {method: loglog_slope(budgets, e) for method, e in errors[kind].items()}
 
 width = max(12, *(len(SPECTRUM_NAMES[kind]) for kind in curvature.SPECTRA))
-print(f"{tr('spectrum', 'спектр'):>{width}} {tr('slope Hutchinson', 'наклон Хатчинсон'):>17} "
-      f"{tr('slope Hutch++', 'наклон Hutch++'):>14}   "
+print(f"{tr('spectrum', 'спектр'):>{width}} {tr('slope Hutchinson', 'наклон (Хатчинсон)'):>17} "
+      f"{tr('slope Hutch++', 'наклон (Hutch++)'):>14}   "
       + tr(f"relative error at m = {budgets[-1]}: Hutchinson / Hutch++",
            f"относительная ошибка при m = {budgets[-1]}: Хатчинсон / Hutch++"))
 for kind in curvature.SPECTRA:
@@ -665,7 +665,8 @@ def trace_estimate_figure(probe="rademacher", budget=90, trials=300, seed=0):
     bins = np.linspace(lo, hi, 50)
     for (method, e), color in zip(estimates.items(), ["tab:blue", "tab:red"]):
         ax.hist(e, bins=bins, alpha=0.5, color=color,
-                label=tr(f"{method}: RMS error {rmse[method]:.1e}", f"{method}: СКО {rmse[method]:.1e}"))
+                label=tr(f"{curvature.METHOD_NAMES[method]}: RMS error {rmse[method]:.1e}",
+                         f"{curvature.METHOD_NAMES[method]}: СКО {rmse[method]:.1e}"))
     ax.axvline(exact_trace, color="k", lw=1.2, label=tr("exact trace", "точный след"))
     ax.set_xlabel(tr(r"estimate of tr $\nabla^2 L$", r"оценка tr $\nabla^2 L$"))
     ax.set_ylabel(tr("count", "число оценок"))

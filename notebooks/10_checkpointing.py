@@ -475,7 +475,7 @@ CASES = {
 }
 w = max(15, max(len(NAMES[name]) for name in CASES) + 2)  # the names' column: 15 in English
 print(f"{tr('schedule', 'расписание'):{w}}{tr('forward steps', 'шагов вперёд'):>14}{tr('extra', 'лишних'):>8}"
-      f"{tr('checkpoints', 'контр. т.'):>12}{tr('tapes', 'лент'):>7}{tr('peak MB', 'пик MB'):>9}  "
+      f"{tr('checkpoints', 'точек'):>12}{tr('tapes', 'лент'):>7}{tr('peak MB', 'пик MB'):>9}  "
       + tr("gradient", "градиент"))
 for name, options in CASES.items():
     options = dict(options)
@@ -535,7 +535,7 @@ for ax in (ax1, ax2):
     ax.grid(True, which="both", alpha=0.3)
 ax1.set_ylim(1, 1e4)
 ax1.set_ylabel(tr("peak memory: items held (lines),\nbytes / 16 kB state (circles)",
-                  "пиковая память: объектов (линии),\nбайты / состояние 16 kB (кружки)"))
+                  "пиковая память: число объектов (линии),\nбайты / 16 kB состояния (кружки)"))
 tape_states = measured["store all"][ns_measured[-1]] / (ns_measured[-1] * state_bytes)
 ax1.text(110, 2500, tr(f"a tape holds ≈ {tape_states:.1f} states:\ncircles above their lines",
                        f"лента занимает ≈ {tape_states:.1f} состояния:\nкружки выше своих линий"), va="center")
@@ -737,7 +737,7 @@ np.testing.assert_allclose(adlib.hessian(lambda x: anp.sum(cf(x)))(x), adlib.hes
 np.testing.assert_allclose(adlib.grad(adlib.grad(lambda x: anp.sum(cf(x))))(1.3),
                            adlib.grad(adlib.grad(lambda x: anp.sum(f(x))))(1.3), rtol=1e-14)
 print(tr("hessian and grad-of-grad through checkpoint(f) equal those through f to 1e-14",
-         "hessian и grad от grad через checkpoint(f) совпадают с вычисленными через f до 1e-14"))
+         "hessian и grad от grad через checkpoint(f) совпадают с вычисленными через f с точностью до 1e-14"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Cross-check with `jax.checkpoint` / Проверка с JAX (beyond the lecture)

@@ -144,7 +144,7 @@ w = np.random.default_rng(0).uniform(0.05, 0.95, d)
 dl5 = sp.lambdify(x, sp.diff(logistic_map(x, 5), x))  # exact derivative, elementwise
 exact = dl5(w)
 evaluations = {"forward difference": f"{d + 1}", "central difference": f"{2 * d}",
-               "reverse-mode AD": tr("1 + 1 backward sweep", "1 + 1 обратный проход")}
+               "reverse-mode AD": tr("1 + 1 backward sweep", "1 вычисление + 1 обратный проход")}
 shown = {"forward difference": tr("forward difference", "разность вперёд"),  # display names; keys unchanged
          "central difference": tr("central difference", "центральная разность"),
          "reverse-mode AD": tr("reverse-mode AD", "AD, обратный режим")}
@@ -248,7 +248,7 @@ say(f"Symbolic derivative: **×{growth:.2f}** operations per extra step at $n = 
     f"With `cse`: log-log slope **{slope_cse:.2f}** in $n$ over $n = 4 \\dots 8$ (quadratic). "
     f"adlib's tape: slope **{slope_tape:.2f}**, exactly +3 nodes per step (linear).",
     ru=f"Символьная производная: число операций растёт **×{growth:.2f}** за каждый следующий шаг при $n = 8$ "
-    f"(экспоненциально). С `cse`: наклон в log-log масштабе **{slope_cse:.2f}** по $n$ на $n = 4 \\dots 8$ "
+    f"(экспоненциально). С `cse`: наклон в двойном логарифмическом масштабе **{slope_cse:.2f}** по $n$ на $n = 4 \\dots 8$ "
     f"(квадратичный рост). Лента adlib: наклон **{slope_tape:.2f}**, ровно +3 узла на шаг (линейный рост).")
 claim(2.2 < growth < 3, "the symbolic derivative grows by about ×2.5 per step", growth=growth)
 claim(1.6 < slope_cse < 2.2 and 0.85 < slope_tape < 1.05, "cse's count grows quadratically, the tape linearly",
@@ -283,7 +283,7 @@ for counts, slope, color, label in [([r.cse_ops for r in rows], slope_cse, "C2",
     ax2.loglog(n_fit, np.exp(log_y), ":", lw=3, color="k" if color == "C2" else "0.4",
                label=tr(f"fit: slope {slope:.2f} over n = 4…8", f"наклон {slope:.2f} на n = 4…8"))
 ax2.set(xlabel=tr("n (log scale)", "n (лог. шкала)"), ylabel=tr("operations / nodes", "операции / узлы"),
-        title=tr("Log-log: cse quadratic, tape linear", "Log-log: cse квадратично, лента линейно"))
+        title=tr("Log-log: cse quadratic, tape linear", "Двойной лог. масштаб: cse — квадратично, лента — линейно"))
 ax2.set_xticks(ns, [str(n) for n in ns], minor=False)
 ax2.set_xticks([], minor=True)
 ax2.legend()
@@ -480,7 +480,7 @@ copies_of_w = np.array(peak_fwd_kb) / (w.nbytes / 1024)
 copies = int(f"{copies_of_w.mean():.0f}")
 print(tr(f"log-log slope in n: tape {slope:.2f}, peak of grad {slope_peak:.2f}; "
          f"peak of jvp ≈ {copies} arrays the size of w, at every n",
-         f"наклон в log-log масштабе по n: лента {slope:.2f}, пик grad {slope_peak:.2f}; "
+         f"наклон в двойном логарифмическом масштабе по n: лента {slope:.2f}, пик grad {slope_peak:.2f}; "
          f"пик jvp ≈ {copies} {plural_ru(copies, 'массив', 'массива', 'массивов')} размера w при любом n"))
 claim(0.9 < slope < 1.1 and 0.85 < slope_peak < 1.1, "reverse mode's memory grows with slope 1",
       slope=slope, slope_peak=slope_peak)
@@ -678,7 +678,7 @@ forward = [float(forward_algorithm(tape, 0)), float(forward_algorithm(tape, 1))]
 backward = [float(b) for b in backward_algorithm(tape)]
 print(tr(f"forward mode (2 sweeps): {forward}\nbackward mode (1 sweep): {backward}\nclosed form:             {exact}",
          f"прямой режим (2 прохода):  {forward}\nобратный режим (1 проход): {backward}\n"
-         f"формула:                   {exact}"))
+         f"в явном виде:              {exact}"))
 np.testing.assert_allclose(forward, exact, rtol=1e-14)
 np.testing.assert_allclose(backward, exact, rtol=1e-14)
 np.testing.assert_allclose(backward_algorithm(tape_as_written), exact, rtol=1e-14)

@@ -95,7 +95,7 @@ display(Math(f"{expression.signature} = {expression.latex}"))  # how the text wa
 for text, point in [("np.sin(x)", (1.0, 2.0, 0.5)), ("__import__('os')", (1.0, 2.0, 0.5)),
                     ("x^2", (1.0, 2.0, 0.5)), ("log(x)", (-1.0, 2.0, 0.5))]:
     view = playground_view(text, point)
-    print(f"{text!r:20} {view.status:7} {view.message}")
+    print(f"{text!r:20} {view.title}: {view.message}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The traced graph / Вычислительный граф

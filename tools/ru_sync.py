@@ -77,6 +77,16 @@ _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+", re.S)
 
 
+_FORM_TITLE = re.compile(r"(?m)^(#@title )(.+?) / (.*[А-Яа-яЁё].*)$")
+
+
+def russian_code(source):
+    """An English code cell as its Russian twin has it: the same, except a Colab form title ``#@title English /
+    Русский`` (Colab shows it as the collapsed cell's heading, and no ``lang`` setting can choose it) keeps only its
+    Russian half, ``#@title Русский``."""
+    return _FORM_TITLE.sub(r"\1\3", source)
+
+
 def en_hash(source):
     """The ``en`` key of the Russian translation of the English markdown ``source``: 10 hex digits of its SHA-1."""
     return hashlib.sha1(source.strip().encode("utf-8")).hexdigest()[:10]
@@ -197,6 +207,7 @@ def sync(english, russian, name):
                 kind = "changed" if previous else "new"
             new.metadata[KEY] = h
         else:
+            new.source = russian_code(cell.source)
             kind = None
         new.metadata = _sorted(new.metadata)
         cells.append(new)

@@ -62,7 +62,7 @@ import numpy as np
 from ..core import unbox
 from ..custom import checkpoint  # noqa: F401  (the library function; this module is its lesson)
 from ..differential_operators import vjp
-from .i18n import plural_ru, tr
+from .i18n import player_html, plural_ru, tr
 from .measure import check_int
 
 __all__ = [
@@ -659,7 +659,7 @@ def animate_schedules(schedules, n, row_height=1.9, width=10.0, lang=None):
     handles = [Line2D([], [], marker="o", ls="", markersize=13, markeredgecolor="k", markerfacecolor=_COLORS[k],
                       label=lab)
                for k, lab in [("checkpoint", tr("checkpoint", "контрольная точка", lang)),
-                              ("current", tr("current state", "текущее", lang)),
+                              ("current", tr("current state", "текущее состояние", lang)),
                               ("tape", tr("on a tape", "на ленте", lang)),
                               ("adjoint", tr("adjoint held", "x̄ в памяти", lang)),  # the row is labelled x̄
                               ("done", tr("adjoint passed back", "x̄ передана назад", lang))]]  # fmt: skip
@@ -693,12 +693,11 @@ class ScheduleAnimation:
     def to_jshtml(self, fps=3, dpi=None, colors=32):
         """The HTML of matplotlib's JavaScript player (``Animation.to_jshtml``), each frame reduced to
         ``colors`` colours (our pictures have a handful): a few times fewer bytes in the notebook. ``dpi``: the
-        figure's own by default (the size its text was chosen for). The player's ``/* … */`` comments are left out
-        (English prose in the notebook's outputs, which the Russian edition's check would read as shown text)."""
+        figure's own by default (the size its text was chosen for). The player speaks the notebook's language
+        (:func:`adlib.course.i18n.player_html`)."""
         dpi = self.fig.dpi if dpi is None else dpi
         import base64
         import io
-        import re
         import tempfile
         from pathlib import Path
 
@@ -717,7 +716,7 @@ class ScheduleAnimation:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp, "animation.html")
             self._write(Writer(fps=fps, embed_frames=True, default_mode="once"), path, dpi)
-            return re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+            return player_html(path.read_text())
 
     def save_gif(self, path, fps=3, dpi=None):
         """Write the animation as a GIF (at the figure's own dpi by default)."""

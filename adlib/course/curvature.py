@@ -41,11 +41,12 @@ import numpy as np
 
 from .. import numpy as anp
 from ..differential_operators import grad, jvp, value_and_grad, vjp
-from .i18n import tr
+from .i18n import Labels, tr
 from .measure import check_int, loglog_slope
 from .mlp import two_spirals
 
 __all__ = [
+    "METHOD_NAMES",
     "plot_spectral_density",
     "plot_eigenvalue_densities",
     "plot_trace_errors",
@@ -77,6 +78,8 @@ __all__ = [
     "spectrum_matrix",
     "mlp_problem",
 ]
+
+METHOD_NAMES = Labels({"hutchinson": ("Hutchinson", "Хатчинсон"), "hutch++": ("Hutch++", "Hutch++")})  # as shown
 
 # ----------------------------------------------------------------------------------------------------------
 # Hessian-vector products: the three nestings
@@ -514,11 +517,12 @@ def plot_trace_errors(ax, budgets, errors, lang=None):
                              f"budgets {m.shape}")
         slope = loglog_slope(m, errors[method])
         lines += ax.loglog(m, errors[method], marker,
-                           label=tr(f"{method} (slope {slope:.2f})", f"{method} (наклон {slope:.2f})", lang))
+                           label=tr(f"{METHOD_NAMES.in_language(lang)[method]} (slope {slope:.2f})",
+                                    f"{METHOD_NAMES.in_language(lang)[method]} (наклон {slope:.2f})", lang))
     ref = errors["hutchinson"][0]
     lines += ax.loglog(m, ref * (m / m[0]) ** -0.5, "k:", lw=1, label=r"$\propto m^{-1/2}$")
     lines += ax.loglog(m, ref * (m / m[0]) ** -1.0, "k--", lw=1, label=r"$\propto m^{-1}$")
-    ax.set_xlabel(tr("matvecs m", "умножений на матрицу m", lang))
+    ax.set_xlabel(tr("matvecs m", "число умножений на матрицу m", lang))
     ax.legend()
     return lines
 

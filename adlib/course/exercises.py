@@ -81,8 +81,8 @@ class Feedback:
 
     def __str__(self):
         icon = _LOOK[self.status][0]
-        parts = [f"{icon} {self.title}", self.message, self.hint and tr("Hint: ", "Подсказка: ") + self.hint]
-        return " ".join(p for p in parts if p)
+        parts = [self.message, self.hint and tr("Hint: ", "Подсказка: ") + self.hint]
+        return f"{icon} {self.title}: " + " ".join(p for p in parts if p) if any(parts) else f"{icon} {self.title}"
 
     __repr__ = __str__
 
@@ -385,7 +385,7 @@ def check_rule(impl, points, jvp=None, vjp=None, order=2, hint=""):
     n_points = len(_points(points))
     return Feedback(PASSED, tr(f"{names} rule correct", f"Правило {names} верное"),
                     tr(f"check_grads passed to order {order} at {n_points} point(s).",
-                       f"check_grads пройден до порядка {order} в {n_points} "
+                       f"проверка check_grads пройдена до порядка {order} в {n_points} "
                        f"{plural_ru(n_points, 'точке', 'точках', 'точках')}."))
 
 
@@ -498,9 +498,12 @@ def check_prediction(guess, measured, within=2.0, name="", hint=""):
                         tr(f"you said {_show(guess)}; {what} is {_show(measured)} ({_off(factor, 'en')}).",
                            f"вы сказали {_show(guess)}; {what} — {_show(measured)} ({_off(factor, 'ru')})."),
                         max_diff=factor)
-    direction = (tr("too high", "слишком много") if guess > measured else tr("too low", "слишком мало"))
-    raise _Mismatch(tr(f"you said {_show(guess)}, {what} is {_show(measured)}: {factor:.2g}× {direction}.",
-                       f"вы сказали {_show(guess)}, а {what} — {_show(measured)}: в {factor:.2g} раза {direction}."),
+    direction = (tr("too high", "больше") if guess > measured else tr("too low", "меньше"))
+    times = f"{factor:.2g}"
+    times_ru = "раза" if not times.isdigit() else plural_ru(int(times), "раз", "раза", "раз")  # 1.5 раза, 5 раз
+    raise _Mismatch(tr(f"you said {_show(guess)}, {what} is {_show(measured)}: {times}× {direction}.",
+                       f"вы сказали {_show(guess)}, а {what} — {_show(measured)}: в {times} {times_ru} {direction}, "
+                       "чем измерено."),
                     factor)
 
 

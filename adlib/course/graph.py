@@ -378,11 +378,22 @@ class TraceRow:
 
 def _chain(lhs, symbolic, rule, numbers, result):
     parts = [lhs]
-    for p in (symbolic, rule, numbers):
-        if p and p != parts[-1]:
+    for p in (symbolic, rule, numbers, _num(result, parenthesize=False)):
+        if p and p != parts[-1]:  # "v_5 = -v_4 = -1.582", not "… = -1.582 = -1.582"
             parts.append(p)
-    parts.append(_num(result, parenthesize=False))
     return " = ".join(parts)
+
+
+def _factor(latex):
+    """A local derivative as a factor of a product: in parentheses if it is a sum or starts with a minus
+    (``\\frac{dL}{dv_5} (-1)``, not ``\\frac{dL}{dv_5} -1``, which reads as a subtraction)."""
+    depth = 0
+    for k, ch in enumerate(latex):
+        depth += ch in "{(["
+        depth -= ch in "})]"
+        if depth == 0 and ch in "+-" and (k == 0 or latex[k - 1] == " "):
+            return f"({latex})"
+    return latex
 
 
 def _function_latex(graph, node):
@@ -448,7 +459,7 @@ class EvaluationTrace:
             caption = tr(f"Forward evaluation trace, tangents {tangent}",
                          f"Трасса прямого режима, касательные {tangent}", lang)
         else:
-            what = tr(f"adjoint v̄ = d{out}/dv", f"сопряжённая v̄ = d{out}/dv", lang)
+            what = tr(f"adjoint v̄ = d{out}/dv", f"сопряжённая переменная v̄ = d{out}/dv", lang)
             caption = tr(f"Reverse evaluation trace (the backward sweep), adjoints v̄ = d{out}/dv",
                          f"Трасса обратного режима (обратный проход), сопряжённые переменные v̄ = d{out}/dv", lang)
         header = [tr("step", "шаг", lang), tr("node", "узел", lang), tr("value", "значение", lang), what,
@@ -540,7 +551,7 @@ def forward_trace(graph, wrt=0, seed=None):
                 terms.sort(key=lambda term: order.index(term.argnum))  # shown as the slides write it
             parents = [graph.nodes[term.source] for term in terms]
             symbolic = " + ".join(f"{_partial(node.latex, p.latex)} {d(p)}" for p in parents)
-            rule_form = " + ".join(f"{term.local_latex} {d(p)}" for term, p in zip(terms, parents))
+            rule_form = " + ".join(f"{_factor(term.local_latex)} {d(p)}" for term, p in zip(terms, parents))
             numbers = " + ".join(f"{_num(term.local)}{_NUMBER_MUL}{_num(tangents[term.source])}" for term in terms)
             rows.append(TraceRow(len(rows), node.index, node.name, node.value, t, tuple(terms),
                                  _function_latex(graph, node), _chain(d(node), symbolic, rule_form, numbers, t)))
@@ -581,7 +592,7 @@ def reverse_trace(graph, adjoint=1.0):
                 shown = sorted(terms, key=lambda term: term.target)
                 consumers = [graph.nodes[term.target] for term in shown]
                 symbolic = " + ".join(f"{d(c)} {_partial(c.latex, node.latex)}" for c in consumers)
-                rule_form = " + ".join(f"{d(c)} {term.local_latex}" for term, c in zip(shown, consumers))
+                rule_form = " + ".join(f"{d(c)} {_factor(term.local_latex)}" for term, c in zip(shown, consumers))
                 numbers = " + ".join(f"{_num(adjoints[term.target])}{_NUMBER_MUL}{_num(term.local)}" for term in shown)
                 formula = _chain(d(node), symbolic, rule_form, numbers, g) if terms else f"{d(node)} = 0"
             adjoints[i] = g

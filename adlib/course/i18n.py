@@ -11,9 +11,10 @@ functions that draw or print text call :func:`tr` (or take ``lang=`` to override
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-__all__ = ["LANGUAGES", "Labels", "language", "plural_ru", "set_language", "tr"]
+__all__ = ["LANGUAGES", "Labels", "language", "player_html", "plural_en", "plural_ru", "set_language", "tr"]
 
 LANGUAGES = ("en", "ru")
 _current = "en"
@@ -81,3 +82,21 @@ class Labels(Mapping):
     def in_language(self, lang):
         """The plain dict in ``lang``."""
         return {key: tr(*pair, lang=lang) for key, pair in self._pairs.items()}
+
+
+# matplotlib's JavaScript animation player (``Animation.to_jshtml``): its buttons' tooltips and its three loop modes
+_PLAYER_RU = {"Decrease speed": "Медленнее", "First frame": "Первый кадр", "Previous frame": "Предыдущий кадр",
+              "Play backwards": "Назад", "Pause": "Пауза", "Play": "Воспроизвести", "Next frame": "Следующий кадр",
+              "Last frame": "Последний кадр", "Increase speed": "Быстрее", "Repetition mode": "Режим повтора",
+              "Once": "Один раз", "Loop": "По кругу", "Reflect": "Туда и обратно"}
+_PLAYER_TEXT = re.compile(r'((?:title|aria-label)="|<label for="[^"]*">)(' + "|".join(_PLAYER_RU) + r')(?=["<])')
+
+
+def player_html(html: str, lang: str | None = None) -> str:
+    """The HTML of matplotlib's animation player (``anim.to_jshtml()``) in the notebook's language (or ``lang``):
+    its buttons' tooltips and loop modes in Russian for ``"ru"``; and without the player's ``/* … */`` JavaScript
+    comments (English prose stored in the notebook's outputs)."""
+    html = re.sub(r"/\*.*?\*/", "", html, flags=re.S)
+    if tr("en", "ru", lang) == "ru":
+        html = _PLAYER_TEXT.sub(lambda m: m.group(1) + _PLAYER_RU[m.group(2)], html)
+    return html

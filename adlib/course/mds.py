@@ -308,7 +308,7 @@ def plot_loss_vs_evaluations(ax, results, labels=None, L_min=None, lang=None):
         evaluations = np.maximum(result["evaluations"], 1)
         lines += ax.loglog(evaluations, np.asarray(result["losses"]) - L_min + 1e-12, label=labels.get(method, method))
     ax.set_xlabel(tr(f"evaluations of $L$ (a gradient counted as {zo.GRAD_COST:g})",
-                     f"вычислений $L$ (градиент считается за {zo.GRAD_COST:g})", lang))
+                     f"число вычислений $L$ (градиент засчитан за {zo.GRAD_COST:g})", lang))
     ax.set_ylabel(r"$L(W) - L_{\min}$ " + tr(r"(+$10^{-12}$ to show 0)", r"(+$10^{-12}$, чтобы был виден 0)", lang))
     ax.legend()
     return lines
@@ -363,11 +363,12 @@ def animate_maps(results, cities, D, km_per_unit, budgets, methods=("gradient", 
             for i, text in zip(named, named_texts):
                 text.xy = W[i]
                 text.set_visible(bool(error < label_below_km))
-            off = tr(f"distances off by {error:.0f} km (rms)", f"расстояния неверны на {error:.0f} км (ср. кв.)", lang)
+            off = tr(f"distances off by {error:.0f} km (rms)", f"ошибка расстояний {error:.0f} км (ср. кв.)", lang)
             title.set_text(f"{labels.get(method, method)}\n{off}")
         evaluations_ru = plural_ru(budgets[frame], "вычисления", "вычислений", "вычислений")  # после 61 вычисления
         caption.set_text(tr(f"after {budgets[frame]} evaluations of L (grey ×: where a solution ends up)",
-                            f"после {budgets[frame]} {evaluations_ru} L (серые ×: куда приходит решение)", lang))
+                            f"после {budgets[frame]} {evaluations_ru} L "
+                            "(серые ×: карта, к которой сходится решение)", lang))
         return points
 
     draw(0)

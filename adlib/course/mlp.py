@@ -113,14 +113,15 @@ def memory_summary(b, widths, itemsize=8):
     }
 
 
-def format_bytes(n):
-    """``16384`` -> ``'16.4 kB'``: decimal (SI) units, 1 kB = 1000 bytes, as notebook 08 prints them; whole bytes
-    below 1 kB."""
+def format_bytes(n, lang=None):
+    """``16384`` -> ``'16.4 kB'`` (``'16.4 кБ'`` in Russian): decimal (SI) units, 1 kB = 1000 bytes, as notebook 08
+    prints them; whole bytes below 1 kB."""
     if not isinstance(n, int | float | np.integer | np.floating) or isinstance(n, bool) or n < 0:
         raise ValueError(f"format_bytes expects a non-negative number of bytes, got {n!r}")
-    for unit in ["B", "kB", "MB", "GB", "TB"]:
-        if n < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+    units = tr("B kB MB GB TB", "Б кБ МБ ГБ ТБ", lang).split()
+    for k, unit in enumerate(units):
+        if n < 1000 or k == len(units) - 1:
+            return f"{n:.0f} {unit}" if k == 0 else f"{n:.1f} {unit}"
         n /= 1000
 
 
@@ -135,10 +136,10 @@ def shapes_table(b, widths, itemsize=8, lang=None):
              f" {stored:>11} {jacobians:>12}"]
     for r in rows:
         lines.append(f"{r['k']:>2}  {str(r['v_in']):>11} {str(r['w']):>11} {str(r['v_out']):>13} "
-                     f"{str(r['dL_dw']):>11} {str(r['jacobian_per_sample']):>12} {format_bytes(r['stored']):>11} "
-                     f"{format_bytes(r['jacobians']):>12}")
+                     f"{str(r['dL_dw']):>11} {str(r['jacobian_per_sample']):>12} {format_bytes(r['stored'], lang):>11} "
+                     f"{format_bytes(r['jacobians'], lang):>12}")
     total = memory_summary(b, widths, itemsize)
-    activations, weights, jac = (format_bytes(total[k]) for k in ("activations", "weights", "jacobians"))
+    activations, weights, jac = (format_bytes(total[k], lang) for k in ("activations", "weights", "jacobians"))
     lines.append(tr(f"stored activations v_0…v_{len(rows)}: {activations};  weights: {weights};  "
                     f"per-example Jacobians, if formed: {jac}",
                     f"хранимые активации v_0…v_{len(rows)}: {activations};  веса: {weights};  "
@@ -163,7 +164,7 @@ def plot_memory(b, widths, ax=None, b_max=10_000, itemsize=8, lang=None):
     ax.loglog(bs, [m["activations"] for m in totals], color="tab:blue",
               label=tr("stored activations ∝ b", "хранимые активации ∝ b", lang))
     ax.loglog(bs, [m["weights"] for m in totals], color="gray", ls="--",
-              label=tr("weights (no b)", "веса (без b)", lang))
+              label=tr("weights (no b)", "веса (не зависят от b)", lang))
     ax.axvline(b, color="gray", ls=":", label=f"b = {b}")
     ax.set_xlabel(tr("batch size b", "размер батча b", lang))
     ax.set_ylabel(tr(f"bytes (itemsize {itemsize})", f"байт (элемент — {itemsize} байт)", lang) if itemsize != 8

@@ -392,6 +392,11 @@ class PlaygroundView:
         return self.status == "ok"
 
     @property
+    def title(self):
+        """What went wrong, as the view's heading says it in the notebook's language ("" when ``ok``)."""
+        return "" if self.ok else tr(*_TITLES[self.status])
+
+    @property
     def inputs(self):
         """The variables the expression uses (the graph's inputs), or all the variables if it did not parse."""
         return self.expression.variables if self.expression is not None else self.variables
@@ -510,7 +515,7 @@ def _numbers(values):
 
 
 def _message_html(view):
-    title = tr(*_TITLES[view.status])
+    title = view.title
     return (f'<p class="adlib-playground-message" style="color:#b00000"><b>{html.escape(title)}.</b> '
             f"{html.escape(view.message)}</p>")
 

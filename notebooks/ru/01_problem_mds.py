@@ -63,7 +63,6 @@ set_language("ru")  # русская редакция: подписи графи
 
 # %% slideshow={"slide_type": "skip"}
 import os
-import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -74,7 +73,7 @@ import adlib.numpy as anp
 from adlib.course import exercises, mds, projector
 from adlib.course import zero_order as zo
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import plural_ru, tr
+from adlib.course.i18n import player_html, plural_ru, tr
 from adlib.course.measure import time_calls
 
 projector.use()  # figure text readable on a 1280×720 slide
@@ -167,7 +166,7 @@ exercises.check_grad(my_mds_gradient, lambda W: mds_loss(W, D), points=[W_test, 
                            "W_m входит в сумму дважды: первой точкой пар (m, j) и второй точкой пар (i, m)"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # ∂r_mj/∂W_m = 2(W_m − W_j) and ∂r_im/∂W_m = −2(W_i − W_m) = 2(W_m − W_i), so with L = Σ r_ij²:
 #   ∂L/∂W_m = Σ_j 2 r_mj · 2(W_m − W_j) + Σ_i 2 r_im · 2(W_m − W_i) = 8 Σ_j r_mj (W_m − W_j),
 # the two sums being equal because r (like D) is symmetric. Counting W_m only once gives half the gradient.
@@ -188,7 +187,7 @@ exercises.check_grad(solution_mds_gradient, lambda W: mds_loss(W, D), points=[W_
 # * **метод Нелдера–Мида** (`scipy.optimize.minimize`) платит за каждый вызов, вызовы считает обёртка;
 # * **GD с `adlib.grad`** платит один градиент за шаг. Обратный режим стоит небольшого постоянного числа вычислений —
 #   классическая оценка около 4–5 (Griewank & Walther); мы засчитываем `GRAD_COST = 4` вычисления за градиент.
-#   Замер времени самого adlib (за рамками лекции, в конце) измеряет это число на нашей функции потерь; ноутбук 03
+#   Замер времени adlib в конце ноутбука (за рамками лекции) даёт это число для нашей функции потерь; ноутбук 03
 #   показывает, что оно не растёт с $d$.
 
 # %% [markdown] en="d18ac5cb19" slideshow={"slide_type": "slide"}
@@ -249,16 +248,16 @@ say(f"GD with the gradient: $L - L_{{\\min}} < 10^{{-10}}$ after {to_minimum:.0f
 # %% [markdown] en="1ddf1691ed" slideshow={"slide_type": "fragment"}
 # Что видно: с градиентом функция потерь достигает минимума (с точностью до округления) за несколько тысяч вычислений;
 # после 10 000 вычислений двухточечный метод всё ещё далёк от него, а метод Нелдера–Мида, хороший в размерности 2–5,
-# при $d = 68$ ещё дальше. В минимуме расстояния GD ошибаются на несколько км, а не на 0: Земля не плоская, и ни у
+# при $d = 68$ ещё дальше. В минимуме расстояния на карте GD отличаются от настоящих на несколько км, а не на 0: Земля не плоская, и ни у
 # одной плоской карты нет в точности её расстояний. (`ADLIB_FULL=1` даёт каждому методу в десять раз больший бюджет:
 # посмотрите, далеко ли это продвинет два метода без градиента.)
 
-# %% [markdown] en="8fa60ae274" slideshow={"slide_type": "slide"}
+# %% [markdown] en="2e6c2e1ba7" slideshow={"slide_type": "slide"}
 # ## Особенно в пространствах большой размерности
 #
 # Слайд: безградиентные методы решают эту задачу намного медленнее, *особенно в пространствах большой размерности*.
-# Тот же бюджет в 4000 вычислений для $n$ крупнейших городов, $d = 2n$ (`mds.mds_map`, функция, на которой построен
-# виджет в конце); ошибка расстояний в км:
+# Одинаковый для всех методов и всех $n$ бюджет — 4000 вычислений — для $n$ крупнейших городов, $d = 2n$
+# (`mds.mds_map`, функция, на которой построен виджет в конце); ошибка расстояний в км:
 
 # %% slideshow={"slide_type": "fragment"}
 sizes = (3, 8, 15, 25, 34)
@@ -306,7 +305,7 @@ print(tr(f"X3: {X3.shape[0]} points in R^{X3.shape[1]}; D3: {D3.shape[0]}×{D3.s
 # %% [markdown] en="64eb18d4e7" slideshow={"slide_type": "subslide"}
 # **Упражнение 1.2** — двойное центрирование. Вычислите $B = -\tfrac12 J D_3 J$ с
 # $J = I - \frac1N \mathbf{1}\mathbf{1}^\top$ только по расстояниям `D3` (NumPy: `np.eye`, `np.ones`, `@`). Запуск
-# ячейки сравнивает результат с матрицей Грама $X_c X_c^\top$ центрированных точек, которую формула ни разу не видит.
+# ячейки сравнивает результат с матрицей Грама $X_c X_c^\top$ центрированных точек, которая в формулу не входит.
 
 # %% slideshow={"slide_type": "-"} tags=["exercise"]
 my_B3 = ...  # your code here: the N×N matrix −½ J D3 J
@@ -316,7 +315,7 @@ exercises.check_value(my_B3, Xc @ Xc.T, rtol=1e-10, name="B",
                             "J = np.eye(N) − np.ones((N, N)) / N, затем два матричных произведения через @"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # J subtracts the mean: J D3 J centres D3's rows and columns. With D_ij = ‖x_i‖² − 2 x_iᵀx_j + ‖x_j‖², the terms
 # ‖x_i‖² and ‖x_j‖² are constant along a row or a column, so the centring removes them: −½ J D3 J = X_c X_cᵀ.
 solution_J = np.eye(N) - np.ones((N, N)) / N
@@ -338,7 +337,7 @@ exercises.check_prediction(my_nonzero_count, nonzero_eigenvalues(mds.classical_m
                                  "B = X_c X_cᵀ, а у X_c всего три столбца: каков ранг B?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # B = X_c X_cᵀ with X_c of shape 34×3: its rank is at most 3, the dimension of the points (and exactly 3, since the
 # cities do not lie in one plane through their centre). The other 31 eigenvalues are 0: the distances of points in
 # R^3 carry three coordinates' worth of information, and classical MDS reads it off the top eigenvectors.
@@ -396,7 +395,7 @@ say(f"$B$ has **{count3}** nonzero eigenvalues, {eigenvalues3[0]:.3g}, {eigenval
 frame_budgets = np.unique(np.geomspace(10, BUDGET, 20).astype(int))
 fig, anim = mds.animate_maps(results, cities, D, km_per_unit, frame_budgets, ("gradient", "two_point"), labels)
 plt.close(fig)
-display(HTML(re.sub(r"/\*.*?\*/", "", anim.to_jshtml(), flags=re.S)))  # without the player's JavaScript comments
+display(HTML(player_html(anim.to_jshtml())))  # the player's buttons in the notebook's language
 
 error_gd_1000 = mds.distance_error_km(mds.at_budget(results["gradient"], 1000), D, km_per_unit)
 error_two_point_10000 = mds.distance_error_km(mds.at_budget(results["two_point"], 10_000), D, km_per_unit)
@@ -433,7 +432,7 @@ print(tr(f"slide's loss: classical MDS {mds.mds_loss(W_classical, D):.6e}, GD {m
 print(tr(f"rms distance between the two maps after Procrustes: {rms * km_per_unit:.2f} km "
          f"(the map spans {np.sqrt(D.max()) * km_per_unit:.0f} km); scipy's disparity {disparity:.2e}",
          f"ср. кв. расстояние между картами после Прокруста: {rms * km_per_unit:.2f} км "
-         f"(размах карты {np.sqrt(D.max()) * km_per_unit:.0f} км); disparity в scipy {disparity:.2e}"))
+         f"(размах карты {np.sqrt(D.max()) * km_per_unit:.0f} км); мера расхождения (disparity) в scipy {disparity:.2e}"))
 loss_gd, loss_classical = mds.mds_loss(W_gd, D), mds.mds_loss(W_classical, D)
 claim(loss_gd < loss_classical, "GD reaches a lower value of the slide's loss", gd=loss_gd, classical=loss_classical)
 say(f"The two maps agree to **{rms * km_per_unit:.1f} km** (rms, after Procrustes) over a continent "

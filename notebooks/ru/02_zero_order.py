@@ -32,7 +32,7 @@
 # за определённую цену.* Сначала лекция, слайд за слайдом: двухточечная оценка (Рис. 4), конечные разности (Рис. 5)
 # и **таблица скоростей** со слайда «Проклятие размерности», воспроизведённая в эксперименте, — число итераций до
 # заданной точности в зависимости от размерности $n$, по одной тестовой задаче на каждый столбец таблицы, с
-# подобранными наклонами в логарифмических осях, — и утверждение о $\sqrt n$ для двухточечных оценок. Затем, **за
+# подобранными наклонами в двойном логарифмическом масштабе, — и утверждение о $\sqrt n$ для двухточечных оценок. Затем, **за
 # рамками лекции**: гауссово сглаживание, измеренные смещение и дисперсия случайных оценок, почему два значения
 # видят лишь $1/\sqrt n$ градиента, виджет и проверка с помощью JAX.
 #
@@ -171,7 +171,7 @@ exercises.check_prediction(my_longest_ratio, np.max(np.linalg.norm(estimates, ax
                                  "близко к этому подойдёт лучшее из 30 случайных направлений на плоскости?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # ‖G‖ = d·|⟨∇L, v⟩| ≤ d·‖∇L‖ (Cauchy–Schwarz, ‖v‖ = 1), with equality for v = ±∇L/‖∇L‖. An unbiased estimate is
 # *not* of the gradient's length: one along the gradient is d = 2 times too long, one orthogonal to it is 0. In the
 # plane |cos| > 0.9 (a ratio above 1.8) has probability about 0.29 per direction, so among 30 the longest is close
@@ -263,7 +263,7 @@ exercises.check_grad(my_finite_differences, problem.L, points=[w, -2 * w],
                            "e_i — это np.eye(w.size)[i]; i-я компонента G равна (L(w + ε e_i) − L(w − ε e_i)) / (2ε)"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # One coordinate at a time: a step ±ε along e_i, the difference quotient is the i-th entry of G; 2d calls of L.
 # Its error: truncation ≈ ε²·|third derivative|/6 ≈ 1e-11, round-off ≈ eps_mach·|L|/ε ≈ 1e-11, far below 1e-8.
 def solution_finite_differences(w, eps=1e-5):
@@ -333,7 +333,7 @@ claim(gap < 1e-8, "central differences retrace GD", gap=gap)
 # | GD | $\|\nabla f(x_k)\|^2 \approx \mathcal{O}(1/k)$ | $f(x_k) - f^* \approx \mathcal{O}(1/k)$ | $\|x_k - x^*\|^2 \approx \mathcal{O}((1 - \mu/L)^k)$ |
 # | GD нулевого порядка | $\mathcal{O}(n/k)$ | $\mathcal{O}(n/k)$ | $\mathcal{O}((1 - \mu/(nL))^k)$ |
 #
-# Каждая клетка говорит одно и то же: **GD нулевого порядка нужно примерно в $n$ раз больше итераций**. Сначала один
+# Все клетки таблицы говорят об одном: **GD нулевого порядка нужно примерно в $n$ раз больше итераций**. Сначала один
 # запуск при $n = 100$ на выпуклой функции $\sum_i \frac{i}{n} \log\cosh w_i$ с классическими шагами $1/L$ (GD,
 # центральные разности) и $1/(nL)$ (двухточечная оценка) и одинаковым бюджетом — 6000 вычислений $L$ на каждый
 # метод.
@@ -387,7 +387,7 @@ say(f"Steps bought by 6000 evaluations: GD {runs['gradient'].iterations}, centra
 #
 # По одному эксперименту на столбец: для каждого $n$ — число итераций, за которое величина из этого столбца
 # уменьшается до доли $\delta$ от начальной, с классическими шагами $1/L$ (GD) и $1/(nL)$ (двухточечная оценка);
-# $\lambda_i$ равномерно распределены по $[0.1, 1]$ во всех задачах, так что в любой размерности задачи имеют одну и
+# $\lambda_i$ расставлены через равные промежутки на $[0.1, 1]$ во всех задачах, так что в любой размерности задачи имеют одну и
 # ту же форму.
 #
 # | столбец | тестовая задача | остановка, когда |
@@ -459,7 +459,7 @@ say(f"At $n = {ns[-1]}$, two-point GD over GD's iterations: " + "; ".join(f"{c}:
 # Таблица из лекции, столбец за столбцом: число итераций GD не меняется с ростом $n$ (подобранный наклон в пределах
 # $\pm 0.15$ от 0), а у GD с двухточечной оценкой растёт как $n$ (наклон от 0.8 до 1.25) — одинаково для
 # невыпуклой, выпуклой и сильно выпуклой задач. По вычислениям наклоны те же (2 вычисления на двухточечный шаг,
-# `GRAD_COST` = 4 на градиент). Центральные разности, запущенные тоже (пунктир с квадратами поверх линии GD), делают
+# `GRAD_COST` = 4 на градиент). Мы запустили и центральные разности (пунктир с квадратами поверх линии GD): они делают
 # столько же итераций, сколько GD, с точностью до одной, но каждая стоит $2n$ вычислений: по вычислениям их
 # измеренный наклон от 0.8 до 1.25, они тоже растут как $n$. Конечные разности — *тоже* метод нулевого порядка.
 # `ADLIB_FULL=1` запускает $n = 2 \dots 1024$ с 5 зёрнами генератора и вдобавок гауссово сглаживание.
@@ -493,7 +493,7 @@ exercises.check_prediction(my_two_point_iterations_512, iterations_at(N_PREDICT)
                                  "наклон для двухточечного метода около 1: что даёт удвоение n?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # Slope 1 in n (the table's zero-order row, O((1 − μ/(nL))^k)): the step 1/(nL) halves when n doubles, so the
 # iterations double: twice the table's count at n = 256. GD's count would not change (slope 0).
 strongly_convex = tables["smooth and strongly convex"]
@@ -523,29 +523,33 @@ say(f"At $n = {N_PREDICT}$: two-point GD **{at_512['two_point']:.0f}** iteration
 
 # %% [markdown] en="d6a6ab28f4" slideshow={"slide_type": "subslide"}
 # Почему в выпуклом столбце взята функция с плоским дном: у $\sum_i \frac{i}{n}\log\cosh x_i$ кривизна в минимуме
-# равна $\lambda_{\min} = 1/n$, поэтому под конец GD за шаг сжимает ошибку лишь в $1 - 1/n$ раз и число итераций
+# равна $\lambda_{\min} = 1/n$, поэтому под конец GD за шаг умножает ошибку лишь на $1 - 1/n$ и число итераций
 # зависит от $n$, как только $\delta$ мало. Измерено, только GD:
 
 # %% slideshow={"slide_type": "fragment"}
 gd_counts = {}
+shown = {"convex_logcosh": "log-cosh", "convex_flat": tr("flat-bottomed", "с плоским дном")}
 for make in (zo.convex_logcosh, zo.convex_flat):
     for accuracy in (1e-3, 1e-6):
         counts = [zo.iterations_to_accuracy(make, n, "gradient", accuracy)[0] for n in ns]
         gd_counts[make.__name__, accuracy] = loglog_slope(np.array(ns)[fitted], np.array(counts)[fitted])
-        print(tr(f"{make.__name__:15} δ = {accuracy:g}: GD iterations {np.array(counts, int)}, "
+        print(tr(f"{shown[make.__name__]:15} δ = {accuracy:g}: GD iterations {np.array(counts, int)}, "
                  f"slope {gd_counts[make.__name__, accuracy]:.2f}",
-                 f"{make.__name__:15} δ = {accuracy:g}: итерации GD {np.array(counts, int)}, "
+                 f"{shown[make.__name__]:15} δ = {accuracy:g}: итерации GD {np.array(counts, int)}, "
                  f"наклон {gd_counts[make.__name__, accuracy]:.2f}"))  # fmt: skip
 claim(gd_counts["convex_logcosh", 1e-6] > 0.5 and max(abs(gd_counts["convex_flat", a]) for a in (1e-3, 1e-6)) < 0.1,
       "log-cosh: GD's count grows with n at δ = 1e-6; flat-bottomed: flat at both δ", slopes=gd_counts)  # fmt: skip
+claim(gd_counts["convex_logcosh", 1e-3] < 0.5 * gd_counts["convex_logcosh", 1e-6],
+      "log-cosh: at δ = 1e-3 the count grows far less than at 1e-6", slopes=gd_counts)
 
-# %% [markdown] en="b9e17262b9" slideshow={"slide_type": "fragment"}
-# На log-cosh число итераций GD растёт с $n$ при $\delta = 10^{-6}$ (наклон больше 0.5): оно постоянно, лишь пока
-# $\delta$ достаточно велико, чтобы самые медленные координаты ещё не играли роли. На задаче с плоским дном
-# (кривизна 0 в минимуме: не сильно выпуклая ни при какой точности) оно постоянно при обеих точностях.
+# %% [markdown] en="e78d1b2f9c" slideshow={"slide_type": "fragment"}
+# На log-cosh число итераций GD растёт с $n$ при $\delta = 10^{-6}$ (наклон больше 0.5) и намного слабее при
+# $\delta = 10^{-3}$ (наклон меньше половины прежнего): чем грубее точность, тем меньше значат самые медленные
+# координаты. На задаче с плоским дном (кривизна 0 в минимуме: не сильно выпуклая ни при какой точности) оно
+# постоянно при обеих точностях.
 
 # %% [markdown] en="2d8958f5b1" slideshow={"slide_type": "slide"}
-# ### Для 2-точечных оценок нельзя лучше, чем √n
+# ### Для двухточечных оценок зависимость не может быть лучше, чем √n
 #
 # Утверждение лекции — это **теорема**: Duchi и др. доказывают, что для выпуклых **липшицевых** (возможно,
 # негладких) функций у любого метода, видящего два значения $f$ на каждом шаге, ошибка после $k$ шагов не меньше
@@ -632,7 +636,7 @@ say(f"Fitted slope of the error against $n$: **{slope_sqrt:.2f}** for the two-po
 # множителя $d$ (так как $\mathbb{E}[u u^\top] = I$):
 # $G = \frac{L(w + \varepsilon u) - L(w - \varepsilon u)}{2\varepsilon} u$ (`zo.gaussian_smoothing`). В теоремах
 # Нестерова и Спокойного для гладких функций шаг равен $1/(4(n + 4)L)$; мы берём вчетверо больший, $1/((n + 4)L)$
-# (`zo.standard_step`): это наш масштабированный выбор, а не их.
+# (`zo.standard_step`): это наш выбор (их шаг, умноженный на 4), а не шаг из их теорем.
 
 # %% [markdown] en="309f64d29f" slideshow={"slide_type": "slide"}
 # ### Смещение двухточечной оценки (за рамками лекции)

@@ -36,7 +36,7 @@
 # Этот ноутбук отвечает на два вопроса лекции измерениями: **сколько это стоит** (подсчёт вызовов и замер времени
 # в сравнении с обратным режимом `adlib` при росте $d$) и **насколько это точно** (ошибка в зависимости от
 # $\varepsilon$: U-образный компромисс между ошибкой усечения и ошибкой округления, с ошибкой AD на том же графике),
-# а затем — теорема из лекции. За рамками лекции: то же самое во float32, куда уходит время конечных разностей
+# а затем — теорема из лекции. За рамками лекции: то же самое во float32 и во float16 (упражнение 3.2), куда уходит время конечных разностей
 # (собственная работа цикла) и проверка с помощью JAX.
 #
 # Выполняется меньше чем за минуту.
@@ -154,7 +154,7 @@ exercises.check_values(my_evaluations, {"forward_difference": evaluations(zo.for
                              "каждой координаты k?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # The slide's formula: L(w) once, then L(w + ε e_k) for k = 1..d: d + 1 evaluations, time (d + 1)T.
 # Central differences: L(w + ε e_k) and L(w − ε e_k) for k = 1..d: 2d evaluations, time 2dT (the lecture's answer).
 solution_evaluations = {"forward_difference": 1000 + 1, "central_difference": 2 * 1000}
@@ -177,7 +177,7 @@ for d in (10, 100, 1000):
 # добавляет: метод *нестабилен*, нам придётся выбирать между точностью и стабильностью.
 
 # %% [markdown] en="0e27f20d26" slideshow={"slide_type": "slide"}
-# ## Точность или устойчивость
+# ## Точность или стабильность
 #
 # При уменьшении $\varepsilon$ соревнуются две ошибки:
 #
@@ -214,14 +214,14 @@ claim(all(np.all(errors[epsilons < np.finfo(dtype).eps / 4] == 1) for (_, dtype)
 # На что смотреть: каждая кривая конечных разностей — это **U**: правая ветвь — ошибка усечения (наклон 1 для
 # разностей вперёд, 2 для центральных), левая ветвь — ошибка округления (наклон −1). Вертикальные линии отмечают
 # оптимумы по грубой оценке, $\sqrt{\epsilon_{\text{mach}}}$ и $\epsilon_{\text{mach}}^{1/3}$ (сплошные — float64;
-# пунктирные — float32, что выходит за рамки лекции: это точность глубокого обучения, там та же U-кривая лежит выше).
+# пунктирные — float32, за рамками лекции; это точность глубокого обучения: там та же U-кривая лежит выше).
 # Зелёные линии — AD: никакого $\varepsilon$, ошибка на уровне машинной точности (во float64 ниже $10^{-15}$; точный 0
 # нарисован на уровне $10^{-17}$). Левее $\varepsilon \approx \epsilon_{\text{mach}}$ шаг теряется полностью
 # ($w + \varepsilon = w$ в арифметике с плавающей точкой), и оценка равна 0: относительная ошибка 1.
 
 # %% slideshow={"slide_type": "subslide"}
 print(tr(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}",
-         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных цифр':>13}{'ε* по оценке':>17}{'его ошибка':>13}"))
+         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных знаков':>13}{'ε* по оценке':>17}{'ошибка при ε*':>13}"))
 kept, lost = {}, {}
 METHOD_RU = {"forward": "вперёд", "central": "центральные"}  # the table's row names in the Russian edition
 for (name, dtype), errors in curves.items():
@@ -299,7 +299,7 @@ exercises.check_prediction(my_best_eps_float16, best_step(np.float16), within=3,
                                  "float64 и float32 выше"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # Truncation ε|L''|/2 falls with ε, round-off eps·|L|/ε grows as ε shrinks: they balance near ε* ≈ √eps, the rule
 # that the table above confirms in float64 and float32. In float16, √(2^-10) = 2^-5 ≈ 0.031: a large step.
 solution_best_eps_float16 = np.sqrt(np.finfo(np.float16).eps)
@@ -321,7 +321,7 @@ plt.show()
 
 machine16 = np.finfo(np.float16).eps
 print(tr(f"{'method':22}{'best ε':>10}{'best error':>12}{'digits kept':>13}{'rule-of-thumb ε':>17}{'error there':>13}",
-         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных цифр':>13}{'ε* по оценке':>17}{'его ошибка':>13}"))
+         f"{'метод':22}{'лучший ε':>10}{'мин. ошибка':>12}{'верных знаков':>13}{'ε* по оценке':>17}{'ошибка при ε*':>13}"))
 best16, kept16, at_rule16 = {}, {}, {}
 for name, rule, estimate in (("forward", np.sqrt(machine16), zo.forward_difference),
                              ("central", np.cbrt(machine16), zo.central_difference)):
@@ -443,6 +443,7 @@ claim(0.6 < np.median(agreement) < 1.6, "2d(T + t_loop) predicts the measured ti
 claim(t_loop.max() < 3 * t_loop.min() and (1 + t_loop / T).max() < 1.5 * (1 + t_loop / T).min(),
       "t_loop does not grow with d, and 1 + t_loop/T stays about the same", t_loop_over_T=np.round(t_loop / T, 2))
 claim(ratio_fd[-1] > 2 * dims[-1], "the gap does not vanish at the largest d", ratio=ratio_fd[-1])
+claim(T[-1] / T[0] < 0.1 * dims[-1] / dims[0], "T grows far more slowly than d", T_growth=T[-1] / T[0])
 say(f"Measured over $2dT$: **{(ratio_fd / (2 * dims)).min():.2f}–{(ratio_fd / (2 * dims)).max():.2f}×**; predicted "
     f"by the loop's own work, $1 + t_{{\\text{{loop}}}}/T$: **{(predicted / (2 * dims)).min():.2f}–"
     f"{(predicted / (2 * dims)).max():.2f}×** (measured/predicted: {agreement.min():.2f}–{agreement.max():.2f}). "
@@ -456,13 +457,13 @@ say(f"Measured over $2dT$: **{(ratio_fd / (2 * dims)).min():.2f}–{(ratio_fd / 
        + choose(np.median(ratio_ad) > 5, "выше классической оценки 4–5: питоновские накладные расходы adlib на каждую "
                 "операцию входят в его константу.", "около классической оценки 4–5."))
 
-# %% [markdown] en="a4e9fce9e5" slideshow={"slide_type": "fragment"}
+# %% [markdown] en="12b978d847" slideshow={"slide_type": "fragment"}
 # Итак, зазор — не эффект малых $d$, и он не меняет наклон: $t_{\text{loop}}$ не растёт с $d$ (скопировать несколько
-# тысяч чисел дёшево), а $T$ растёт лишь немного, потому что при таких размерах и то и другое — в основном накладные
-# расходы Python и NumPy на каждый вызов; множитель $1 + t_{\text{loop}}/T$ остаётся примерно одинаковым при всех $d$.
-# Остальная часть курса — алгоритмы, стоящие за теоремой: [04 — прямой режим](04_forward_mode.ipynb) даёт точные
-# производные, но всё ещё требует $d$ проходов, по одному на каждый вход, так что градиент по-прежнему стоит
-# $d \cdot \mathcal{O}(T)$; [05 — обратный режим](05_reverse_mode.ipynb) — это алгоритм за $\mathcal{O}(T)$.
+# тысяч чисел дёшево), а $T$ растёт гораздо медленнее $d$, потому что при таких размерах и то и другое — в основном
+# накладные расходы Python и NumPy на каждый вызов; множитель $1 + t_{\text{loop}}/T$ остаётся примерно одинаковым
+# при всех $d$. Остальная часть курса — алгоритмы, стоящие за теоремой: [04 — прямой режим](04_forward_mode.ipynb)
+# даёт точные производные, но всё ещё требует $d$ проходов, по одному на каждый вход, так что градиент по-прежнему
+# стоит $d \cdot \mathcal{O}(T)$; [05 — обратный режим](05_reverse_mode.ipynb) — это алгоритм за $\mathcal{O}(T)$.
 
 # %% [markdown] en="e869d78b56" slideshow={"slide_type": "slide"}
 # ## За рамками лекции: проверка с помощью JAX

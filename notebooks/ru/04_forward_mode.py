@@ -168,7 +168,7 @@ exercises.check_values(my_local_and_total, local_and_total(graph),
                              "производная складывает оба"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # Local: L = v2 + v3 as a function of its own arguments; ∂L/∂v2 = 1 (v3 held fixed).
 # Total: v2 also moves L through v3 = √v2, so dL/dv2 = ∂L/∂v2 + ∂L/∂v3 · ∂v3/∂v2 = 1 + 1 · 1/(2√v2).
 solution_v2 = 3.0 * np.log(2.0)  # v2 = w2 log w1 at (2, 3)
@@ -274,7 +274,7 @@ exercises.check_values(my_tangents_w2, forward_trace(graph, wrt="w2").derivative
                              "(касательная родителя); касательные входов задаются начальными значениями (seed)"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # Only the seed changes: dw1/dw2 = 0, dw2/dw2 = 1 (Рис. 13). The values v_i are those of the first pass.
 solution_v1, solution_v2 = np.log(2.0), 3.0 * np.log(2.0)
 solution_tangents_w2 = {"w1": 0.0, "w2": 1.0}
@@ -402,7 +402,7 @@ exercises.check_jvp(my_forward_pass, f_xy, points_xy, seeds_xy,
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 def solution_forward_pass(w, w_dot):
     x, y = w
     x_dot, y_dot = w_dot

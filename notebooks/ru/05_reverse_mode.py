@@ -86,7 +86,7 @@ projector.use()  # figure text readable on a 1280×720 slide
 # [10 — контрольные точки](10_checkpointing.ipynb) (цена обратного режима — память: как платить за неё меньше).
 
 # %% [markdown] en="4205596be5" slideshow={"slide_type": "slide"}
-# ## Обратный режим автоматического дифференцирования
+# ## Обратный режим автоматического дифференцирования: прямой проход сохраняет все $v_i$
 #
 # «Мы рассмотрим ту же функцию с вычислительным графом»: $v_1 = \log w_1$, $v_2 = w_2 v_1$, $v_3 = \sqrt{v_2}$,
 # $L = v_2 + v_3$. Прямой проход вычисляет каждый узел **и сохраняет его**: обратному проходу понадобятся $w_1$
@@ -188,7 +188,7 @@ trace
 fig = draw_steps(graph, trace)
 fig.suptitle(tr(r"Reverse mode at $(2, 3)$: adjoints $\bar v_i = dL/dv_i$, one sweep from $\bar L = 1$ to "
                 r"$\bar w_1, \bar w_2$",
-                r"Обратный режим в точке $(2, 3)$: сопряжённые $\bar v_i = dL/dv_i$, один проход от $\bar L = 1$ "
+                r"Обратный режим в точке $(2, 3)$: сопряжённые переменные $\bar v_i = dL/dv_i$, один проход от $\bar L = 1$ "
                 r"до $\bar w_1, \bar w_2$"))
 fig.tight_layout()
 plt.show()
@@ -213,7 +213,7 @@ graph_b
 # Заполните сопряжённые переменные $\bar v = \frac{dy}{dv}$ в порядке обратного прохода, от $\bar y = 1$ назад к
 # входам. Сопряжённая переменная узла — сумма по использующим его узлам (столбец «используется в»): сопряжённая
 # переменная такого узла, умноженная на локальную производную на ребре,
-# $\bar v_j = \sum_{i \text{ использует } j} \bar v_i \frac{\partial v_i}{\partial v_j}$. Можно числа, можно
+# $\bar v_j = \sum_{i \text{ использует } j} \bar v_i \frac{\partial v_i}{\partial v_j}$. Можно вписывать числа или
 # выражения с `np.cos` и другими функциями NumPy; проверка скажет, какие значения уже верны.
 
 # %% slideshow={"slide_type": "-"} tags=["exercise"]
@@ -234,7 +234,7 @@ exercises.check_values(my_adjoints_baydin, reverse_trace(graph_b).derivatives(),
                              "произведения по одному множителю равна другому множителю"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # The sweep visits the tape backwards; each adjoint is complete when it is reached (all its consumers are done).
 solution_adjoints_baydin = {"y": 1.0}  # dy/dy = 1
 solution_adjoints_baydin["v4"] = solution_adjoints_baydin["y"] * (-1.0)  # ∂(v3 − v4)/∂v4 = −1
@@ -265,8 +265,8 @@ trace_b
 # заплатили?
 #
 # Ответит эксперимент: цепочка из $n$ примитивов $x \mapsto \sin(\sin(\cdots \sin(x)))$ с суммой в конце на векторе
-# из $m = 1000$ чисел (float64: 8 кБ на массив). `tape_size` (из `adlib.course.measure`) подсчитывает, что лента
-# adlib хранит для обратного прохода: выход и аргументы каждого узла, каждый массив — один раз (выход одного $\sin$ —
+# из $m = 1000$ чисел (float64: 8 кБ на массив). `tape_size` (из `adlib.course.measure`) подсчитывает, что именно
+# хранит лента adlib для обратного прохода: выход и аргументы каждого узла, каждый массив — один раз (выход одного $\sin$ —
 # аргумент следующего).
 
 
@@ -304,7 +304,7 @@ exercises.check_prediction(my_tape_kB_256, tape_kB(256), within=1.5,
                                  "какие значения нужны обратному проходу через sin и сколько места занимает каждое?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # The VJP of sin needs its argument (g · cos x), so every array of the forward pass stays on the tape: the input and
 # the 256 outputs of sin (the last one is the sum's argument), 1000 float64 = 8 kB each, plus the scalar sum.
 solution_tape_kB_256 = (256 + 1) * 1000 * 8 / 1e3  # 2056 kB; the 8 bytes of the sum do not show
@@ -371,12 +371,13 @@ ax.legend()
 fig.tight_layout()
 plt.show()
 
-# %% [markdown] en="f45cbbc0a4" slideshow={"slide_type": "fragment"}
+# %% [markdown] en="e11250fb1f" slideshow={"slide_type": "fragment"}
 # Лента растёт **линейно с длиной графа**, по одному сохранённому массиву на примитив, и пик памяти `adlib.grad`
-# растёт вместе с ней; пик прямого режима не растёт — несколько массивов при любом $n$ (при $n = 256$ — более чем в
-# 10 раз меньше). В глубокой сети лента хранит активации всех слоёв: именно это ограничивает размер батча при
-# обучении. Средство, которое называет лекция, — **чекпоинтинг** (контрольные точки градиента): хранить только часть
-# $v_i$, а остальные пересчитывать во время обратного прохода ([10 — контрольные точки](10_checkpointing.ipynb)).
+# растёт вместе с ней; пик прямого режима остаётся на уровне нескольких массивов при любом $n$ (начиная с $n = 4$ он
+# не растёт; при $n = 256$ он более чем в 10 раз меньше). В глубокой сети лента хранит активации всех слоёв: именно
+# это ограничивает размер батча при обучении. Средство, которое называет лекция, — **чекпоинтинг** (контрольные точки
+# градиента): хранить только часть $v_i$, а остальные пересчитывать во время обратного прохода
+# ([10 — контрольные точки](10_checkpointing.ipynb)).
 
 # %% [markdown] en="c6f350879e" slideshow={"slide_type": "slide"}
 # ## Алгоритм обратного режима автоматического дифференцирования
@@ -489,7 +490,7 @@ exercises.check_rule(softplus, [np.array([-3.0, -0.5, 0.0, 1.0, 4.0])], jvp=my_s
                            "продифференцируйте log(1 + e^x) как сложную функцию: появится сигмоида"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # φ'(x) = e^x / (1 + e^x) = 1 / (1 + e^(−x)), the sigmoid. Elementwise: the JVP and the VJP are the same formula.
 def solution_softplus_jvp(t, ans, x):
     return t / (1 + anp.exp(-x))  # anp, not np: the rule itself gets differentiated (order 2)
@@ -521,7 +522,7 @@ exercises.check_rule(np.arcsin, [np.array([-0.7, -0.2, 0.3, 0.8])], jvp=my_arcsi
                            "cos(arcsin x) через x"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # From sin(arcsin x) = x: cos(arcsin x) · (arcsin x)' = 1, and cos(arcsin x) = √(1 − x²) > 0 on (−1, 1).
 def solution_arcsin_jvp(t, ans, x):
     return t / anp.sqrt(1 - x * x)
@@ -595,7 +596,7 @@ print(tr("reverse traces == jax.grad and jax.vjp (float64, rtol 1e-12) at 5 poin
          "обратные проходы == jax.grad и jax.vjp (float64, rtol 1e-12) в 5 точках"))
 print(tr("jax.grad at (2, 3):", "jax.grad в точке (2, 3):"), tuple(float(v) for v in jax.grad(L_jax, argnums=(0, 1))(2.0, 3.0)))
 
-# %% [markdown] en="62f343033f" slideshow={"slide_type": "slide"}
+# %% [markdown] en="72ac692958" slideshow={"slide_type": "slide"}
 # ## Итоги
 #
 # * Обратный режим: прямой проход, **сохраняющий** все $v_i$, затем один обратный проход от $\bar L = 1$ по формуле
@@ -604,6 +605,7 @@ print(tr("jax.grad at (2, 3):", "jax.grad в точке (2, 3):"), tuple(float(v
 #   складываются. Формула вытягивает от потомков, код проталкивает к предкам: суммы те же.
 # * Один обратный проход даёт весь градиент $\nabla_w L$ примерно за стоимость одного вычисления функции:
 #   $\mathcal{O}(T)$ вместо $d\,\mathcal{O}(T)$ прямого режима.
-# * Цена — память: лента растёт с длиной графа (измерено выше: по массиву на примитив), а память прямого режима не
-#   растёт. [10 — контрольные точки](10_checkpointing.ipynb) возвращает часть её ценой повторных вычислений;
-#   [06 — choose your fighter](06_choose_your_fighter.ipynb) выясняет, какой режим выигрывает для якобиана.
+# * Цена — память: лента растёт с длиной графа (измерено выше: по массиву на примитив), а память прямого режима
+#   остаётся на уровне нескольких массивов. [10 — контрольные точки](10_checkpointing.ipynb) возвращает часть её ценой
+#   повторных вычислений; [06 — choose your fighter](06_choose_your_fighter.ipynb) выясняет, какой режим выигрывает
+#   для якобиана.

@@ -157,7 +157,7 @@ exercises.check_choice(my_mode_2_to_1000, MODE_NAME[cheaper_mode(2, 1000)], ["fo
                              "столбцов и строк?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # J is 1000 × 2: forward mode needs one JVP per input (2 columns), reverse mode one VJP per output (1000 rows).
 solution_mode_2_to_1000 = "forward"
 
@@ -186,7 +186,7 @@ exercises.check_choice(my_mode_1000_to_1, MODE_NAME[cheaper_mode(1000, 1)], ["fo
                        hint=("J is now a single row", "J теперь — одна строка"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # J is 1 × 1000, the gradient: one backward sweep gives all of it; forward mode needs 1000 JVPs, one per input.
 solution_mode_1000_to_1 = "reverse"
 
@@ -433,7 +433,7 @@ exercises.check_values(my_waist_passes, waist_passes(),
                              "дешёвом режиме"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # Pure modes: J is 1000 × 1000, so 1000 JVPs (one per column) or 1000 VJPs (one per row).
 # Mixed: J_g is 2 × 1000, 2 VJPs; J_G is 2 × 2, 2 of either; J_h is 1000 × 2, 2 JVPs: 6 in all.
 solution_waist_passes = {"jacfwd": 1000, "jacrev": 1000, "mixed": 2 + 2 + 2}

@@ -89,7 +89,7 @@ np.set_printoptions(precision=4, suppress=True)
 # * $L = L(v_t)$: средняя перекрёстная энтропия $L = \frac1b \sum_i \bigl(\log \sum_j e^{v_{t,ij}} - \sum_j Y_{ij}
 #   v_{t,ij}\bigr)$.
 #
-# Данные — две переплетённые спирали (`adlib.course.mlp.two_spirals` с фиксированным seed: 200 точек на класс,
+# Данные — две переплетённые спирали (`adlib.course.mlp.two_spirals` с фиксированным зерном: 200 точек на класс,
 # 1.5 витка, шум 0.08; рисунок — в конце). Каждая строка входа — это $(x_1, x_2, 1)$: константа 1 позволяет $w_1$
 # содержать сдвиг, так что каждый слой сохраняет вид со слайда $v_k = \sigma(v_{k-1} w_k)$ без отдельного
 # слагаемого $+\,b_k$. Сеть: $n = (3, 16, 16, 2)$, то есть $t = 3$ слоя, на батче из $b = 8$ точек.
@@ -247,7 +247,7 @@ for name, (xb, Yb_) in {tr("batch of 8", "батч из 8 точек"): (x, Yb),
 #
 # Те же две формулы для слоя с $\sigma = \operatorname{relu}$: $v_k = \max(z_k, 0)$, $z_k = v_{k-1} w_k$, и
 # $\operatorname{relu}'(z) = 1$ там, где $z > 0$, и $0$ там, где $z < 0$. Слой ниже получает на вход $v_{k-1}$
-# скрытые активации сети ($b \times 16$), его вес $w_k$ размера $16 \times 12$ задан с фиксированным seed (матрица
+# скрытые активации сети ($b \times 16$), его вес $w_k$ размера $16 \times 12$ задан с фиксированным зерном (матрица
 # не квадратная, чтобы транспонирование не на своём месте проявилось как неверная размерность);
 # $u = \partial L/\partial v_k$ ($b \times 12$) — сопряжённая переменная, приходящая от слоёв выше.
 
@@ -294,7 +294,7 @@ exercises.check_vjp(my_relu_input_adjoint, relu_layer, relu_inputs, relu_adjoint
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 def solution_relu_input_adjoint(v_prev, u):
     z = v_prev @ w_relu  # z_k = v_{k-1} w_k, b × 12 (recomputed here; the forward pass had it)
     delta = u * (z > 0)  # δ_k = u ⊙ relu'(z_k): the adjoint passes only where the unit was on
@@ -324,7 +324,7 @@ exercises.check_vjp(my_relu_weight_gradient, relu_of_weights, relu_weights, relu
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 def solution_relu_weight_gradient(w, u):
     v_prev = vs[1]  # the stored input of the layer, b × 16
     delta = u * (v_prev @ w > 0)  # δ_k = u ⊙ relu'(z_k), b × 12
@@ -355,7 +355,7 @@ exercises.check_choice(my_stored, "b", ["a", "b", "c", "d"],
                              "∂L/∂w_k = v_{k-1}ᵀ δ_k"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # δ_k = u ⊙ relu'(z_k) reads only the signs of z_k (z_k > 0 exactly where v_k > 0, so v_k would do too);
 # ∂L/∂w_k = v_{k-1}ᵀ δ_k reads the input v_{k-1}: (d) lacks it, (c) has neither. (a) suffices for ∂L/∂v_{k-1}
 # but not for ∂L/∂w_k, and it is 16 times the numbers of v_k: backprop applies diag(relu') w_kᵀ, never stores it.
@@ -374,13 +374,13 @@ kept = {"v_{k-1} (float64)": stored["v_prev"].nbytes,
         tr("signs of z_k (bits)", "знаки z_k (биты)"): stored["signs"].nbytes,
         tr("(a) per-example Jacobians (float64)", "(a) якобианы по примерам (float64)"): b * 12 * 16 * 8}
 for name, nbytes in kept.items():
-    print(f"{name:36} {nbytes:6d} B")
+    print(f"{name:36} {nbytes:6d} " + tr("B", "Б"))
 print(tr("the backward pass from (b) alone == adlib.vjp, for ∂L/∂v_{k-1} and for ∂L/∂w_k",
          "обратный проход только по (b) == adlib.vjp, и для ∂L/∂v_{k-1}, и для ∂L/∂w_k"))
 
 # %% [markdown] en="9895673a87" slideshow={"slide_type": "fragment"}
 # Слою ReLU нужно меньше, чем слою tanh: обратный проход tanh выше читает значения $v_k$ ($1 - v_k^2$), обратный
-# проход ReLU — только их знаки. Обоим нужен их вход $v_{k-1}$ для $\partial L/\partial w_k$, а это выход
+# проход ReLU — только их знаки. Обоим нужен свой вход $v_{k-1}$ для $\partial L/\partial w_k$, а это выход
 # предыдущего слоя: по всей сети это и есть сами активации, которые подсчитывает следующий раздел.
 
 # %% [markdown] en="997f19f95a" slideshow={"slide_type": "slide"}
@@ -446,7 +446,7 @@ _ = widgets.interact(
                         continuous_update=False),
     width=widgets.IntSlider(value=32, min=1, max=1024, step=1, description=tr("width n_k", "ширина n_k"),
                             continuous_update=False),
-    depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description=tr("hidden layers", "скрытые слои"),
+    depth=widgets.IntSlider(value=2, min=1, max=8, step=1, description=tr("hidden layers", "число скрытых слоёв"),
                             continuous_update=False),
 )
 
@@ -462,7 +462,7 @@ show_memory(b_shown, widths_shown)
 # ## За рамками лекции: обучение с обратным проходом, написанным вручную
 #
 # Данные — две спирали: никакая прямая их не разделяет, поэтому сети приходится искривлять пространство.
-# Стохастический градиентный спуск с моментом (батчи по $b = 64$, фиксированный seed) на сети из таблицы выше,
+# Стохастический градиентный спуск с моментом (батчи по $b = 64$, фиксированное зерно) на сети из таблицы выше,
 # $n = (3, 32, 32, 2)$, только с помощью `forward` и `backward`; функция потерь на всех данных записывается каждые
 # 20 шагов.
 
@@ -473,8 +473,8 @@ for c, color in [(0, "tab:blue"), (1, "tab:orange")]:
 ax.set_aspect("equal")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
-ax.set_title(tr("two spirals (seed 0)", "две спирали (seed 0)"))
-ax.legend(loc="lower right", fontsize=10)
+ax.set_title(tr("two spirals (seed 0)", "две спирали (зерно 0)"))
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=10)  # below: no point hidden
 fig.tight_layout()
 plt.show()
 
@@ -513,7 +513,7 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
 axes[0].semilogy(steps_, losses)
 axes[0].set_xlabel(tr("SGD step", "шаг SGD"))
 axes[0].set_ylabel(tr("cross-entropy on all 400 points (log scale)",
-                      "перекрёстная энтропия на всех 400 точках (лог. шкала)"))
+                      "перекрёстная энтропия (400 точек)"))
 axes[0].set_title(tr("loss curve: hand-written backprop", "кривая потерь: обратный проход вручную"))
 axes[0].grid(True, alpha=0.3)
 axes[1].contourf(G1, G2, (logits[:, 1] - logits[:, 0]).reshape(G1.shape), levels=[-1e9, 0, 1e9],

@@ -91,7 +91,7 @@ STAGES = {"initialisation": tr("initialisation", "инициализация"), 
 # %% [markdown] en="af1116b501" slideshow={"slide_type": "fragment"}
 # Опирается на [04 — прямой режим](04_forward_mode.ipynb), [05 — обратный режим](05_reverse_mode.ipynb) и
 # [06 — choose your fighter](06_choose_your_fighter.ipynb) (какой режим для какого якобиана: в HVP вложены оба);
-# сеть — та же, что в [07 — сети прямого распространения](07_feedforward.ipynb). Ведёт к
+# сеть — та же, что в [07 — архитектура прямого распространения](07_feedforward.ipynb). Ведёт к
 # [09 — след по Хатчинсону](09_hutchinson.ipynb), где произведения гессиана на вектор дают след гессиана.
 #
 # Сначала — два слайда лекции; почему исчезает отрицательная кривизна (разложение Гаусса–Ньютона), сколько стоит
@@ -206,7 +206,7 @@ exercises.check_hvp(my_hvp, f, [x_ for x_, _ in hvp_points], [v_ for _, v_ in hv
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 def solution_hvp(x, v):
     gradient = adlib.grad(f)  # the inner, reverse mode: x ↦ ∇f(x), a function R^n → R^n
     _, directional = adlib.jvp(gradient, (x,), (v,))  # the outer, forward mode: (∇f(x), ∇²f(x) v)
@@ -228,7 +228,7 @@ exercises.check_hvp(solution_hvp, f, [x_ for x_, _ in hvp_points], [v_ for _, v_
 # собственных значений — примерно из 80 HVP на пробный вектор, сколько бы ни было весов.
 #
 # Мы воспроизводим это явление на сети, настолько маленькой, что плотный гессиан может проверить каждое число:
-# MLP 2 → 12 → 12 → 1 с tanh (205 весов) на наборе данных «две спирали» (с фиксированным seed), логистическая
+# MLP 2 → 12 → 12 → 1 с tanh (205 весов) на наборе данных «две спирали» (с фиксированным зерном), логистическая
 # функция потерь.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -387,7 +387,7 @@ say(f"After training: $\\lambda_{{\\max}}(G) = {trained['gn'][-1]:.2f}$ against 
 # %% [markdown] en="bfa5ce6567" slideshow={"slide_type": "fragment"}
 # На что смотреть: плотность Гаусса–Ньютона (оранжевая) не имеет собственных значений ниже 0 ни до, ни после
 # обучения (её левый склон у 0 — это ширина сглаживающего ядра); при инициализации отрицательный хвост $H$ целиком
-# дело рук $R$. После обучения остатки близки к нулю, отрицательная часть $R$ ушла вместе с ними, и $H$ отличается
+# порождён $R$. После обучения остатки близки к нулю, отрицательная часть $R$ ушла вместе с ними, и $H$ отличается
 # от $G$ лишь положительным остатком — поэтому отрицательные собственные значения на Рис. 28 исчезают, когда
 # функция потерь стремится к нулю. (Поэтому же методы Гаусса–Ньютона и натурального градиента используют $G$: она
 # положительно полуопределена — здесь вырождена, $\lambda_{\min}(G) \approx 0$, как и должно быть у матрицы ранга
@@ -498,7 +498,7 @@ say(f"Measured: an HVP costs **{span(hvp_ratios)} gradients** across the table, 
 # множитель — выше): безнадёжно задолго до $n = 10^6$.
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(7.5, 4.6))
+fig, ax = plt.subplots(figsize=(9, 6))
 ns = np.array([row["n"] for row in rows])
 ax.loglog(ns, [row["grad"] for row in rows], "o-", color="k", label=tr("gradient", "градиент"))
 for name, marker in zip(curvature.HVP_METHODS, "s^v"):
@@ -508,10 +508,10 @@ ax.loglog(ns[np.isfinite(hess)], hess[np.isfinite(hess)], "D-", color="tab:red",
           label=tr("dense Hessian (n HVPs): best of 5,\nrescaled to the gradient's best of 11",
                    "плотный гессиан (n HVP): лучшее из 5,\nв масштабе лучшего из 11 для градиента"))
 ax.set_xlabel(tr("dimension n", "размерность n"))
-ax.set_ylabel(tr("time [s] (best of 11 unless noted)", "время [с] (лучшее из 11, если не указано иное)"))
+ax.set_ylabel(tr("time [s] (best of 11 unless noted)", "время, с (лучшее из 11)"))
 ax.set_title(tr("An HVP costs a few gradients; the Hessian, n HVPs",
                 "HVP стоит нескольких градиентов, гессиан — n HVP"))
-ax.legend()
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=10)  # below the axes: covers no curve
 fig.tight_layout()
 plt.show()
 
@@ -519,7 +519,7 @@ plt.show()
 # ### Пиковая память
 #
 # Рекомендуемым вложением прямой поверх обратного делает не время, а память: он записывает **одну** ленту — ленту
-# градиента, и вместе с каждым значением едет касательная; обратный поверх обратного записывает ещё и ленту всего
+# градиента, и вместе с каждым значением переносится касательная; обратный поверх обратного записывает ещё и ленту всего
 # обратного прохода, а обратный поверх прямого записывает на ленту и значения, *и* касательные jvp. Пиковое число
 # байт, выделенных за один вызов (`peak_bytes` из `adlib.course.measure`, через `tracemalloc`), в единицах памяти
 # одного градиента — на слое softplus выше и на цепочке из $d$ слоёв $x \mapsto \tanh(W_k x)$ ($n = 256$):
@@ -568,7 +568,7 @@ say(f"Forward-over-reverse needs **{span(mem[:, 0])}×** a gradient's memory in 
              "так что рекомендация — про память, которая на GPU обычно и заканчивается первой."))
 
 # %% [markdown] en="af93ed3c06" slideshow={"slide_type": "slide"}
-# ## За рамками лекции: метод Ньютона без Гессиана
+# ## За рамками лекции: метод Ньютона без гессиана
 #
 # Шаг Ньютона решает систему $\nabla^2 f(x)\, p = -\nabla f(x)$. Метод сопряжённых градиентов (CG) решает
 # симметричную положительно определённую систему, обращаясь к матрице только через произведения
@@ -615,7 +615,7 @@ exercises.check_prediction(my_order_prediction,
                                  "как степень ‖∇L‖"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # The new gradient is about η‖∇L‖ + C‖∇L‖² with η = ‖∇L‖^(1/2): the first term, ‖∇L‖^1.5, is the larger one
 # for small ‖∇L‖, so g_{k+1} ≈ g_k^1.5 — superlinear, but of order 1.5, not 2.
 solution_order_prediction = 1.5
@@ -663,7 +663,7 @@ def newton_cg_with(forcing, f=logistic_loss, x0=None, tol=1e-10, max_iter=30):
         if np.ndim(eta) != 0 or isinstance(eta, str) or not 0 < float(eta) < 1:
             raise ValueError(tr(f"the forcing term must be a number with 0 < η < 1; got η = {eta!r} at "
                                 f"‖∇L‖ = {grad_norms[-1]:.2e}",
-                                f"член η должен быть числом, 0 < η < 1; получено η = {eta!r} при "
+                                f"параметр η должен быть числом, 0 < η < 1; получено η = {eta!r} при "
                                 f"‖∇L‖ = {grad_norms[-1]:.2e}"))
         cg = curvature.conjugate_gradient(curvature.hvp_operator(f, x), -g, tol=eta)  # ‖r‖ ≤ η‖∇f‖
         step, slope = 1.0, 1e-4 * float(g @ cg.x)  # Armijo: f must fall by at least step · 1e-4 · ∇fᵀp
@@ -714,7 +714,7 @@ exercises.check_value(newton_order(my_forcing), 2.0, rtol=0.1,
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 def solution_forcing(grad_norm):
     # η ∝ ‖∇L‖: then η‖∇L‖ = ‖∇L‖², the same order as the exact Newton step's error — quadratic convergence.
     # (Any η = O(‖∇L‖) works, e.g. 0.5‖∇L‖ or even a constant 1e-12 — exact Newton, at many more HVPs.)
@@ -746,15 +746,17 @@ claim(sqrt_run.hvps[-1] < linear_run.hvps[-1] < exact_run.hvps[-1], "the faster 
 say(f"Quadratic convergence is bought with HVPs: $\\eta \\propto \\|\\nabla L\\|$ spends "
     f"**{linear_run.hvps[-1]}** HVPs and exact Newton **{exact_run.hvps[-1]}**, against "
     f"**{sqrt_run.hvps[-1]}** for $\\eta = \\sqrt{{\\|\\nabla L\\|}}$, with "
-    + choose(len(sqrt_run.losses) <= len(linear_run.losses), "no fewer Newton steps", "fewer Newton steps")
+    + choose(len(sqrt_run.losses) == len(linear_run.losses), "the same number of Newton steps",
+             choose(len(sqrt_run.losses) < len(linear_run.losses), "more Newton steps", "fewer Newton steps"))
     + f" ({len(linear_run.losses) - 1} against {len(sqrt_run.losses) - 1}). The higher order shows only in the last "
     f"step, which lands far below the tolerance ({linear_run.grad_norms[-1]:.0e} against "
     f"{sqrt_run.grad_norms[-1]:.0e}): to reach $10^{{-10}}$, the order-1.5 method is the cheaper one here.",
     ru=f"Квадратичная сходимость оплачивается числом HVP: $\\eta \\propto \\|\\nabla L\\|$ тратит "
     f"**{linear_run.hvps[-1]}** HVP, а точный Ньютон — **{exact_run.hvps[-1]}**, против "
     f"**{sqrt_run.hvps[-1]}** при $\\eta = \\sqrt{{\\|\\nabla L\\|}}$, при "
-    + choose(len(sqrt_run.losses) <= len(linear_run.losses), "не меньшем числе шагов Ньютона",
-             "меньшем числе шагов Ньютона")
+    + choose(len(sqrt_run.losses) == len(linear_run.losses), "том же числе шагов Ньютона",
+             choose(len(sqrt_run.losses) < len(linear_run.losses), "большем числе шагов Ньютона",
+                    "меньшем числе шагов Ньютона"))
     + f" ({len(linear_run.losses) - 1} против {len(sqrt_run.losses) - 1}). Более высокий порядок виден только на "
     f"последнем шаге, который уходит далеко ниже допуска ({linear_run.grad_norms[-1]:.0e} против "
     f"{sqrt_run.grad_norms[-1]:.0e}): чтобы достичь $10^{{-10}}$, метод порядка 1.5 здесь дешевле.")

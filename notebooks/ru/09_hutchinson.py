@@ -37,7 +37,7 @@
 # как граница для оценки Хатчинсона — $O(1/\varepsilon^2)$ (это граница для худшего случая, а не обещание: на плоском
 # спектре Hutch++ проигрывает); Hutch++ на гессиане сети (знаконеопределённом, то есть вне предположения этой
 # границы); и виджет. В трёх упражнениях вы придумаете свою пробу, предскажете, сколько стоит ещё одна верная цифра,
-# и построите матрицу, на которой пробы на сфере обыгрывают пробы Радемахера.
+# и построите матрицу, на которой пробы на сфере превосходят пробы Радемахера.
 #
 # Задайте переменную окружения `ADLIB_FULL=1`, чтобы в эксперименте «ошибка против бюджета» было больше испытаний и
 # более крупные бюджеты (медленнее; по умолчанию ноутбук выполняется меньше чем за минуту).
@@ -167,7 +167,7 @@ exercises.check_value(my_a, np.sqrt(3.0), name="a",
                             "остаётся E[v_i²] — дисперсия U(−a, a)"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # Off the diagonal E[v_i v_j] = E[v_i] E[v_j] = 0. On it, E[v_i²] = (1/2a) ∫_{−a}^{a} t² dt = a²/3, which must be 1.
 solution_a = np.sqrt(3.0)
 
@@ -224,7 +224,7 @@ exercises.check_prediction(my_probes_per_digit, probes_per_digit(), within=1.5,
                                  "ошибка убывает как 1/√V: во сколько раз должно вырасти V, чтобы √V выросло в 10 раз?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # σ/√V shrinks 10× when √V grows 10×, i.e. when V grows 10² = 100×: every extra digit costs 100 times the HVPs.
 solution_probes_per_digit = 100
 
@@ -246,12 +246,12 @@ say(f"From $V = 10$ to $V = 1000$ the RMS error fell {rms[10] / rms[1000]:.1f}×
     f"больше проб (по закону — в 100).")
 
 # %% [markdown] en="355b3ae819" slideshow={"slide_type": "slide"}
-# ## След Гессиана нейронной сети (Рис. 29)
+# ## След гессиана нейронной сети (Рис. 29)
 #
 # На Рис. 29 (пример из BackPACK) след гессиана функции потерь MLP оценивается по $V$ от 10 до 1000 пробам
 # Радемахера (оценка Хатчинсона, 1990) и сравнивается с точным следом. То же самое здесь — на небольшом MLP с tanh
 # (2 → 12 → 12 → 1, 205 весов, логистическая функция потерь на наборе данных «две спирали», сгенерированном с
-# фиксированным seed); каждая проба стоит одного HVP, точный след получается из 205 столбцов плотного гессиана (HVP
+# фиксированным зерном); каждая проба стоит одного HVP, точный след получается из 205 столбцов плотного гессиана (HVP
 # с единичными векторами), сверенного с `jax.hessian`.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -458,7 +458,7 @@ exercises.check_choice(probe_duel(my_matrix), "sphere", ["sphere", "rademacher",
                              "возьмите малое n"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # With off = ‖X‖_F² − Σ X_ii² and s = Σ X_ii² − (tr X)²/n (the spread of the diagonal), the formulas are
 # Rademacher 2·off and sphere 2n/(n+2)·(off + s): the sphere wins iff n·s < 2·off. A constant diagonal (s = 0)
 # with something off the diagonal, at small n: here n = 2, where the sphere's variance is half of Rademacher's.
@@ -558,8 +558,8 @@ for kind in curvature.SPECTRA:
     slopes[kind] = {method: loglog_slope(budgets, e) for method, e in errors[kind].items()}
 
 width = max(12, *(len(SPECTRUM_NAMES[kind]) for kind in curvature.SPECTRA))
-print(f"{tr('spectrum', 'спектр'):>{width}} {tr('slope Hutchinson', 'наклон Хатчинсон'):>17} "
-      f"{tr('slope Hutch++', 'наклон Hutch++'):>14}   "
+print(f"{tr('spectrum', 'спектр'):>{width}} {tr('slope Hutchinson', 'наклон (Хатчинсон)'):>17} "
+      f"{tr('slope Hutch++', 'наклон (Hutch++)'):>14}   "
       + tr(f"relative error at m = {budgets[-1]}: Hutchinson / Hutch++",
            f"относительная ошибка при m = {budgets[-1]}: Хатчинсон / Hutch++"))
 for kind in curvature.SPECTRA:
@@ -608,7 +608,7 @@ say(f"At $m = {budgets[-1]}$ Hutch++'s error is **{ratio['polynomial'][-1]:.0f}�
 # меньше.
 
 # %% [markdown] en="d68241b3ed" slideshow={"slide_type": "subslide"}
-# ### Hutch++ для Гессиана сети
+# ### Hutch++ для гессиана сети
 #
 # У гессиана с Рис. 29 несколько больших собственных значений и основная масса значений около нуля (ноутбук 08):
 # убывающий спектр. Hutch++ с $m$ HVP против оценки Хатчинсона с тем же числом проб (текущее среднее выше):
@@ -676,7 +676,8 @@ def trace_estimate_figure(probe="rademacher", budget=90, trials=300, seed=0):
     bins = np.linspace(lo, hi, 50)
     for (method, e), color in zip(estimates.items(), ["tab:blue", "tab:red"]):
         ax.hist(e, bins=bins, alpha=0.5, color=color,
-                label=tr(f"{method}: RMS error {rmse[method]:.1e}", f"{method}: СКО {rmse[method]:.1e}"))
+                label=tr(f"{curvature.METHOD_NAMES[method]}: RMS error {rmse[method]:.1e}",
+                         f"{curvature.METHOD_NAMES[method]}: СКО {rmse[method]:.1e}"))
     ax.axvline(exact_trace, color="k", lw=1.2, label=tr("exact trace", "точный след"))
     ax.set_xlabel(tr(r"estimate of tr $\nabla^2 L$", r"оценка tr $\nabla^2 L$"))
     ax.set_ylabel(tr("count", "число оценок"))

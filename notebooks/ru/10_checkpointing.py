@@ -112,7 +112,7 @@ NAMES = {"store all": tr("store all", "хранить всё"), "recompute all":
 # Сеть — это цепочка $x_0 \to x_1 = f_1(x_0) \to \dots \to x_n = f_n(x_{n-1})$, $x_n = L$. Обратному проходу нужен вход
 # $x_{j-1}$ шага $j$ в тот момент, когда приходит сопряжённая переменная $\bar x_j = \partial L / \partial x_j$, — то
 # есть в порядке, *обратном* порядку прямого прохода. Верхний ряд каждой панели — состояния $x_0 \dots x_n$, хранящиеся
-# в данный момент (синий: контрольная точка, оранжевый: текущее состояние, зелёный: хранится записанной лентой); нижний
+# в данный момент (синий: контрольная точка, оранжевый: текущее состояние, зелёный: хранится в записанной ленте); нижний
 # ряд — сопряжённые переменные. Один кадр на каждый шаг вперёд (*шаг вперёд без ленты*, advance: только чтобы дойти до
 # состояния; *запись*, record: шаг вместе с его лентой) или обратный шаг, поэтому **чем дольше ряд продолжает
 # двигаться, тем больше работы выполняет его стратегия**.
@@ -180,7 +180,7 @@ exercises.check_prediction(my_peak_guess, simulate(schedule_every_k(100), 100).p
                                  "ленты его шагов"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # k = ⌈√100⌉ = 10: the checkpoints x_0, x_10, …, x_90 are 10 states; reversing one segment records its 10 steps,
 # and their 10 tapes are all held until the segment's backward steps have used them: 10 + 10 = 2√n = 20.
 my_peak_guess = 10 + 10
@@ -210,7 +210,8 @@ say(f"| $n = {n_count}$ | extra (recomputed) | peak held (checkpoints + tapes) |
 # Лекция (по статье ZeRO, Rajbhandari et al. 2020): при обучении GPT-2 с 1.5 B параметров (скрытый размер 1600,
 # 48 слоёв) на последовательностях длиной 1K с размером батча 32 в fp16 хранится **60 GB** активаций; чекпоинтинг
 # снижает это до **8 GB** ценой **33 %** дополнительных вычислений. Слой трансформера хранит для своего обратного
-# прохода около $12 \cdot \text{hidden} \cdot \text{batch} \cdot \text{seq}$ значений:
+# прохода около $12 \cdot \text{hidden} \cdot \text{batch} \cdot \text{seq}$ значений
+# (hidden — скрытый размер, batch — размер батча, seq — длина последовательности):
 #
 # $$12 \cdot 1600 \cdot 32 \cdot 1024 \cdot 48 \text{ значений} \times 2 \text{ байта} \approx 60 \text{ GB}.$$
 #
@@ -237,7 +238,7 @@ exercises.check_prediction(my_k_guess, gpt2_activation_report()["k_opt"], within
                                  "M(k)/c = 48/k + 12k: где её производная равна нулю?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # M(k)/c = n/k + 12k (ignoring the rounding of n/k): dM/dk = −n/k² + 12 = 0 at k = √(n/12) = √4 = 2.
 # Not √n ≈ 7: a checkpoint (one layer's input, c) is 12 times cheaper than a layer's activations (12c), so it
 # pays to store more checkpoints and recompute shorter segments. M(2) = 24c + 24c = 48c, M(7) = 7c + 84c = 91c.
@@ -328,7 +329,7 @@ exercises.check_values(my_recount, {"recomputed layers": gpt2_k2["recomputed_lay
                              "когда прямой проход закончился?"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # Checkpoints at x_0, x_2, …, x_46: 24 segments of 2 layers. The backward sweep starts in the last segment
 # (layers 47, 48), which is recorded straight away from x_46; each of the other 23 segments is re-run once from
 # its checkpoint: 23 · 2 = 46 = 48 − 2 layers run twice. 46 / 144 = 0.319, i.e. +32 %, a little under one
@@ -483,7 +484,7 @@ CASES = {
 }
 w = max(15, max(len(NAMES[name]) for name in CASES) + 2)  # the names' column: 15 in English
 print(f"{tr('schedule', 'расписание'):{w}}{tr('forward steps', 'шагов вперёд'):>14}{tr('extra', 'лишних'):>8}"
-      f"{tr('checkpoints', 'контр. т.'):>12}{tr('tapes', 'лент'):>7}{tr('peak MB', 'пик MB'):>9}  "
+      f"{tr('checkpoints', 'точек'):>12}{tr('tapes', 'лент'):>7}{tr('peak MB', 'пик MB'):>9}  "
       + tr("gradient", "градиент"))
 for name, options in CASES.items():
     options = dict(options)
@@ -542,7 +543,7 @@ for ax in (ax1, ax2):
     ax.grid(True, which="both", alpha=0.3)
 ax1.set_ylim(1, 1e4)
 ax1.set_ylabel(tr("peak memory: items held (lines),\nbytes / 16 kB state (circles)",
-                  "пиковая память: объектов (линии),\nбайты / состояние 16 kB (кружки)"))
+                  "пиковая память: число объектов (линии),\nбайты / 16 kB состояния (кружки)"))
 tape_states = measured["store all"][ns_measured[-1]] / (ns_measured[-1] * state_bytes)
 ax1.text(110, 2500, tr(f"a tape holds ≈ {tape_states:.1f} states:\ncircles above their lines",
                        f"лента занимает ≈ {tape_states:.1f} состояния:\nкружки выше своих линий"), va="center")
@@ -746,7 +747,7 @@ np.testing.assert_allclose(adlib.hessian(lambda x: anp.sum(cf(x)))(x), adlib.hes
 np.testing.assert_allclose(adlib.grad(adlib.grad(lambda x: anp.sum(cf(x))))(1.3),
                            adlib.grad(adlib.grad(lambda x: anp.sum(f(x))))(1.3), rtol=1e-14)
 print(tr("hessian and grad-of-grad through checkpoint(f) equal those through f to 1e-14",
-         "hessian и grad от grad через checkpoint(f) совпадают с вычисленными через f до 1e-14"))
+         "hessian и grad от grad через checkpoint(f) совпадают с вычисленными через f с точностью до 1e-14"))
 
 # %% [markdown] en="78af3bc888" slideshow={"slide_type": "slide"}
 # ### Проверка с JAX (за рамками лекции)
@@ -815,7 +816,7 @@ say(f"Without checkpointing JAX saves **{len(before)}** activations of 256 × 12
 #   промежуточные значения всех $n$ шагов; «пересчитывать всё» хранит $O(1)$ и платит $n(n-1)/2$ лишних шагов;
 #   контрольные точки через каждые $\sqrt n$ шагов хранят $O(\sqrt n)$ ценой менее одного лишнего прямого прохода.
 # * GPT-2 1.5 B: 60 GB активаций. При $M(k) = \lceil n/k\rceil c + 12kc$ лучший интервал — $k = 2$, 5.0 GB (9.5 GB
-#   при $k = \lceil\sqrt{48}\,\rceil = 7$); ≈ 8 GB из лекции — это «about 8GB» из ZeRO (наше прочтение:
+#   при $k = \lceil\sqrt{48}\,\rceil = 7$); ≈ 8 GB из лекции — это «примерно 8 GB» (*about 8GB*) из ZeRO (наше прочтение:
 #   $60/\sqrt{48} \approx 8.7$ GB).
 #   Подсчёт: при $k = 2$ дважды выполняются 46 из 48 слоёв, +32 % вычислений; 33 % из лекции — это один целый лишний
 #   прямой проход.

@@ -40,10 +40,10 @@
 #   циклами и ветвлениями, — а не формулы;
 # * обратный режим **времяэффективен** и **численно стабилен**, но **не эффективен по памяти**.
 #
-# Каждое из этих утверждений здесь подкреплено измерением, а за ними следуют итоги лекции («Итоги») в виде листа для
-# повторения: каждое определение и теорема — рядом с несколькими строками кода, которые их проверяют. Завершает ноутбук
-# один раздел **за рамками лекции**: бисекция — программа, производная которой не совпадает с производной функции, — и
-# лекарство от этого — пользовательское правило (`custom_jvp`).
+# Каждое из этих утверждений здесь подкреплено измерением, а за ними следуют итоги лекции («Итоги») в виде конспекта
+# для повторения: каждое определение и теорема — рядом с несколькими строками кода, которые их проверяют. Завершает
+# ноутбук один раздел **за рамками лекции**: бисекция — программа, производная которой не совпадает с производной
+# вычисляемой ею функции, и средство от этого — пользовательское правило (`custom_jvp`).
 #
 # Опирается на [03 — конечные разности](03_finite_differences.ipynb), [04 — прямой режим](04_forward_mode.ipynb),
 # [05 — обратный режим](05_reverse_mode.ipynb), [09 — идея Хатчинсона](09_hutchinson.ipynb) и
@@ -152,7 +152,7 @@ w = np.random.default_rng(0).uniform(0.05, 0.95, d)
 dl5 = sp.lambdify(x, sp.diff(logistic_map(x, 5), x))  # exact derivative, elementwise
 exact = dl5(w)
 evaluations = {"forward difference": f"{d + 1}", "central difference": f"{2 * d}",
-               "reverse-mode AD": tr("1 + 1 backward sweep", "1 + 1 обратный проход")}
+               "reverse-mode AD": tr("1 + 1 backward sweep", "1 вычисление + 1 обратный проход")}
 shown = {"forward difference": tr("forward difference", "разность вперёд"),  # display names; keys unchanged
          "central difference": tr("central difference", "центральная разность"),
          "reverse-mode AD": tr("reverse-mode AD", "AD, обратный режим")}
@@ -220,7 +220,7 @@ exercises.check_prediction(my_ops_guess, sp.count_ops(sp.diff(logistic_map(x, 8)
                                  "во сколько раз каждое число больше предыдущего? Умножайте так ещё пять шагов."))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # The counts grow by ×10.5, then ×3.9: roughly ×3 per step from here on, and the factor keeps falling slowly
 # (the table: ×3.2, ×2.9, ×2.7, ×2.6, ×2.5). Five more steps at ≈ ×2.8: 82 · 2.8⁵ ≈ 14 000. Exponential growth:
 # the program has 3 operations per step, the derivative's expression thousands.
@@ -235,9 +235,9 @@ exercises.check_prediction(my_ops_guess, sp.count_ops(sp.diff(logistic_map(x, 8)
 # Уже само $l_n$ как дерево выражения удваивается с каждым шагом (`4*l*(1 - l)` содержит две копии $l$; программа
 # хранит одно значение). Правило дифференцирования произведения затем копирует каждый множитель в два слагаемых, и
 # каждая копия несёт всё выражение $l_{k}$: дерево производной растёт экспоненциально и ещё быстрее. После раскрытия
-# скобок в многочлен операций остаётся мало лишь потому, что `count_ops` считает степень $x^k$ и коэффициент за одну
-# операцию каждую (степень многочлена $2^n - 1$, в коэффициентах всё больше цифр), а сам `sympy.expand` начиная с
-# $n = 6$ работает секунды (здесь ограничено $n \le 5$). Выделение общих подвыражений (`sympy.cse`) помогает; насколько
+# скобок в многочлен операций остаётся мало лишь потому, что `count_ops` считает каждую степень $x^k$ и каждый
+# коэффициент одной операцией (степень многочлена $2^n - 1$, в коэффициентах всё больше цифр), а сам `sympy.expand` начиная с
+# $n = 6$ работает по нескольку секунд (здесь ограничено $n \le 5$). Выделение общих подвыражений (`sympy.cse`) помогает; насколько
 # — показывают числа.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -257,7 +257,7 @@ say(f"Symbolic derivative: **×{growth:.2f}** operations per extra step at $n = 
     f"With `cse`: log-log slope **{slope_cse:.2f}** in $n$ over $n = 4 \\dots 8$ (quadratic). "
     f"adlib's tape: slope **{slope_tape:.2f}**, exactly +3 nodes per step (linear).",
     ru=f"Символьная производная: число операций растёт **×{growth:.2f}** за каждый следующий шаг при $n = 8$ "
-    f"(экспоненциально). С `cse`: наклон в log-log масштабе **{slope_cse:.2f}** по $n$ на $n = 4 \\dots 8$ "
+    f"(экспоненциально). С `cse`: наклон в двойном логарифмическом масштабе **{slope_cse:.2f}** по $n$ на $n = 4 \\dots 8$ "
     f"(квадратичный рост). Лента adlib: наклон **{slope_tape:.2f}**, ровно +3 узла на шаг (линейный рост).")
 claim(2.2 < growth < 3, "the symbolic derivative grows by about ×2.5 per step", growth=growth)
 claim(1.6 < slope_cse < 2.2 and 0.85 < slope_tape < 1.05, "cse's count grows quadratically, the tape linearly",
@@ -293,7 +293,7 @@ for counts, slope, color, label in [([r.cse_ops for r in rows], slope_cse, "C2",
     ax2.loglog(n_fit, np.exp(log_y), ":", lw=3, color="k" if color == "C2" else "0.4",
                label=tr(f"fit: slope {slope:.2f} over n = 4…8", f"наклон {slope:.2f} на n = 4…8"))
 ax2.set(xlabel=tr("n (log scale)", "n (лог. шкала)"), ylabel=tr("operations / nodes", "операции / узлы"),
-        title=tr("Log-log: cse quadratic, tape linear", "Log-log: cse квадратично, лента линейно"))
+        title=tr("Log-log: cse quadratic, tape linear", "Двойной лог. масштаб: cse — квадратично, лента — линейно"))
 ax2.set_xticks(ns, [str(n) for n in ns], minor=False)
 ax2.set_xticks([], minor=True)
 ax2.legend()
@@ -336,7 +336,7 @@ exercises.check_grad(my_dl6_dx, lambda v: logistic_map(v, 6), points=[0.3, 0.71]
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 def my_dl6_dx(x0):
     ls = [x0]  # forward sweep: the values the backward sweep will need (reverse mode's memory)
     for _ in range(6):
@@ -353,8 +353,8 @@ exercises.check_grad(my_dl6_dx, lambda v: logistic_map(v, 6), points=[0.3, 0.71]
 # %% [markdown] en="965314b45c" slideshow={"slide_type": "slide"}
 # ## AD не является только правилом вычисления производной сложной функции
 #
-# AD дифференцирует *программу* по ходу её выполнения: цикл `while`, число шагов которого зависит от данных, и `if` ему
-# не помеха, и выражение результата в замкнутой форме нигде не записывается. Метод Ньютона для $\sqrt a$:
+# AD дифференцирует *программу* по ходу её выполнения: ему не мешают ни цикл `while`, число шагов которого зависит
+# от данных, ни `if`; выражение результата в замкнутой форме нигде не записывается. Метод Ньютона для $\sqrt a$:
 # $x \leftarrow \tfrac12 (x + a/x)$, пока не выполнится $|x^2 - a| \le 10^{-14} a$, начиная с $\max(a, 1)$.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -414,7 +414,7 @@ tape_mb = tape_size(L10, w)["bytes"] / 2**20  # the tape at d = 100 000
 claim(10 < tape_mb < 100, "at d = 100 000 the tape holds tens of megabytes", tape_mb=tape_mb)
 
 # %% [markdown] en="164872aa17" slideshow={"slide_type": "fragment"}
-# Итак, «1 + 1 обратный проход» в таблице конечных разностей — это по времени небольшое кратное одного вычисления: по
+# Итак, «1 вычисление + 1 обратный проход» в таблице конечных разностей — это по времени небольшое кратное одного вычисления: по
 # числу операций — несколько применений правил на примитив (точно они подсчитаны в теореме ниже), по времени — ещё и
 # стоимость построения ленты в Python, записи в неё и чтения из неё. Это кратное не растёт с $d$, пока массивы
 # помещаются в кэши процессора. При $d = 100\,000$ лента занимает десятки мегабайт: темп задаёт обмен с памятью, а не
@@ -423,7 +423,7 @@ claim(10 < tape_mb < 100, "at d = 100 000 the tape holds tens of megabytes", tap
 
 # %% [markdown] en="c7e6d57355" slideshow={"slide_type": "subslide"}
 # **Стабильность.** AD применяет точную производную каждого примитива к значениям, точным до ошибок округления,
-# поэтому его ошибка — несколько единиц округления, умноженных на собственную обусловленность задачи; конечные разности
+# поэтому его ошибка — несколько единиц младшего разряда, умноженных на собственную обусловленность задачи; конечные разности
 # добавляют ошибку усечения и делят ошибку округления на ε. Относительные ошибки в сравнении с точной производной из
 # `sympy`, вычисленной с 30 знаками:
 
@@ -462,7 +462,7 @@ exercises.check_prediction(
           "чисел float64 (по 8 байт)"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # 3 nodes per step (the swell table: +3 nodes per step), each keeping one array of d = 1000 float64 values,
 # 8000 bytes: 80 steps · 3 · 8000 bytes = 1.92 MB ≈ 1875 kB. Growing linearly with n: the forward pass, stored.
 my_tape_kb_guess = 80 * 3 * 1000 * 8 / 1024
@@ -491,7 +491,7 @@ copies_of_w = np.array(peak_fwd_kb) / (w.nbytes / 1024)
 copies = int(f"{copies_of_w.mean():.0f}")
 print(tr(f"log-log slope in n: tape {slope:.2f}, peak of grad {slope_peak:.2f}; "
          f"peak of jvp ≈ {copies} arrays the size of w, at every n",
-         f"наклон в log-log масштабе по n: лента {slope:.2f}, пик grad {slope_peak:.2f}; "
+         f"наклон в двойном логарифмическом масштабе по n: лента {slope:.2f}, пик grad {slope_peak:.2f}; "
          f"пик jvp ≈ {copies} {plural_ru(copies, 'массив', 'массива', 'массивов')} размера w при любом n"))
 claim(0.9 < slope < 1.1 and 0.85 < slope_peak < 1.1, "reverse mode's memory grows with slope 1",
       slope=slope, slope_peak=slope_peak)
@@ -513,7 +513,7 @@ ax.legend()
 plt.show()
 
 # %% [markdown] en="11c6eaa762" slideshow={"slide_type": "fragment"}
-# Память обратного режима растёт с наклоном 1 в log-log осях; пиковая память прямого режима не растёт: около десяти
+# Память обратного режима растёт с наклоном 1 в двойном логарифмическом масштабе; пиковая память прямого режима не растёт: около десяти
 # массивов размера $w$ при любом $n$. [10 — контрольные точки градиента](10_checkpointing.ipynb) обменивает эту память на
 # повторные вычисления.
 
@@ -633,7 +633,7 @@ assert abs(estimate - np.trace(X)) < 0.1 * np.trace(X)
 #   $\bar v_j = \sum_{i \in \text{дети}(j)} \bar v_i \frac{\partial \varphi_i}{\partial v_j}$;
 #   один проход даёт весь $\nabla L$ за время $O(T)$, где $T$ — стоимость вычисления $L$.
 #
-# Проверка: оба алгоритма, выписанные на ленте adlib для функции из лекции
+# Проверка: оба алгоритма, реализованные поверх ленты adlib для функции из лекции
 # $L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$; каждый проходит каждое ребро графа один раз. Сначала граф: в
 # лекции (Рис. 6) у него 4 узла: $v_1 = \log w_1$, $v_2 = w_2 v_1$, $v_3 = \sqrt{v_2}$, $L = v_2 + v_3$.
 
@@ -694,7 +694,7 @@ forward = [float(forward_algorithm(tape, 0)), float(forward_algorithm(tape, 1))]
 backward = [float(b) for b in backward_algorithm(tape)]
 print(tr(f"forward mode (2 sweeps): {forward}\nbackward mode (1 sweep): {backward}\nclosed form:             {exact}",
          f"прямой режим (2 прохода):  {forward}\nобратный режим (1 проход): {backward}\n"
-         f"формула:                   {exact}"))
+         f"в явном виде:              {exact}"))
 np.testing.assert_allclose(forward, exact, rtol=1e-14)
 np.testing.assert_allclose(backward, exact, rtol=1e-14)
 np.testing.assert_allclose(backward_algorithm(tape_as_written), exact, rtol=1e-14)
@@ -757,7 +757,7 @@ exercises.check_prediction(my_bisection_grad_guess, adlib.grad(bisection_sqrt)(4
                                  "каждая середина — фиксированная доля a"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # For a > 1 the program computes lo, hi from [0, a] by halving only: the result is c · a, where the fraction
 # c = (a binary fraction chosen by the comparisons) ≈ √a / a. AD sees the comparisons as constants, so it
 # differentiates c · a and returns c = √a / a = 1/√a = 0.5 at a = 4: twice the true 0.25.

@@ -190,7 +190,7 @@ exercises.check_rule(np.linalg.inv, inv_points, vjp=my_inv_vjp,
                            "⟨G, −X dA X⟩ = ⟨−XᵀG Xᵀ, dA⟩: транспонируйте множители, стоящие по обе стороны от dA"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # dL = ⟨G, −X dA X⟩ = ⟨−XᵀG Xᵀ, dA⟩, so ∂L/∂A = −A⁻ᵀ (∂L/∂X) A⁻ᵀ: two products with the inverse already computed,
 # no new solve. Written with the box's @ and .T, so the rule is differentiable itself (order 2).
 def solution_inv_vjp(g, ans, x):
@@ -498,7 +498,7 @@ exercises.check_rule(logabsdet, logdet_points, vjp=my_logdet_vjp,
                            "вычислите через anp.linalg.inv"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # ∂ log|det A|/∂A = U diag(1/σ) Vᵀ = (V diag(1/σ) Uᵀ)ᵀ = A⁻ᵀ (also from tr(A⁻¹dA) = ⟨A⁻ᵀ, dA⟩), whatever the sign of
 # det A. anp.linalg.inv, not np.linalg.inv: order 2 differentiates the rule itself.
 def solution_logdet_vjp(g, ans, x):
@@ -552,7 +552,7 @@ print(tr(f"full SVD: gradient and 16×16 Hessian equal JAX's, largest difference
          f"{np.max(np.abs(H - H_jax)):.1e}"))
 
 # %% [markdown] en="2e2123cdab" slideshow={"slide_type": "slide"}
-# ## За рамками лекции: где правило ломается, кратные сингулярные числа
+# ## За рамками лекции: где правило ломается: кратные сингулярные числа
 #
 # Если $\sigma_1 = \sigma_2$, сингулярные векторы не единственны (годится любой поворот внутри двумерного
 # сингулярного подпространства), а значит, не единственна и $u_1 v_1^\top$. Возьмём $W = \mathrm{diag}(2, 2, 1)$ и
@@ -648,7 +648,7 @@ claim(np.allclose(g_polar_fd, (C - C.T) / 2, atol=1e-6), "the polar factor is sm
 # Оба возвращают nan — и для $U$, и для полярного множителя, хотя полярный множитель в $I$ гладкий (центральные
 # разности дают $\tfrac12(C - C^\top)$): nan промежуточного $dU$ отравляет произведение $U V^\top$.
 #
-# Собственному правилу ядерной нормы $dU$ не нужен: оно возвращает $UV^\top$, а это для $W$ полного ранга
+# Нашему правилу для ядерной нормы $dU$ не нужен: оно возвращает $UV^\top$, а это для $W$ полного ранга
 # единственная матрица (полярный множитель) даже при кратных $\sigma$. Ломается оно там, где $W$ теряет ранг: в
 # $W = \mathrm{diag}(1, 0)$.
 

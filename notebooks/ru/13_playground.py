@@ -101,7 +101,7 @@ display(Math(f"{expression.signature} = {expression.latex}"))  # how the text wa
 for text, point in [("np.sin(x)", (1.0, 2.0, 0.5)), ("__import__('os')", (1.0, 2.0, 0.5)),
                     ("x^2", (1.0, 2.0, 0.5)), ("log(x)", (-1.0, 2.0, 0.5))]:
     view = playground_view(text, point)
-    print(f"{text!r:20} {view.status:7} {view.message}")
+    print(f"{text!r:20} {view.title}: {view.message}")
 
 # %% [markdown] en="08c1bfdfb5" slideshow={"slide_type": "slide"}
 # ## Вычислительный граф
@@ -193,7 +193,7 @@ exercises.check_grad(my_gradient, f_w, points_w, f_jax=f_w_jax,
 
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 def solution_gradient(w):
     x, y = w
     u = np.sin(x) - np.cos(y)  # f = exp(−u²)
@@ -205,9 +205,9 @@ def solution_gradient(w):
 exercises.check_grad(solution_gradient, f_w, points_w, f_jax=f_w_jax).assert_passed()
 
 # %% [markdown] en="e66107ecdd" slideshow={"slide_type": "subslide"}
-# **Упражнение 13.2** — сначала предскажите, потом запустите. Для $g(x) = \sin^2 x + \cos^2 x$, введённой как
+# **Упражнение 13.2** — сначала предскажите, затем запустите. Для $g(x) = \sin^2 x + \cos^2 x$, введённой как
 # `sin(x)**2 + cos(x)**2`: сколько узлов-примитивов в её графе и чему равно $g'(0.9)$ — точно, как его вычисляет AD?
-# Запишите свои догадки, запустите ячейку, затем введите эту функцию в песочницу ниже, чтобы увидеть, почему так.
+# Запишите прогноз, запустите ячейку, затем введите эту функцию в песочницу ниже, чтобы увидеть, почему так.
 
 # %% slideshow={"slide_type": "-"} tags=["exercise"]
 identity = playground_view("sin(x)**2 + cos(x)**2", (0.9, 0.0, 0.0))
@@ -221,7 +221,7 @@ exercises.check_values(my_prediction, truth,
                              "одна сумма; а тождество верно при любом x"))
 
 # %% cellView="form" jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-#@title Solution / Решение
+#@title Решение
 # sin x, cos x, their squares and the sum: 5 primitive nodes (AD does not know the identity; it runs the program).
 # The two paths give (2 sin x)·cos x and (2 cos x)·(−sin x): doubling is exact and a product of two numbers does
 # not depend on their order, so the two terms are equal and opposite and cancel exactly.

@@ -466,7 +466,7 @@ def test_plot_trace_errors_labels_the_fitted_slopes():
     ax = Figure().add_subplot()
     lines = C.plot_trace_errors(ax, m, errors)
     assert [line.get_label() for line in lines] == [
-        "hutchinson (slope -0.50)", "hutch++ (slope -1.00)", r"$\propto m^{-1/2}$", r"$\propto m^{-1}$"]
+        "Hutchinson (slope -0.50)", "Hutch++ (slope -1.00)", r"$\propto m^{-1/2}$", r"$\propto m^{-1}$"]
     np.testing.assert_allclose(lines[2].get_ydata(), errors["hutchinson"])  # the reference starts at Hutchinson's
     assert ax.get_xscale() == ax.get_yscale() == "log"
     with pytest.raises(ValueError, match="lacks"):

@@ -2,6 +2,8 @@
 (numbers against closed forms, adlib.grad and JAX), Baydin et al.'s published example, the LaTeX of each step,
 the out-of-domain messages, the tape's memory, and the drawings."""
 
+import re
+
 import jax
 import jax.numpy as jnp
 import matplotlib
@@ -447,3 +449,18 @@ def test_draw_graph_leaves_room_only_for_the_text_it_writes():
     for ax in (plain, traced):
         projector.check_readable(ax.figure)
     plt.close("all")
+
+
+def test_a_negative_local_derivative_is_a_factor_in_parentheses_and_nothing_is_said_twice():
+    """``\\frac{df}{dv_5} (-1)``, not ``\\frac{df}{dv_5} -1`` (which reads as a subtraction); and the chain of
+    equalities does not repeat its last number (``v_5 = -v_4 = -1.582``, not ``… = -1.582 = -1.582``)."""
+    f = lambda x, y: anp.exp(-(anp.sin(x) - anp.cos(y)) ** 2)  # noqa: E731  (the course homework)
+    graph = trace_graph(f, 1.0, 2.0, input_names=("x", "y"), output_name="f")
+    reverse, forward = reverse_trace(graph), forward_trace(graph, "x")
+    assert any(r"} (-1) = " in r.derivative_latex for r in reverse.rows)
+    assert any(r"(-\sin y) \frac{d y}{d x}" in r.derivative_latex for r in forward.rows)
+    for row in [*reverse.rows, *forward.rows]:
+        for text in (row.function_latex, row.derivative_latex):
+            assert not re.search(r"\} -[^ ]", text), text  # a product with a bare minus sign
+            sides = text.split(" = ")
+            assert all(a != b for a, b in zip(sides, sides[1:])), text

@@ -2,6 +2,8 @@
 set_language("ru")). Every string a course module draws or prints is chosen by tr(english, russian), or by the
 module function's ``lang=`` for one call; the English default never changes what the English notebooks show."""
 
+import re
+
 import pytest
 
 from adlib.course import i18n
@@ -168,7 +170,7 @@ def test_zero_order_and_mds_plots(plt, monkeypatch):
     curves, ad = zo.difference_errors(lambda w: w[0] ** 3, np.array([1.0]), [3.0], eps)
     fig, ax = plt.subplots(figsize=(8, 4))
     zo.plot_difference_errors(ax, eps, curves, ad, lang="ru")
-    assert ax.get_xlabel() == r"шаг $\varepsilon$" and "вперёд, float64" in _texts(fig)
+    assert ax.get_xlabel() == r"шаг $\varepsilon$" and "разности вперёд, float64" in _texts(fig)
     i18n.set_language("ru")
     assert zo.ESTIMATOR_LABELS["central"] == "центральные разности"
     assert zo.strongly_convex_quadratic(3).name.startswith("сильно выпуклая")
@@ -176,14 +178,14 @@ def test_zero_order_and_mds_plots(plt, monkeypatch):
     results = {m: mds.solve(m, D, 400, seed=0) for m in ("gradient", "two_point")}
     fig, anim = mds.animate_maps(results, cities, D, km, [10, 400], labels=zo.ESTIMATOR_LABELS)
     anim._func(1)
-    assert fig.axes[0].get_title().startswith("GD\nрасстояния неверны на") and fig.axes[0].get_xlabel().startswith("км")
+    assert fig.axes[0].get_title().startswith("GD\nошибка расстояний") and fig.axes[0].get_xlabel().startswith("км")
     assert fig.texts[0].get_text().startswith("после 400 вычислений L")
     shown = [t.get_text() for t in fig.axes[0].texts if t.get_visible()]
     assert "Москва" in shown and "Moscow" not in shown
     projector.check_readable(fig)
     fig, ax = plt.subplots()
     mds.plot_loss_vs_evaluations(ax, results)
-    assert ax.get_xlabel().startswith("вычислений $L$") and "чтобы был виден 0" in ax.get_ylabel()
+    assert ax.get_xlabel().startswith("число вычислений $L$") and "чтобы был виден 0" in ax.get_ylabel()
     assert mds.plot_loss_vs_evaluations(ax, results, lang="en") and ax.get_xlabel().startswith("evaluations of $L$")
 
 
@@ -220,8 +222,9 @@ def test_jacobian_mlp_and_curvature_plots(plt, monkeypatch):
     curvature.plot_trace_errors(axes[2], np.array([10, 100]), {"hutchinson": np.array([0.1, 0.03]),
                                                                "hutch++": np.array([0.1, 0.01])}, lang="ru")
     assert axes[0].get_xlabel() == axes[1].get_xlabel() == "собственное значение λ"
-    assert "SLQ по 40 HVP" in _texts(fig) and "hutch++ (наклон -1.00)" in _texts(fig)
-    assert axes[2].get_xlabel() == "умножений на матрицу m"
+    assert "SLQ по 40 HVP" in _texts(fig) and "Hutch++ (наклон -1.00)" in _texts(fig)
+    assert "Хатчинсон (наклон" in _texts(fig)
+    assert axes[2].get_xlabel() == "число умножений на матрицу m"
     projector.check_readable(fig)
 
 
@@ -241,3 +244,19 @@ def test_checkpointing_pictures(plt, monkeypatch):
     text = _texts(anim.fig)
     assert "обратный шаг 1" in text and "шагов вперёд: 4" in text and "контрольная точка" in text
     projector.check_readable(anim.fig)
+
+
+def test_the_animation_player_speaks_the_notebooks_language():
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    from adlib.course.i18n import player_html
+
+    fig, _ = plt.subplots()
+    html = FuncAnimation(fig, lambda i: [], frames=2).to_jshtml()
+    plt.close(fig)
+    ru, en = player_html(html, lang="ru"), player_html(html, lang="en")
+    assert '>Loop</label>' in en and 'title="Play backwards"' in en and "/*" not in en
+    assert '>По кругу</label>' in ru and 'title="Назад"' in ru and 'aria-label="Режим повтора"' in ru
+    assert not re.search(r'(title|aria-label)="[A-Z][a-z]+|>(Once|Loop|Reflect)<', ru)
+    assert "play_animation()" in ru  # the JavaScript itself untouched

@@ -124,6 +124,7 @@ def test_the_batch_jacobian_is_block_diagonal_with_the_per_example_blocks():
 def test_format_bytes_and_shapes_table():
     # decimal units (1 kB = 1000 B), as notebook 08 prints them
     assert format_bytes(512) == "512 B" and format_bytes(999) == "999 B" and format_bytes(1000) == "1.0 kB"
+    assert format_bytes(16384, lang="ru") == "16.4 кБ"
     assert format_bytes(16384) == "16.4 kB" and format_bytes(3 * 10**6) == "3.0 MB"
     assert format_bytes(10**18) == "1000000.0 TB"
     with pytest.raises(ValueError, match="non-negative"):
