@@ -69,18 +69,20 @@ $(STAMP): pyproject.toml
 lab: $(STAMP) ## start JupyterLab on notebooks/ at http://127.0.0.1:PORT (token in the printed URL)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
-# `make test` runs two suites side by side (pytest itself uses one core; the machine has two):
+# `make test` runs two suites, one after the other:
 #   test-main  : ruff, then tests/ and every English notebook in .venv, with the browser tests (JupyterLab and a slide deck
 #                in headless Chromium, installed by `browser-deps`), which must run here (ADLIB_REQUIRE_BROWSER=1);
 #   test-colab : tests/ and every notebook again in .venv-colab, on Google Colab's versions of the packages we share,
 #                and the Russian edition (notebooks/ru/) there only: its code cells are the English ones (tested), so
-#                one run of them checks what differs, its strings; Colab is where its readers open it; and the two
-#                halves then take about as long each.
-# Each suite's output is printed in one piece when it finishes (--output-sync).
+#                one run of them checks what differs, its strings; Colab is where its readers open it.
+# Not side by side (`make -j2`): run so, the two suites' Jupyter kernels and Voilà servers started at the same moments
+# on 2 cores, and in each of three runs a kernel sat idle for 300 s waiting for a reply (a notebook passing after 5 minutes,
+# a Voilà deck that never opened); one after the other they do not overlap, and the whole run takes about as long.
 test: ## everything: ruff, tests, notebooks, browser tests, and the same tests + notebooks on Colab's versions
-	@echo "make test: the main suite (test-main) and the Colab-stack suite (test-colab) run in parallel;"
-	@echo "           each prints its report when it finishes (a few minutes; the first run also builds both venvs)"
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-main test-colab
+	@echo "make test: the main suite (test-main), then the Colab-stack suite (test-colab)"
+	@echo "           (about 10 minutes each; the first run also builds both venvs)"
+	@$(MAKE) --no-print-directory test-main
+	@$(MAKE) --no-print-directory test-colab
 
 # For whoever edits the engine: ruff and the library's own tests (tests/adlib: JAX cross-checks, check_grads,
 # nesting, errors, regressions, layout), about a minute; `make test` stays the whole thing and is what CI runs.

@@ -232,7 +232,11 @@ def open_deck(browser, tmp_path_factory, number):
         page.wait_for_selector(".reveal.ready", timeout=RUN_TIMEOUT_MS)  # after Voilà ran every cell
         page.wait_for_selector(".jp-OutputArea-output .widget-output img", state="attached")  # the widget's figure
     except PlaywrightError as error:
-        deck.fail(f"the deck of {notebook.name} did not open: {error}")
+        try:
+            deck.fail(f"the deck of {notebook.name} did not open: {error}")
+        finally:  # the server and its kernel go with the failed setup (no teardown runs for it)
+            page.close()
+            present.stop(server)
     return deck, server, time.monotonic() - started
 
 
