@@ -82,7 +82,7 @@ import adlib
 import adlib.numpy as anp
 from adlib.course import exercises, projector
 from adlib.course.claims import choose, claim, say
-from adlib.course.i18n import plural_en, plural_ru, tr
+from adlib.course.i18n import plural_en, plural_ru, ru_times, tr
 from adlib.course.jacobian import (
     PassCounter,
     cheaper_mode,
@@ -100,11 +100,6 @@ projector.use()
 FULL = os.environ.get("ADLIB_FULL") == "1"  # the course's big sweep (minutes) instead of the quick one (seconds)
 np.set_printoptions(precision=4, suppress=True)
 MODE_NAME = {"fwd": "forward", "rev": "reverse"}  # cheaper_mode's answers spelled out (Exercises 6.1, 6.2)
-
-
-def ru_times(x, fmt=".0f"):  # a speed-up in the Russian sentences: "35 раз", "3 раза", "1.5 раза"
-    s = format(x, fmt)
-    return f"{s} " + ("раза" if not s.isdigit() else plural_ru(int(s), "раз", "раза", "раз"))
 
 
 sweep_kind = tr("1: full sweep", "1: полная серия замеров") if FULL else tr("unset: quick sweep",

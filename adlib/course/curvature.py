@@ -516,9 +516,8 @@ def plot_trace_errors(ax, budgets, errors, lang=None):
             raise ValueError(f"plot_trace_errors: errors[{method!r}] has shape {np.shape(errors[method])}, "
                              f"budgets {m.shape}")
         slope = loglog_slope(m, errors[method])
-        lines += ax.loglog(m, errors[method], marker,
-                           label=tr(f"{METHOD_NAMES.in_language(lang)[method]} (slope {slope:.2f})",
-                                    f"{METHOD_NAMES.in_language(lang)[method]} (наклон {slope:.2f})", lang))
+        name = METHOD_NAMES.in_language(lang)[method]
+        lines += ax.loglog(m, errors[method], marker, label=f"{name} ({tr('slope', 'наклон', lang)} {slope:.2f})")
     ref = errors["hutchinson"][0]
     lines += ax.loglog(m, ref * (m / m[0]) ** -0.5, "k:", lw=1, label=r"$\propto m^{-1/2}$")
     lines += ax.loglog(m, ref * (m / m[0]) ** -1.0, "k--", lw=1, label=r"$\propto m^{-1}$")

@@ -40,7 +40,7 @@ import adlib
 from adlib.extend import Primitive
 from adlib.testing import check_grads
 
-from .i18n import plural_ru, tr
+from .i18n import plural_ru, ru_times, tr
 
 __all__ = ["ExerciseError", "Feedback", "check_choice", "check_grad", "check_hvp", "check_jvp", "check_prediction",
            "check_rule", "check_value", "check_values", "check_vjp"]
@@ -81,8 +81,8 @@ class Feedback:
 
     def __str__(self):
         icon = _LOOK[self.status][0]
-        parts = [self.message, self.hint and tr("Hint: ", "Подсказка: ") + self.hint]
-        return f"{icon} {self.title}: " + " ".join(p for p in parts if p) if any(parts) else f"{icon} {self.title}"
+        body = " ".join(p for p in (self.message, self.hint and tr("Hint: ", "Подсказка: ") + self.hint) if p)
+        return f"{icon} {self.title}: {body}" if body else f"{icon} {self.title}"
 
     __repr__ = __str__
 
@@ -499,11 +499,9 @@ def check_prediction(guess, measured, within=2.0, name="", hint=""):
                            f"вы сказали {_show(guess)}; {what} — {_show(measured)} ({_off(factor, 'ru')})."),
                         max_diff=factor)
     direction = (tr("too high", "больше") if guess > measured else tr("too low", "меньше"))
-    times = f"{factor:.2g}"
-    times_ru = "раза" if not times.isdigit() else plural_ru(int(times), "раз", "раза", "раз")  # 1.5 раза, 5 раз
-    raise _Mismatch(tr(f"you said {_show(guess)}, {what} is {_show(measured)}: {times}× {direction}.",
-                       f"вы сказали {_show(guess)}, а {what} — {_show(measured)}: в {times} {times_ru} {direction}, "
-                       "чем измерено."),
+    raise _Mismatch(tr(f"you said {_show(guess)}, {what} is {_show(measured)}: {factor:.2g}× {direction}.",
+                       f"вы сказали {_show(guess)}, а {what} — {_show(measured)}: в {ru_times(factor, '.2g')} "
+                       f"{direction}, чем измерено."),
                     factor)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["LANGUAGES", "Labels", "language", "player_html", "plural_en", "plural_ru", "set_language", "tr"]
+__all__ = ["LANGUAGES", "Labels", "language", "player_html", "plural_en", "plural_ru", "ru_times", "set_language", "tr"]
 
 LANGUAGES = ("en", "ru")
 _current = "en"
@@ -51,6 +51,13 @@ def plural_ru(n: int, one: str, few: str, many: str) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
+
+
+def ru_times(x, fmt: str = ".0f") -> str:
+    """A factor in a Russian sentence: ``x`` formatted by ``fmt`` with «раз»/«раза» after it ("35 раз", "3 раза",
+    "1.5 раза": a fraction takes «раза»)."""
+    s = format(x, fmt)
+    return f"{s} " + ("раза" if not s.isdigit() else plural_ru(int(s), "раз", "раза", "раз"))
 
 
 def plural_en(n: int, one: str, many: str | None = None) -> str:

@@ -687,9 +687,6 @@ def difference_errors(L, w, exact, epsilons, dtypes=(np.float64, np.float32)):
     return curves, ad_errors
 
 
-DIFFERENCE_NAMES_RU = {"forward": "разности вперёд", "central": "центральные разности"}  # the legend's names
-
-
 def plot_difference_errors(ax, epsilons, curves, ad_errors, floor=1e-17, lang=None):
     """Draw :func:`difference_errors` on ``ax``: the U-curves on log-log axes (float64 solid, float32 dotted),
     adlib's error as a horizontal line, the predicted best steps √eps and eps^(1/3) as vertical lines. An exact
@@ -699,7 +696,7 @@ def plot_difference_errors(ax, epsilons, curves, ad_errors, floor=1e-17, lang=No
     styles = {np.float64: "-", np.float32: ":"}
     for (name, dtype), errors in curves.items():
         ax.loglog(epsilons, np.maximum(errors, floor), styles.get(dtype, "--"), color=colors[name],
-                  label=f"{tr(name, DIFFERENCE_NAMES_RU.get(name, name), lang)}, {np.dtype(dtype).name}")
+                  label=f"{ESTIMATOR_LABELS.in_language(lang)[name]}, {np.dtype(dtype).name}")
     for dtype, error in ad_errors.items():
         style, machine = styles.get(dtype, "--"), np.finfo(dtype).eps
         ax.axhline(max(error, floor), color="tab:green", ls=style, lw=2, label=f"adlib.grad, {np.dtype(dtype).name}")

@@ -260,3 +260,8 @@ def test_the_animation_player_speaks_the_notebooks_language():
     assert '>По кругу</label>' in ru and 'title="Назад"' in ru and 'aria-label="Режим повтора"' in ru
     assert not re.search(r'(title|aria-label)="[A-Z][a-z]+|>(Once|Loop|Reflect)<', ru)
     assert "play_animation()" in ru  # the JavaScript itself untouched
+
+
+def test_ru_times_agrees_the_word_with_the_factor():
+    assert [i18n.ru_times(x) for x in (1, 3, 5, 21, 35)] == ["1 раз", "3 раза", "5 раз", "21 раз", "35 раз"]
+    assert i18n.ru_times(1.5, ".1f") == "1.5 раза" and i18n.ru_times(12345.0, ".2g") == "1.2e+04 раза"
